@@ -1,0 +1,120 @@
+"""What a reader writes about a source: highlights, notes and dissent notes, anchored to its text."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    HIGHLIGHT = "highlight"
+    NOTE = "note"
+    DISSENT = "dissent"
+    """A note that disagrees with the quoted claim."""
+
+
+class Confidence(StrEnum):
+    """How sure the reader is of a dissent."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+CONTEXT_CHARS = 32
+"""Characters of prefix and suffix kept around a quote, as W3C text-quote selectors do."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextQuoteSelector:
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TextPositionSelector:
+    start: int
+    """Offset into the source's normalised text (`Source.text`)."""
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where an annotation points: by quote and by position, plus the text it was made on."""
+
+    quote: TextQuoteSelector
+    position: TextPositionSelector
+    fingerprint: str
+    """`fingerprint(Source.text)` when the anchor was made or last re-anchored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    id: str
+    """Sortable by creation time (see `new_annotation_id`)."""
+    source: str
+    """The vault-relative source id."""
+    kind: Kind
+    anchor: Anchor
+    start: float | None = None
+    """Seconds where the quote begins (from the segments it spans), when the source is timed."""
+    end: float | None = None
+    speaker: str | None = None
+    """Set when one speaker said the whole quote."""
+    note: str = ""
+    """Markdown text."""
+    tags: tuple[str, ...] = ()
+    created: str = ""
+    """UTC, ISO 8601 (`2026-11-23T10:15:00Z`)."""
+    updated: str = ""
+    confidence: Confidence | None = None
+    """Only for dissent notes."""
+    orphaned: bool = False
+    """True when re-anchoring could not find the quote in the edited source; kept, never dropped."""
+
+    @property
+    def quote(self) -> str:
+        return self.anchor.quote.exact
+
+
+def fingerprint(text: str) -> str:
+    """A short content hash of a source's normalised text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def new_annotation_id(now_ms: int | None = None) -> str:
+    """A ULID-like id: 10 characters of milliseconds since 1970, then 8 random ones.
+
+    Lexical order is creation order, and the id is safe as a file name.
+    """
+    millis = int(time.time() * 1000) if now_ms is None else now_ms
+    stamp = "".join(_CROCKFORD[(millis >> shift) & 31] for shift in range(45, -5, -5))
+    noise = int.from_bytes(os.urandom(5), "big")
+    tail = "".join(_CROCKFORD[(noise >> shift) & 31] for shift in range(35, -5, -5))
+    return stamp + tail
+
+
+@dataclass(slots=True)
+class LoadProblem:
+    """An annotation file that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class LoadResult:
+    annotations: list[Annotation] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)

@@ -1,0 +1,118 @@
+"""Timecodes: parse the many ways files write a moment, format them back, and link to them."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+
+class TimecodeError(ValueError):
+    """A string is not a time readmark understands."""
+
+
+CLOCK_PATTERN = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+"""A clock time: `4:04`, `04:04`, `1:02:03`, `00:00:05,500` (regex fragment, no groups)."""
+
+_CLOCK = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
+_UNITS = re.compile(
+    r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s?)?", re.IGNORECASE
+)
+_BRACKETS = "[]()"
+
+
+def parse_timecode(text: str) -> float:
+    """Seconds from `4:04`, `1:02:03`, `00:00:05,500`, `[12:34]`, `(12:34)`, `244s`, `244`, `1h2m3s`.
+
+    Raises `TimecodeError` for anything else, including negative or empty input.
+    """
+    raw = text.strip().strip(_BRACKETS).strip()
+    if not raw:
+        raise TimecodeError(f"{text!r} is not a time")
+    clock = _CLOCK.fullmatch(raw)
+    if clock:
+        hours, minutes, seconds, fraction = clock.groups()
+        if hours is not None and int(minutes) >= 60:
+            raise TimecodeError(f"{text!r}: minutes must be under 60")
+        if int(seconds) >= 60:
+            raise TimecodeError(f"{text!r}: seconds must be under 60")
+        total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+        if fraction:
+            total += int(fraction) / 10 ** len(fraction)
+        return float(total)
+    units = _UNITS.fullmatch(raw)
+    if units and any(units.groups()):
+        hours_u, minutes_u, seconds_u = (float(g) if g else 0.0 for g in units.groups())
+        return hours_u * 3600 + minutes_u * 60 + seconds_u
+    raise TimecodeError(f"{text!r} is not a time (try 4:04, 1:02:03 or 244s)")
+
+
+def try_parse_timecode(text: str) -> float | None:
+    """`parse_timecode`, or None when the text is not a time."""
+    try:
+        return parse_timecode(text)
+    except TimecodeError:
+        return None
+
+
+def format_timecode(seconds: float, *, hours: bool = False) -> str:
+    """`4:04`, or `1:02:03` past an hour (or always with `hours=True`); fractions are dropped."""
+    whole = max(int(seconds), 0)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    if h or hours:
+        return f"{h}:{m:02d}:{s:02d}"
+    return f"{m}:{s:02d}"
+
+
+def format_compact(seconds: float) -> str:
+    """`1h2m3s` form, as YouTube's `t=` parameter accepts it."""
+    whole = max(int(seconds), 0)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h}h" if h else "", f"{m}m" if m else "", f"{s}s" if s or not (h or m) else ""]
+    return "".join(parts)
+
+
+_TIME_KEYS = ("t", "start", "time_continue")
+
+
+def time_from_url(url: str) -> float | None:
+    """The moment a URL points at: `&t=244s`, `?t=1h2m3`, `#t=244`, `#t=1:02`, `&start=244`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    for chunk in (parts.query, parts.fragment):
+        for key, value in parse_qsl(chunk, keep_blank_values=False):
+            if key in _TIME_KEYS:
+                # A media fragment may give a range `t=10,20`: the start is what matters.
+                seconds = try_parse_timecode(value.split(",")[0])
+                if seconds is not None:
+                    return seconds
+    return None
+
+
+def url_at_time(url: str, seconds: float) -> str:
+    """A link to `seconds` into the media at `url`.
+
+    YouTube takes `t=244s` in the query (youtu.be likewise), Vimeo a `#t=244s` fragment,
+    anything else the W3C media fragment `#t=244`. An existing time in the URL is replaced.
+    """
+    whole = max(int(seconds), 0)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _TIME_KEYS]
+    fragment = "" if _fragment_is_time(parts.fragment) else parts.fragment
+    if host.endswith("youtube.com") or host.endswith("youtu.be") or host.endswith("youtube-nocookie.com"):
+        query.append(("t", f"{whole}s"))
+        return urlunsplit(parts._replace(query=urlencode(query), fragment=fragment))
+    if host.endswith("vimeo.com"):
+        return urlunsplit(parts._replace(query=urlencode(query), fragment=f"t={whole}s"))
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=f"t={whole}"))
+
+
+def _fragment_is_time(fragment: str) -> bool:
+    return any(key in _TIME_KEYS for key, _ in parse_qsl(fragment))

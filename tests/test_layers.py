@@ -1,0 +1,31 @@
+"""The domain layers stay free of the terminal: everything a script needs works without Textual."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules(package: str) -> list[str]:
+    return [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "sample_vault" not in path.parts
+    ]
+
+
+def test_library_and_annotations_never_import_textual() -> None:
+    modules = _modules("library") + _modules("annotations")
+    assert "library.model" in modules and "annotations.model" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name.removesuffix('.__init__'))\n"
+        "leaked = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(leaked))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -1,0 +1,47 @@
+from library.builder import SourceBuilder, normalise_space
+from library.model import Role, segment_at
+
+
+def _interview() -> SourceBuilder:
+    builder = SourceBuilder(id="talks/a.md", title="A talk", format="markdown")
+    builder.add_outline("Opening", 0.0)
+    builder.add_segment("Welcome  to the\nshow.", start=0.0, end=12.0, speaker="Ada")
+    builder.add_segment("Thanks for having me.", start=12.0, end=30.0, speaker="Ben")
+    builder.add_segment("   ")  # nothing to read: dropped
+    builder.add_segment("Chapter two", role=Role.HEADING)
+    builder.add_segment("So, tides.", start=95.5, end=120.0, speaker="Ada")
+    return builder
+
+
+def test_builder_normalises_text_and_keeps_offsets_exact() -> None:
+    source = _interview().build(url="https://example.org/x")
+    assert [s.text for s in source.segments] == [
+        "Welcome to the show.",
+        "Thanks for having me.",
+        "Chapter two",
+        "So, tides.",
+    ]
+    for segment in source.segments:
+        assert source.text[segment.char_start : segment.char_end] == segment.text
+    assert source.speakers == ["Ada", "Ben"]
+    assert source.url == "https://example.org/x"
+    assert [(e.title, e.start, e.segment_index) for e in source.outline] == [("Opening", 0.0, 0)]
+
+
+def test_segment_at_bisects_timed_segments() -> None:
+    source = _interview().build()
+    assert source.segment_at(0).text == "Welcome to the show."  # type: ignore[union-attr]
+    assert source.segment_at(29.9).speaker == "Ben"  # type: ignore[union-attr]
+    assert source.segment_at(100).text == "So, tides."  # type: ignore[union-attr]
+    assert source.segment_at(-5).index == 0  # type: ignore[union-attr]
+    assert segment_at([], 10) is None
+
+
+def test_segment_at_offset_finds_the_holding_segment() -> None:
+    source = _interview().build()
+    offset = source.text.index("having")
+    assert source.segment_at_offset(offset).speaker == "Ben"  # type: ignore[union-attr]
+
+
+def test_normalise_space() -> None:
+    assert normalise_space("  a\t b\n\nc ") == "a b c"
