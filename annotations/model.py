@@ -1,4 +1,4 @@
-"""What a reader writes about a source: highlights, notes and dissent notes, anchored to its text."""
+"""What a reader writes about a source: highlights, notes and dissent notes, anchored to text."""
 
 from __future__ import annotations
 

@@ -64,7 +64,9 @@ class SourceBuilder:
         self.segments.append(segment)
         return segment
 
-    def add_outline(self, title: str, start: float | None, segment_index: int | None = None) -> None:
+    def add_outline(
+        self, title: str, start: float | None, segment_index: int | None = None
+    ) -> None:
         """Add an outline entry; without a segment index it points at the next segment added."""
         index = len(self.segments) if segment_index is None else segment_index
         clean = normalise_space(title)
@@ -74,9 +76,7 @@ class SourceBuilder:
     def build(self, **metadata: object) -> Source:
         """The finished source; `metadata` fills `Source` fields (authors, url, date, ...)."""
         last = max(len(self.segments) - 1, 0)
-        outline = [
-            OutlineEntry(e.title, e.start, min(e.segment_index, last)) for e in self.outline
-        ]
+        outline = [OutlineEntry(e.title, e.start, min(e.segment_index, last)) for e in self.outline]
         source = Source(
             id=self.id,
             title=self.title,

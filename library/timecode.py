@@ -15,13 +15,14 @@ CLOCK_PATTERN = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 
 _CLOCK = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
 _UNITS = re.compile(
-    r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s?)?", re.IGNORECASE
+    r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s?)?",
+    re.IGNORECASE,
 )
 _BRACKETS = "[]()"
 
 
 def parse_timecode(text: str) -> float:
-    """Seconds from `4:04`, `1:02:03`, `00:00:05,500`, `[12:34]`, `(12:34)`, `244s`, `244`, `1h2m3s`.
+    """Seconds from `4:04`, `1:02:03`, `00:00:05,500`, `[12:34]`, `(12:34)`, `244s`, `1h2m3s`.
 
     Raises `TimecodeError` for anything else, including negative or empty input.
     """
@@ -104,9 +105,10 @@ def url_at_time(url: str, seconds: float) -> str:
     except ValueError:
         return url
     host = (parts.hostname or "").lower()
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _TIME_KEYS]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(k, v) for k, v in pairs if k not in _TIME_KEYS]
     fragment = "" if _fragment_is_time(parts.fragment) else parts.fragment
-    if host.endswith("youtube.com") or host.endswith("youtu.be") or host.endswith("youtube-nocookie.com"):
+    if host.endswith(("youtube.com", "youtu.be", "youtube-nocookie.com")):
         query.append(("t", f"{whole}s"))
         return urlunsplit(parts._replace(query=urlencode(query), fragment=fragment))
     if host.endswith("vimeo.com"):

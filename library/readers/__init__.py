@@ -1,1 +1,1 @@
-"""Format readers: each module offers `FORMAT`, `sniff(name, head)` and `read(text, source_id, stem)`."""
+"""Format readers: modules offering `FORMAT`, `sniff(name, head)` and `read(text, id, stem)`."""

@@ -1,0 +1,331 @@
+"""Making anchors on a source's text, and finding them again after the source changed.
+
+Re-anchoring tries, in order: the exact quote where it was; the exact quote (or the same quote
+with other spacing, quote marks or case) anywhere, choosing by context, then time, then offset;
+a fuzzy match near the old place, then anywhere; and otherwise marks the annotation orphaned.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+from annotations.model import (
+    CONTEXT_CHARS,
+    Anchor,
+    Annotation,
+    Confidence,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+    fingerprint,
+    new_annotation_id,
+    utc_now,
+)
+from annotations.quote_match import FoldedText, find_all, find_first, fold, fold_quote
+from library.model import Segment, Source
+
+FUZZY_THRESHOLD = 85.0
+"""Least similarity (0-100) for a fuzzy match to count as the quote."""
+
+CONTEXT_TIE = 0.1
+"""Candidates whose context scores are within this of the best are judged by time and place."""
+
+MIN_FUZZY_LENGTH = 4
+"""Quotes shorter than this are never matched fuzzily: too many places look alike."""
+
+
+class ReanchorStatus(StrEnum):
+    UNCHANGED = "unchanged"
+    """The same quote stands at the same offsets."""
+    MOVED = "moved"
+    """The quote stands elsewhere, or with other spacing, quote marks or case."""
+    FUZZY = "fuzzy"
+    """A similar passage was found; the quote became that passage's text."""
+    ORPHANED = "orphaned"
+    """Nothing close enough was found; the annotation is kept as it was, flagged orphaned."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorResult:
+    status: ReanchorStatus
+    annotation: Annotation
+    """The annotation anchored on the new text (or flagged orphaned)."""
+    score: float = 100.0
+    """Similarity (0-100) of the anchored text to the old quote; 0 when orphaned."""
+
+
+def anchor_span(source: Source, start: int, end: int) -> Anchor:
+    """An anchor on `source.text[start:end]`, with its context and the text's fingerprint."""
+    text = source.text
+    if not 0 <= start < end <= len(text):
+        raise ValueError(f"span {start}:{end} is not inside the text of {source.id}")
+    return Anchor(
+        quote=TextQuoteSelector(
+            exact=text[start:end],
+            prefix=text[max(start - CONTEXT_CHARS, 0) : start],
+            suffix=text[end : end + CONTEXT_CHARS],
+        ),
+        position=TextPositionSelector(start, end),
+        fingerprint=fingerprint(text),
+    )
+
+
+def find_quote(source: Source, quote: str) -> tuple[int, int] | None:
+    """Offsets in `source.text` of the first place `quote` stands.
+
+    Literal first; then forgiving white space, curly/straight quote marks, dashes and
+    ellipses; then also ignoring case.
+    """
+    return find_first(source.text, quote)
+
+
+def segments_spanned(source: Source, start: int, end: int) -> list[Segment]:
+    """The segments that hold some of `source.text[start:end]`."""
+    segments = source.segments
+    ends = [s.char_end for s in segments]
+    first = bisect.bisect_right(ends, start)
+    found: list[Segment] = []
+    for segment in segments[first:]:
+        if segment.char_start >= end:
+            break
+        found.append(segment)
+    return found
+
+
+def span_metadata(
+    source: Source, start: int, end: int
+) -> tuple[float | None, float | None, str | None]:
+    """Start and end seconds and the speaker of a span, from the segments it covers.
+
+    The start is the first timed segment's start; the end is the last timed segment's end (its
+    start when it has no end). The speaker is given only when one speaker said the whole span.
+    """
+    covered = segments_spanned(source, start, end)
+    timed = [s for s in covered if s.start is not None]
+    begin = timed[0].start if timed else None
+    finish = (timed[-1].end if timed[-1].end is not None else timed[-1].start) if timed else None
+    speakers = {s.speaker for s in covered}
+    speaker = speakers.pop() if len(speakers) == 1 else None
+    return begin, finish, speaker
+
+
+def new_annotation(
+    source: Source,
+    start: int,
+    end: int,
+    kind: Kind,
+    note: str = "",
+    tags: Iterable[str] = (),
+    confidence: Confidence | None = None,
+) -> Annotation:
+    """A fresh annotation on `source.text[start:end]`, timed and attributed from the segments."""
+    begin, finish, speaker = span_metadata(source, start, end)
+    now = utc_now()
+    return Annotation(
+        id=new_annotation_id(),
+        source=source.id,
+        kind=kind,
+        anchor=anchor_span(source, start, end),
+        start=begin,
+        end=finish,
+        speaker=speaker,
+        note=note,
+        tags=tuple(tags),
+        created=now,
+        updated=now,
+        confidence=confidence,
+    )
+
+
+def relocate(annotation: Annotation, source: Source, start: int, end: int) -> Annotation:
+    """`annotation` anchored on `source.text[start:end]`: new quote, context, times and speaker.
+
+    The note, tags, kind and dates are kept.
+    """
+    begin, finish, speaker = span_metadata(source, start, end)
+    return replace(
+        annotation,
+        source=source.id,
+        anchor=anchor_span(source, start, end),
+        start=begin,
+        end=finish,
+        speaker=speaker,
+        orphaned=False,
+    )
+
+
+def reanchor(annotation: Annotation, source: Source) -> ReanchorResult:
+    """Find `annotation`'s quote in `source` (whose text may have changed) and anchor it there.
+
+    Whatever the status, a found annotation's times and speaker are read again from the
+    segments, so a source whose timestamps were regenerated is followed too. An orphaned
+    annotation keeps its old anchor, so a later call can still find it if the text returns.
+    """
+    old = annotation.anchor
+    exact = old.quote.exact
+    position = old.position
+    text = source.text
+    if text[position.start : position.end] == exact and old.fingerprint == fingerprint(text):
+        # Same text; times and speakers may still have been regenerated, so read them again.
+        same_place = relocate(annotation, source, position.start, position.end)
+        return ReanchorResult(ReanchorStatus.UNCHANGED, same_place)
+
+    candidates = _literal_hits(text, exact)
+    if not candidates:
+        candidates = find_all(text, exact) or find_all(text, exact, ignore_case=True)
+    if candidates:
+        start, end = _best_candidate(annotation, source, candidates)
+        same = (start, end) == (position.start, position.end) and text[start:end] == exact
+        status = ReanchorStatus.UNCHANGED if same else ReanchorStatus.MOVED
+        return ReanchorResult(status, relocate(annotation, source, start, end))
+
+    fuzzy = _fuzzy_find(annotation, source)
+    if fuzzy is not None:
+        (start, end), score = fuzzy
+        return ReanchorResult(ReanchorStatus.FUZZY, relocate(annotation, source, start, end), score)
+    return ReanchorResult(ReanchorStatus.ORPHANED, replace(annotation, orphaned=True), 0.0)
+
+
+def _literal_hits(text: str, quote: str) -> list[tuple[int, int]]:
+    hits: list[tuple[int, int]] = []
+    if not quote:
+        return hits
+    at = text.find(quote)
+    while at != -1:
+        hits.append((at, at + len(quote)))
+        at = text.find(quote, at + 1)
+    return hits
+
+
+def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    """How well the text around a candidate matches the stored prefix and suffix (0-1)."""
+    total = 0.0
+    weight = 0
+    want_before = fold_quote(prefix)
+    if want_before:
+        slack = len(prefix) + 16  # room for white space the fold will collapse
+        have = fold_quote(text[max(start - slack, 0) : start])[-len(want_before) :]
+        total += fuzz.ratio(want_before, have) * len(want_before)
+        weight += len(want_before)
+    want_after = fold_quote(suffix)
+    if want_after:
+        have = fold_quote(text[end : end + len(suffix) + 16])[: len(want_after)]
+        total += fuzz.ratio(want_after, have) * len(want_after)
+        weight += len(want_after)
+    return total / weight / 100 if weight else 1.0
+
+
+def _time_distance(annotation: Annotation, source: Source, start: int, end: int) -> float:
+    if annotation.start is None:
+        return math.inf
+    begin, _, _ = span_metadata(source, start, end)
+    return math.inf if begin is None else abs(begin - annotation.start)
+
+
+def _best_candidate(
+    annotation: Annotation, source: Source, candidates: Sequence[tuple[int, int]]
+) -> tuple[int, int]:
+    """The candidate with the best context; among near-ties, the nearest in time, then offset."""
+    if len(candidates) == 1:
+        return candidates[0]
+    quote = annotation.anchor.quote
+    scores = [_context_score(source.text, s, e, quote.prefix, quote.suffix) for s, e in candidates]
+    best = max(scores)
+    tied = [c for c, score in zip(candidates, scores, strict=True) if score >= best - CONTEXT_TIE]
+    old = annotation.anchor.position.start
+    return min(
+        tied,
+        key=lambda c: (_time_distance(annotation, source, *c), abs(c[0] - old)),
+    )
+
+
+def _fuzzy_find(annotation: Annotation, source: Source) -> tuple[tuple[int, int], float] | None:
+    """The passage most like the quote, near the old time and offset first, then anywhere."""
+    needle = fold_quote(annotation.quote).lower()
+    if len(needle) < MIN_FUZZY_LENGTH:
+        return None
+    folded = fold(source.text)
+    haystack = folded.lower
+    found: list[tuple[tuple[int, int], float]] = []
+    for center in _search_centers(annotation, source, folded):
+        radius = max(4 * len(needle), 1500)
+        lo = max(center - radius, 0)
+        hit = _align(needle, haystack, lo, min(center + radius + len(needle), len(haystack)))
+        if hit is not None:
+            found.append(hit)
+    if not found:
+        found = _coarse_scan(needle, haystack)
+    if not found:
+        return None
+    old = folded.folded_offset(annotation.anchor.position.start)
+    (a, b), score = max(found, key=lambda f: (f[1], -abs(f[0][0] - old)))
+    start, end = folded.original_span(a, b)
+    while start < end and source.text[start].isspace():
+        start += 1
+    while end > start and source.text[end - 1].isspace():
+        end -= 1
+    return (start, end), score
+
+
+def _search_centers(annotation: Annotation, source: Source, folded: FoldedText) -> list[int]:
+    """Folded offsets to search around: where the old time now falls, and the old offset."""
+    centers: list[int] = []
+    if annotation.start is not None:
+        segment = source.segment_at(annotation.start)
+        if segment is not None:
+            centers.append(folded.folded_offset(segment.char_start))
+    old = folded.folded_offset(annotation.anchor.position.start)
+    if all(abs(old - c) > 500 for c in centers):
+        centers.append(old)
+    return centers
+
+
+def _align(needle: str, haystack: str, lo: int, hi: int) -> tuple[tuple[int, int], float] | None:
+    """The best match of `needle` inside `haystack[lo:hi]`, edges tuned, if above threshold."""
+    window = haystack[lo:hi]
+    if not window:
+        return None
+    alignment = fuzz.partial_ratio_alignment(needle, window, score_cutoff=FUZZY_THRESHOLD - 10)
+    if alignment is None:
+        return None
+    a, b = _tune_edges(needle, haystack, lo + alignment.dest_start, lo + alignment.dest_end)
+    score = fuzz.ratio(needle, haystack[a:b])
+    return ((a, b), score) if score >= FUZZY_THRESHOLD else None
+
+
+def _tune_edges(needle: str, haystack: str, a: int, b: int) -> tuple[int, int]:
+    """Nudge both ends so the span is as like the needle as can be (partial alignment keeps
+    the needle's length, which cuts a word short when an edit changed the length)."""
+    reach = min(max(3, len(needle) // 10), 24)
+    for _ in range(2):
+        b = max(
+            range(max(a + 1, b - reach), min(b + reach, len(haystack)) + 1),
+            key=lambda e: (fuzz.ratio(needle, haystack[a:e]), -abs(e - b)),
+        )
+        a = max(
+            range(max(a - reach, 0), min(a + reach, b - 1) + 1),
+            key=lambda s: (fuzz.ratio(needle, haystack[s:b]), -abs(s - a)),
+        )
+    return a, b
+
+
+def _coarse_scan(needle: str, haystack: str) -> list[tuple[tuple[int, int], float]]:
+    """Rank needle-sized windows over the whole text cheaply, then align around the best few."""
+    size = len(needle)
+    step = max(size // 4, 1)
+    starts = range(0, max(len(haystack) - size, 0) + 1, step)
+    windows = [haystack[s : s + size] for s in starts]
+    best = process.extract(needle, windows, scorer=fuzz.ratio, limit=5, score_cutoff=50)
+    found: list[tuple[tuple[int, int], float]] = []
+    for _, _, index in best:
+        at = starts[index]
+        hit = _align(needle, haystack, max(at - size, 0), min(at + 2 * size, len(haystack)))
+        if hit is not None:
+            found.append(hit)
+    return found

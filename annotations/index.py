@@ -1,0 +1,648 @@
+"""Full-text search over what the reader wrote and what the sources say (Whoosh, on disk).
+
+The index is derived data under `<vault>/.readmark/index/`: deleting it and reconciling again
+gives the same results. Writes never wait on another process holding the index: they try the
+lock briefly, keep the work pending when it is busy, and catch up on the next call.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index, LockError
+from whoosh.qparser.common import QueryParserError
+from whoosh.query import And, Query, Term
+from whoosh.searching import Searcher
+from whoosh.util.times import TimeError
+from whoosh.writing import CLEAR, IndexWriter
+
+from annotations.index_schema import (
+    ANNOTATION,
+    FIELD_ALIASES,
+    PASSAGE,
+    SCHEMA_VERSION,
+    STEMMING,
+    annotation_document,
+    build_parser,
+    build_schema,
+    passage_documents,
+    segment_index_of,
+)
+from annotations.index_state import (
+    AnnotationFileState,
+    IndexState,
+    SourceFileState,
+    load_state,
+    save_state,
+    stamp_of,
+)
+from annotations.model import Annotation
+from library.model import Source
+
+INDEX_DIR = Path(".readmark") / "index"
+INDEX_NAME = f"readmark{SCHEMA_VERSION}"
+LOCK_TIMEOUT = 0.05
+"""Seconds a write waits for another process's lock before it leaves the work pending."""
+BULK_THRESHOLD = 2_000
+"""Documents above which a write uses the parallel bulk writer."""
+BULK_LIMIT_MB = 128
+SNIPPET_CHARS = 160
+BUSY = "The search index is busy: another readmark is writing to it. Try again in a moment."
+
+Op = Callable[[IndexWriter], None]
+Progress = Callable[[int], None]
+
+
+class SearchError(Exception):
+    """A query readmark cannot run; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    type: str
+    """`annotation` or `passage`."""
+    id: str
+    """The annotation id, or `<source>#<segment index>` for a passage."""
+    source: str
+    """The source id."""
+    kind: str | None
+    """`highlight`, `note` or `dissent`; None for a passage."""
+    text: str
+    """The annotation's quote, or the passage's text."""
+    note: str
+    start: float | None
+    score: float
+    snippet: str
+    """A short plain-text excerpt around the matches."""
+    marks: tuple[tuple[int, int], ...]
+    """(start, end) character spans of the matched words in `snippet`."""
+    segment_index: int | None
+    """The passage's segment; None for an annotation."""
+
+    def marked(self, before: str = "**", after: str = "**") -> str:
+        """The snippet with each match wrapped, e.g. `the **scaling** laws`."""
+        out: list[str] = []
+        last = 0
+        for start, end in self.marks:
+            out += [self.snippet[last:start], before, self.snippet[start:end], after]
+            last = end
+        out.append(self.snippet[last:])
+        return "".join(out)
+
+
+@dataclass(slots=True)
+class ReconcileReport:
+    """What a reconcile changed, counted in files."""
+
+    annotation_files_indexed: int = 0
+    annotation_files_removed: int = 0
+    sources_indexed: int = 0
+    sources_removed: int = 0
+    problems: list[str] = field(default_factory=list)
+    """Files that could not be read; they are left out of the index until they change."""
+    deferred: bool = False
+    """True when another process held the index: nothing changed, the next call catches up."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.annotation_files_indexed
+            or self.annotation_files_removed
+            or self.sources_indexed
+            or self.sources_removed
+        )
+
+
+class SearchIndex:
+    """The vault's search index: annotations and source passages, searchable together."""
+
+    merge_on_save = True
+    """Let single saves merge small segments (Whoosh's MERGE_SMALL), so they never pile up."""
+
+    def __init__(self, vault: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.folder = vault / INDEX_DIR
+        self._lock_timeout = lock_timeout
+        self._mutex = threading.RLock()
+        self._pending: dict[str, Op] = {}
+        self._searcher: Searcher | None = None
+        self._ix, fresh = _open_or_create(self.folder)
+        self._parser = build_parser(self._ix.schema)
+        # A fresh index has seen nothing, whatever a leftover state file says.
+        self._state = (
+            IndexState(SCHEMA_VERSION) if fresh else load_state(self.folder, SCHEMA_VERSION)
+        )
+
+    # -- single changes (a save in the reader) --------------------------------------------
+
+    def add_or_update_annotation(
+        self, annotation: Annotation, source_title: str | None = None
+    ) -> bool:
+        """Index one annotation; False when the index is busy and the change is kept pending."""
+        title = (
+            self._state.titles.get(annotation.source, "") if source_title is None else source_title
+        )
+        doc = annotation_document(annotation, title)
+        return self._submit(f"a:{annotation.id}", lambda w: w.update_document(**doc))
+
+    def remove_annotation(self, annotation_id: str) -> bool:
+        return self._submit(f"a:{annotation_id}", lambda w: w.delete_by_term("id", annotation_id))
+
+    def index_source(self, source: Source) -> bool:
+        """(Re-)index a source's passages; False when the work is kept pending."""
+
+        def op(writer: IndexWriter) -> None:
+            _delete_passages(writer, source.id)
+            for doc in passage_documents(source):
+                writer.add_document(**doc)
+
+        with self._mutex:
+            self._set_title(source.id, source.title)
+            return self._submit(f"s:{source.id}", op)
+
+    def remove_source(self, source_id: str) -> bool:
+        """Drop a source's passages (its annotations stay, as orphans do)."""
+        return self._submit(f"s:{source_id}", lambda w: _delete_passages(w, source_id))
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Write pending changes; True when nothing is left pending."""
+        with self._mutex:
+            if not self._pending:
+                return True
+            try:
+                writer = self._ix.writer(timeout=self._lock_timeout if timeout is None else timeout)
+            except LockError:
+                return False
+            ops, self._pending = list(self._pending.values()), {}
+            with _committing(writer, merge=self.merge_on_save):
+                for op in ops:
+                    op(writer)
+            return True
+
+    @property
+    def pending(self) -> int:
+        """Changes waiting for the index to be free."""
+        return len(self._pending)
+
+    # -- the vault as a whole ---------------------------------------------------------------
+
+    def reconcile(
+        self,
+        annotation_files: Mapping[str, Path],
+        load_annotations: Callable[[Path], Iterable[Annotation]],
+        source_files: Mapping[str, Path],
+        load_source: Callable[[str], Source | None],
+        progress: Progress | None = None,
+    ) -> ReconcileReport:
+        """Bring the index in line with the vault's files, re-reading only those that changed.
+
+        `annotation_files` maps a key (e.g. the file's vault path) to an annotation file;
+        `source_files` maps a source id to its file. Loaders are called for changed files only.
+        """
+        with self._mutex:
+            report = ReconcileReport()
+            if not self.flush():
+                report.deferred = True
+                return report
+            plan = _plan(self._state, annotation_files, source_files)
+            try:
+                writer = self._writer(bulk=plan.size > BULK_THRESHOLD)
+            except LockError:
+                report.deferred = True
+                return report
+            state = self._state
+            empty = self._ix.doc_count_all() == 0
+            with _committing(writer, merge=True):
+                done = 0
+                for sid in plan.removed_sources:
+                    _delete_passages(writer, sid)
+                    del state.source_files[sid]
+                    report.sources_removed += 1
+                for sid, stamp in plan.changed_sources:
+                    source = _load_source(load_source, sid, report)
+                    if not empty:
+                        _delete_passages(writer, sid)
+                    title = source.title if source else ""
+                    if source is not None:
+                        for doc in passage_documents(source):
+                            writer.add_document(**doc)
+                        done += len(source.segments)
+                    state.source_files[sid] = SourceFileState(stamp, title)
+                    plan.relabel(self._set_title(sid, title))
+                    report.sources_indexed += 1
+                    _tick(progress, done)
+                for key in plan.removed_annotation_files:
+                    for annotation_id in state.annotation_files.pop(key).ids:
+                        writer.delete_by_term("id", annotation_id)
+                    report.annotation_files_removed += 1
+                add = writer.add_document if empty else writer.update_document
+                for key, stamp in plan.changed_annotation_files:
+                    path = annotation_files[key]
+                    annotations = _load_annotations(load_annotations, path, report)
+                    old = state.annotation_files.get(key)
+                    kept = {a.id for a in annotations}
+                    for stale in set(old.ids if old else ()) - kept:
+                        writer.delete_by_term("id", stale)
+                    for annotation in annotations:
+                        add(
+                            **annotation_document(
+                                annotation, state.titles.get(annotation.source, "")
+                            )
+                        )
+                    state.annotation_files[key] = AnnotationFileState(
+                        stamp, sorted(kept), sorted({a.source for a in annotations})
+                    )
+                    report.annotation_files_indexed += 1
+                    done += len(annotations)
+                    _tick(progress, done)
+            save_state(self.folder, state)
+            return report
+
+    def rebuild(
+        self,
+        annotations: Iterable[Annotation],
+        sources: Iterable[Source],
+        progress: Progress | None = None,
+    ) -> int:
+        """Replace the whole index with these annotations and sources; returns documents written.
+
+        Reads its inputs lazily, so memory stays bounded. File stamps are forgotten: the next
+        `reconcile` re-reads every file once.
+        """
+        titles: dict[str, str] = {}
+
+        def documents() -> Iterator[dict[str, Any]]:
+            for source in sources:
+                titles[source.id] = source.title
+                yield from passage_documents(source)
+            for annotation in annotations:
+                yield annotation_document(annotation, titles.get(annotation.source, ""))
+
+        docs = documents()
+        # Look ahead far enough to tell whether worker processes would pay for their start-up.
+        head = list(islice(docs, BULK_THRESHOLD))
+        with self._mutex:
+            self._pending.clear()
+            try:
+                writer = self._writer(
+                    bulk=len(head) == BULK_THRESHOLD, timeout=max(self._lock_timeout, 2.0)
+                )
+            except LockError as error:
+                raise SearchError(BUSY) from error
+            count = 0
+            with _committing(writer, mergetype=CLEAR):
+                for doc in chain(head, docs):
+                    writer.add_document(**doc)
+                    count += 1
+                    if count % 1000 == 0:
+                        _tick(progress, count)
+                _tick(progress, count)
+            self._state = IndexState(SCHEMA_VERSION, titles=titles)
+            save_state(self.folder, self._state)
+            return count
+
+    def optimize(self) -> None:
+        """Merge the index into one segment: slower to write once, faster to search after."""
+        with self._mutex:
+            try:
+                writer = self._ix.writer(timeout=max(self._lock_timeout, 2.0))
+            except LockError as error:
+                raise SearchError(BUSY) from error
+            writer.commit(optimize=True)
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Best matches first (BM25F), each with a snippet; raises `SearchError` on a bad query."""
+        parsed = self.parse(query)
+        with self._mutex:
+            self.flush(timeout=0)
+            searcher = self._current_searcher()
+            results = searcher.search(parsed, limit=limit)
+            terms = _matched_terms(parsed, searcher)
+            return [_hit(hit.fields(), hit.score or 0.0, terms) for hit in results]
+
+    def parse(self, query: str) -> Query:
+        """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one."""
+        text = _rename_aliases(query.strip())
+        _check_fields(text, self._ix.schema.names())
+        try:
+            parsed: Query = self._parser.parse(text)
+        except (ValueError, ArithmeticError, TimeError, QueryParserError) as error:
+            raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
+        problem = _first_error(parsed)
+        if problem:
+            raise SearchError(f"Cannot read the query {query!r}: {problem}.")
+        return parsed
+
+    def doc_count(self) -> int:
+        with self._mutex:
+            return int(self._current_searcher().doc_count())
+
+    def close(self) -> None:
+        """Write what is pending if the index is free within a second, and let go of files."""
+        with self._mutex:
+            self.flush(timeout=1.0)
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if self._state.titles or self._state.annotation_files or self._state.source_files:
+                save_state(self.folder, self._state)
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _submit(self, key: str, op: Op) -> bool:
+        with self._mutex:
+            # The latest change to a document wins; a writer cannot update what it added itself.
+            self._pending.pop(key, None)
+            self._pending[key] = op
+            return self.flush()
+
+    def _writer(self, *, bulk: bool, timeout: float | None = None) -> IndexWriter:
+        wait = self._lock_timeout if timeout is None else timeout
+        if bulk and (os.cpu_count() or 1) > 1:
+            return self._ix.writer(timeout=wait, procs=2, multisegment=True, limitmb=BULK_LIMIT_MB)
+        return self._ix.writer(timeout=wait, limitmb=BULK_LIMIT_MB)
+
+    def _current_searcher(self) -> Searcher:
+        # Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps merged-away segments (every
+        # document found twice) and stale deletions; reopening after a commit costs a few ms.
+        current = self._searcher
+        if current is not None and current.reader().generation() == self._ix.latest_generation():
+            return current
+        if current is not None:
+            current.close()
+        self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def _set_title(self, source_id: str, title: str) -> list[str]:
+        """Remember a source's title; when it changed, forget the stamps of the annotation files
+        pointing at it (so they are relabelled) and return their keys."""
+        old = self._state.titles.get(source_id)
+        self._state.titles[source_id] = title
+        if old is None or old == title:
+            return []
+        files = self._state.annotation_files
+        stale = [key for key, entry in files.items() if source_id in entry.sources]
+        for key in stale:
+            del files[key]
+        return stale
+
+
+# -- planning a reconcile ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Plan:
+    changed_sources: list[tuple[str, Any]]
+    removed_sources: list[str]
+    changed_annotation_files: list[tuple[str, Any]]
+    removed_annotation_files: list[str]
+    annotation_files: Mapping[str, Path]
+
+    @property
+    def size(self) -> int:
+        return len(self.changed_sources) * 30 + len(self.changed_annotation_files)
+
+    def relabel(self, keys: list[str]) -> None:
+        """Also re-read these annotation files (they point at a source whose title changed)."""
+        queued = {key for key, _ in self.changed_annotation_files}
+        for key in keys:
+            path = self.annotation_files.get(key)
+            stamp = _changed_stamp(None, path) if path and key not in queued else None
+            if stamp is not None:
+                self.changed_annotation_files.append((key, stamp))
+
+
+def _plan(
+    state: IndexState, annotation_files: Mapping[str, Path], source_files: Mapping[str, Path]
+) -> _Plan:
+    changed_sources = []
+    for sid, path in source_files.items():
+        old = state.source_files.get(sid)
+        stamp = _changed_stamp(old.stamp if old else None, path)
+        if stamp is not None and old is not None and stamp.digest == old.stamp.digest:
+            old.stamp = stamp  # touched, not changed
+        elif stamp is not None:
+            changed_sources.append((sid, stamp))
+    changed_files = []
+    for key, path in annotation_files.items():
+        old_file = state.annotation_files.get(key)
+        stamp = _changed_stamp(old_file.stamp if old_file else None, path)
+        if stamp is not None and old_file is not None and stamp.digest == old_file.stamp.digest:
+            old_file.stamp = stamp
+        elif stamp is not None:
+            changed_files.append((key, stamp))
+    return _Plan(
+        changed_sources=changed_sources,
+        removed_sources=[sid for sid in state.source_files if sid not in source_files],
+        changed_annotation_files=changed_files,
+        removed_annotation_files=[k for k in state.annotation_files if k not in annotation_files],
+        annotation_files=annotation_files,
+    )
+
+
+def _changed_stamp(old: Any, path: Path) -> Any:
+    """A new stamp when the file's size or mtime moved (or it is new); None when unchanged."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if old is not None and old.same_stat(info.st_size, info.st_mtime_ns):
+        return None
+    try:
+        return stamp_of(path, info.st_size, info.st_mtime_ns)
+    except OSError:
+        return None
+
+
+def _load_source(
+    load_source: Callable[[str], Source | None], source_id: str, report: ReconcileReport
+) -> Source | None:
+    source = load_source(source_id)
+    if source is not None and source.error:
+        report.problems.append(f"{source_id}: {source.error}")
+        return None
+    return source
+
+
+def _load_annotations(
+    load: Callable[[Path], Iterable[Annotation]], path: Path, report: ReconcileReport
+) -> list[Annotation]:
+    try:
+        return list(load(path))
+    except (OSError, ValueError) as error:
+        report.problems.append(f"{path.name}: {error}")
+        return []
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def _open_or_create(folder: Path) -> tuple[Index, bool]:
+    """The index in `folder`, and whether it had to be created."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
+        return whoosh_index.open_dir(str(folder), indexname=INDEX_NAME), False
+    return whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME), True
+
+
+class _committing:
+    """Commit the writer on success, cancel it on any error (releasing the lock either way)."""
+
+    def __init__(self, writer: IndexWriter, **commit_args: Any) -> None:
+        self.writer = writer
+        self.commit_args = commit_args
+
+    def __enter__(self) -> IndexWriter:
+        return self.writer
+
+    def __exit__(self, error_type: object, *_: object) -> None:
+        if error_type is None:
+            self.writer.commit(**self.commit_args)
+        else:
+            self.writer.cancel()
+
+
+def _delete_passages(writer: IndexWriter, source_id: str) -> None:
+    writer.delete_by_query(And([Term("type", PASSAGE), Term("source_id", source_id)]))
+
+
+def _tick(progress: Progress | None, count: int) -> None:
+    if progress is not None:
+        progress(count)
+
+
+# -- reading queries and results ------------------------------------------------------------------
+
+_FIELD_NAME = re.compile(r'"[^"]*"|(?<![\w:/])([A-Za-z_]\w*):')
+
+
+def _rename_aliases(text: str) -> str:
+    def rename(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return (
+            f"{FIELD_ALIASES[name.lower()]}:"
+            if name and name.lower() in FIELD_ALIASES
+            else match.group(0)
+        )
+
+    return _FIELD_NAME.sub(rename, text)
+
+
+def _check_fields(text: str, known: Iterable[str]) -> None:
+    names = set(known)
+    for match in _FIELD_NAME.finditer(text):
+        name = match.group(1)
+        if name and name not in names:
+            usable = "kind, tag, speaker, source, created, quote, note, text, type"
+            raise SearchError(f"There is no field {name!r} to search; use one of: {usable}.")
+
+
+def _first_error(query: Query) -> str | None:
+    error = getattr(query, "error", None)
+    if error:
+        return str(error)
+    for child in query.children():
+        found = _first_error(child)
+        if found:
+            return found
+    return None
+
+
+def _matched_terms(query: Query, searcher: Searcher) -> dict[str, set[str]]:
+    """The indexed words the query matches, per text field (prefixes and wildcards expanded)."""
+    terms: dict[str, set[str]] = {}
+    reader = searcher.reader()
+    # Leaf by leaf: Whoosh's `existing_terms` drops every field after the first it meets.
+    for leaf in query.leaves():
+        for fieldname, value in leaf.expanded_terms(reader, phrases=True):
+            word = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+            terms.setdefault(fieldname, set()).add(word)
+    return terms
+
+
+def _hit(stored: dict[str, Any], score: float, terms: dict[str, set[str]]) -> SearchHit:
+    doc_type = stored.get("type", ANNOTATION)
+    if doc_type == PASSAGE:
+        body = stored.get("text", "")
+        snippet, marks = make_snippet(body, terms.get("text", set()))
+    else:
+        body = stored.get("quote", "")
+        snippet, marks = make_snippet(body, terms.get("quote", set()))
+        note = stored.get("note", "")
+        if not marks and note:
+            note_snippet, note_marks = make_snippet(note, terms.get("note", set()))
+            if note_marks:
+                snippet, marks = note_snippet, note_marks
+    doc_id = stored["id"]
+    return SearchHit(
+        type=doc_type,
+        id=doc_id,
+        source=stored.get("source_id", ""),
+        kind=stored.get("kind"),
+        text=body,
+        note=stored.get("note", ""),
+        start=stored.get("start"),
+        score=float(score),
+        snippet=snippet,
+        marks=marks,
+        segment_index=segment_index_of(doc_id) if doc_type == PASSAGE else None,
+    )
+
+
+def make_snippet(
+    text: str, terms: set[str], width: int = SNIPPET_CHARS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """About `width` characters of `text` around its densest run of matches, and their spans."""
+    spans = list(_match_spans(text, terms)) if terms else []
+    if len(text) <= width:
+        return text, tuple(spans)
+    if not spans:
+        return _cut(text, 0, width)
+    best = max(range(len(spans)), key=lambda i: _count_within(spans, i, width))
+    start = max(0, spans[best][0] - width // 4)
+    start = _word_start(text, start)
+    snippet, _ = _cut(text, start, start + width)
+    shift = start - (1 if start > 0 else 0)
+    end_limit = start + width
+    marks = tuple((s - shift, e - shift) for s, e in spans if s >= start and e <= end_limit)
+    return snippet, marks
+
+
+def _match_spans(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
+    for token in STEMMING(text, chars=True, mode="query", removestops=False):
+        if token.text in terms:
+            yield token.startchar, token.endchar
+
+
+def _count_within(spans: list[tuple[int, int]], i: int, width: int) -> int:
+    limit = spans[i][0] + width * 3 // 4
+    return sum(1 for s, e in spans[i:] if e <= limit)
+
+
+def _word_start(text: str, at: int) -> int:
+    """Move `at` forward to the start of a word, so a snippet never opens mid-word."""
+    if at == 0 or text[at - 1].isspace():
+        return at
+    space = text.find(" ", at)
+    return at if space == -1 else space + 1
+
+
+def _cut(text: str, start: int, end: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    head = "…" if start > 0 else ""
+    tail = "…" if end < len(text) else ""
+    return f"{head}{text[start:end]}{tail}", ()

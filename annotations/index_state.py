@@ -1,0 +1,88 @@
+"""What the search index has seen of the vault: a stamp per file, kept in a small JSON file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+STATE_NAME = "state.json"
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """Enough about a file to tell, cheaply, whether it changed since it was indexed."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    """Content hash, compared only when size or mtime moved (a touched file is no change)."""
+
+    def same_stat(self, size: int, mtime_ns: int) -> bool:
+        return self.size == size and self.mtime_ns == mtime_ns
+
+
+@dataclass(slots=True)
+class AnnotationFileState:
+    stamp: FileStamp
+    ids: list[str]
+    """Annotations the file held when indexed, so they can be removed with it."""
+    sources: list[str]
+    """Sources those annotations point at, so a renamed source re-indexes them."""
+
+
+@dataclass(slots=True)
+class SourceFileState:
+    stamp: FileStamp
+    title: str
+
+
+@dataclass(slots=True)
+class IndexState:
+    version: int
+    annotation_files: dict[str, AnnotationFileState] = field(default_factory=dict)
+    source_files: dict[str, SourceFileState] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    """Source id -> title, as last indexed, to label the annotations of that source."""
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def stamp_of(path: Path, size: int, mtime_ns: int) -> FileStamp:
+    return FileStamp(size=size, mtime_ns=mtime_ns, digest=file_digest(path))
+
+
+def load_state(folder: Path, version: int) -> IndexState:
+    """The saved state, or an empty one when it is missing, unreadable or of another version."""
+    try:
+        raw = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
+        if raw.get("version") != version:
+            return IndexState(version=version)
+        return IndexState(
+            version=version,
+            annotation_files={
+                key: AnnotationFileState(FileStamp(**v["stamp"]), v["ids"], v["sources"])
+                for key, v in raw["annotation_files"].items()
+            },
+            source_files={
+                key: SourceFileState(FileStamp(**v["stamp"]), v["title"])
+                for key, v in raw["source_files"].items()
+            },
+            titles=dict(raw["titles"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        # A damaged state only costs a re-read of every file on the next reconcile.
+        return IndexState(version=version)
+
+
+def save_state(folder: Path, state: IndexState) -> None:
+    """Write the state atomically, so a crash leaves the old state or the new one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / STATE_NAME
+    temp = target.with_suffix(".tmp")
+    temp.write_text(json.dumps(asdict(state), separators=(",", ":")), encoding="utf-8")
+    os.replace(temp, target)

@@ -1,0 +1,288 @@
+"""An annotation as a Markdown file a person can read and edit in any editor (Obsidian too).
+
+Layout::
+
+    ---
+    id: 01jd3k4m5n6p7q8r9s
+    source: podcasts/episode-12.md
+    kind: dissent
+    start: 244.0
+    end: 251.5
+    speaker: Ada
+    tags:
+    - economics
+    created: '2026-11-23T10:15:00Z'
+    updated: '2026-11-23T10:15:00Z'
+    confidence: high
+    orphaned: false
+    quote_prefix: 'words just before '
+    quote_suffix: ' and words just after'
+    char_start: 1200
+    char_end: 1264
+    fingerprint: 3f2a9c0d1e2b4a5c
+    ---
+
+    > The quote, one `> ` line per line of the quote.
+
+    The note, in Markdown, up to the end of the file.
+
+The front matter holds every field except the quote and the note, flat, with one line per
+scalar (`char_start`/`char_end` are offsets into the source's normalised text, `start`/`end`
+are seconds). The quote (the blockquote) and the note (everything after it) live only in the
+body, so they are the truth when someone edits them elsewhere. `parse(render(a)) == a` holds
+for every annotation whose strings have no lone surrogates.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+
+from annotations.model import (
+    Anchor,
+    Annotation,
+    Confidence,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from library.timecode import try_parse_timecode
+
+FENCE = "---"
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class AnnotationFormatError(ValueError):
+    """Text that is not an annotation file; `reason` says why, `line` (1-based) where if known."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {reason}" if line is not None else reason)
+        self.reason = reason
+        self.line = line
+
+
+class _Loader(_BaseLoader):
+    """Safe YAML that keeps dates as the text written (`created` stays a string)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Dumper(_BaseDumper):
+    """Safe YAML that writes every value on one line (escaping line breaks), as Obsidian expects."""
+
+
+def _represent_str(dumper: Any, text: str) -> Any:
+    style = '"' if any(mark in text for mark in _LINE_BREAKS) else None
+    return dumper.represent_scalar(_STR_TAG, text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def render(annotation: Annotation) -> str:
+    """The Markdown file text for `annotation` (ends with a newline)."""
+    header = yaml.dump(
+        _front_matter(annotation),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=2**30,
+    )
+    quote = "\n".join(f"> {line}" if line else ">" for line in annotation.quote.split("\n"))
+    text = f"{FENCE}\n{header}{FENCE}\n\n{quote}\n"
+    if annotation.note:
+        # One separating blank line before the note and one newline after it; `parse` drops both.
+        text += f"\n{annotation.note}\n"
+    return text
+
+
+def parse(text: str) -> Annotation:
+    """The annotation in a Markdown file's text; raise `AnnotationFormatError` if it is not one."""
+    text = text.removeprefix("\ufeff")
+    if text.startswith(FENCE + "\r\n"):
+        # Saved by an editor with Windows line ends; ours never start that way.
+        text = text.replace("\r\n", "\n")
+    if not text.startswith(FENCE + "\n"):
+        raise AnnotationFormatError("the file does not start with a `---` front matter line", 1)
+    header_end = text.find(f"\n{FENCE}\n", len(FENCE))
+    if header_end == -1 and text.endswith(f"\n{FENCE}"):
+        header_end = len(text) - len(FENCE) - 1
+    if header_end == -1:
+        raise AnnotationFormatError("the front matter has no closing `---` line")
+    header = text[len(FENCE) + 1 : header_end + 1]
+    body = text[header_end + len(FENCE) + 2 :]
+    fields = _load_yaml(header)
+    quote, note = _split_body(body)
+    return _annotation(fields, quote, note)
+
+
+def _front_matter(annotation: Annotation) -> dict[str, object]:
+    anchor = annotation.anchor
+    return {
+        "id": annotation.id,
+        "source": annotation.source,
+        "kind": annotation.kind.value,
+        "start": annotation.start,
+        "end": annotation.end,
+        "speaker": annotation.speaker,
+        "tags": list(annotation.tags),
+        "created": annotation.created,
+        "updated": annotation.updated,
+        "confidence": annotation.confidence.value if annotation.confidence else None,
+        "orphaned": annotation.orphaned,
+        "quote_prefix": anchor.quote.prefix,
+        "quote_suffix": anchor.quote.suffix,
+        "char_start": anchor.position.start,
+        "char_end": anchor.position.end,
+        "fingerprint": anchor.fingerprint,
+    }
+
+
+def _load_yaml(header: str) -> dict[str, Any]:
+    try:
+        fields = yaml.load(header, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the fence
+        problem = error.problem or error.context or "invalid YAML"
+        message = f"the front matter is not valid YAML: {problem}"
+        raise AnnotationFormatError(message, line) from None
+    except yaml.YAMLError as error:
+        raise AnnotationFormatError(f"the front matter is not valid YAML: {error}") from None
+    if not isinstance(fields, dict):
+        raise AnnotationFormatError("the front matter is not a list of `key: value` lines", 2)
+    return fields
+
+
+def _split_body(body: str) -> tuple[str, str]:
+    """The quote (leading `>` lines) and the note (the rest, minus one blank line around it)."""
+    rest = body.lstrip("\n")
+    quote_lines: list[str] = []
+    while rest.startswith(">"):
+        line, newline, rest = rest.partition("\n")
+        quote_lines.append(line[1:].removeprefix(" "))
+        if not newline:
+            break
+    note = rest.removeprefix("\n").removesuffix("\n") if rest else ""
+    return "\n".join(quote_lines), note
+
+
+def _annotation(fields: dict[str, Any], quote: str, note: str) -> Annotation:
+    kind = _required_text(fields, "kind")
+    if kind not in Kind._value2member_map_:
+        choices = ", ".join(k.value for k in Kind)
+        raise AnnotationFormatError(f"`kind: {kind}` is not one of {choices}")
+    confidence = _optional_text(fields, "confidence")
+    if confidence is not None and confidence not in Confidence._value2member_map_:
+        choices = ", ".join(c.value for c in Confidence)
+        raise AnnotationFormatError(f"`confidence: {confidence}` is not one of {choices}")
+    anchor = Anchor(
+        quote=TextQuoteSelector(
+            exact=quote,
+            prefix=_optional_text(fields, "quote_prefix") or "",
+            suffix=_optional_text(fields, "quote_suffix") or "",
+        ),
+        position=TextPositionSelector(
+            start=_required_int(fields, "char_start"), end=_required_int(fields, "char_end")
+        ),
+        fingerprint=_optional_text(fields, "fingerprint") or "",
+    )
+    return Annotation(
+        id=_required_text(fields, "id"),
+        source=_required_text(fields, "source"),
+        kind=Kind(kind),
+        anchor=anchor,
+        start=_optional_seconds(fields, "start"),
+        end=_optional_seconds(fields, "end"),
+        speaker=_optional_text(fields, "speaker"),
+        note=note,
+        tags=_tags(fields.get("tags")),
+        created=_optional_text(fields, "created") or "",
+        updated=_optional_text(fields, "updated") or "",
+        confidence=Confidence(confidence) if confidence is not None else None,
+        orphaned=_flag(fields, "orphaned"),
+    )
+
+
+def _required_text(fields: dict[str, Any], key: str) -> str:
+    value = _optional_text(fields, key)
+    if value is None:
+        raise AnnotationFormatError(f"the front matter has no `{key}:`")
+    return value
+
+
+def _optional_text(fields: dict[str, Any], key: str) -> str | None:
+    value = fields.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        # Typed by hand without quotes; keep the usual `...Z` spelling for UTC.
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, (date, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise AnnotationFormatError(f"`{key}:` should be text, not {_describe(value)}")
+
+
+def _required_int(fields: dict[str, Any], key: str) -> int:
+    value = fields.get(key)
+    if value is None:
+        raise AnnotationFormatError(f"the front matter has no `{key}:`")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AnnotationFormatError(f"`{key}:` should be a whole number, not {_describe(value)}")
+    return value
+
+
+def _optional_seconds(fields: dict[str, Any], key: str) -> float | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, str):
+        # A hand-written clock time such as `1:02:03` is fine too.
+        seconds = try_parse_timecode(value)
+        if seconds is not None:
+            return seconds
+    raise AnnotationFormatError(f"`{key}:` should be a time in seconds, not {_describe(value)}")
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    tags: list[str] = []
+    for item in items:
+        if item is None or isinstance(item, (dict, list)):
+            raise AnnotationFormatError(f"`tags:` should be a list of words, not {_describe(item)}")
+        tags.append(item if isinstance(item, str) else str(item))
+    return tuple(tags)
+
+
+def _flag(fields: dict[str, Any], key: str) -> bool:
+    value = fields.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise AnnotationFormatError(f"`{key}:` should be true or false, not {_describe(value)}")
+    return value
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, dict):
+        return "a nested mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)

@@ -1,0 +1,79 @@
+"""A per-file cache of list entries, so listing a vault again only stats its files."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+CACHE_VERSION = 1
+"""Bump when the cached shape or what the readers extract changes; older caches are ignored."""
+
+
+class CacheEntry(NamedTuple):
+    """What a scan learnt about one file, valid while its size and mtime stay the same.
+
+    A tuple rather than a dataclass: a warm listing builds one per file, and tuples are cheap.
+    """
+
+    size: int
+    mtime_ns: int
+    summary: dict[str, Any] | None
+    """`SourceSummary.to_json()` of a source, or None for a skipped file."""
+    skipped: str | None = None
+    """Why the file is not a source."""
+
+    def matches(self, size: int, mtime_ns: int) -> bool:
+        return self.size == size and self.mtime_ns == mtime_ns
+
+
+def read_cache(path: Path) -> dict[str, CacheEntry]:
+    """Entries by vault-relative path; a missing, corrupt or foreign cache reads as empty."""
+    try:
+        with path.open("rb") as file:
+            data = json.load(file)
+        if data.get("version") != CACHE_VERSION:
+            return {}
+        return {rel: CacheEntry(*row) for rel, row in data["entries"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
+    """Replace the cache atomically (temp file, fsync, rename); False when it cannot be written."""
+    payload = {
+        "version": CACHE_VERSION,
+        "entries": {rel: list(entry) for rel, entry in sorted(entries.items())},
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".sources-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(payload, file, ensure_ascii=False, separators=(",", ":"))
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+        _fsync_dir(path.parent)
+    except OSError:
+        return False
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; some file systems refuse to open a folder, which is fine.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

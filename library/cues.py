@@ -1,0 +1,477 @@
+"""Subtitle cues, shared by the SRT, WebVTT and Whisper JSON readers.
+
+One job, in steps: find the timing lines of a subtitle file (`scan_cues`), clean each cue
+line (`clean_line`), drop the lines that rolling captions repeat (`dedupe_rolling`), work out
+who speaks (`cue_pieces`), merge cues into readable segments (`merge_pieces`) and add them to
+a `SourceBuilder` (`add_cue_segments`).
+
+Merging policy. A 60-minute talk has ~1,000 cues of two or three seconds each; one segment
+per cue reads like a ransom note. Consecutive cues are therefore merged into one segment
+(start = first cue's start, end = the latest end among its cues) until:
+
+- the speaker changes, or a line opens a new dialogue turn (`- `, `—`, `>>`);
+- the cue closes a sentence (`.`, `?`, `!`, `…`) and the segment lasts at least
+  `MergePolicy.min_seconds` (8 s): segments read as one to three sentences;
+- adding the cue would make the segment longer than `MergePolicy.max_seconds` (30 s): auto
+  captions without punctuation still break into half-minute paragraphs;
+- there is a silence of `MergePolicy.pause_seconds` (3 s) or more before the cue.
+
+Segments only break at cue boundaries, so every segment start is a time the file gives.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from library.builder import SourceBuilder, normalise_space
+from library.model import Role
+
+# Hours are optional (WebVTT `05.500`, `01:05.500`); the fraction takes `.` or `,`.
+_CLOCK = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
+_TIMING = re.compile(rf"^\s*{_CLOCK}\s*-->\s*{_CLOCK}(?:\s.*)?$")
+# Lines that are meant as timing lines but are malformed: they end the cue before them.
+_TIMING_LIKE = re.compile(r"\d+:\d+\S*\s+-{1,2}>?\s+\d+:\d+")
+_DIGITS = re.compile(r"^\s*\d+\s*$")
+_INLINE_TIME = re.compile(r"<\d{1,2}:\d{2}[:.]")
+
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>")
+_RUBY_TEXT = re.compile(r"<rt(?:\.[^>]*)?>.*?(?:</rt>|$)")
+# `<b>`, `</i>`, `<c.yellow>`, `<lang en>`, `<font color=...>`, `<00:00:01.000>`, ASS `{\an8}`.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>|\{\\[^{}]*\}")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+
+_TURN = re.compile(r"^(?:-\s+|[\u2013\u2014]\s*|>>+\s*)")
+_TURN_MARKS = ("-", "\u2013", "\u2014", ">")
+_NAME = re.compile(r"^([^\W\d_][\w.'\u2019]*(?:[ -][\w.'\u2019]+){0,3}):[ \t]+(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+
+_CHAPTERS_NAME = re.compile(r"(?:^|[\W_])chapters$", re.IGNORECASE)
+_LANGUAGE_SUFFIX = re.compile(r"\.(?:[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?|chapters)$")
+_MAX_LISTED_LINES = 5
+
+
+@dataclass(slots=True)
+class CueLine:
+    """One line of cue text, already stripped of tags and entities."""
+
+    text: str
+    voice: str | None = None
+    """Speaker named by a WebVTT `<v Name>` span, or given by the file (Whisper JSON)."""
+
+
+@dataclass(slots=True)
+class Cue:
+    """A timed block of subtitle text, as the file has it."""
+
+    start: float
+    """Seconds."""
+    end: float
+    """Seconds, never before `start`."""
+    lines: tuple[CueLine, ...]
+
+
+@dataclass(slots=True)
+class Piece:
+    """Text of one speaker within a cue, or (after merging) within a segment."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+    turn: bool = False
+    """True when the file marks a new dialogue turn here; merging never crosses it."""
+
+
+@dataclass(frozen=True, slots=True)
+class MergePolicy:
+    """When consecutive cues of one speaker stop being merged (see the module docstring)."""
+
+    min_seconds: float = 8.0
+    """A sentence end closes the segment only once it lasts this long."""
+    max_seconds: float = 30.0
+    """No merged segment grows past this (a single longer cue stays whole)."""
+    pause_seconds: float = 3.0
+    """A silence this long between cues starts a new segment."""
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """What `scan_cues` found in a subtitle file."""
+
+    cues: list[Cue]
+    bad_timing_lines: list[int]
+    """1-based line numbers of timing lines that could not be read (their cue is skipped)."""
+    reversed_lines: list[int]
+    """1-based line numbers of cues that end before they start (end set to start)."""
+
+
+def scan_cues(lines: Sequence[str], *, text_ids: bool) -> ScanResult:
+    """Cut subtitle lines into cues at their `-->` timing lines.
+
+    With `text_ids` (WebVTT) a cue's text ends at the first empty line and the line just
+    before a timing line is its id when a blank line precedes it; without (SRT) blank lines
+    inside a cue are kept as part of it and only an all-digit line before a timing line is
+    an id. Lines before the first timing line (headers, NOTE, STYLE, REGION) are not cues.
+    """
+    rows = [
+        i
+        for i, line in enumerate(lines)
+        if ("-->" in line or line[:1].isdigit()) and _is_timing_row(line)
+    ]
+    result = ScanResult(cues=[], bad_timing_lines=[], reversed_lines=[])
+    for k, row in enumerate(rows):
+        following = rows[k + 1] if k + 1 < len(rows) else len(lines)
+        times = _parse_timing(lines[row])
+        if times is None:
+            result.bad_timing_lines.append(row + 1)
+            continue
+        start, end = times
+        if end < start:
+            result.reversed_lines.append(row + 1)
+            end = start
+        body = _cue_body(lines, row + 1, following, text_ids=text_ids)
+        result.cues.append(Cue(start, end, tuple(_clean_lines(body))))
+    return result
+
+
+def _is_timing_row(line: str) -> bool:
+    """A timing line, well formed or not; `a --> b` in cue text is not one."""
+    # Cheap tests first: nearly every line is text, and text rarely starts with a digit.
+    if not line[:1].isdigit():
+        return "-->" in line and line.lstrip()[:1].isdigit()
+    return "-->" in line or _TIMING_LIKE.match(line) is not None
+
+
+def _parse_timing(line: str) -> tuple[float, float] | None:
+    match = _TIMING.match(line)
+    if match is None:
+        return None
+    groups = match.groups()
+    start = _seconds(*groups[:4])
+    end = _seconds(*groups[4:8])
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float | None:
+    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        return None
+    total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    if fraction:
+        return total + int(fraction) / 10 ** len(fraction)
+    return float(total)
+
+
+def _cue_body(lines: Sequence[str], first: int, stop: int, *, text_ids: bool) -> list[str]:
+    """The text lines of the cue whose timing line is just before `first`."""
+    body = list(lines[first:stop])
+    while body and not body[-1].strip():
+        body.pop()
+    if body and stop < len(lines):
+        if text_ids:
+            # A WebVTT id is the first line of its block; a line right after the timing line
+            # is text (YouTube puts a lone space there).
+            if len(body) >= 2 and _opens_block(body[-2], body[-1]):
+                body.pop()
+        elif _DIGITS.match(body[-1]):
+            body.pop()
+        while body and not body[-1].strip():
+            body.pop()
+    if text_ids and "" in body:
+        # A WebVTT cue ends at its first empty line; what follows is a NOTE or stray text.
+        body = body[: body.index("")]
+    return body
+
+
+def _opens_block(before: str, line: str) -> bool:
+    """True when `line` starts a WebVTT block; a space-only line before counts for numbers."""
+    return before == "" or (not before.strip() and _DIGITS.match(line) is not None)
+
+
+def _clean_lines(raw_lines: Iterable[str]) -> Iterable[CueLine]:
+    """Cleaned, non-empty cue lines; a `<v Name>` voice carries on to the lines after it."""
+    voice: str | None = None
+    for raw in raw_lines:
+        if not raw:
+            continue
+        found, text = clean_line(raw)
+        voice = found or voice
+        if text:
+            yield CueLine(text, voice)
+
+
+def clean_line(raw: str) -> tuple[str | None, str]:
+    """(voice, text) of one raw cue line: tags removed, entities decoded, space normalised."""
+    # Each step is guarded by a cheap test: a three-hour file has ten thousand lines.
+    voice: str | None = None
+    if "<" in raw:
+        if "<v" in raw:
+            match = _VOICE.search(raw)
+            if match and match.group(1):
+                voice = " ".join(match.group(1).split()) or None
+        if "<rt" in raw:
+            raw = _RUBY_TEXT.sub("", raw)
+        raw = _TAG.sub("", raw)
+    elif "{\\" in raw:
+        raw = _TAG.sub("", raw)
+    if "&" in raw:
+        raw = html.unescape(raw)
+    if not raw.isascii():
+        raw = _INVISIBLE.sub("", raw)
+    return voice, " ".join(raw.split())
+
+
+def has_inline_timestamps(text: str) -> bool:
+    """True for YouTube-style auto captions, which time each word: `<00:00:01.000><c> word`."""
+    return _INLINE_TIME.search(text) is not None
+
+
+def is_rolling(cues: Sequence[Cue]) -> bool:
+    """True when cues repeat the previous cue's last line, as rolling (roll-up) captions do."""
+    repeats = sum(
+        1
+        for before, cue in zip(cues, cues[1:], strict=False)
+        if before.lines and cue.lines and cue.lines[0].text == before.lines[-1].text
+    )
+    return repeats >= 2 and repeats >= 0.3 * (len(cues) - 1)
+
+
+def dedupe_rolling(cues: Sequence[Cue]) -> list[Cue]:
+    """Drop the leading lines each cue repeats from the cue before, so text reads once.
+
+    Cues left with no new line (YouTube's 10 ms "hold" cues) are dropped.
+    """
+    kept: list[Cue] = []
+    previous: tuple[str, ...] = ()
+    for cue in cues:
+        texts = tuple(line.text for line in cue.lines)
+        overlap = _overlap(previous, texts)
+        if texts:
+            previous = texts
+        if overlap < len(texts):
+            kept.append(replace(cue, lines=cue.lines[overlap:]))
+    return kept
+
+
+def _overlap(before: tuple[str, ...], after: tuple[str, ...]) -> int:
+    """The largest k such that the last k lines of `before` are the first k of `after`."""
+    for k in range(min(len(before), len(after)), 0, -1):
+        if before[-k:] == after[:k]:
+            return k
+    return 0
+
+
+def speaker_names(cues: Iterable[Cue]) -> set[str]:
+    """Names used as `Name:` prefixes: ALL-CAPS ones always, others only if used twice.
+
+    The repeat rule keeps a line such as `Note: bring a pen` from inventing a speaker.
+    """
+    counts: Counter[str] = Counter()
+    for cue in cues:
+        for line in cue.lines:
+            name = _name_prefix(_strip_turn(line.text))
+            if name:
+                counts[name] += 1
+    return {name for name, n in counts.items() if n >= 2 or (name.isupper() and len(name) > 1)}
+
+
+def _strip_turn(text: str) -> str:
+    return _TURN.sub("", text) if text.startswith(_TURN_MARKS) else text
+
+
+def _name_prefix(text: str) -> str | None:
+    if ":" not in text:
+        return None
+    match = _NAME.match(text)
+    if match is None:
+        return None
+    name = match.group(1)
+    words = name.replace("-", " ").split()
+    if all(word[0].isupper() for word in words):
+        return name
+    return None
+
+
+def cue_pieces(cues: Sequence[Cue], names: set[str]) -> list[Piece]:
+    """Split cues at speaker changes and dialogue dashes; a speaker carries on until the next.
+
+    `names` are the accepted `Name:` prefixes (see `speaker_names`); a voice the file gives
+    outright (`<v Name>`, a JSON `speaker`) wins over a prefix.
+    """
+    pieces: list[Piece] = []
+    speaker: str | None = None
+    for cue in cues:
+        current: list[str] = []
+        turn = False
+        for line in cue.lines:
+            text = line.text
+            new_turn = False
+            dash = _TURN.match(text) if text.startswith(_TURN_MARKS) else None
+            if dash:
+                text = text[dash.end() :]
+                new_turn = True
+            name = _name_prefix(text)
+            if name in names:
+                text = text[len(name) + 1 :].lstrip()
+                new_speaker: str | None = line.voice or name
+            elif line.voice is not None:
+                new_speaker = line.voice
+            else:
+                new_speaker = None if new_turn else speaker
+            if current and (new_turn or new_speaker != speaker):
+                pieces.append(Piece(cue.start, cue.end, " ".join(current), speaker, turn))
+                current = []
+            if not current:
+                turn = new_turn
+            speaker = new_speaker
+            if text:
+                current.append(text)
+        if current:
+            pieces.append(Piece(cue.start, cue.end, " ".join(current), speaker, turn))
+    return pieces
+
+
+def merge_pieces(pieces: Iterable[Piece], policy: MergePolicy | None = None) -> list[Piece]:
+    """Merge consecutive pieces of one speaker into segments by `policy`."""
+    rules = policy or MergePolicy()
+    runs: list[list[Piece]] = []
+    run: list[Piece] = []
+    end = 0.0
+    for piece in pieces:
+        if run and not _continues(run[0], end, piece, rules):
+            runs.append(run)
+            run = []
+        end = max(end, piece.end) if run else piece.end
+        run.append(piece)
+        if _SENTENCE_END.search(piece.text) and end - run[0].start >= rules.min_seconds:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return [_joined(run) for run in runs]
+
+
+def _continues(first: Piece, end: float, piece: Piece, rules: MergePolicy) -> bool:
+    """Whether `piece` joins the open segment that began with `first` and ends at `end`."""
+    return (
+        not piece.turn
+        and piece.speaker == first.speaker
+        and piece.start - end < rules.pause_seconds
+        and piece.end - first.start <= rules.max_seconds
+    )
+
+
+def _joined(run: Sequence[Piece]) -> Piece:
+    first = run[0]
+    if len(run) == 1:
+        return first
+    end = max(piece.end for piece in run)
+    text = " ".join(piece.text for piece in run)
+    return Piece(first.start, end, text, first.speaker, first.turn)
+
+
+def add_cue_segments(builder: SourceBuilder, pieces: Iterable[Piece]) -> None:
+    """Add merged pieces to `builder` as CUE segments."""
+    for piece in pieces:
+        builder.add_segment(
+            piece.text, start=piece.start, end=piece.end, speaker=piece.speaker, role=Role.CUE
+        )
+
+
+def looks_like_chapters(stem: str, cues: Sequence[Cue]) -> bool:
+    """True for a chapters track: a stem ending in `chapters`, or title-like cues lasting long.
+
+    Titles: one line each, at most 80 characters, mostly without a closing full stop; long:
+    the median cue lasts 20 s or more (speech cues last two to seven seconds).
+    """
+    if _CHAPTERS_NAME.search(stem):
+        return bool(cues) and all(len(_cue_text(cue)) <= 120 for cue in cues)
+    if len(cues) < 2:
+        return False
+    if any(len(cue.lines) != 1 or len(cue.lines[0].text) > 80 for cue in cues):
+        return False
+    sentences = sum(1 for cue in cues if _SENTENCE_END.search(cue.lines[0].text))
+    if sentences > 0.25 * len(cues):
+        return False
+    return statistics.median(cue.end - cue.start for cue in cues) >= 20.0
+
+
+def _cue_text(cue: Cue) -> str:
+    return " ".join(line.text for line in cue.lines)
+
+
+def add_chapters(builder: SourceBuilder, cues: Iterable[Cue]) -> None:
+    """Each chapter cue becomes a HEADING segment and an outline entry pointing at it."""
+    for cue in cues:
+        segment = builder.add_segment(
+            _cue_text(cue), start=cue.start, end=cue.end, role=Role.HEADING
+        )
+        if segment is not None:
+            builder.add_outline(segment.text, cue.start, segment.index)
+
+
+def build_cue_segments(
+    builder: SourceBuilder,
+    cues: Sequence[Cue],
+    *,
+    stem: str,
+    rolling: bool,
+    policy: MergePolicy | None = None,
+) -> None:
+    """The whole pipeline after scanning: sort, de-duplicate, chapters or merged speech."""
+    ordered = sorted(cues, key=lambda cue: cue.start)
+    if looks_like_chapters(stem, ordered):
+        add_chapters(builder, ordered)
+        return
+    if rolling or is_rolling(ordered):
+        ordered = dedupe_rolling(ordered)
+    pieces = cue_pieces(ordered, speaker_names(ordered))
+    add_cue_segments(builder, merge_pieces(pieces, policy))
+
+
+def scan_warnings(scan: ScanResult) -> list[str]:
+    """Warnings a user can act on, one per kind of problem, naming the first few lines."""
+    warnings: list[str] = []
+    if scan.bad_timing_lines:
+        warnings.append(
+            f"{_count(scan.bad_timing_lines, 'cue')} skipped: the timing line could not be "
+            f"read (line {_line_list(scan.bad_timing_lines)}); "
+            "expected `00:00:05,500 --> 00:00:07,000`."
+        )
+    if scan.reversed_lines:
+        warnings.append(
+            f"{_count(scan.reversed_lines, 'cue')} end before they start "
+            f"(line {_line_list(scan.reversed_lines)}); their end was set to their start."
+        )
+    return warnings
+
+
+def _count(items: Sequence[object], noun: str) -> str:
+    return f"1 {noun}" if len(items) == 1 else f"{len(items)} {noun}s"
+
+
+def _line_list(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:_MAX_LISTED_LINES])
+    return shown + (", ..." if len(numbers) > _MAX_LISTED_LINES else "")
+
+
+def duration_of(cues: Iterable[Cue]) -> float | None:
+    """The latest cue end, in seconds; None without cues."""
+    return max((cue.end for cue in cues), default=None)
+
+
+def title_from_stem(stem: str) -> str:
+    """`my_talk-2024.en` -> `my talk 2024`: a title from a file name without its extension."""
+    base = _LANGUAGE_SUFFIX.sub("", stem) or stem
+    return normalise_space(base.replace("_", " ").replace("-", " ")) or stem
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of a subtitle file without a byte-order mark, whatever the line ends."""
+    return text.removeprefix("\ufeff").splitlines()

@@ -1,0 +1,51 @@
+"""SubRip (`.srt`) subtitles: numbered cues with `00:00:05,500 --> 00:00:07,000` timing lines.
+
+Forgiving by design: a byte-order mark, CRLF line ends, blank lines inside a cue, a missing
+blank line between cues and `.` instead of `,` are all read; a cue whose timing line cannot
+be read is skipped with a warning. Cues are merged into readable segments as described in
+`library.cues`; `<i>`-style tags, `{\\an8}` placement codes and HTML entities are removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from library.builder import SourceBuilder
+from library.cues import (
+    build_cue_segments,
+    duration_of,
+    has_inline_timestamps,
+    scan_cues,
+    scan_warnings,
+    split_lines,
+    title_from_stem,
+)
+from library.model import Source
+
+FORMAT = "srt"
+
+_TIME = r"\d{1,3}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
+# A cue number on its own line, then a timing line: the shape of SubRip.
+_CUE_START = re.compile(rf"^\s*\d+[ \t]*\r?\n[ \t]*{_TIME}\s*-->\s*{_TIME}", re.MULTILINE)
+_HEAD_CHARS = 4096
+
+
+def sniff(name: str, head: str) -> float:
+    """0.95 for a `.srt` file; 0.85 for any file whose first cues look like SubRip."""
+    text = head.removeprefix("\ufeff")[:_HEAD_CHARS]
+    if text.lstrip().startswith("WEBVTT"):
+        return 0.0
+    if name.lower().endswith(".srt"):
+        return 0.95
+    return 0.85 if _CUE_START.search(text) else 0.0
+
+
+def read(text: str, source_id: str, stem: str) -> Source:
+    """Parse SubRip text; never fails on malformed cues (they become warnings)."""
+    scan = scan_cues(split_lines(text), text_ids=False)
+    builder = SourceBuilder(id=source_id, title=title_from_stem(stem), format=FORMAT)
+    builder.warnings.extend(scan_warnings(scan))
+    build_cue_segments(builder, scan.cues, stem=stem, rolling=has_inline_timestamps(text))
+    if not scan.cues:
+        builder.warnings.append("No subtitle cues were found; is this really a SubRip file?")
+    return builder.build(duration=duration_of(scan.cues))

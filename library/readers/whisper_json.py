@@ -1,0 +1,254 @@
+"""Whisper-style JSON transcripts: OpenAI Whisper, WhisperX, pyannote-labelled and kin.
+
+Shapes read:
+
+- `{"text": ..., "segments": [{"start", "end", "text", "speaker"?}], "language"?}`;
+- a bare list of such segments;
+- WhisperX: segments with `words` (`{"word", "start", "end", "speaker"?}`); a segment
+  without `text` is spelled from its words, one without `speaker` takes its words' most
+  common speaker;
+- Hugging Face pipelines: `{"text", "chunks": [{"timestamp": [start, end], "text"}]}`;
+- only `{"text": ...}`: one untimed paragraph per blank-line-separated block, with a warning.
+
+Speaker labels are kept as the file gives them (`SPEAKER_00`). Metadata keys, at the top
+level or under `metadata`: `title`, `url` (or `webpage_url`), `channel` (or `uploader`),
+`date` (or `upload_date`, `20240131` becomes `2024-01-31`), `authors`, `tags`, `duration`.
+Segments are merged into readable segments as described in `library.cues`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from library.builder import SourceBuilder
+from library.cues import (
+    Cue,
+    CueLine,
+    add_cue_segments,
+    clean_line,
+    cue_pieces,
+    merge_pieces,
+    speaker_names,
+    title_from_stem,
+)
+from library.errors import SourceError
+from library.model import Source
+from library.timecode import try_parse_timecode
+
+FORMAT = "whisper-json"
+
+_SEGMENT_LIKE = re.compile(r'^\s*\[\s*\{[^{}]*"(?:start|text)"\s*:')
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def sniff(name: str, head: str) -> float:
+    """0.9 for JSON with a `segments` (or `chunks`) key or a list of segment-like objects."""
+    text = head.removeprefix("\ufeff").lstrip()
+    if not text.startswith(("{", "[")):
+        return 0.0
+    if '"segments"' in text or ('"chunks"' in text and '"timestamp"' in text):
+        return 0.9
+    if _SEGMENT_LIKE.match(text):
+        return 0.8
+    if name.lower().endswith(".json") and text.startswith("{") and '"text"' in text:
+        return 0.3
+    return 0.0
+
+
+def read(text: str, source_id: str, stem: str) -> Source:
+    """Parse a Whisper-style transcript; SourceError when it is not JSON or not that shape."""
+    data = _load(text, source_id)
+    meta = _metadata_dict(data)
+    builder = SourceBuilder(id=source_id, title=title_from_stem(stem), format=FORMAT)
+    items = _segment_items(data, source_id)
+    if items is None:
+        _add_untimed(builder, str(meta.get("text", "")))
+        cues: list[Cue] = []
+    else:
+        cues = _cues(items, source_id, builder.warnings)
+        pieces = cue_pieces(cues, speaker_names(cues))
+        add_cue_segments(builder, merge_pieces(pieces))
+    if not builder.segments:
+        builder.warnings.append("The transcript has no text.")
+    last_end = max((cue.end for cue in cues), default=None)
+    return builder.build(**_metadata_fields(meta, last_end))
+
+
+def _load(text: str, source_id: str) -> Any:
+    try:
+        return json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            f"{source_id} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from exc
+    except (RecursionError, ValueError) as exc:
+        raise SourceError(f"{source_id} is not valid JSON ({exc}).") from exc
+
+
+def _metadata_dict(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {}
+    nested = data.get("metadata")
+    merged = dict(nested) if isinstance(nested, dict) else {}
+    merged.update(data)
+    return merged
+
+
+def _segment_items(data: Any, source_id: str) -> list[Any] | None:
+    """The list of segment objects; None for a text-only transcript."""
+    if isinstance(data, list):
+        items: Any = data
+    elif isinstance(data, dict):
+        items = data.get("segments", data.get("chunks"))
+        if items is None:
+            if isinstance(data.get("text"), str):
+                return None
+            raise SourceError(
+                f'{source_id} is JSON but not a transcript: it has no "segments" list '
+                '(expected {"segments": [{"start": 0.0, "end": 2.5, "text": "..."}]}).'
+            )
+    else:
+        raise SourceError(
+            f"{source_id} is JSON but not a transcript: it holds {_a(_json_type(data))}, "
+            'not an object with "segments" or a list of segments.'
+        )
+    if not isinstance(items, list):
+        raise SourceError(
+            f'{source_id}: "segments" is {_a(_json_type(items))}, not a list of segments.'
+        )
+    if items and not any(isinstance(item, dict) for item in items):
+        raise SourceError(
+            f"{source_id}: the segments are {_json_type(items[0])}s, not objects with "
+            '"start", "end" and "text".'
+        )
+    return items
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+def _cues(items: Sequence[Any], source_id: str, warnings: list[str]) -> list[Cue]:
+    """Cues in time order; segments without a usable start follow the one before them."""
+    cues: list[Cue] = []
+    skipped = 0
+    untimed = 0
+    previous_start = 0.0
+    for item in items:
+        if not isinstance(item, dict):
+            skipped += 1
+            continue
+        start, end = _times(item)
+        if start is None:
+            untimed += 1
+            start = previous_start
+        end = start if end is None or end < start else end
+        previous_start = start
+        _, text = clean_line(_segment_text(item))
+        if text:
+            cues.append(Cue(start, end, (CueLine(text, _speaker(item)),)))
+    if skipped:
+        warnings.append(f"{skipped} segment(s) were not JSON objects and were skipped.")
+    if untimed:
+        warnings.append(
+            f"{untimed} segment(s) had no usable start time; each was placed at the start "
+            "of the segment before it."
+        )
+    return sorted(cues, key=lambda cue: cue.start)
+
+
+def _times(item: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    stamp = item.get("timestamp")
+    if isinstance(stamp, list) and len(stamp) == 2:
+        return _seconds(stamp[0]), _seconds(stamp[1])
+    return _seconds(item.get("start")), _seconds(item.get("end"))
+
+
+def _seconds(value: Any) -> float | None:
+    """Seconds from a JSON number or a time string; None when absent, negative or not finite."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        seconds: float | None = value
+    elif isinstance(value, int):
+        seconds = float(value) if abs(value) < 10**12 else None
+    elif isinstance(value, str):
+        seconds = try_parse_timecode(value)
+    else:
+        return None
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def _words(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    words = item.get("words")
+    if not isinstance(words, list):
+        return []
+    return [word for word in words if isinstance(word, dict)]
+
+
+def _segment_text(item: Mapping[str, Any]) -> str:
+    text = item.get("text")
+    if isinstance(text, str):
+        return text
+    # Whisper words carry their own leading space (" world"); WhisperX words do not.
+    parts = [w.get("word", w.get("text")) for w in _words(item)]
+    words = [part for part in parts if isinstance(part, str)]
+    if any(word.startswith(" ") for word in words):
+        return "".join(words)
+    return " ".join(words)
+
+
+def _speaker(item: Mapping[str, Any]) -> str | None:
+    speaker = item.get("speaker")
+    if isinstance(speaker, str) and speaker.strip():
+        return speaker.strip()
+    votes = Counter(
+        w["speaker"].strip()
+        for w in _words(item)
+        if isinstance(w.get("speaker"), str) and w["speaker"].strip()
+    )
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _add_untimed(builder: SourceBuilder, text: str) -> None:
+    builder.warnings.append("The transcript has no timed segments, only text.")
+    for paragraph in _PARAGRAPHS.split(text):
+        builder.add_segment(paragraph)
+
+
+def _metadata_fields(meta: Mapping[str, Any], last_end: float | None) -> dict[str, object]:
+    """Source fields from the metadata keys the file has, ignoring values of the wrong type."""
+    fields: dict[str, object] = {}
+    for field, keys in {
+        "title": ("title",),
+        "url": ("url", "webpage_url", "source_url"),
+        "channel": ("channel", "uploader"),
+        "date": ("date", "upload_date"),
+    }.items():
+        value = next((meta[k] for k in keys if isinstance(meta.get(k), str) and meta[k]), None)
+        if value is not None:
+            fields[field] = value.strip()
+    if "date" in fields:
+        fields["date"] = _COMPACT_DATE.sub(r"\1-\2-\3", str(fields["date"]))
+    for field in ("authors", "tags"):
+        value = meta.get(field)
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            fields[field] = [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    duration = _seconds(meta.get("duration"))
+    fields["duration"] = duration if duration is not None else last_end
+    return fields

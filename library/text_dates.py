@@ -1,0 +1,73 @@
+"""Dates as files write them (`2026-02-16`, `20260216`, `March 3, 2026`), read into ISO form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_MONTH_FIRST = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_date(value: object) -> str | None:
+    """ISO `YYYY-MM-DD` from a date object, `20260216`, `2026-02-16[T...]`, `March 3, 2026`.
+
+    Anything else, including impossible dates, gives None.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern, order in (
+        (_ISO, "ymd"),
+        (_COMPACT, "ymd"),
+        (_SLASHED, "ymd"),
+        (_MONTH_FIRST, "mdy"),
+        (_DAY_FIRST, "dmy"),
+    ):
+        match = pattern.fullmatch(text)
+        if match:
+            return _assemble(dict(zip(order, match.groups()[:3], strict=True)))
+    return None
+
+
+def _assemble(parts: dict[str, str]) -> str | None:
+    month_text = parts["m"]
+    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text.lower())
+    if month is None:
+        return None
+    try:
+        return dt.date(int(parts["y"]), month, int(parts["d"])).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,39 @@
+"""Markdown inline syntax reduced to plain reading text.
+
+Only real Markdown constructs are touched: `[text](url)` links, emphasis, code spans,
+images, inline HTML tags, escapes. Bare square-bracket text such as `[bold]` or Rich
+markup `[bold red]x[/]` is reading text and stays exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]*\")?\)")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>|<!--.*?-->")
+_CODE = re.compile(r"(`+)(.+?)\1")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")
+_UNDERSCORE = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\n]*?[^\s_\\])_(?!\w)")
+_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
+_MARKUP_CHARS = re.compile(r"[\[*_`<~\\!]")
+
+
+def reduce_inline(text: str) -> str:
+    """Plain reading text from one block of Markdown inline syntax."""
+    if not _MARKUP_CHARS.search(text):
+        return text
+    # Code spans first: what is inside them is literal.
+    text = _CODE.sub(lambda m: m.group(2).strip(), text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _STAR.sub(r"\1", text)
+    text = _UNDERSCORE.sub(r"\1", text)
+    text = _STRIKE.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text)

@@ -1,0 +1,258 @@
+"""Line classifier shared by the Markdown and plain-text readers.
+
+Each line of a body is classified on its own, once, with precompiled patterns; the
+assembler in `library.text_body` then groups lines into blocks using the neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from library.timecode import CLOCK_PATTERN
+
+
+class Kind(Enum):
+    """What one line looks like, before context is taken into account."""
+
+    BLANK = auto()
+    FENCE = auto()
+    """A ``` or ~~~ code fence line (Markdown)."""
+    HTML = auto()
+    """A line that opens with an HTML tag or comment (Markdown)."""
+    IMAGE = auto()
+    """A line holding only images (Markdown)."""
+    RULE = auto()
+    """`---`, `===`, `***`: a separator or a setext underline."""
+    HEADING = auto()
+    QUOTE = auto()
+    KEYPOINT = auto()
+    """`- **Title** ([0:54](url)) - text`."""
+    TIMED = auto()
+    """A time then text: `[4:04](url) text`, `- [00:00] text`, `00:00 text`, `**00:00** text`."""
+    TIME_ALONE = auto()
+    """Only a time: `0:00`, `[12:34]`."""
+    NAME_TIME = auto()
+    """A short label then a time: `Alice 00:12:34`, `**Bob** [1:02]`, `Intro 0:00`."""
+    LABELLED = auto()
+    """`Name: text` or `Name (00:12:34): text`."""
+    NAME_LINE = auto()
+    """A line holding only a name: `Alice:`, `**Bob**`, `CAROL`."""
+    LIST = auto()
+    NUMBERED = auto()
+    TEXT = auto()
+
+
+@dataclass(slots=True)
+class Line:
+    """One classified line of a body."""
+
+    kind: Kind
+    raw: str
+    """The line without surrounding white space."""
+    text: str = ""
+    """The payload: heading title, list item text, the text after a time or label."""
+    time: float | None = None
+    label: str | None = None
+    """Speaker name or chapter title carried by the line."""
+    level: int = 0
+    """Heading level (1-6)."""
+    explicit: bool = True
+    """For names: marked by a colon or bold (False for a bare `Alice` line)."""
+    bare_time: bool = False
+    """For TIMED lines: the time has no brackets or bold, so it may be ordinary text."""
+    marker: str = ""
+    """Fence or rule character."""
+    said: str = ""
+    """For TIMED lines with a speaker label: the text after `Name:`."""
+
+
+_CLOCK = CLOCK_PATTERN
+# One clock group for every wrapping (`[..](url)`, `[..]`, `(..)`, `**..**`, bare), so a
+# transcript line costs one match; mismatched brackets are tolerated.
+_STAMP = (
+    r"(?P<open>\[|\(|\*\*\[?)?(?:(?P<h>\d{1,3}):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?"
+    rf"(?:\s*[-–—]\s*{_CLOCK})?(?![\d:])"
+    r"(?:\]\([^)\s]*\)|\]?\*\*|\]|\))?"
+)
+_MARKER = r"(?:[-*+•]|\d{1,3}[.)])"
+_TIMED = re.compile(rf"(?:{_MARKER}\s+)?{_STAMP}(?:\s*[-–—:|]\s*|\s+|$)")
+_KEYPOINT = re.compile(
+    rf"{_MARKER}\s+\*\*(?P<title>[^*]+?)\*\*\s*[:\-–—]?\s*\(\s*{_STAMP}\s*\)"
+    r"\s*(?:[-–—:|]\s*)?(?P<text>.*)"
+)
+_NAME_TIME = re.compile(
+    rf"(?:\*\*)?(?P<label>[^\[\]()*\n]{{1,80}}?)(?:\*\*)?[\s:,-]*"
+    rf"(?:\[(?P<a>{_CLOCK})\]|\((?P<b>{_CLOCK})\)|(?P<c>{_CLOCK}))\s*:?"
+)
+_LABELLED = re.compile(
+    rf"(?:\*\*(?P<bold>[^*\n]{{1,40}}?):?\*\*:?(?:\s*[\[(](?P<bts>{_CLOCK})[\])]:?)?"
+    rf"|(?P<label>[^:*\[\]\n]{{1,40}}?)(?:\s*[\[(](?P<ts>{_CLOCK})[\])])?\s*:)\s+(?P<text>\S.*)"
+)
+_NAME_ALONE = re.compile(r"\*\*(?P<bold>[^*\n]{1,40}?):?\*\*:?|(?P<label>[^:*\n]{1,40}?):")
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
+_RULE = re.compile(r"([-=*_~])(?:\s*\1)+")
+_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s|/?>|$)|<!--|<!DOCTYPE", re.IGNORECASE)
+_IMAGES = re.compile(r"(?:\[?!\[[^\]\n]*\]\([^)\n]*\)(?:\]\([^)\n]*\))?\s*)+")
+_LIST = re.compile(r"[-*+•]\s+(.*)")
+_NUMBERED = re.compile(r"\d{1,3}[.)]\s+(.*)")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w.'’-]*")
+_SPEAKER_NUMBERED = re.compile(
+    r"(?:speaker|person|participant|interviewer|interviewee|guest|host)[ _]?\d{1,2}", re.IGNORECASE
+)
+_PARTICLES = frozenset("de da di del della van von der den la le du al bin ibn y".split())
+_NOT_NAMES = frozenset(
+    """note notes nb n.b tip tips hint warning caution important reminder example examples
+    e.g i.e definition summary step update edit edited source sources result results
+    conclusion conclusions pros cons takeaway takeaways status date time location tags tag
+    author authors title url link links related also ps p.s tldr tl;dr quote context problem
+    solution goal goals idea ideas thesis claim evidence transcript chapters chapter contents
+    description highlights highlight mentions introduction intro outro part section subject
+    from to cc re fwd todo fix bug issue reference references see via credit credits image
+    photo figure fig table caption disclaimer abstract keywords key main why how what when
+    where who which and but or so then this that there here it in on at for with by watch
+    read listen day week chapters: agenda topic topics overview background question answer
+    objective objectives lesson lessons""".split()
+)
+
+
+def classify(raw_line: str, *, markdown: bool) -> Line:
+    """Classify one line (without its line break)."""
+    s = raw_line.strip()
+    if not s:
+        return Line(Kind.BLANK, "")
+    first = s[0]
+    if markdown:
+        if s.startswith(("```", "~~~")):
+            return Line(Kind.FENCE, s, marker=s[:3])
+        if first == "<" and _HTML.match(s):
+            return Line(Kind.HTML, s)
+        if first in "![" and _IMAGES.fullmatch(s):
+            return Line(Kind.IMAGE, s)
+    if first in "-=*_~" and _RULE.fullmatch(s):
+        return Line(Kind.RULE, s, marker=first)
+    if first == "#":
+        heading = _HEADING.fullmatch(s)
+        if heading:
+            return Line(Kind.HEADING, s, heading.group(2), level=len(heading.group(1)))
+    elif first == "§":
+        return Line(Kind.HEADING, s, s.lstrip("§ \t"), level=2)
+    elif first == ">":
+        return Line(Kind.QUOTE, s, s[1:].strip())
+    if first in "-*+•[(" or first.isdigit():
+        line = _stamped(s)
+        if line is not None:
+            return line
+        listed = _LIST.fullmatch(s)
+        if listed:
+            return Line(Kind.LIST, s, listed.group(1))
+        numbered = _NUMBERED.fullmatch(s)
+        if numbered:
+            return Line(Kind.NUMBERED, s, numbered.group(1))
+    return _named(s)
+
+
+def _stamped(s: str) -> Line | None:
+    if "*" in s[:6]:
+        point = _KEYPOINT.fullmatch(s)
+        if point:
+            seconds = _match_seconds(point)
+            return Line(Kind.KEYPOINT, s, point.group("text"), seconds, point.group("title"))
+    timed = _TIMED.match(s)
+    if not timed:
+        return None
+    seconds = _match_seconds(timed)
+    if seconds is None:
+        return None
+    text = s[timed.end() :]
+    if not text:
+        return Line(Kind.TIME_ALONE, s, time=seconds)
+    line = Line(Kind.TIMED, s, text, seconds, bare_time=timed.group("open") is None)
+    if ":" in text[:48]:
+        labelled = _LABELLED.fullmatch(text)
+        if labelled:
+            label = (labelled.group("bold") or labelled.group("label") or "").strip()
+            if is_name(label):
+                line.label = label
+                line.said = labelled.group("text")
+    return line
+
+
+def _named(s: str) -> Line:
+    last = s[-1]
+    if last.isdigit() or last in "])" or last == ":":
+        pair = _NAME_TIME.fullmatch(s)
+        if pair:
+            seconds = clock_seconds(pair.group("a") or pair.group("b") or pair.group("c"))
+            label = pair.group("label").strip(" \t:-–—")
+            if seconds is not None and label:
+                return Line(Kind.NAME_TIME, s, time=seconds, label=label)
+    if ":" in s[:48] or s.startswith("**"):
+        labelled = _LABELLED.fullmatch(s)
+        if labelled:
+            label = (labelled.group("bold") or labelled.group("label") or "").strip()
+            text = labelled.group("text")
+            if is_name(label) and not text.startswith(("http://", "https://", "www.")):
+                stamp = labelled.group("bts") or labelled.group("ts")
+                seconds = clock_seconds(stamp) if stamp else None
+                return Line(Kind.LABELLED, s, text, seconds, label)
+        alone = _NAME_ALONE.fullmatch(s)
+        if alone:
+            label = (alone.group("bold") or alone.group("label") or "").strip()
+            if is_name(label):
+                return Line(Kind.NAME_LINE, s, label=label)
+    if len(s) <= 40 and is_name(s) and (s.isupper() or len(s.split()) <= 3):
+        return Line(Kind.NAME_LINE, s, label=s, explicit=False)
+    return Line(Kind.TEXT, s, s)
+
+
+def _match_seconds(match: re.Match[str]) -> float | None:
+    """Seconds from the `h`, `m`, `s`, `f` groups of a stamp match; None when out of range."""
+    hours, minutes, seconds, fraction = match.group("h", "m", "s", "f")
+    whole_minutes, whole_seconds = int(minutes), int(seconds)
+    if whole_seconds >= 60 or (hours is not None and whole_minutes >= 60):
+        return None
+    total = whole_minutes * 60 + whole_seconds
+    if hours is not None:
+        total += int(hours) * 3600
+    if fraction is not None:
+        return total + int(fraction) / 10 ** len(fraction)
+    return float(total)
+
+
+def clock_seconds(clock: str) -> float | None:
+    """Seconds from a clock time the patterns above matched (`4:04`, `01:02:03,500`).
+
+    A lighter `parse_timecode` for text already known to be a clock: it runs once per
+    transcript line. Out-of-range minutes or seconds give None.
+    """
+    parts = clock.replace(",", ".").split(":")
+    try:
+        seconds = float(parts[-1])
+        minutes = int(parts[-2])
+        hours = int(parts[-3]) if len(parts) == 3 else 0
+    except (ValueError, IndexError):
+        return None
+    if seconds >= 60 or (len(parts) == 3 and minutes >= 60):
+        return None
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def is_name(label: str) -> bool:
+    """Whether `label` reads like a person's name or a speaker tag (`Alice`, `Dr. Bo Li`, `Q`)."""
+    if not label or len(label) > 40:
+        return False
+    if _SPEAKER_NUMBERED.fullmatch(label):
+        return True
+    if label.lower() in _NOT_NAMES:
+        return False
+    words = label.split()
+    if len(words) > 4 or words[0].lower().rstrip(".:") in _NOT_NAMES:
+        return False
+    for word in words:
+        if not _WORD.fullmatch(word):
+            return False
+        if not word[0].isupper() and word.lower() not in _PARTICLES:
+            return False
+    return True

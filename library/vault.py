@@ -1,0 +1,301 @@
+"""The vault: a folder of sources, listed (with a cache) and opened one at a time."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from library.cache import CacheEntry, read_cache, write_cache
+from library.decoding import BINARY_EXTENSIONS
+from library.errors import SourceError
+from library.model import Source
+from library.summary import SourceSummary
+
+DATA_FOLDER = ".readmark"
+"""readmark's own data inside a vault (cache, annotations); never listed."""
+SOURCE_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".srt", ".vtt", ".json"})
+"""Extensions listed as sources; files without an extension are listed when they are text."""
+PARALLEL_THRESHOLD = 200
+"""Below this many files to parse, starting worker processes costs more than it saves."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file or folder of the vault that is not listed, and why."""
+
+    path: str
+    """Vault-relative POSIX path; folders end with `/`."""
+    reason: str
+
+
+class Listing:
+    """The sources of a vault, sorted by id, and the files left out.
+
+    Rows stay in their JSON form (as cached and as printed); `sources` builds the typed
+    summaries on first use, so a warm `sources --json` never converts ten thousand of them.
+    """
+
+    __slots__ = ("_rows", "_sources", "skipped")
+
+    def __init__(self, rows: list[dict[str, Any]], skipped: list[Skipped]) -> None:
+        self._rows = rows
+        self._sources: list[SourceSummary] | None = None
+        self.skipped = skipped
+
+    @property
+    def sources(self) -> list[SourceSummary]:
+        if self._sources is None:
+            self._sources = [SourceSummary.from_json(row) for row in self._rows]
+        return self._sources
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sources": self._rows,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Listing) and self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class _File:
+    id: str
+    path: str
+    size: int
+    mtime_ns: int
+
+
+class Vault:
+    """A folder of sources. Listing never raises; what cannot be read is reported, not thrown."""
+
+    def __init__(self, root: Path, *, workers: int | None = None) -> None:
+        self.root = Path(os.path.abspath(root))
+        """The vault folder, absolute but with links kept as the user named them."""
+        self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        """Processes used to parse many changed files at once; 1 parses in this process."""
+        self._real_root = Path(os.path.realpath(self.root))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_FOLDER
+
+    @property
+    def cache_path(self) -> Path:
+        return self.data_dir / "cache" / "sources.json"
+
+    def scan(self) -> Listing:
+        """List every source of the vault, parsing only files changed since the cached listing."""
+        files, skipped = self._walk()
+        cached = read_cache(self.cache_path)
+        entries: dict[str, CacheEntry] = {}
+        rows: list[dict[str, Any]] = []
+        to_parse: list[_File] = []
+        for file in files:
+            entry = cached.get(file.id)
+            if entry is None or not entry.matches(file.size, file.mtime_ns):
+                to_parse.append(file)
+            elif entry.skipped is not None:
+                entries[file.id] = entry
+                skipped.append(Skipped(file.id, entry.skipped))
+            elif isinstance(entry.summary, dict) and entry.summary.get("id") == file.id:
+                entries[file.id] = entry
+                rows.append(entry.summary)
+            else:
+                to_parse.append(file)
+        changed = entries.keys() != cached.keys()
+        for file, (row, reason, cacheable) in zip(to_parse, self._parse_all(to_parse), strict=True):
+            if cacheable:
+                entries[file.id] = CacheEntry(file.size, file.mtime_ns, row, reason)
+                changed = True
+            if row is not None:
+                rows.append(row)
+            else:
+                skipped.append(Skipped(file.id, reason or ""))
+        if changed:
+            write_cache(self.cache_path, entries)
+        rows.sort(key=lambda row: str(row["id"]))
+        skipped.sort(key=lambda s: s.path)
+        return Listing(rows, skipped)
+
+    def load(self, source_id: str) -> Source:
+        """Parse one source fully; `SourceError` for an id that is not a file of the vault."""
+        from library.loading import load_path
+
+        return load_path(self.path_of(source_id), source_id)
+
+    def peek(self, source_id: str) -> tuple[str, str]:
+        """(title, format) from the head of a file, cheap even for huge files."""
+        from library.loading import peek_path
+
+        glance = peek_path(self.path_of(source_id))
+        return glance.title, glance.format
+
+    def path_of(self, source_id: str) -> Path:
+        """The file behind `source_id`; refuses ids that lead outside the vault."""
+        pure = PurePosixPath(source_id)
+        if not source_id or pure.is_absolute() or ".." in pure.parts or "\\" in source_id:
+            raise SourceError(
+                f"{source_id!r} is not a source id: ids are paths inside the vault {self.root}, "
+                "like 'talks/episode-1.md'"
+            )
+        path = self.root.joinpath(*pure.parts)
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(self._real_root):
+            raise SourceError(
+                f"{source_id}: the link points outside the vault {self.root}; "
+                "readmark only opens files inside it"
+            )
+        if not real.is_file():
+            raise SourceError(f"{source_id}: no such source in {self.root}")
+        return path
+
+    def id_of(self, path: Path) -> str | None:
+        """The id of a file path inside the vault, or None when it lies outside."""
+        absolute = Path(os.path.abspath(path))
+        for base, candidate in ((self.root, absolute), (self._real_root, absolute.resolve())):
+            if candidate.is_relative_to(base):
+                return candidate.relative_to(base).as_posix()
+        return None
+
+    def _walk(self) -> tuple[list[_File], list[Skipped]]:
+        """Every candidate file, and the entries skipped on the way; never raises."""
+        files: list[_File] = []
+        skipped: list[Skipped] = []
+        seen_dirs: set[tuple[int, int]] = set()
+        try:
+            info = os.stat(self.root)
+            seen_dirs.add((info.st_dev, info.st_ino))
+        except OSError as error:
+            return files, [Skipped("./", _reason(error))]
+        folders: list[tuple[str, str]] = [(str(self.root), "")]
+        # Linked folders wait until every real folder is walked, so files keep their real path.
+        linked: list[tuple[str, str, tuple[int, int]]] = []
+        while folders or linked:
+            if folders:
+                folder, prefix = folders.pop()
+            else:
+                folder, prefix, key = linked.pop()
+                if key in seen_dirs:
+                    skipped.append(Skipped(prefix, "link to a folder already listed"))
+                    continue
+                seen_dirs.add(key)
+            try:
+                with os.scandir(folder) as entries:
+                    children = list(entries)
+            except OSError as error:
+                skipped.append(Skipped(prefix or "./", _reason(error)))
+                continue
+            for entry in children:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                rel = prefix + name
+                try:
+                    is_link = entry.is_symlink()
+                    if is_link and not self._inside(entry.path):
+                        skipped.append(Skipped(rel, "link points outside the vault"))
+                        continue
+                    info = entry.stat()
+                except OSError as error:
+                    skipped.append(Skipped(rel, _reason(error)))
+                    continue
+                if stat.S_ISDIR(info.st_mode):
+                    key = (info.st_dev, info.st_ino)
+                    if is_link:
+                        linked.append((entry.path, rel + "/", key))
+                    elif key not in seen_dirs:
+                        seen_dirs.add(key)
+                        folders.append((entry.path, rel + "/"))
+                elif stat.S_ISREG(info.st_mode):
+                    reason = _unlisted_reason(name)
+                    if reason is None:
+                        files.append(_File(rel, entry.path, info.st_size, info.st_mtime_ns))
+                    else:
+                        skipped.append(Skipped(rel, reason))
+        return files, skipped
+
+    def _inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        if not os.path.exists(real):
+            raise FileNotFoundError(2, "broken link", path)
+        return Path(real).is_relative_to(self._real_root)
+
+    def _parse_all(
+        self, files: list[_File]
+    ) -> Iterable[tuple[dict[str, Any] | None, str | None, bool]]:
+        jobs = [(f.path, f.id) for f in files]
+        # Forking a process that runs other threads (the TUI) can deadlock, so only fork alone.
+        if self.workers > 1 and len(jobs) >= PARALLEL_THRESHOLD and threading.active_count() == 1:
+            results = _parse_in_processes(jobs, self.workers)
+            if results is not None:
+                return results
+        return [summarise_file(job) for job in jobs]
+
+
+def summarise_file(job: tuple[str, str]) -> tuple[dict[str, Any] | None, str | None, bool]:
+    """Parse one file into (summary JSON, None, cacheable) or (None, skip reason, cacheable).
+
+    Module-level so worker processes can run it; a failure to open is not cached, so it is
+    tried again next time.
+    """
+    from library.loading import NotASource, load_path
+    from library.summary import summarise
+
+    path, source_id = job
+    try:
+        source = load_path(Path(path), source_id)
+    except NotASource as error:
+        cacheable = not isinstance(error.__cause__, OSError)
+        return None, error.reason, cacheable
+    except SourceError as error:
+        return None, str(error), True
+    return summarise(source).to_json(), None, True
+
+
+def _parse_in_processes(
+    jobs: list[tuple[str, str]], workers: int
+) -> list[tuple[dict[str, Any] | None, str | None, bool]] | None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from library.loading import readers
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    readers()  # imported once here, so the forked workers inherit them
+    # Small chunks keep both workers busy to the end; files differ a lot in cost.
+    chunk = max(1, min(64, len(jobs) // (workers * 4)))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(summarise_file, jobs, chunksize=chunk))
+    except (OSError, RuntimeError):
+        return None
+
+
+def _unlisted_reason(name: str) -> str | None:
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if dot > 0 else ""
+    if not suffix or suffix in SOURCE_EXTENSIONS:
+        return None
+    if suffix in BINARY_EXTENSIONS:
+        return BINARY_EXTENSIONS[suffix]
+    return f"not a format readmark reads ({suffix})"
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied (check its permissions)"
+    if isinstance(error, FileNotFoundError) and error.strerror == "broken link":
+        return "broken link"
+    if error.errno == errno.ELOOP:
+        return "link loop"
+    return error.strerror or str(error)

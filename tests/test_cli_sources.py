@@ -1,0 +1,255 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+SOURCE_KEYS = {
+    "id",
+    "title",
+    "format",
+    "duration",
+    "url",
+    "date",
+    "speakers",
+    "segments",
+    "timed_segments",
+    "first_time",
+    "last_time",
+    "outline",
+    "warnings",
+    "error",
+}
+
+EPISODE = """---
+title: "Episode 12: soil"
+url: https://www.youtube.com/watch?v=abc123
+date: 2025-03-01
+---
+
+# Episode 12: soil
+
+## Chapters
+
+- [0:00](https://www.youtube.com/watch?v=abc123&t=0s) Opening
+- [1:30](https://www.youtube.com/watch?v=abc123&t=90s) Compost
+
+## Transcript
+
+[0:00](https://www.youtube.com/watch?v=abc123&t=0s) Welcome to the garden hour.
+
+[1:30](https://www.youtube.com/watch?v=abc123&t=90s) Let us talk about compost.
+"""
+
+PANEL = """WEBVTT
+
+00:00:02.000 --> 00:00:05.000
+<v Ana>Welcome to the panel.
+
+01:02:03.000 --> 01:02:06.000
+<v Ben>Thanks for staying so long.
+"""
+
+HOSTILE_TITLE = "[bold red]Not markup[/] \x1b]52;c;aGk=\x07\x1b[31mgrab\x1b[0m \u202eevil"
+
+
+@pytest.fixture
+def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
+    root = tmp_path / "vault"
+    (root / "talks").mkdir(parents=True)
+    (root / "talks" / "episode-12.md").write_text(EPISODE, encoding="utf-8")
+    (root / "talks" / "panel.vtt").write_text(PANEL, encoding="utf-8")
+    (root / "hostile.md").write_text(f"# {HOSTILE_TITLE}\n\nBody text.\n", encoding="utf-8")
+    (root / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    return root
+
+
+def test_sources_json_shape(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sources", "--vault", str(vault), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+
+    assert list(data) == ["sources", "skipped"]
+    assert [s["id"] for s in data["sources"]] == [
+        "hostile.md",
+        "talks/episode-12.md",
+        "talks/panel.vtt",
+    ]
+    assert all(set(s) == SOURCE_KEYS for s in data["sources"])
+    episode = data["sources"][1]
+    assert episode["title"] == "Episode 12: soil"
+    assert (episode["url"], episode["date"]) == (
+        "https://www.youtube.com/watch?v=abc123",
+        "2025-03-01",
+    )
+    assert (episode["timed_segments"], episode["first_time"], episode["last_time"]) == (
+        2,
+        0.0,
+        90.0,
+    )
+    assert data["skipped"] == [{"path": "cover.jpg", "reason": "image"}]
+
+
+def test_sources_json_keeps_titles_exact_but_terminal_safe(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["sources", "--json", "--vault", str(vault)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert json.loads(out)["sources"][0]["title"].startswith("[bold red]Not markup[/] ")
+
+
+def test_sources_table_prints_markup_literally_without_escapes(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sources", "--vault", str(vault)]) == 0
+    out = capsys.readouterr().out
+    assert "[bold red]Not markup[/]" in out
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "Episode 12: soil" in out
+    assert "cover.jpg: image" in out
+
+
+def test_show_json_lists_segments(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "talks/panel.vtt", "--vault", str(vault), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == SOURCE_KEYS
+    assert data["speakers"] == ["Ana", "Ben"]
+    assert data["segments"] == [
+        {
+            "start": 2.0,
+            "end": 5.0,
+            "speaker": "Ana",
+            "role": "cue",
+            "text": "Welcome to the panel.",
+        },
+        {
+            "start": 3723.0,
+            "end": 3726.0,
+            "speaker": "Ben",
+            "role": "cue",
+            "text": "Thanks for staying so long.",
+        },
+    ]
+
+
+def test_show_human_has_time_gutter_and_speaker(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["show", str(vault / "talks" / "panel.vtt"), "--vault", str(vault)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["panel", "vtt · 1:02:06", "Speakers: Ana, Ben"]
+    assert lines[-2:] == [
+        "0:00:02  Ana: Welcome to the panel.",
+        "1:02:03  Ben: Thanks for staying so long.",
+    ]
+
+
+def test_show_path_outside_a_vault_uses_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "memo.txt").write_text("A memo.\n", encoding="utf-8")
+    assert main(["show", str(loose / "memo.txt"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "memo.txt"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["show", "missing.md"], "readmark: missing.md: no such source in "),
+        (["show", "../secret.md"], "readmark: '../secret.md' is not a source id"),
+        (["show", "cover.jpg"], "readmark: cover.jpg: image"),
+    ],
+)
+def test_unknown_sources_exit_2_with_one_line(
+    vault: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main([*argv, "--vault", str(vault)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(message)
+    assert captured.err.count("\n") == 1
+
+
+def test_missing_vault_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sources", "--vault", str(tmp_path / "nowhere")]) == 2
+    missing = tmp_path / "nowhere"
+    assert capsys.readouterr().err == (
+        f"readmark: {missing} is not a folder (give --vault the folder of your sources)\n"
+    )
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="is not a folder"):
+        main(["--debug", "sources", "--vault", str(tmp_path / "nowhere")])
+
+
+def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sources", "--no-such-flag"]) == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_help_exits_0_and_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "sources" in out and "show" in out
+
+
+def test_sources_defaults_to_the_sample_library(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sources", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sources"] != []
+    assert (vault.parent / "data" / "sample-library").is_dir()
+
+
+def test_reader_is_started_on_a_path_that_is_not_a_command(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path] = []
+    fake_app = type(sys)("tui.app")
+    fake_app.run_app = opened.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tui.app", fake_app)
+    assert main([str(vault)]) == 0
+    assert opened == [vault]
+
+
+def test_keyboard_interrupt_exits_130(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(self: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("library.vault.Vault.scan", interrupted)
+    assert main(["sources", "--vault", str(vault)]) == 130
+
+
+def test_real_process_lists_json_without_importing_textual(vault: Path) -> None:
+    code = (
+        "import sys; from tui.cli import main; status = main(sys.argv[1:]); "
+        "assert 'textual' not in sys.modules and 'rich' not in sys.modules; sys.exit(status)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "sources", "--json", "--vault", str(vault)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["sources"]) == 3
+
+
+def test_module_entry_point_returns_the_status(vault: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "show", "nothing.md", "--vault", str(vault)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("readmark: nothing.md: no such source")

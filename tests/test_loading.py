@@ -1,0 +1,90 @@
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+
+from library.loading import NotASource, choose_reader, load_path, peek_path
+
+SUBTITLES = (
+    "1\n00:00:01,000 --> 00:00:03,000\nFirst line.\n\n2\n00:00:03,500 --> 00:00:06,000\nSecond.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "format_name"),
+    [
+        ("notes.md", "# Heading\n\nBody\n", "markdown"),
+        ("talk.srt", SUBTITLES, "srt"),
+        ("captions.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n", "vtt"),
+        ("no-extension", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n", "vtt"),
+        ("subs.txt", SUBTITLES, "srt"),
+        ("whisper.json", json.dumps({"segments": [{"start": 0, "text": "a"}]}), "whisper-json"),
+        ("article.txt", "Just some prose.\n\nAnother paragraph.\n", "text"),
+        ("mystery.log", "nothing any reader claims\n", "text"),
+    ],
+)
+def test_the_surest_reader_wins_and_plain_text_catches_the_rest(
+    name: str, head: str, format_name: str
+) -> None:
+    assert choose_reader(name, head).FORMAT == format_name
+
+
+def test_utf16_subtitles_load_with_their_times(tmp_path: Path) -> None:
+    path = tmp_path / "talk.srt"
+    path.write_bytes(codecs.BOM_UTF16_LE + SUBTITLES.encode("utf-16-le"))
+    source = load_path(path, "talk.srt")
+    assert (source.format, source.text, source.segments[0].start) == (
+        "srt",
+        "First line. Second.",
+        1.0,
+    )
+    assert source.warnings == []
+
+
+def test_decoding_warning_comes_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("Na\u00efve caf\u00e9.\n".encode("cp1252"))
+    source = load_path(path, "old.txt")
+    assert source.text == "Na\u00efve caf\u00e9."
+    assert source.warnings[0] == "not valid UTF-8; read as Windows-1252"
+
+
+def test_blank_file_is_a_source_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "blank.md"
+    path.write_text("\n  \n", encoding="utf-8")
+    source = load_path(path, "blank.md")
+    assert (source.title, source.format, source.segments) == ("blank", "markdown", [])
+    assert source.warnings == ["file is empty"]
+
+
+def test_broken_transcript_json_is_a_source_with_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"segments": [{"start": 0, "text": "cut off', encoding="utf-8")
+    source = load_path(path, "broken.json")
+    assert source.format == "whisper-json"
+    assert source.error is not None
+    assert source.segments == []
+
+
+def test_json_that_is_not_a_transcript_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"theme": "dark"}', encoding="utf-8")
+    with pytest.raises(NotASource, match="JSON file that is not a transcript") as caught:
+        load_path(path, "settings.json")
+    assert caught.value.reason == "JSON file that is not a transcript"
+
+
+def test_peek_reads_only_the_head_of_a_huge_file(tmp_path: Path) -> None:
+    path = tmp_path / "huge.md"
+    body = "A long paragraph of words that goes on.\n\n" * 50_000
+    path.write_text(f'---\ntitle: "Huge: a test"\n---\n\n# Other heading\n\n{body}', "utf-8")
+    peek = peek_path(path)
+    assert (peek.title, peek.format) == ("Huge: a test", "markdown")
+
+
+def test_peek_falls_back_to_heading_then_file_name(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("intro\n\n# The heading\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("no heading here\n", encoding="utf-8")
+    assert peek_path(tmp_path / "a.md").title == "The heading"
+    assert peek_path(tmp_path / "b.txt").title == "b"

@@ -1,0 +1,281 @@
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import library.loading
+import library.vault
+from library.errors import SourceError
+from library.sample import ensure_user_sample_vault, sample_vault_source
+from library.vault import Skipped, Vault
+
+NOTES = """---
+title: Field notes on attention
+date: 2024-05-02
+---
+
+# Field notes on attention
+
+Reading is a skill that rewards slowness.
+"""
+
+SUBTITLES = """1
+00:00:01,000 --> 00:00:04,000
+Welcome back to the show.
+
+2
+00:00:04,500 --> 00:00:09,000
+Today we talk about gardens.
+"""
+
+WHISPER = json.dumps(
+    {
+        "text": "Hello there. Good to see you.",
+        "segments": [
+            {"start": 0.0, "end": 2.0, "text": "Hello there."},
+            {"start": 2.0, "end": 4.5, "text": "Good to see you."},
+        ],
+    }
+)
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    """A vault with the kinds of clutter real folders have."""
+    vault = tmp_path / "vault"
+    write(vault / "notes.md", NOTES)
+    write(vault / "talk.srt", SUBTITLES)
+    write(vault / "whisper.json", WHISPER)
+    write(vault / "package.json", '{"name": "not-a-transcript", "version": "1.0.0"}')
+    write(vault / "sub" / "deeper" / "episode.md", "# Episode one\n\nA short paragraph.\n")
+    write(vault / "README", "Plain words in a file without an extension.\n")
+    write(vault / "empty.md", "")
+    write(vault / "bad-yaml.md", "---\ntitle: [unclosed\n---\n\nThe body still reads.\n")
+    write(vault / "latin1.txt", "Caf\u00e9 society, \u201cquoted\u201d.\n".encode("cp1252"))
+    write(vault / "photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    write(vault / "paper.pdf", b"%PDF-1.4\n")
+    write(vault / "disguised.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    write(vault / "blob", b"\x01\x02\x00\x00binary")
+    write(vault / "script.py", "print('hi')\n")
+    write(vault / ".DS_Store", b"\x00\x00\x00\x01Bud1\x00\x00\x10\x00")
+    write(vault / ".hidden" / "secret.md", "# Secret\n")
+    write(vault / ".readmark" / "annotations" / "notes.md", "# Not a source\n")
+    (vault / "loop").symlink_to(vault, target_is_directory=True)
+    write(tmp_path / "outside.md", "# Outside\n")
+    (vault / "escape.md").symlink_to(tmp_path / "outside.md")
+    return vault
+
+
+def test_scan_lists_sources_and_says_why_others_are_skipped(messy: Path) -> None:
+    listing = Vault(messy).scan()
+
+    assert [s.id for s in listing.sources] == [
+        "README",
+        "bad-yaml.md",
+        "empty.md",
+        "latin1.txt",
+        "notes.md",
+        "sub/deeper/episode.md",
+        "talk.srt",
+        "whisper.json",
+    ]
+    assert listing.skipped == [
+        Skipped("blob", "binary file"),
+        Skipped("disguised.txt", "PDF document"),
+        Skipped("escape.md", "link points outside the vault"),
+        Skipped("loop/", "link to a folder already listed"),
+        Skipped("package.json", "JSON file that is not a transcript"),
+        Skipped("paper.pdf", "PDF document"),
+        Skipped("photo.png", "image"),
+        Skipped("script.py", "not a format readmark reads (.py)"),
+    ]
+
+
+def test_scan_summaries_carry_metadata_warnings_and_formats(messy: Path) -> None:
+    by_id = {s.id: s for s in Vault(messy).scan().sources}
+
+    notes = by_id["notes.md"]
+    assert (notes.title, notes.format, notes.date) == (
+        "Field notes on attention",
+        "markdown",
+        "2024-05-02",
+    )
+    assert by_id["empty.md"].warnings == ["file is empty"]
+    assert by_id["latin1.txt"].warnings[0] == "not valid UTF-8; read as Windows-1252"
+    assert by_id["bad-yaml.md"].error is None
+    assert by_id["bad-yaml.md"].warnings != []
+    talk = by_id["talk.srt"]
+    assert (talk.format, talk.timed_segments, talk.first_time) == ("srt", talk.segments, 1.0)
+    assert by_id["whisper.json"].format == "whisper-json"
+    assert by_id["whisper.json"].duration == 4.5
+
+
+def test_unreadable_file_and_folder_are_skipped_not_raised(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = Path.open
+    real_scandir = os.scandir
+
+    def refusing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "notes.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    def refusing_scandir(path: Any = ".") -> Any:
+        if str(path).endswith("deeper"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(os, "scandir", refusing_scandir)
+    listing = Vault(messy).scan()
+
+    skipped = {s.path: s.reason for s in listing.skipped}
+    assert skipped["notes.md"] == "permission denied (check the file's permissions)"
+    assert skipped["sub/deeper/"] == "permission denied (check its permissions)"
+    assert "talk.srt" in {s.id for s in listing.sources}
+
+
+def test_file_over_the_size_limit_is_listed_with_an_error(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library.loading, "MAX_SOURCE_BYTES", 100)
+    by_id = {s.id: s for s in Vault(messy).scan().sources}
+    assert (
+        by_id["notes.md"].error == "file is too large to open (128 bytes; the limit is 100 bytes)"
+    )
+    assert by_id["notes.md"].segments == 0
+    assert by_id["README"].error is None
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    real = library.loading.load_path
+
+    def counting(path: Path, source_id: str) -> Any:
+        parsed.append(source_id)
+        return real(path, source_id)
+
+    monkeypatch.setattr(library.loading, "load_path", counting)
+    return parsed
+
+
+def test_second_scan_reads_the_cache_and_reparses_only_changed_files(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = Vault(messy).scan()
+    parsed = count_parses(monkeypatch)
+
+    assert Vault(messy).scan() == first
+    assert parsed == []
+
+    notes = messy / "notes.md"
+    notes.write_text(NOTES.replace("Field notes on attention", "Revised notes"), encoding="utf-8")
+    stat = notes.stat()
+    os.utime(notes, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    third = Vault(messy).scan()
+
+    assert parsed == ["notes.md"]
+    assert [s.title for s in third.sources if s.id == "notes.md"] == ["Revised notes"]
+
+
+def test_cache_forgets_deleted_files(messy: Path) -> None:
+    Vault(messy).scan()
+    (messy / "talk.srt").unlink()
+    Vault(messy).scan()
+    cache = json.loads((messy / ".readmark" / "cache" / "sources.json").read_text())
+    assert "talk.srt" not in cache["entries"]
+    assert "notes.md" in cache["entries"]
+
+
+def test_corrupt_cache_is_ignored_and_replaced(messy: Path) -> None:
+    expected = Vault(messy).scan()
+    cache = messy / ".readmark" / "cache" / "sources.json"
+    cache.write_text('{"version": 1, "entries": {"notes.md": [1, 2, {"id": 3}]', encoding="utf-8")
+
+    assert Vault(messy).scan() == expected
+    assert json.loads(cache.read_text())["version"] == 1
+    assert [p.name for p in cache.parent.iterdir()] == ["sources.json"]
+
+
+def test_unwritable_cache_still_lists(messy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = Vault(messy).scan()
+    (messy / ".readmark" / "cache" / "sources.json").unlink()
+    (messy / ".readmark" / "cache").rmdir()
+    # A file where the cache folder should be: every write fails, as on a read-only disk.
+    write(messy / ".readmark" / "cache", "in the way")
+    assert Vault(messy).scan() == expected
+
+
+def test_parallel_scan_gives_the_same_listing(messy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = Vault(messy, workers=1).scan()
+    (messy / ".readmark" / "cache" / "sources.json").unlink()
+    monkeypatch.setattr(library.vault, "PARALLEL_THRESHOLD", 1)
+    assert Vault(messy, workers=2).scan() == serial
+
+
+def test_load_parses_a_whole_source(messy: Path) -> None:
+    source = Vault(messy).load("sub/deeper/episode.md")
+    assert source.title == "Episode one"
+    assert source.text.endswith("A short paragraph.")
+
+
+@pytest.mark.parametrize(
+    ("source_id", "message"),
+    [
+        ("../outside.md", "is not a source id"),
+        ("sub/../../outside.md", "is not a source id"),
+        ("/etc/hostname", "is not a source id"),
+        ("", "is not a source id"),
+        ("escape.md", "the link points outside the vault"),
+        ("missing.md", "no such source"),
+        ("sub", "no such source"),
+    ],
+)
+def test_load_refuses_ids_outside_the_vault(messy: Path, source_id: str, message: str) -> None:
+    with pytest.raises(SourceError, match=message):
+        Vault(messy).load(source_id)
+
+
+def test_load_of_a_binary_file_names_it(messy: Path) -> None:
+    with pytest.raises(SourceError, match=r"^photo\.png: image$"):
+        Vault(messy).load("photo.png")
+
+
+def test_peek_reads_title_and_format_from_the_head(messy: Path) -> None:
+    vault = Vault(messy)
+    assert vault.peek("notes.md") == ("Field notes on attention", "markdown")
+    assert vault.peek("sub/deeper/episode.md") == ("Episode one", "markdown")
+    assert vault.peek("talk.srt") == ("talk", "srt")
+
+
+def test_id_of_maps_paths_inside_the_vault(messy: Path, tmp_path: Path) -> None:
+    vault = Vault(messy)
+    assert vault.id_of(messy / "sub" / "deeper" / "episode.md") == "sub/deeper/episode.md"
+    assert vault.id_of(tmp_path / "outside.md") is None
+
+
+def test_sample_library_is_copied_once_and_then_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
+    copy = ensure_user_sample_vault()
+
+    assert copy == tmp_path / "data" / "sample-library"
+    bundled = sorted(p.relative_to(sample_vault_source()) for p in sample_vault_source().rglob("*"))
+    assert sorted(p.relative_to(copy) for p in copy.rglob("*")) == bundled
+    assert bundled != []
+    write(copy / "mine.md", "# My own note\n")
+    assert ensure_user_sample_vault() == copy
+    assert (copy / "mine.md").exists()

@@ -1,0 +1,110 @@
+"""The `readmark` command: `readmark [PATH]` opens the reader; subcommands work headless.
+
+Headless commands never import textual, so they start fast; the app is imported only when
+it is about to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from library.errors import SourceError
+from tui.commands import COMMANDS, CommandError, command_modules, default_vault_path
+
+PROG = "readmark"
+USAGE = f"""{PROG} [--debug] [PATH]
+       {PROG} [--debug] COMMAND [--vault PATH] ..."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of subcommands; `readmark PATH` is parsed by `_reader_parser`."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        usage=USAGE,
+        description="A keyboard-driven reader and annotator for transcripts, articles and notes. "
+        "Without a COMMAND, open the reader on PATH (default: the sample library).",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in command_modules():
+        module.register(subparsers)
+    return parser
+
+
+def _reader_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, usage=USAGE)
+    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="folder of sources")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    return parser
+
+
+def _is_command_line(argv: list[str]) -> bool:
+    """True when the first word is a command name, or help is asked without a PATH."""
+    words = [a for a in argv if not a.startswith("-")]
+    if words:
+        return words[0] in COMMANDS
+    return any(a in ("-h", "--help") for a in argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `readmark` with `argv` (default: the process arguments); returns the exit status."""
+    args_list = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args_list
+    try:
+        try:
+            if _is_command_line(args_list):
+                args = build_parser().parse_args(args_list)
+            else:
+                args = _reader_parser().parse_args(args_list)
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else 2
+        debug = bool(getattr(args, "debug", False))
+        if getattr(args, "command", None):
+            status: int = args.run(args)
+            return status
+        return _run_reader(args.path)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): say nothing, and keep Python's
+        # final flush of stdout from complaining too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except (CommandError, SourceError) as error:
+        if debug:
+            raise
+        return _fail(str(error))
+    except OSError as error:
+        if debug:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(f"{where}{error.strerror or error}")
+    except Exception as error:  # noqa: BLE001 - a user sees one line, `--debug` the traceback
+        if debug:
+            raise
+        return _fail(f"unexpected error: {type(error).__name__}: {error} (run with --debug)")
+
+
+def _run_reader(path: Path | None) -> int:
+    if path is not None and not path.is_dir():
+        raise CommandError(f"{path} is not a folder (give readmark the folder of your sources)")
+    vault = path if path is not None else default_vault_path()
+    from tui.app import run_app
+
+    run_app(vault)
+    return 0
+
+
+def _fail(message: str) -> int:
+    from library.safe_text import printable
+
+    print(f"{PROG}: {printable(message)}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
