@@ -221,11 +221,19 @@ def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) ->
     return total / weight / 100 if weight else 1.0
 
 
-def _time_distance(annotation: Annotation, source: Source, start: int, end: int) -> float:
+def _time_distance(
+    annotation: Annotation, source: Source, ends: list[int], start: int, end: int
+) -> float:
+    """Seconds between the annotation's old start and the candidate's first timed segment."""
     if annotation.start is None:
         return math.inf
-    begin, _, _ = span_metadata(source, start, end)
-    return math.inf if begin is None else abs(begin - annotation.start)
+    first = bisect.bisect_right(ends, start)
+    for segment in source.segments[first:]:
+        if segment.char_start >= end:
+            break
+        if segment.start is not None:
+            return abs(segment.start - annotation.start)
+    return math.inf
 
 
 def _best_candidate(
@@ -239,9 +247,10 @@ def _best_candidate(
     best = max(scores)
     tied = [c for c, score in zip(candidates, scores, strict=True) if score >= best - CONTEXT_TIE]
     old = annotation.anchor.position.start
+    ends = [segment.char_end for segment in source.segments]  # once, not per candidate
     return min(
         tied,
-        key=lambda c: (_time_distance(annotation, source, *c), abs(c[0] - old)),
+        key=lambda c: (_time_distance(annotation, source, ends, *c), abs(c[0] - old)),
     )
 
 
@@ -303,6 +312,8 @@ def _tune_edges(needle: str, haystack: str, a: int, b: int) -> tuple[int, int]:
     """Nudge both ends so the span is as like the needle as can be (partial alignment keeps
     the needle's length, which cuts a word short when an edit changed the length)."""
     reach = min(max(3, len(needle) // 10), 24)
+    if not 0 <= a < b <= len(haystack):
+        return a, b
     for _ in range(2):
         b = max(
             range(max(a + 1, b - reach), min(b + reach, len(haystack)) + 1),

@@ -21,7 +21,6 @@ from whoosh.index import Index, LockError
 from whoosh.qparser.common import QueryParserError
 from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
-from whoosh.util.times import TimeError
 from whoosh.writing import CLEAR, IndexWriter
 
 from annotations.index_schema import (
@@ -30,14 +29,17 @@ from annotations.index_schema import (
     PASSAGE,
     SCHEMA_VERSION,
     STEMMING,
+    DateQueryError,
     annotation_document,
     build_parser,
     build_schema,
+    date_query,
     passage_documents,
     segment_index_of,
 )
 from annotations.index_state import (
     AnnotationFileState,
+    FileStamp,
     IndexState,
     SourceFileState,
     load_state,
@@ -45,13 +47,14 @@ from annotations.index_state import (
     stamp_of,
 )
 from annotations.model import Annotation
+from library.errors import SourceError
 from library.model import Source
 
 INDEX_DIR = Path(".readmark") / "index"
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
 LOCK_TIMEOUT = 0.05
 """Seconds a write waits for another process's lock before it leaves the work pending."""
-BULK_THRESHOLD = 2_000
+BULK_THRESHOLD = 20_000
 """Documents above which a write uses the parallel bulk writer."""
 BULK_LIMIT_MB = 128
 SNIPPET_CHARS = 160
@@ -217,53 +220,67 @@ class SearchIndex:
             except LockError:
                 report.deferred = True
                 return report
-            state = self._state
-            empty = self._ix.doc_count_all() == 0
-            with _committing(writer, merge=True):
-                done = 0
-                for sid in plan.removed_sources:
-                    _delete_passages(writer, sid)
-                    del state.source_files[sid]
-                    report.sources_removed += 1
-                for sid, stamp in plan.changed_sources:
-                    source = _load_source(load_source, sid, report)
-                    if not empty:
-                        _delete_passages(writer, sid)
-                    title = source.title if source else ""
-                    if source is not None:
-                        for doc in passage_documents(source):
-                            writer.add_document(**doc)
-                        done += len(source.segments)
-                    state.source_files[sid] = SourceFileState(stamp, title)
-                    plan.relabel(self._set_title(sid, title))
-                    report.sources_indexed += 1
-                    _tick(progress, done)
-                for key in plan.removed_annotation_files:
-                    for annotation_id in state.annotation_files.pop(key).ids:
-                        writer.delete_by_term("id", annotation_id)
-                    report.annotation_files_removed += 1
-                add = writer.add_document if empty else writer.update_document
-                for key, stamp in plan.changed_annotation_files:
-                    path = annotation_files[key]
-                    annotations = _load_annotations(load_annotations, path, report)
-                    old = state.annotation_files.get(key)
-                    kept = {a.id for a in annotations}
-                    for stale in set(old.ids if old else ()) - kept:
-                        writer.delete_by_term("id", stale)
-                    for annotation in annotations:
-                        add(
-                            **annotation_document(
-                                annotation, state.titles.get(annotation.source, "")
-                            )
-                        )
-                    state.annotation_files[key] = AnnotationFileState(
-                        stamp, sorted(kept), sorted({a.source for a in annotations})
-                    )
-                    report.annotation_files_indexed += 1
-                    done += len(annotations)
-                    _tick(progress, done)
-            save_state(self.folder, state)
+            try:
+                self._apply(plan, writer, load_annotations, load_source, report, progress)
+            except BaseException:
+                # The writer was cancelled: forget what this call learnt, keep what is on disk.
+                self._state = load_state(self.folder, SCHEMA_VERSION)
+                raise
+            save_state(self.folder, self._state)
             return report
+
+    def _apply(
+        self,
+        plan: _Plan,
+        writer: IndexWriter,
+        load_annotations: Callable[[Path], Iterable[Annotation]],
+        load_source: Callable[[str], Source | None],
+        report: ReconcileReport,
+        progress: Progress | None,
+    ) -> None:
+        """Write the planned changes through `writer` and record them in the state."""
+        state = self._state
+        empty = self._ix.doc_count_all() == 0
+        with _committing(writer, merge=True):
+            done = 0
+            for sid in plan.removed_sources:
+                _delete_passages(writer, sid)
+                del state.source_files[sid]
+                state.titles.pop(sid, None)
+                report.sources_removed += 1
+            for sid, stamp in plan.changed_sources:
+                source = _load_source(load_source, sid, report)
+                if not empty:
+                    _delete_passages(writer, sid)
+                title = source.title if source else ""
+                if source is not None:
+                    for doc in passage_documents(source):
+                        writer.add_document(**doc)
+                    done += len(source.segments)
+                state.source_files[sid] = SourceFileState(stamp, title)
+                plan.relabel(self._set_title(sid, title))
+                report.sources_indexed += 1
+                _tick(progress, done)
+            for key in plan.removed_annotation_files:
+                for annotation_id in state.annotation_files.pop(key).ids:
+                    writer.delete_by_term("id", annotation_id)
+                report.annotation_files_removed += 1
+            add = writer.add_document if empty else writer.update_document
+            for key, stamp in plan.changed_annotation_files:
+                path = plan.annotation_files[key]
+                annotations = _load_annotations(load_annotations, path, report)
+                old = state.annotation_files.get(key)
+                kept = {a.id for a in annotations}
+                for stale in set(old.ids if old else ()) - kept:
+                    writer.delete_by_term("id", stale)
+                for annotation in annotations:
+                    add(**annotation_document(annotation, state.titles.get(annotation.source, "")))
+                state.annotation_files[key] = AnnotationFileState(
+                    stamp, sorted(kept), sorted({a.source for a in annotations})
+                )
+                report.annotation_files_indexed += 1
+                done += len(annotations)
+                _tick(progress, done)
 
     def rebuild(
         self,
@@ -335,12 +352,15 @@ class SearchIndex:
         _check_fields(text, self._ix.schema.names())
         try:
             parsed: Query = self._parser.parse(text)
-        except (ValueError, ArithmeticError, TimeError, QueryParserError) as error:
+        except (ValueError, ArithmeticError, QueryParserError) as error:
             raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
         problem = _first_error(parsed)
         if problem:
             raise SearchError(f"Cannot read the query {query!r}: {problem}.")
-        return parsed
+        try:
+            return parsed.accept(date_query)
+        except DateQueryError as error:
+            raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
 
     def doc_count(self) -> int:
         with self._mutex:
@@ -407,9 +427,9 @@ class SearchIndex:
 
 @dataclass(slots=True)
 class _Plan:
-    changed_sources: list[tuple[str, Any]]
+    changed_sources: list[tuple[str, FileStamp]]
     removed_sources: list[str]
-    changed_annotation_files: list[tuple[str, Any]]
+    changed_annotation_files: list[tuple[str, FileStamp]]
     removed_annotation_files: list[str]
     annotation_files: Mapping[str, Path]
 
@@ -430,7 +450,7 @@ class _Plan:
 def _plan(
     state: IndexState, annotation_files: Mapping[str, Path], source_files: Mapping[str, Path]
 ) -> _Plan:
-    changed_sources = []
+    changed_sources: list[tuple[str, FileStamp]] = []
     for sid, path in source_files.items():
         old = state.source_files.get(sid)
         stamp = _changed_stamp(old.stamp if old else None, path)
@@ -438,7 +458,7 @@ def _plan(
             old.stamp = stamp  # touched, not changed
         elif stamp is not None:
             changed_sources.append((sid, stamp))
-    changed_files = []
+    changed_files: list[tuple[str, FileStamp]] = []
     for key, path in annotation_files.items():
         old_file = state.annotation_files.get(key)
         stamp = _changed_stamp(old_file.stamp if old_file else None, path)
@@ -455,7 +475,7 @@ def _plan(
     )
 
 
-def _changed_stamp(old: Any, path: Path) -> Any:
+def _changed_stamp(old: FileStamp | None, path: Path) -> FileStamp | None:
     """A new stamp when the file's size or mtime moved (or it is new); None when unchanged."""
     try:
         info = path.stat()
@@ -472,7 +492,11 @@ def _changed_stamp(old: Any, path: Path) -> Any:
 def _load_source(
     load_source: Callable[[str], Source | None], source_id: str, report: ReconcileReport
 ) -> Source | None:
-    source = load_source(source_id)
+    try:
+        source = load_source(source_id)
+    except (SourceError, OSError) as error:
+        report.problems.append(f"{source_id}: {error}")
+        return None
     if source is not None and source.error:
         report.problems.append(f"{source_id}: {source.error}")
         return None

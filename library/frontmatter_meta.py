@@ -81,7 +81,9 @@ def split_front_matter(text: str) -> FrontMatter:
             {}, body, body_line, [f"front matter is not valid YAML{where}; metadata ignored"]
         )
     except (ValueError, TypeError, RecursionError):
-        return FrontMatter({}, body, body_line, ["front matter is not valid YAML; metadata ignored"])
+        return FrontMatter(
+            {}, body, body_line, ["front matter is not valid YAML; metadata ignored"]
+        )
     if loaded is None:
         return FrontMatter({}, body, body_line)
     if not isinstance(loaded, dict):
@@ -92,7 +94,7 @@ def split_front_matter(text: str) -> FrontMatter:
 
 
 def read_metadata(meta: dict[str, object]) -> Metadata:
-    """Normalise the keys that vary between tools (`channel`/`uploader`, `upload_date`/`date`, ...)."""
+    """Normalise keys that vary between tools (`channel`/`uploader`, `upload_date`/`date`...)."""
     authors = _names(_first(meta, "authors", "author", "creator", "creators", "by"))
     chapters = _chapters(_first(meta, "chapters_json", "chapters"))
     duration = _seconds(_first(meta, "duration_seconds", "duration", "length"))
@@ -184,11 +186,12 @@ def _seconds(value: object) -> float | None:
 
 def _chapters(value: object) -> list[Chapter]:
     if isinstance(value, str):
+        text = value
         try:
-            value = json.loads(value)
+            value = json.loads(text)
         except (ValueError, RecursionError):
             # Not JSON: perhaps one "0:00 Intro" chapter per line.
-            value = [line for line in value.splitlines() if line.strip()]
+            value = [line for line in text.splitlines() if line.strip()]
     if not isinstance(value, list):
         return []
     chapters = [c for c in (_chapter(item) for item in value) if c is not None]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from library.model import Role
 from library.text_inline import reduce_inline
-from library.text_lines import Kind, Line, classify
+from library.text_lines import BLANK, Kind, Line, classify
 from library.timecode import format_timecode
 
 # Lines longer than this are rarely hard-wrapped: such a file has one paragraph per line.
@@ -90,7 +90,7 @@ def parse_body(
         raw = lines[title_line].raw
         lines[title_line] = Line(Kind.HEADING, raw, raw.lstrip("# "), level=1)
     if skip_line is not None and 0 <= skip_line < len(lines):
-        lines[skip_line] = Line(Kind.BLANK, "")
+        lines[skip_line] = BLANK
     _demote_lone_bare_times(lines)
     speakers = _accepted_speakers(lines)
     return _Assembler(lines, speakers, markdown=markdown, first_line=first_line).run()
@@ -107,32 +107,50 @@ def _demote_lone_bare_times(lines: list[Line]) -> None:
 def _accepted_speakers(lines: list[Line]) -> set[str]:
     """Labels that are speakers: they recur, or sit in a run of turns, or come with a time.
 
-    Bare name lines (`ALICE`) must recur, among at least two recurring speakers.
+    Bare name lines (`ALICE`) must recur, among at least two speakers.
     """
-    candidates: list[tuple[int, str, bool]] = []
+    # (line index, label, comes with a time, is a bare name line)
+    candidates: list[tuple[int, str, bool, bool]] = []
     for i, line in enumerate(lines):
-        if line.label is None:
+        label = line.label
+        if label is None:
             continue
-        if line.kind in (Kind.LABELLED, Kind.TIMED):
-            candidates.append((i, line.label, line.time is not None and line.kind is Kind.LABELLED))
-        elif line.kind is Kind.NAME_LINE:
-            candidates.append((i, line.label, False))
+        if line.kind is Kind.LABELLED:
+            candidates.append((i, label, line.time is not None, False))
+        elif line.kind is Kind.TIMED:
+            candidates.append((i, label, False, False))
+        elif line.kind is Kind.NAME_LINE and _introduces_text(lines, i):
+            candidates.append((i, label, False, not line.explicit))
         elif line.kind is Kind.NAME_TIME and not _in_run(lines, i, Kind.NAME_TIME):
-            candidates.append((i, line.label, True))
-    counts = Counter(label for _, label, _ in candidates)
-    bare_labels = {
-        line.label for line in lines if line.kind is Kind.NAME_LINE and not line.explicit
-    }
-    accepted = {label for _, label, timed in candidates if timed or counts[label] >= 2}
-    for k, (i, label, _) in enumerate(candidates):
-        if label in accepted or label in bare_labels:
+            candidates.append((i, label, True, False))
+    counts = Counter(c[1] for c in candidates)
+    accepted = {c[1] for c in candidates if c[2] or counts[c[1]] >= 2}
+    run: list[tuple[int, str, bool, bool]] = []
+    for candidate in candidates:
+        if run and candidate[0] - run[-1][0] > _RUN_DISTANCE:
+            run = []
+        if not candidate[3]:
+            run.append(candidate)
+        if len(run) >= 3:
+            # Three labelled turns in a row are a conversation even if no name recurs.
+            accepted.update(c[1] for c in run)
+    for k, (i, label, _, _) in enumerate(candidates):
+        if label in accepted:
             continue
         neighbours = candidates[max(k - 1, 0) : k] + candidates[k + 1 : k + 2]
         if any(n[1] in accepted and abs(n[0] - i) <= _RUN_DISTANCE for n in neighbours):
             accepted.add(label)
     if len(accepted) < 2:
-        accepted -= {label for label in bare_labels if label is not None}
+        accepted -= {c[1] for c in candidates if c[3]} - {c[1] for c in candidates if not c[3]}
     return accepted
+
+
+def _introduces_text(lines: list[Line], i: int) -> bool:
+    """Whether a name line is followed by something said (not another name, heading or end)."""
+    j = i + 1
+    while j < len(lines) and lines[j].kind is Kind.BLANK:
+        j += 1
+    return j < len(lines) and lines[j].kind in (Kind.TEXT, Kind.QUOTE, Kind.LIST, Kind.TIMED)
 
 
 def _in_run(lines: list[Line], i: int, kind: Kind) -> bool:
@@ -219,7 +237,8 @@ class _Assembler:
         self.handlers[kind](i, line)
 
     def blank(self, i: int, line: Line) -> None:
-        self.flush()
+        if self.buffer:
+            self.flush()
 
     def html(self, i: int, line: Line) -> None:
         self.flush()
@@ -302,8 +321,9 @@ class _Assembler:
         self.flush()
 
     def timed(self, i: int, line: Line) -> None:
-        self.flush()
-        if self.section() == "outline":
+        if self.buffer:
+            self.flush()
+        if self.sections and self.sections[-1][1] == "outline":
             title = self.inline(line.text)
             stamp = format_timecode(line.time or 0)
             self.open(i, f"{stamp} {line.text}", Role.LIST_ITEM, spoken=False)
@@ -446,7 +466,7 @@ class _Assembler:
 
 def _looks_like_title(raw: str) -> bool:
     """A short line in title case with no closing punctuation: `The Speed of Diffusion`."""
-    if len(raw) > 90 or raw[-1] in ".,;:!\"”" or raw[0] in "-*+>|":
+    if len(raw) > 90 or raw[-1] in '.,;:!"”' or raw[0] in "-*+>|":
         return False
     words = raw.split()
     if not 1 <= len(words) <= 12:

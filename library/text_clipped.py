@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from library.text_dates import parse_date
 
 _SEPARATOR = re.compile(r"\s+[·•|]\s+|\s*·\s*")
-_DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?:/\S*)?", re.I)
+_DOMAIN = re.compile(
+    r"(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?:/\S*)?", re.I
+)
 _BY = re.compile(r"by\s+(.+)", re.IGNORECASE)
 _LOOKAHEAD = 8
 """How many lines from the top a clipped header may start on."""

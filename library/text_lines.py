@@ -68,6 +68,9 @@ class Line:
     """For TIMED lines with a speaker label: the text after `Name:`."""
 
 
+BLANK = Line(Kind.BLANK, "")
+"""The one blank line, shared: blank lines are half of many files and are never changed."""
+
 _CLOCK = CLOCK_PATTERN
 # One clock group for every wrapping (`[..](url)`, `[..]`, `(..)`, `**..**`, bare), so a
 # transcript line costs one match; mismatched brackets are tolerated.
@@ -121,7 +124,7 @@ def classify(raw_line: str, *, markdown: bool) -> Line:
     """Classify one line (without its line break)."""
     s = raw_line.strip()
     if not s:
-        return Line(Kind.BLANK, "")
+        return BLANK
     first = s[0]
     if markdown:
         if s.startswith(("```", "~~~")):
@@ -252,6 +255,9 @@ def is_name(label: str) -> bool:
         return False
     for word in words:
         if not _WORD.fullmatch(word):
+            return False
+        # A full stop only ends an abbreviation or initial: `Dr.`, `J.`; `Good.` is a sentence.
+        if word.endswith(".") and len(word) > 4:
             return False
         if not word[0].isupper() and word.lower() not in _PARTICLES:
             return False

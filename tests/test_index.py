@@ -120,6 +120,10 @@ def test_created_ranges_and_comparisons(index: SearchIndex) -> None:
     assert ids(index.search("created:[2026-02-01 to 2026-03-01]")) == ["a2"]
     assert sorted(ids(index.search("created:>2026-01-01"))) == ["a1", "a2", "a4"]
     assert ids(index.search("created:<2026-01-01")) == ["a3"]
+    assert ids(index.search("created:2026-02")) == ["a2"]
+    assert ids(index.search("created:<=2025-12")) == ["a3"]
+    assert sorted(ids(index.search("created:>2025-12"))) == ["a1", "a2", "a4"]
+    assert ids(index.search("created:2026-01-15 tag:scaling")) == ["a1"]
 
 
 def test_a_phrase_needs_its_words_in_order(index: SearchIndex) -> None:
@@ -188,7 +192,7 @@ def test_snippet_of_a_long_passage_is_cut_around_the_match(tmp_path: Path) -> No
     ("query", "message"),
     [
         ("created:banana", "Cannot read the query 'created:banana'"),
-        ("created:[2026-13-01 to 2026-02-01]", "month must be in 1..12"),
+        ("created:[2026-13-01 to 2026-02-01]", "created: wants a date like 2026-01-31"),
         ("colour:red", "There is no field 'colour' to search"),
     ],
 )
@@ -393,3 +397,11 @@ def test_rebuild_from_objects_matches_reconcile(vault: Path) -> None:
     index.rebuild(annotations, sources, progress=seen.append)
     assert {q: ids(index.search(q)) for q in QUERIES} == expected
     assert seen[-1] == 5
+
+
+def test_an_unreadable_file_is_reported_and_the_rest_indexed(vault: Path) -> None:
+    (vault / "annotations" / "bees.json").write_text("[not json", encoding="utf-8")
+    report = SearchIndex(vault).reconcile(*files_of(vault))
+    assert report.annotation_files_indexed == 2
+    assert [p.split(":")[0] for p in report.problems] == ["bees.json"]
+    assert ids(SearchIndex(vault).search("humpbacks type:annotation")) == ["w1"]

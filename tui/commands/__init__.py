@@ -16,7 +16,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-COMMANDS: tuple[str, ...] = ("sources", "show")
+COMMANDS: tuple[str, ...] = (
+    "sources",
+    "show",
+    "annotate",
+    "search",
+    "cite",
+    "export",
+    "reindex",
+    "delete",
+    "restore",
+    "check",
+)
 """Command names; each is also the name of its module in this package."""
 
 

@@ -1,0 +1,410 @@
+"""One vault's annotations as a whole: the sources, the store and the search index together.
+
+The store (Markdown files) is the truth; the index is derived and best effort. A save never
+fails because the index is locked or broken: the file is written, and the index catches up on
+the next `sync_index`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from annotations.anchoring import ReanchorStatus, find_quote, new_annotation, reanchor
+from annotations.index import ReconcileReport, SearchError, SearchHit, SearchIndex
+from annotations.markdown_format import parse
+from annotations.model import (
+    Annotation,
+    Confidence,
+    Kind,
+    LoadProblem,
+    fingerprint,
+    utc_now,
+)
+from annotations.store import ENCODING, ENCODING_ERRORS, SUFFIX, AnnotationStore
+from library.errors import SourceError
+from library.model import Source
+from library.vault import Vault
+
+TEMP_FILE_AGE = 60.0
+"""Seconds after which a temporary file is taken as left by a crash, not by a running save."""
+
+Progress = Callable[[int], None]
+
+
+class WorkspaceError(Exception):
+    """Something asked of the workspace cannot be done; the message says what to do."""
+
+
+class QuoteNotFoundError(WorkspaceError):
+    """The quote to annotate does not stand in the source."""
+
+
+@dataclass(slots=True)
+class Orphan:
+    """An annotation whose quote cannot be found in its source any more."""
+
+    annotation: Annotation
+    reason: str
+    """Why: the quote is gone from the edited source, or the source file is missing."""
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """What `Workspace.check` repaired by itself, and what the user must look at."""
+
+    annotations: int = 0
+    """Annotation files read."""
+    reanchored: list[Annotation] = field(default_factory=list)
+    """Annotations moved onto the edited text of their source (and saved)."""
+    orphans: list[Orphan] = field(default_factory=list)
+    unreadable: list[LoadProblem] = field(default_factory=list)
+    """Annotation files that cannot be read: the user must fix or remove them."""
+    source_problems: list[str] = field(default_factory=list)
+    """Sources that cannot be read; their annotations are left as they are."""
+    temp_files_removed: list[Path] = field(default_factory=list)
+    index: ReconcileReport | None = None
+    index_rebuilt: bool = False
+    """True when the index could not be opened and was rebuilt from the files."""
+    index_problem: str | None = None
+    """Why the index could not be brought up to date, if it could not."""
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when something is left that only the user can fix."""
+        return bool(self.unreadable or self.orphans)
+
+
+@dataclass(frozen=True, slots=True)
+class ReindexReport:
+    annotation_files: int
+    sources: int
+    documents: int
+    """Documents in the index afterwards (annotations plus source passages)."""
+    problems: list[str]
+    """Files left out of the index because they cannot be read."""
+
+
+class Workspace:
+    """Sources, annotations and search of one vault folder, for the CLI and the reader."""
+
+    def __init__(self, root: Path) -> None:
+        self.vault = Vault(root)
+        self.store = AnnotationStore(self.vault.root)
+        self._index: SearchIndex | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.vault.root
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index, opened on first use (it may raise if the index is broken)."""
+        if self._index is None:
+            self._index = SearchIndex(self.vault.root)
+        return self._index
+
+    def close(self) -> None:
+        """Write what the index still has pending (if it is free soon) and let go of it."""
+        if self._index is not None:
+            try:
+                self._index.close()
+            except Exception:
+                pass  # the files are saved; the next sync catches the index up
+            self._index = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def source(self, source_id: str) -> Source:
+        """The parsed source; `SourceError` when it is unknown or cannot be read."""
+        source = self.vault.load(source_id)
+        if source.error:
+            raise SourceError(f"{source_id}: {source.error}")
+        return source
+
+    def source_or_none(self, source_id: str) -> Source | None:
+        """The parsed source, or None when it is missing or cannot be read."""
+        try:
+            return self.source(source_id)
+        except SourceError:
+            return None
+
+    # -- annotations -----------------------------------------------------------------------
+
+    def annotate(
+        self,
+        source_id: str,
+        quote: str,
+        kind: Kind = Kind.HIGHLIGHT,
+        note: str = "",
+        tags: Iterable[str] = (),
+        confidence: Confidence | None = None,
+    ) -> Annotation:
+        """Find `quote` in the source, save a new annotation on it, and index it (best effort).
+
+        Raises `QuoteNotFoundError` when the quote is not in the source (spacing, quote marks
+        and case are forgiven), `SourceError` when the source is unknown or unreadable.
+        """
+        if not quote.strip():
+            raise QuoteNotFoundError("the quote is empty: give the words to annotate")
+        source = self.source(source_id)
+        span = find_quote(source, quote)
+        if span is None and _unwrapped(quote) != quote:
+            span = find_quote(source, _unwrapped(quote))
+        if span is None:
+            raise QuoteNotFoundError(
+                f"{source_id}: the quote {_short(quote)!r} is not in this source "
+                "(spacing, quote marks and case do not matter; check the wording)"
+            )
+        annotation = new_annotation(
+            source, span[0], span[1], kind, note=note, tags=tags, confidence=confidence
+        )
+        self.store.save(annotation)
+        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source.title))
+        return annotation
+
+    def get(self, annotation_id: str) -> Annotation:
+        """The stored annotation; `AnnotationNotFoundError` (a `StoreError`) when unknown."""
+        return self.store.get(annotation_id)
+
+    def annotations_for(self, source_id: str) -> list[Annotation]:
+        """A source's annotations in document order, re-anchored if the source changed.
+
+        Re-anchored annotations are saved. When the source cannot be read they come back as
+        stored.
+        """
+        stored = self.store.for_source(source_id)
+        source = self.source_or_none(source_id)
+        if source is None:
+            return stored
+        placed = [self._reanchored(a, source)[0] for a in stored]
+        return sorted(placed, key=lambda a: (a.anchor.position.start, a.anchor.position.end, a.id))
+
+    def all_annotations(self) -> tuple[list[Annotation], list[LoadProblem]]:
+        """Every stored annotation (as stored) and the files that cannot be read."""
+        result = self.store.load_all()
+        return result.annotations, result.problems
+
+    def delete(self, annotation_id: str) -> Path:
+        """Move the annotation to the trash; return where it now is."""
+        annotation_id = annotation_id.strip().lower()
+        target = self.store.delete(annotation_id)
+        self._index_quietly(lambda index: index.remove_annotation(annotation_id))
+        return target
+
+    def restore(self, annotation_id: str) -> Annotation:
+        """Bring an annotation back from the trash."""
+        annotation = self.store.restore(annotation_id)
+        self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
+        return annotation
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Bring the index up to date (cheaply), then search; `SearchError` on a bad query."""
+        self.sync_index()
+        try:
+            return self.index.search(query, limit=limit)
+        except SearchError:
+            raise
+        except Exception as error:
+            raise WorkspaceError(_broken_index(self.vault.root, error)) from error
+
+    def sync_index(self, progress: Progress | None = None) -> ReconcileReport:
+        """Re-read the annotation files and sources that changed since the index saw them."""
+        try:
+            index = self.index
+        except Exception as error:
+            raise WorkspaceError(_broken_index(self.vault.root, error)) from error
+        return index.reconcile(
+            self.annotation_files(),
+            _load_annotation_file,
+            self.source_files(),
+            self.source_or_none,
+            progress,
+        )
+
+    def reindex(self, progress: Progress | None = None) -> ReindexReport:
+        """Rebuild the index from the annotation files and the sources.
+
+        An index that cannot even be opened is deleted and made again.
+        """
+        try:
+            index = self.index
+        except Exception:
+            self._index = None
+            shutil.rmtree(self.vault.root / ".readmark" / "index", ignore_errors=True)
+            index = self.index
+        # Clearing first lets the reconcile add every document without looking up old ones,
+        # and it remembers each file's stamp, so the next search re-reads nothing.
+        index.rebuild([], [])
+        report = index.reconcile(
+            self.annotation_files(),
+            _load_annotation_file,
+            self.source_files(),
+            self.source_or_none,
+            progress,
+        )
+        if report.deferred:
+            raise WorkspaceError(
+                "The search index is busy: another readmark is writing to it. "
+                "Try `readmark reindex` again in a moment."
+            )
+        return ReindexReport(
+            annotation_files=report.annotation_files_indexed,
+            sources=report.sources_indexed,
+            documents=index.doc_count(),
+            problems=list(report.problems),
+        )
+
+    def index_size_hint(self) -> int:
+        """About how many documents a full reindex writes: segments of sources plus annotations."""
+        segments = sum(s.segments for s in self.vault.scan().sources)
+        return segments + len(self.annotation_files())
+
+    # -- repair ----------------------------------------------------------------------------
+
+    def check(self) -> CheckReport:
+        """Repair what can be repaired without the user, and list what cannot.
+
+        Removes temporary files left by a crash, re-anchors annotations whose source changed
+        (saving them), flags orphans, and brings the index up to date (rebuilding it when it
+        cannot be opened).
+        """
+        report = CheckReport()
+        report.temp_files_removed = self.store.cleanup_temp_files(older_than=TEMP_FILE_AGE)
+        annotations, report.unreadable = self.all_annotations()
+        report.annotations = len(annotations) + len(report.unreadable)
+        by_source: dict[str, list[Annotation]] = {}
+        for annotation in annotations:
+            by_source.setdefault(annotation.source, []).append(annotation)
+        for source_id, members in sorted(by_source.items()):
+            self._check_source(source_id, members, report)
+        self._check_index(report)
+        return report
+
+    def _check_source(self, source_id: str, members: list[Annotation], report: CheckReport) -> None:
+        try:
+            self.vault.path_of(source_id)
+        except SourceError:
+            for annotation in members:
+                reason = f"the source file {source_id} is missing from the vault"
+                report.orphans.append(Orphan(annotation, reason))
+            return
+        source = self.source_or_none(source_id)
+        if source is None:
+            report.source_problems.append(_source_problem(self, source_id))
+            return
+        for annotation in members:
+            placed, status = self._reanchored(annotation, source)
+            if status == ReanchorStatus.ORPHANED:
+                reason = f"the quote is no longer in {source_id}"
+                report.orphans.append(Orphan(placed, reason))
+            elif status in (ReanchorStatus.MOVED, ReanchorStatus.FUZZY):
+                report.reanchored.append(placed)
+
+    def _check_index(self, report: CheckReport) -> None:
+        try:
+            report.index = self.sync_index()
+        except Exception:
+            try:
+                self.reindex()
+                report.index_rebuilt = True
+            except Exception as error:
+                report.index_problem = str(error)
+
+    # -- files -----------------------------------------------------------------------------
+
+    def annotation_files(self) -> dict[str, Path]:
+        """Every annotation file, keyed by its path inside the vault."""
+        return {path.relative_to(self.vault.root).as_posix(): path for path in self._walk_store()}
+
+    def source_files(self) -> dict[str, Path]:
+        """Every listed source's file, by source id."""
+        root = self.vault.root
+        return {s.id: root.joinpath(*s.id.split("/")) for s in self.vault.scan().sources}
+
+    def _walk_store(self) -> Iterator[Path]:
+        try:
+            folders = sorted(os.scandir(self.store.root), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for folder in folders:
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            with os.scandir(folder.path) as entries:
+                names = sorted(
+                    e.name
+                    for e in entries
+                    if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file()
+                )
+            for name in names:
+                yield Path(folder.path) / name
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _reanchored(
+        self, annotation: Annotation, source: Source
+    ) -> tuple[Annotation, ReanchorStatus | None]:
+        """The annotation on the source's current text (saved when it changed); the status is
+        None when the source did not change since the annotation was anchored."""
+        if annotation.anchor.fingerprint == fingerprint(source.text) and not annotation.orphaned:
+            return annotation, None
+        result = reanchor(annotation, source)
+        placed = result.annotation
+        if placed != annotation:
+            placed = replace(placed, updated=utc_now())
+            self.store.save(placed)
+            self._index_quietly(lambda index: index.add_or_update_annotation(placed, source.title))
+        return placed, result.status
+
+    def _index_quietly(self, change: Callable[[SearchIndex], object]) -> None:
+        """Apply a change to the index if it can be done now; the next sync catches up if not."""
+        try:
+            change(self.index)
+        except Exception:
+            # A locked or broken index must never fail a save that already happened.
+            pass
+
+
+def _load_annotation_file(path: Path) -> list[Annotation]:
+    """The annotation in one file; `ValueError` (which the index reports) when it does not parse."""
+    text = path.read_bytes().decode(ENCODING, ENCODING_ERRORS)
+    return [parse(text)]
+
+
+def _source_problem(workspace: Workspace, source_id: str) -> str:
+    try:
+        source = workspace.vault.load(source_id)
+    except SourceError as error:
+        return str(error)
+    return f"{source_id}: {source.error}"
+
+
+QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def _unwrapped(quote: str) -> str:
+    """The quote without the quote marks a user may put around it when pasting."""
+    return quote.strip().strip(QUOTE_MARKS).strip()
+
+
+def _short(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
+
+
+def _broken_index(root: Path, error: Exception) -> str:
+    return (
+        f"The search index in {root / '.readmark' / 'index'} cannot be read "
+        f"({type(error).__name__}: {error}); run `readmark reindex` to rebuild it."
+    )

@@ -1,0 +1,204 @@
+"""The Markdown reader: front matter, transcripts, key points, articles, titles and outlines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from library.errors import SourceError
+from library.model import Role, Source
+from library.readers import markdown
+
+DATA = Path(__file__).parent / "data" / "text"
+
+
+def read(text: str, stem: str = "some_note") -> Source:
+    return markdown.read(text, f"notes/{stem}.md", stem)
+
+
+def test_transcript_with_front_matter_and_chapters_json_string() -> None:
+    source = read((DATA / "lecture_notes.md").read_text(encoding="utf-8"), "lecture_notes")
+    assert source.format == "markdown"
+    assert source.title == "Tides and the Moon: Lecture 4"
+    assert source.channel == "Harbour Science Club"
+    assert source.date == "2025-09-11"
+    assert source.duration == 610.0
+    assert source.url == "https://www.youtube.com/watch?v=TIDE0004xyz"
+    assert source.tags == ["oceans", "astronomy", "tides"]
+    timed = source.timed_segments
+    assert [(s.start, s.end) for s in timed] == [(0, 4), (4, 200), (200, 598), (598, 610)]
+    assert timed[0].text == "Good evening, and welcome back to the harbour lectures."
+    assert [(e.title, e.start, e.segment_index) for e in source.outline] == [
+        ("Why water bulges", 0.0, timed[0].index),
+        ("Spring and neap tides", 200.0, timed[2].index),
+    ]
+    assert not any("formats" in s.text or "iframe" in s.text for s in source.segments)
+    assert source.warnings == [
+        "left out 1 code block (4 lines, from line 19), 1 HTML lines, 1 images: not reading text"
+    ]
+
+
+def test_key_points_are_the_outline_and_link_stamps_give_times() -> None:
+    source = read((DATA / "old_mill.md").read_text(encoding="utf-8"), "old_mill")
+    assert source.title == "A Walk Through the Old Mill"
+    assert source.date == "2024-05-02"
+    assert source.duration == 750.0
+    assert [(s.start, s.end, s.text) for s in source.timed_segments] == [
+        (0.0, 15.0, "We start at the gate by the stream."),
+        (15.0, 280.0, "Here is the wheel, still turning after [bold] claims."),
+        (280.0, 750.0, "Up the ladder is the loft."),
+    ]
+    timed = source.timed_segments
+    assert [(e.title, e.start, e.segment_index) for e in source.outline] == [
+        ("The wheel", 15.0, timed[1].index),
+        ("The grain loft", 280.0, timed[2].index),
+    ]
+    key_points = [s for s in source.segments if s.role is Role.LIST_ITEM]
+    assert [(s.text, s.start) for s in key_points] == [
+        ("The wheel (0:15) - how the wheel turns", None),
+        ("The grain loft (4:40) - where sacks were kept", None),
+    ]
+
+
+def test_chapters_section_in_the_body_becomes_the_outline() -> None:
+    source = read(
+        "## Chapters\n\n- [00:00–01:00] Arrival\n- [01:00–02:00] Departure\n\n## Transcript\n\n"
+        "- [00:00] We arrive.\n- [00:30] We wait.\n- [01:05] We leave.\n"
+    )
+    assert [(e.title, e.start, source.segments[e.segment_index].text) for e in source.outline] == [
+        ("Arrival", 0.0, "We arrive."),
+        ("Departure", 60.0, "We wait."),
+    ]
+    assert [s.start for s in source.timed_segments] == [0.0, 30.0, 65.0]
+
+
+def test_other_timestamp_shapes_in_a_body() -> None:
+    source = read(
+        "**00:00** Bold stamp.\n\n00:07 Bare stamp.\n\n00:09 - Bare again.\n\n[00:12] Bracket.\n"
+    )
+    assert [(s.start, s.end, s.text) for s in source.segments] == [
+        (0.0, 7.0, "Bold stamp."),
+        (7.0, 9.0, "Bare stamp."),
+        (9.0, 12.0, "Bare again."),
+        (12.0, None, "Bracket."),
+    ]
+
+
+def test_malformed_yaml_warns_with_the_line_and_reads_the_body() -> None:
+    source = read(
+        "---\ntitle: Fine\nbroken: [unclosed\nother: 1\n---\n\nThe body survives.\n", "raw_notes"
+    )
+    assert source.warnings == ["front matter is not valid YAML (line 4); metadata ignored"]
+    assert source.title == "Raw notes"
+    assert [s.text for s in source.segments] == ["The body survives."]
+
+
+def test_front_matter_variants() -> None:
+    source = read(
+        "---\nTitle: 42\nuploader: Someone\nauthor: Ann Lee, Bo Chen\ndate: 2026-02-16\n"
+        "duration_seconds: 3723\nwebpage_url: https://example.com/v\nsource: The Paper\n"
+        "tags: [one, two]\nspeakers: [Ann Lee]\n---\nText.\n"
+    )
+    assert source.title == "42"
+    assert source.channel == "Someone"
+    assert source.authors == ["Ann Lee", "Bo Chen"]
+    assert source.speakers == ["Ann Lee"]
+    assert (source.date, source.duration, source.url, source.tags) == (
+        "2026-02-16",
+        3723.0,
+        "https://example.com/v",
+        ["one", "two"],
+    )
+
+
+def test_chapters_list_of_mappings_and_strings() -> None:
+    source = read(
+        "---\nchapters:\n  - {start: '1:00', title: Second}\n  - '0:00 First'\n---\n"
+        "[0:00] one\n\n[0:30] two\n\n[1:10] three\n"
+    )
+    assert [(e.title, e.start, e.segment_index) for e in source.outline] == [
+        ("First", 0.0, 0),
+        ("Second", 60.0, 1),
+    ]
+
+
+def test_article_outline_is_its_headings_and_h1_is_the_title() -> None:
+    source = read("# Field Notes on Moss\n\nIntro text.\n\n## Where It Grows\n\nOn stones.\n")
+    assert source.title == "Field Notes on Moss"
+    assert [(e.title, e.segment_index) for e in source.outline] == [
+        ("Field Notes on Moss", 0),
+        ("Where It Grows", 2),
+    ]
+    assert [s.role for s in source.segments] == [
+        Role.HEADING,
+        Role.PARAGRAPH,
+        Role.HEADING,
+        Role.PARAGRAPH,
+    ]
+
+
+def test_front_matter_title_wins_over_h1_and_h2_is_not_a_title() -> None:
+    assert read("---\ntitle: From Meta\n---\n# From Heading\n").title == "From Meta"
+    assert read("## Only a Section\n\ntext\n", "my-moss_notes").title == "My moss notes"
+
+
+def test_clipped_note_in_markdown() -> None:
+    source = read("# Owls at Dusk\nMarch 3, 2026 · Night Notes · birds\n\nThey wake late.\n")
+    assert (source.title, source.date, source.channel, source.tags) == (
+        "Owls at Dusk",
+        "2026-03-03",
+        "Night Notes",
+        ["birds"],
+    )
+    assert [s.text for s in source.segments] == ["Owls at Dusk", "They wake late."]
+
+
+def test_empty_body_and_empty_file() -> None:
+    only_meta = read("---\ntitle: Nothing Here\n---\n")
+    assert (only_meta.title, only_meta.segments, only_meta.text) == ("Nothing Here", [], "")
+    empty = read("", "blank_page")
+    assert (empty.title, empty.segments, empty.warnings) == ("Blank page", [], [])
+
+
+def test_rich_markup_stays_literal() -> None:
+    source = read("Press [bold red]stop[/] now, or [b]x[/b] \\[escaped\\].\n")
+    assert source.text == "Press [bold red]stop[/] now, or [b]x[/b] [escaped]."
+
+
+def test_links_and_emphasis_reduce_to_text() -> None:
+    source = read("Read **the [guide](https://example.com/g)** and _then_ rest.\n")
+    assert source.text == "Read the guide and then rest."
+
+
+def test_sniff() -> None:
+    assert markdown.sniff("a.md", "") == 0.9
+    assert markdown.sniff("a.markdown", "") == 0.9
+    assert markdown.sniff("a.txt", "---\ntitle: x\n---\n") == 0.7
+    assert markdown.sniff("a.txt", "intro\n## Part\n") == 0.5
+    assert markdown.sniff("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nhi\n") == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('ab A:#-*>[]()`_!\n0123456789.·—"“” \t<>/=~§')),
+        max_size=400,
+    )
+    | st.text(max_size=200)
+)
+def test_any_text_reads_with_consistent_offsets(text: str) -> None:
+    try:
+        source = read(text)
+    except SourceError:
+        return
+    previous_end = 0
+    for i, segment in enumerate(source.segments):
+        assert segment.index == i
+        assert 0 <= previous_end <= segment.char_start < segment.char_end <= len(source.text)
+        assert source.text[segment.char_start : segment.char_end] == segment.text
+        assert segment.start is None or segment.start >= 0
+        previous_end = segment.char_end
+    for entry in source.outline:
+        assert 0 <= entry.segment_index < max(len(source.segments), 1)

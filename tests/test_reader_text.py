@@ -1,0 +1,171 @@
+"""The plain-text reader: articles, clipped notes, speaker turns and pasted transcripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from library.errors import SourceError
+from library.model import Role, Source
+from library.readers import plaintext
+
+DATA = Path(__file__).parent / "data" / "text"
+
+
+def read(text: str, stem: str = "pasted") -> Source:
+    return plaintext.read(text, f"{stem}.txt", stem)
+
+
+def test_article_with_one_paragraph_per_line() -> None:
+    source = read((DATA / "beekeeping_basics.txt").read_text(encoding="utf-8"), "beekeeping_basics")
+    assert source.format == "text"
+    assert source.title == "Beekeeping basics"
+    assert [e.title for e in source.outline] == [
+        "1. Choosing a Site: Sun, Shelter and Water",
+        "2. The First Inspection",
+        "What to Look For",
+        "Further Reading",
+    ]
+    for entry in source.outline:
+        assert source.segments[entry.segment_index].role is Role.HEADING
+        assert source.segments[entry.segment_index].text == entry.title
+    roles = [s.role for s in source.segments]
+    assert roles.count(Role.LIST_ITEM) == 3
+    assert roles.count(Role.PARAGRAPH) == 8
+    assert source.speakers == []
+    assert all(s.speaker is None for s in source.segments)
+    assert source.segments[4].text.startswith("Note: check local rules")
+
+
+def test_first_title_line_of_plain_text_is_the_title() -> None:
+    source = read("The Winter Garden\n\nFrost came early this year.\n", "notes_2026")
+    assert source.title == "The Winter Garden"
+
+
+def test_hard_wrapped_text_and_underlined_headings() -> None:
+    source = read(
+        "Soil\n====\n\nGood soil crumbles\nin the hand and smells\nof the forest floor.\n\n"
+        "Drainage\n--------\n\nWater should not pool.\n",
+        "soil",
+    )
+    assert source.title == "Soil"
+    assert [(s.role.value, s.text) for s in source.segments] == [
+        ("heading", "Soil"),
+        ("paragraph", "Good soil crumbles in the hand and smells of the forest floor."),
+        ("heading", "Drainage"),
+        ("paragraph", "Water should not pool."),
+    ]
+
+
+def test_clipped_note() -> None:
+    source = read(
+        "Why the river moved\nMarch 3, 2026 · The Valley Courier · rivers · history\n\n"
+        "The old maps show a bend that is no longer there.\n",
+        "clip",
+    )
+    assert (source.title, source.date, source.channel, source.tags) == (
+        "Why the river moved",
+        "2026-03-03",
+        "The Valley Courier",
+        ["rivers", "history"],
+    )
+    assert [(s.role.value, s.text) for s in source.segments] == [
+        ("heading", "Why the river moved"),
+        ("paragraph", "The old maps show a bend that is no longer there."),
+    ]
+
+
+def test_clipped_note_with_only_date_and_site() -> None:
+    source = read("2026-03-03 · example.org\n\nA short clipping.\n", "clipping_from_web")
+    assert (source.title, source.date, source.channel) == (
+        "Clipping from web",
+        "2026-03-03",
+        "example.org",
+    )
+
+
+def test_pasted_youtube_transcript() -> None:
+    source = read(
+        "0:00\nwelcome back everyone\n0:04\ntoday we fix\na bicycle chain\n1:02:03\nbye\n"
+    )
+    assert [(s.start, s.end, s.text) for s in source.segments] == [
+        (0.0, 4.0, "welcome back everyone"),
+        (4.0, 3723.0, "today we fix a bicycle chain"),
+        (3723.0, None, "bye"),
+    ]
+
+
+def test_pasted_transcript_with_blank_lines() -> None:
+    source = read("0:00\n\nfirst words\n\n0:09\n\nnext words\n")
+    assert [(s.start, s.text) for s in source.segments] == [
+        (0.0, "first words"),
+        (9.0, "next words"),
+    ]
+
+
+def test_speaker_turns_after_an_introduction() -> None:
+    source = read(
+        "Recorded at the village hall in the spring.\n\nTranscript\n\n"
+        "Mira Holt: Thanks for coming, everyone.\n\nDaan: Happy to be here.\n\n"
+        "Mira Holt: Let us start with the bridge.\nIt has been closed since March.\n\n"
+        "Daan: We have the money now.\n",
+        "hall_meeting",
+    )
+    assert source.speakers == ["Mira Holt", "Daan"]
+    assert [(s.speaker, s.text) for s in source.segments] == [
+        (None, "Recorded at the village hall in the spring."),
+        (None, "Transcript"),
+        ("Mira Holt", "Thanks for coming, everyone."),
+        ("Daan", "Happy to be here."),
+        ("Mira Holt", "Let us start with the bridge. It has been closed since March."),
+        ("Daan", "We have the money now."),
+    ]
+    assert source.segments[1].role is Role.HEADING
+
+
+def test_speaker_headers_with_times() -> None:
+    source = read(
+        "Ada 00:00:03\nShall we?\n\nBen 00:00:09\nWe shall.\n\nAda 00:01:00\nGood.\n", "chat"
+    )
+    assert [(s.speaker, s.start, s.end, s.text) for s in source.segments] == [
+        ("Ada", 3.0, 9.0, "Shall we?"),
+        ("Ben", 9.0, 60.0, "We shall."),
+        ("Ada", 60.0, None, "Good."),
+    ]
+
+
+def test_markdown_is_kept_literally_in_plain_text() -> None:
+    source = read("A [link](https://example.com) and [bold red]markup[/].\n")
+    assert source.text == "A [link](https://example.com) and [bold red]markup[/]."
+
+
+def test_empty_file() -> None:
+    source = read("\n\n  \n", "empty")
+    assert (source.title, source.segments, source.outline) == ("Empty", [], [])
+
+
+def test_sniff() -> None:
+    assert plaintext.sniff("a.txt", "hello") == 0.5
+    assert plaintext.sniff("a.log", "hello there\n") == 0.1
+    assert plaintext.sniff("a.bin", "\x00\x01\x02") == 0.0
+    assert plaintext.sniff("a.bin", "") == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list('ab AZ:-*>[]()\n0123456789.·—"“” \t§=')), max_size=400)
+    | st.text(max_size=200)
+)
+def test_any_text_reads_with_consistent_offsets(text: str) -> None:
+    try:
+        source = read(text)
+    except SourceError:
+        return
+    previous_end = 0
+    for segment in source.segments:
+        assert 0 <= previous_end <= segment.char_start < segment.char_end <= len(source.text)
+        assert source.text[segment.char_start : segment.char_end] == segment.text
+        assert segment.start is None or segment.start >= 0
+        previous_end = segment.char_end

@@ -1,0 +1,132 @@
+"""`readmark annotate SOURCE --quote TEXT`: save a highlight, note or dissent note on a quote.
+
+Also the helpers the other annotation commands share: opening the workspace of `--vault`,
+turning the annotation layer's errors into one-line command errors, and an annotation's JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from tui.commands import CommandError, common_options, print_json, vault_path
+
+if TYPE_CHECKING:
+    from annotations.model import Annotation
+    from annotations.workspace import Workspace
+
+KINDS = ("highlight", "note", "dissent")
+CONFIDENCES = ("low", "medium", "high")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "annotate",
+        parents=[common_options()],
+        help="save a highlight, note or dissent note on a quote of a source",
+        description="Find QUOTE in SOURCE (spacing, quote marks and case do not matter) and save "
+        "an annotation on it as a Markdown file under the vault's .readmark/annotations/.",
+    )
+    parser.add_argument(
+        "source", metavar="SOURCE", help="a source id as `readmark sources` lists it, or a path"
+    )
+    parser.add_argument("--quote", required=True, metavar="TEXT", help="the words to annotate")
+    parser.add_argument("--kind", choices=KINDS, default="highlight", help="default: highlight")
+    parser.add_argument("--note", default="", metavar="TEXT", help="your note (Markdown)")
+    parser.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="a tag; repeat for more"
+    )
+    parser.add_argument(
+        "--confidence", choices=CONFIDENCES, help="how sure you are (dissent notes only)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotations.model import Confidence, Kind
+    from annotations.workspace import Workspace
+    from tui.commands.show import locate
+
+    if args.confidence and args.kind != "dissent":
+        raise CommandError("--confidence is only for dissent notes: add --kind dissent")
+    vault, source_id = locate(args.source, args)
+    with user_errors(), Workspace(vault.root) as workspace:
+        annotation = workspace.annotate(
+            source_id,
+            args.quote,
+            Kind(args.kind),
+            note=args.note,
+            tags=[t.strip() for t in args.tag if t.strip()],
+            confidence=Confidence(args.confidence) if args.confidence else None,
+        )
+        path = workspace.store.path_for(annotation)
+    if args.json:
+        print_json(annotation_json(annotation))
+    else:
+        print_annotation(annotation)
+        sys.stdout.write(f"Saved to {path}\n")
+    return 0
+
+
+def annotation_json(annotation: Annotation) -> dict[str, Any]:
+    """What scripts read: id, source, kind, quote, start, end, speaker, note, tags, created."""
+    return {
+        "id": annotation.id,
+        "source": annotation.source,
+        "kind": str(annotation.kind),
+        "quote": annotation.quote,
+        "start": annotation.start,
+        "end": annotation.end,
+        "speaker": annotation.speaker,
+        "note": annotation.note,
+        "tags": list(annotation.tags),
+        "created": annotation.created,
+    }
+
+
+def print_annotation(annotation: Annotation) -> None:
+    """A header line (kind, id, source, time, speaker), the quote, then the note."""
+    from library.safe_text import printable
+    from library.timecode import format_timecode
+
+    details = [str(annotation.kind), annotation.id, annotation.source]
+    if annotation.start is not None:
+        details.append(format_timecode(annotation.start, hours=annotation.start >= 3600))
+    if annotation.speaker:
+        details.append(annotation.speaker)
+    if annotation.confidence is not None:
+        details.append(f"confidence {annotation.confidence}")
+    if annotation.orphaned:
+        details.append("ORPHANED")
+    lines = [" · ".join(details), "> " + " ".join(annotation.quote.split())]
+    if annotation.note.strip():
+        lines.append(annotation.note.strip())
+    if annotation.tags:
+        lines.append(" ".join(f"#{t}" for t in annotation.tags))
+    sys.stdout.write(printable("\n".join(lines)) + "\n")
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace of `--vault` (or of the default vault)."""
+    from annotations.workspace import Workspace
+
+    return Workspace(vault_path(args))
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the annotation layer's errors (each worded for the user) into `CommandError`s."""
+    from annotations.citation import CitationError
+    from annotations.config import ConfigError
+    from annotations.index import SearchError
+    from annotations.store import StoreError
+    from annotations.workspace import WorkspaceError
+
+    try:
+        yield
+    except (StoreError, SearchError, CitationError, ConfigError, WorkspaceError) as error:
+        raise CommandError(str(error)) from error

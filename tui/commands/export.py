@@ -1,0 +1,136 @@
+"""`readmark export`: annotations as Markdown (one file per source), W3C JSON or Readwise CSV.
+
+Without `--out`, the export goes to stdout. Markdown is one file per source: with `--out DIR`
+each source gets its own `<source>.notes.md` under DIR; on stdout several sources follow one
+another, each after a `<!-- file: NAME -->` line (one source alone prints as its file would be).
+JSON and CSV are one file: `--out FILE` (or a folder, which gets `annotations.json|csv`).
+Files are written atomically: a crash leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.commands import CommandError, common_options
+
+if TYPE_CHECKING:
+    from annotations.model import Annotation
+    from annotations.workspace import Workspace
+    from library.model import Source
+
+FORMATS = ("markdown", "json", "csv")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        parents=[common_options()],
+        help="export annotations as Markdown, JSON (W3C Web Annotation) or CSV (Readwise)",
+        description="Export annotations. Markdown: one Obsidian-friendly file per source "
+        "(--out DIR writes them there; on stdout they follow one another, each after a "
+        "`<!-- file: NAME -->` line). JSON (W3C Web Annotation) and CSV (Readwise import): one "
+        "file, to stdout or --out FILE.",
+    )
+    parser.add_argument("--format", choices=FORMATS, required=True, help="the export format")
+    parser.add_argument(
+        "--source", metavar="ID", help="only this source's annotations (an id or a path)"
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR|FILE", help="write files here instead of stdout"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotations.workspace import Workspace
+    from tui.commands.annotate import open_workspace, user_errors
+    from tui.commands.show import locate
+
+    with user_errors():
+        if args.source:
+            vault, source_id = locate(args.source, args)
+            workspace = Workspace(vault.root)
+        else:
+            workspace, source_id = open_workspace(args), None
+        with workspace:
+            annotations = _annotations(workspace, source_id)
+            files = _render(args.format, annotations, workspace, source_id)
+            if args.out is None:
+                _print(files)
+            else:
+                for path in _write(files, args.out, args.format):
+                    sys.stderr.write(f"Wrote {path}\n")
+    return 0
+
+
+def _annotations(workspace: Workspace, source_id: str | None) -> list[Annotation]:
+    if source_id is None:
+        annotations, problems = workspace.all_annotations()
+        for problem in problems:
+            sys.stderr.write(f"Skipped {problem.path}: {problem.reason}\n")
+        return annotations
+    workspace.vault.path_of(source_id)  # an unknown source is an error, not an empty export
+    return workspace.annotations_for(source_id)
+
+
+def _render(
+    fmt: str, annotations: list[Annotation], workspace: Workspace, source_id: str | None
+) -> dict[str, str]:
+    """File name -> text; one entry for JSON and CSV."""
+    from annotations.export_csv import export_readwise_csv
+    from annotations.export_json import export_json
+    from annotations.export_markdown import (
+        export_markdown,
+        export_markdown_files,
+        markdown_file_names,
+    )
+
+    cache: dict[str, Source | None] = {}
+
+    def source_of(sid: str) -> Source | None:
+        if sid not in cache:
+            cache[sid] = workspace.source_or_none(sid)
+        return cache[sid]
+
+    if fmt == "json":
+        return {"annotations.json": export_json(annotations, source_of)}
+    if fmt == "csv":
+        return {"annotations.csv": export_readwise_csv(annotations, source_of)}
+    if source_id is not None:
+        name = markdown_file_names([source_id])[source_id]
+        return {name: export_markdown(annotations, source_of(source_id), source_id)}
+    return export_markdown_files(annotations, source_of)
+
+
+def _print(files: dict[str, str]) -> None:
+    if len(files) == 1:
+        sys.stdout.write(next(iter(files.values())))
+        return
+    for number, (name, text) in enumerate(files.items()):
+        sys.stdout.write(("\n" if number else "") + f"<!-- file: {name} -->\n{text}")
+
+
+def _write(files: dict[str, str], out: Path, fmt: str) -> list[Path]:
+    """Write the files atomically; return their paths."""
+    from annotations import durable
+
+    if fmt == "markdown" and (len(files) != 1 or out.is_dir() or out.suffix.lower() != ".md"):
+        if out.exists() and not out.is_dir():
+            raise CommandError(
+                f"{out} is a file: Markdown export writes one file per source "
+                "into a folder; give --out a folder"
+            )
+        targets = {out / name: text for name, text in files.items()}
+    elif out.is_dir():
+        targets = {out / name: text for name, text in files.items()}
+    else:
+        targets = {out: next(iter(files.values()))} if files else {}
+    written: list[Path] = []
+    for path, text in targets.items():
+        durable.ensure_dir(path.parent)
+        durable.write_atomic(path, text.encode("utf-8", "surrogatepass"))
+        written.append(path)
+    return written

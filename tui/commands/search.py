@@ -1,0 +1,102 @@
+"""`readmark search QUERY`: find annotations and source passages together."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from tui.commands import CommandError, common_options, print_json
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from annotations.index import SearchHit
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "search",
+        parents=[common_options()],
+        help="search your annotations and the sources",
+        description="Search what you wrote and what the sources say. Plain words search quotes, "
+        'notes and passages; fields narrow it: kind:dissent, tag:NAME, speaker:"Name", '
+        "source:WORD, type:annotation|passage, created:[2026-01-01 to 2026-02-01], "
+        '"a phrase".',
+    )
+    parser.add_argument("query", metavar="QUERY", help="words, phrases and field:value terms")
+    parser.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.commands.annotate import open_workspace, user_errors
+
+    if args.limit < 1:
+        raise CommandError("--limit must be 1 or more")
+    with user_errors(), open_workspace(args) as workspace:
+        hits = workspace.search(args.query, limit=args.limit)
+    if args.json:
+        print_json([hit_json(hit) for hit in hits])
+    else:
+        print_hits(hits)
+    return 0
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    """type, id, source, kind, quote (annotations) or text (passages), note, start, score,
+    snippet."""
+    body = "quote" if hit.type == "annotation" else "text"
+    return {
+        "type": hit.type,
+        "id": hit.id,
+        "source": hit.source,
+        "kind": hit.kind if hit.type == "annotation" else None,
+        body: hit.text,
+        "note": hit.note,
+        "start": hit.start,
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet,
+    }
+
+
+def print_hits(hits: list[SearchHit]) -> None:
+    """One block per hit: a header (type, kind, source, time, id), the snippet with the
+    matched words in bold, and an annotation's note."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from library.safe_text import printable
+    from library.timecode import format_timecode
+
+    console = Console(highlight=False, soft_wrap=False)
+    if not hits:
+        console.print("No matches.")
+        return
+    for number, hit in enumerate(hits):
+        if number:
+            console.print()
+        header = [hit.type if hit.kind is None else f"{hit.type} ({hit.kind})", hit.source]
+        if hit.start is not None:
+            header.append(format_timecode(hit.start, hours=hit.start >= 3600))
+        header.append(hit.id)
+        console.print(Text(printable(" · ".join(header)), style="dim"), soft_wrap=True)
+        console.print(marked_snippet(hit))
+        if hit.type == "annotation" and hit.note.strip():
+            console.print(Text("  note: " + printable(" ".join(hit.note.split()))))
+
+
+def marked_snippet(hit: SearchHit) -> Text:
+    """The snippet as a rich `Text`, matched words bold; file text is never read as markup."""
+    from rich.text import Text
+
+    from library.safe_text import printable
+
+    text = Text("  ")
+    last = 0
+    for start, end in hit.marks:
+        text.append(printable(hit.snippet[last:start]))
+        text.append(printable(hit.snippet[start:end]), style="bold")
+        last = end
+    text.append(printable(hit.snippet[last:]))
+    return text
