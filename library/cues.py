@@ -28,7 +28,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from library.builder import SourceBuilder, normalise_space
+from library import titles
+from library.builder import SourceBuilder
 from library.model import Role
 
 # Hours are optional (WebVTT `05.500`, `01:05.500`); the fraction takes `.` or `,`.
@@ -467,9 +468,9 @@ def duration_of(cues: Iterable[Cue]) -> float | None:
 
 
 def title_from_stem(stem: str) -> str:
-    """`my_talk-2024.en` -> `my talk 2024`: a title from a file name without its extension."""
+    """`my_talk-2024.en` -> `My talk 2024`: a title from a file name without its extension."""
     base = _LANGUAGE_SUFFIX.sub("", stem) or stem
-    return normalise_space(base.replace("_", " ").replace("-", " ")) or stem
+    return titles.title_from_stem(base)
 
 
 def split_lines(text: str) -> list[str]:

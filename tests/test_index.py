@@ -235,7 +235,7 @@ def test_a_locked_index_never_blocks_a_save(tmp_path: Path) -> None:
     try:
         began = time.perf_counter()
         assert not second.add_or_update_annotation(note("z1", "zeppelins drift"), "Sky")
-        assert time.perf_counter() - began < 0.5
+        assert time.perf_counter() - began < 3  # waiting on the lock would hang
         assert second.pending == 1
         assert second.search("zeppelins") == []
     finally:

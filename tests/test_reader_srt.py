@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +34,7 @@ def test_multi_line_cues_merge_until_a_sentence_ends() -> None:
     source = srt.read(BASIC, "subs/the_keeper-story.srt", "the_keeper-story")
 
     assert source.format == "srt"
-    assert source.title == "the keeper story"
+    assert source.title == "The keeper story"
     assert source.duration == 12.0
     assert [s.text for s in source.segments] == [
         "The lighthouse keeper climbed the stairs every evening at dusk.",
@@ -189,15 +187,12 @@ def _clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def test_a_three_hour_file_parses_quickly() -> None:
-    text = _long_srt(3600)
-    began = time.perf_counter()
-    source = srt.read(text, "long.srt", "long")
-    elapsed = time.perf_counter() - began
+def test_a_three_hour_file_reads_into_sentence_sized_segments() -> None:
+    # Its speed is measured in bench/bench_library.py, not here.
+    source = srt.read(_long_srt(3600), "long.srt", "long")
 
     assert source.duration == 10800.5
     assert len(source.segments) == 1200  # three 3-second sentences reach eight seconds
-    assert elapsed < 0.5  # about 40 ms on a laptop; generous for slow CI machines
 
 
 @settings(max_examples=200, deadline=None)

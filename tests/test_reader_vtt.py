@@ -114,7 +114,7 @@ def test_youtube_auto_captions_read_once() -> None:
     text = (DATA / "tide_pools.en.vtt").read_text(encoding="utf-8")
     source = vtt.read(text, "tide_pools.en.vtt", "tide_pools.en")
 
-    assert source.title == "tide pools"
+    assert source.title == "Tide pools"
     assert _texts(source) == [
         "so today we look at tide pools and the creatures living there [Music]"
     ]
@@ -175,7 +175,7 @@ def test_a_file_named_chapters_is_a_chapter_track_even_with_short_cues() -> None
     named = vtt.read(text, "talk.chapters.vtt", "talk.chapters")
     plain = vtt.read(text, "talk.vtt", "talk")
 
-    assert named.title == "talk"
+    assert named.title == "Talk"
     assert [e.title for e in named.outline] == ["Start", "End"]
     assert plain.outline == []
     assert [s.role for s in plain.segments] == [Role.CUE]

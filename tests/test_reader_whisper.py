@@ -43,7 +43,7 @@ def test_openai_shape_is_merged_into_readable_segments() -> None:
     source = _read(OPENAI)
 
     assert source.format == "whisper-json"
-    assert source.title == "knots lecture"
+    assert source.title == "Knots lecture"
     assert [(s.text, s.start, s.end) for s in source.segments] == [
         ("Good morning. Today we talk about knots.", 0.0, 9.5),
         ("First, the bowline.", 9.5, 12.0),

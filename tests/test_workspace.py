@@ -57,7 +57,7 @@ def test_a_locked_index_does_not_stop_a_save(vault: Path) -> None:
         with Workspace(vault) as workspace:
             began = time.perf_counter()
             made = workspace.annotate("bees.vtt", "scent second", Kind.HIGHLIGHT)
-            assert time.perf_counter() - began < 1.0
+            assert time.perf_counter() - began < 5  # waiting on the lock would hang
             assert workspace.store.path_for(made).is_file()
     finally:
         writer.cancel()

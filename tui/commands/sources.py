@@ -48,12 +48,15 @@ def print_listing(listing: Listing) -> None:
         return Text(printable(value or ""))
 
     console = Console(highlight=False)
+    if not console.is_terminal:
+        # Piped output has no width to fit; 80 columns would fold every title.
+        console = Console(highlight=False, width=132)
     table = Table(
         Column("Title", ratio=1, min_width=16, overflow="fold"),
         Column("Format", no_wrap=True),
         Column("Duration", justify="right", no_wrap=True),
         Column("Date", no_wrap=True),
-        Column("Speakers", max_width=10, overflow="ellipsis", no_wrap=True),
+        Column("Speakers", max_width=24, overflow="ellipsis", no_wrap=True),
         Column("Segs", justify="right", no_wrap=True),
         Column("Warn", justify="right", no_wrap=True),
         box=box.SIMPLE_HEAD,
