@@ -172,6 +172,12 @@ class Workspace:
         self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source.title))
         return annotation
 
+    def save(self, annotation: Annotation, source_title: str | None = None) -> Path:
+        """Write the annotation durably, then index it (best effort); `StoreError` on failure."""
+        path = self.store.save(annotation)
+        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source_title))
+        return path
+
     def get(self, annotation_id: str) -> Annotation:
         """The stored annotation; `AnnotationNotFoundError` (a `StoreError`) when unknown."""
         return self.store.get(annotation_id)

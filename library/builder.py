@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from library.model import OutlineEntry, Role, Segment, Source
+from library.safe_text import printable
 
 SEGMENT_SEPARATOR = "\n\n"
-_SPACE = re.compile(r"\s+")
+_SEPARATOR_LENGTH = len(SEGMENT_SEPARATOR)
 
 
 def normalise_space(text: str) -> str:
     """Collapse runs of white space to one space and trim the ends."""
-    return _SPACE.sub(" ", text).strip()
+    # str.split() knows the same white space as `\s` and is several times faster than re.sub.
+    return " ".join(text.split())
+
+
+def clean_text(text: str) -> str:
+    """Text as readmark keeps it: no escape sequences or bidi overrides, one space between words.
+
+    Sources are cleaned once here, so the TUI, the CLI, the index and exports never see what a
+    terminal would act on.
+    """
+    if text.isprintable():
+        # No controls, no bidi marks, no white space but " ": often already clean.
+        if "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+        return " ".join(text.split())
+    return " ".join(printable(text).split())
+
+
+_METADATA_TEXT = ("title", "channel", "url", "date")
+_METADATA_LISTS = ("authors", "speakers", "tags")
 
 
 @dataclass
@@ -43,25 +62,22 @@ class SourceBuilder:
         role: Role = Role.PARAGRAPH,
     ) -> Segment | None:
         """Append a segment; empty text after normalising is dropped (returns None)."""
-        clean = normalise_space(text)
+        # Called once per segment of files with a million lines: kept to the bare minimum.
+        clean = clean_text(text)
         if not clean:
             return None
-        if self._parts:
-            self._length += len(SEGMENT_SEPARATOR)
-        char_start = self._length
-        self._length += len(clean)
-        self._parts.append(clean)
+        parts = self._parts
+        char_start = self._length + _SEPARATOR_LENGTH if parts else 0
+        self._length = char_end = char_start + len(clean)
+        parts.append(clean)
+        if speaker:
+            speaker = clean_text(speaker) or None
+        segments = self.segments
+        # Positional: keyword arguments cost a third more on this hot path.
         segment = Segment(
-            index=len(self.segments),
-            text=clean,
-            start=start,
-            end=end,
-            speaker=speaker,
-            role=role,
-            char_start=char_start,
-            char_end=self._length,
+            len(segments), clean, start, end, speaker or None, role, char_start, char_end
         )
-        self.segments.append(segment)
+        segments.append(segment)
         return segment
 
     def add_outline(
@@ -69,7 +85,7 @@ class SourceBuilder:
     ) -> None:
         """Add an outline entry; without a segment index it points at the next segment added."""
         index = len(self.segments) if segment_index is None else segment_index
-        clean = normalise_space(title)
+        clean = clean_text(title)
         if clean:
             self.outline.append(OutlineEntry(title=clean, start=start, segment_index=index))
 
@@ -92,6 +108,14 @@ class SourceBuilder:
             setattr(source, key, value)
         if not source.speakers:
             source.speakers = _speakers_in_order(self.segments)
+        for name in _METADATA_TEXT:
+            value = getattr(source, name)
+            if isinstance(value, str):
+                setattr(source, name, clean_text(value) or None)
+        source.title = source.title or "Untitled"
+        for name in _METADATA_LISTS:
+            values = (clean_text(str(v)) for v in getattr(source, name))
+            setattr(source, name, [v for v in values if v])
         return source
 
 

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bump when the cached shape or what the readers extract changes; older caches are ignored."""
 
 
@@ -47,12 +47,14 @@ def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
         "version": CACHE_VERSION,
         "entries": {rel: list(entry) for rel, entry in sorted(entries.items())},
     }
+    # `dumps`, not `dump`: only the one-shot path uses json's C encoder (10x faster).
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".sources-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(payload, file, ensure_ascii=False, separators=(",", ":"))
+                file.write(text)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temp, path)

@@ -2,21 +2,30 @@
 
 One job, in steps: find the timing lines of a subtitle file (`scan_cues`), clean each cue
 line (`clean_line`), drop the lines that rolling captions repeat (`dedupe_rolling`), work out
-who speaks (`cue_pieces`), merge cues into readable segments (`merge_pieces`) and add them to
-a `SourceBuilder` (`add_cue_segments`).
+who speaks (`cue_pieces`), merge cues into segments (`merge_pieces`) and add them to a
+`SourceBuilder` (`add_cue_segments`).
 
-Merging policy. A 60-minute talk has ~1,000 cues of two or three seconds each; one segment
-per cue reads like a ransom note. Consecutive cues are therefore merged into one segment
-(start = first cue's start, end = the latest end among its cues) until:
+Merging policy. A reader jumps by time, so a segment is a sentence: its start is a moment a
+user can jump to and cite. Consecutive cues are joined (start = first cue's start, end = the
+latest end among its cues) only while a sentence runs on across them, as in auto captions
+that cut sentences mid-way. A segment ends:
 
-- the speaker changes, or a line opens a new dialogue turn (`- `, `—`, `>>`);
-- the cue closes a sentence (`.`, `?`, `!`, `…`) and the segment lasts at least
-  `MergePolicy.min_seconds` (8 s): segments read as one to three sentences;
-- adding the cue would make the segment longer than `MergePolicy.max_seconds` (30 s): auto
-  captions without punctuation still break into half-minute paragraphs;
-- there is a silence of `MergePolicy.pause_seconds` (3 s) or more before the cue.
+- after a cue that closes a sentence (`.`, `?`, `!`, `…`, optionally followed by a closing
+  quote or bracket; `Dr.`, `Mr.`, `e.g.` and kin do not count);
+- when the speaker changes (a named speaker to another, to None or back), or a line opens
+  a new dialogue turn (`- `, `—`, `>>`);
+- before a silence of `MergePolicy.pause_seconds` (2 s) or more;
+- before it would last longer than `MergePolicy.max_seconds` (20 s): captions without
+  punctuation still break into short paragraphs.
 
-Segments only break at cue boundaries, so every segment start is a time the file gives.
+Segments only break at cue boundaries, so every segment start is a time the file gives;
+overlapping cues (positioned captions) that are separate sentences keep their own starts.
+A cue the file gives no time (`Cue.timed` false) becomes a segment of its own without one.
+
+Speakers. A `Name:` prefix marks a change of speaker and the cues after it continue that
+turn, so such a speaker carries on until the next prefix or dialogue dash. A speaker the
+file states per cue (`<v Name>`, a JSON `speaker`) covers that cue only: a cue without one
+has no speaker.
 """
 
 from __future__ import annotations
@@ -49,11 +58,15 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 _TURN = re.compile(r"^(?:-\s+|[\u2013\u2014]\s*|>>+\s*)")
 _TURN_MARKS = ("-", "\u2013", "\u2014", ">")
 _NAME = re.compile(r"^([^\W\d_][\w.'\u2019]*(?:[ -][\w.'\u2019]+){0,3}):[ \t]+(?=\S)")
-_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+_CLOSERS = "\"'\u201d\u2019)]"
+_STOPS = ".!?\u2026"
+# Abbreviations that end a cue mid-sentence ("... said Dr." / "Okafor ...").
+_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "prof.", "vs.", "e.g.", "i.e."})
 
 _CHAPTERS_NAME = re.compile(r"(?:^|[\W_])chapters$", re.IGNORECASE)
 _LANGUAGE_SUFFIX = re.compile(r"\.(?:[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?|chapters)$")
 _MAX_LISTED_LINES = 5
+_FRACTION_DIVISORS = (1, 10, 100, 1000)
 
 
 @dataclass(slots=True)
@@ -70,10 +83,12 @@ class Cue:
     """A timed block of subtitle text, as the file has it."""
 
     start: float
-    """Seconds."""
+    """Seconds; for an untimed cue, the start of the cue before it (it sorts after that one)."""
     end: float
     """Seconds, never before `start`."""
     lines: tuple[CueLine, ...]
+    timed: bool = True
+    """False when the file gives no usable time; the cue becomes an untimed segment."""
 
 
 @dataclass(slots=True)
@@ -86,17 +101,17 @@ class Piece:
     speaker: str | None = None
     turn: bool = False
     """True when the file marks a new dialogue turn here; merging never crosses it."""
+    timed: bool = True
+    """False for text the file gives no time; it is never merged and gets no start."""
 
 
 @dataclass(frozen=True, slots=True)
 class MergePolicy:
-    """When consecutive cues of one speaker stop being merged (see the module docstring)."""
+    """When a sentence running across cues is cut anyway (see the module docstring)."""
 
-    min_seconds: float = 8.0
-    """A sentence end closes the segment only once it lasts this long."""
-    max_seconds: float = 30.0
+    max_seconds: float = 20.0
     """No merged segment grows past this (a single longer cue stays whole)."""
-    pause_seconds: float = 3.0
+    pause_seconds: float = 2.0
     """A silence this long between cues starts a new segment."""
 
 
@@ -136,7 +151,7 @@ def scan_cues(lines: Sequence[str], *, text_ids: bool) -> ScanResult:
             result.reversed_lines.append(row + 1)
             end = start
         body = _cue_body(lines, row + 1, following, text_ids=text_ids)
-        result.cues.append(Cue(start, end, tuple(_clean_lines(body))))
+        result.cues.append(Cue(start, end, _clean_lines(body)))
     return result
 
 
@@ -161,11 +176,16 @@ def _parse_timing(line: str) -> tuple[float, float] | None:
 
 
 def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float | None:
-    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+    # Runs twice per cue: each digit group is converted once.
+    whole_seconds = int(seconds)
+    whole_minutes = int(minutes)
+    if whole_seconds >= 60 or (hours is not None and whole_minutes >= 60):
         return None
-    total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    total = whole_minutes * 60 + whole_seconds
+    if hours:
+        total += int(hours) * 3600
     if fraction:
-        return total + int(fraction) / 10 ** len(fraction)
+        return total + int(fraction) / _FRACTION_DIVISORS[len(fraction)]
     return float(total)
 
 
@@ -195,8 +215,9 @@ def _opens_block(before: str, line: str) -> bool:
     return before == "" or (not before.strip() and _DIGITS.match(line) is not None)
 
 
-def _clean_lines(raw_lines: Iterable[str]) -> Iterable[CueLine]:
+def _clean_lines(raw_lines: Iterable[str]) -> tuple[CueLine, ...]:
     """Cleaned, non-empty cue lines; a `<v Name>` voice carries on to the lines after it."""
+    cleaned: list[CueLine] = []
     voice: str | None = None
     for raw in raw_lines:
         if not raw:
@@ -204,7 +225,8 @@ def _clean_lines(raw_lines: Iterable[str]) -> Iterable[CueLine]:
         found, text = clean_line(raw)
         voice = found or voice
         if text:
-            yield CueLine(text, voice)
+            cleaned.append(CueLine(text, voice))
+    return tuple(cleaned)
 
 
 def clean_line(raw: str) -> tuple[str | None, str]:
@@ -300,13 +322,16 @@ def _name_prefix(text: str) -> str | None:
 
 
 def cue_pieces(cues: Sequence[Cue], names: set[str]) -> list[Piece]:
-    """Split cues at speaker changes and dialogue dashes; a speaker carries on until the next.
+    """Split cues at speaker changes and dialogue dashes.
 
-    `names` are the accepted `Name:` prefixes (see `speaker_names`); a voice the file gives
-    outright (`<v Name>`, a JSON `speaker`) wins over a prefix.
+    `names` are the accepted `Name:` prefixes (see `speaker_names`). A prefix speaker carries
+    on to the lines after it; a voice the file gives outright (`<v Name>`, a JSON `speaker`)
+    wins over a prefix and covers its own line only.
     """
     pieces: list[Piece] = []
     speaker: str | None = None
+    # Only a `Name:` prefix opens a turn that later unlabelled cues continue.
+    carries = False
     for cue in cues:
         current: list[str] = []
         turn = False
@@ -318,15 +343,18 @@ def cue_pieces(cues: Sequence[Cue], names: set[str]) -> list[Piece]:
                 text = text[dash.end() :]
                 new_turn = True
             name = _name_prefix(text)
-            if name in names:
+            new_speaker: str | None
+            if name is not None and name in names:
                 text = text[len(name) + 1 :].lstrip()
-                new_speaker: str | None = line.voice or name
+                new_speaker, carries = line.voice or name, line.voice is None
             elif line.voice is not None:
-                new_speaker = line.voice
+                new_speaker, carries = line.voice, False
+            elif carries and not new_turn:
+                new_speaker = speaker
             else:
-                new_speaker = None if new_turn else speaker
+                new_speaker, carries = None, False
             if current and (new_turn or new_speaker != speaker):
-                pieces.append(Piece(cue.start, cue.end, " ".join(current), speaker, turn))
+                pieces.append(_piece(cue, " ".join(current), speaker, turn))
                 current = []
             if not current:
                 turn = new_turn
@@ -334,12 +362,16 @@ def cue_pieces(cues: Sequence[Cue], names: set[str]) -> list[Piece]:
             if text:
                 current.append(text)
         if current:
-            pieces.append(Piece(cue.start, cue.end, " ".join(current), speaker, turn))
+            pieces.append(_piece(cue, " ".join(current), speaker, turn))
     return pieces
 
 
+def _piece(cue: Cue, text: str, speaker: str | None, turn: bool) -> Piece:
+    return Piece(cue.start, cue.end, text, speaker, turn, cue.timed)
+
+
 def merge_pieces(pieces: Iterable[Piece], policy: MergePolicy | None = None) -> list[Piece]:
-    """Merge consecutive pieces of one speaker into segments by `policy`."""
+    """Merge consecutive pieces into sentence segments by `policy`."""
     rules = policy or MergePolicy()
     runs: list[list[Piece]] = []
     run: list[Piece] = []
@@ -350,7 +382,7 @@ def merge_pieces(pieces: Iterable[Piece], policy: MergePolicy | None = None) -> 
             run = []
         end = max(end, piece.end) if run else piece.end
         run.append(piece)
-        if _SENTENCE_END.search(piece.text) and end - run[0].start >= rules.min_seconds:
+        if not piece.timed or ends_sentence(piece.text):
             runs.append(run)
             run = []
     if run:
@@ -358,10 +390,22 @@ def merge_pieces(pieces: Iterable[Piece], policy: MergePolicy | None = None) -> 
     return [_joined(run) for run in runs]
 
 
+def ends_sentence(text: str) -> bool:
+    """True when `text` closes a sentence: `.`, `?`, `!` or `…`, maybe then `"`, `’`, `)`."""
+    # A plain test of the last characters: this runs once per cue.
+    bare = text.rstrip(_CLOSERS)
+    if not bare or bare[-1] not in _STOPS:
+        return False
+    if bare[-1] == "." and bare[-5:].lower().rpartition(" ")[2] in _ABBREVIATIONS:
+        return False
+    return True
+
+
 def _continues(first: Piece, end: float, piece: Piece, rules: MergePolicy) -> bool:
     """Whether `piece` joins the open segment that began with `first` and ends at `end`."""
     return (
-        not piece.turn
+        piece.timed
+        and not piece.turn
         and piece.speaker == first.speaker
         and piece.start - end < rules.pause_seconds
         and piece.end - first.start <= rules.max_seconds
@@ -378,11 +422,22 @@ def _joined(run: Sequence[Piece]) -> Piece:
 
 
 def add_cue_segments(builder: SourceBuilder, pieces: Iterable[Piece]) -> None:
-    """Add merged pieces to `builder` as CUE segments."""
+    """Add merged pieces to `builder` as CUE segments; untimed pieces get no start or end."""
     for piece in pieces:
+        if piece.timed:
+            start: float | None = piece.start
+            end: float | None = piece.end
+        else:
+            start = end = None
         builder.add_segment(
-            piece.text, start=piece.start, end=piece.end, speaker=piece.speaker, role=Role.CUE
+            text=piece.text, start=start, end=end, speaker=piece.speaker, role=Role.CUE
         )
+
+
+def name_extension(name: str) -> str:
+    """`Talk.EN.srt` -> `srt`; `README` (or `.hidden`) -> ``: how sniffers tell formats apart."""
+    stem, dot, extension = name.rpartition("/")[2].rpartition(".")
+    return extension.lower() if dot and stem else ""
 
 
 def looks_like_chapters(stem: str, cues: Sequence[Cue]) -> bool:
@@ -397,7 +452,7 @@ def looks_like_chapters(stem: str, cues: Sequence[Cue]) -> bool:
         return False
     if any(len(cue.lines) != 1 or len(cue.lines[0].text) > 80 for cue in cues):
         return False
-    sentences = sum(1 for cue in cues if _SENTENCE_END.search(cue.lines[0].text))
+    sentences = sum(1 for cue in cues if ends_sentence(cue.lines[0].text))
     if sentences > 0.25 * len(cues):
         return False
     return statistics.median(cue.end - cue.start for cue in cues) >= 20.0

@@ -38,6 +38,10 @@ class SourceSummary:
     outline: list[OutlineItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    channel: str | None = None
+    """Channel, show or publication."""
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         # Written out rather than `dataclasses.asdict`, which is slow on thousands of entries.
@@ -56,6 +60,9 @@ class SourceSummary:
             "outline": [{"title": o.title, "start": o.start} for o in self.outline],
             "warnings": list(self.warnings),
             "error": self.error,
+            "channel": self.channel,
+            "authors": list(self.authors),
+            "tags": list(self.tags),
         }
 
     @classmethod
@@ -88,4 +95,7 @@ def summarise(source: Source) -> SourceSummary:
         outline=[OutlineItem(e.title, e.start) for e in source.outline],
         warnings=list(source.warnings),
         error=source.error,
+        channel=source.channel,
+        authors=list(source.authors),
+        tags=list(source.tags),
     )

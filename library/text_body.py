@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from library.model import Role
 from library.text_inline import reduce_inline
-from library.text_lines import BLANK, Kind, Line, classify
-from library.timecode import format_timecode
+from library.text_lines import BLANK, Kind, Line, classify, clock_seconds, is_name
+from library.timecode import CLOCK_PATTERN, format_timecode, time_from_url
 
 # Lines longer than this are rarely hard-wrapped: such a file has one paragraph per line.
 _LONG_LINE = 110
@@ -26,6 +26,15 @@ _OUTLINE_SECTION = re.compile(
 )
 _TRANSCRIPT_SECTION = re.compile(r"\b(?:transcripts?|captions?|subtitles?)\b", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"(?:—|–|--|~)\s*(\S.{0,80})")
+# The last `— Name (note), [0:54](url)` of a quotation; no dash may follow it.
+_CREDIT = re.compile(
+    r"(?:—|–|--|―)\s*(?P<who>[^,\[\]()—–―\"“”]{1,60}?)\s*(?:\([^()]*\))?"
+    r"\s*(?:,\s*(?P<when>[^—–―]*?))?\s*$"
+)
+_ATTRIBUTED = re.compile(r"(?:—|–|--|―)\s*[^—–―\"“”]{1,80}$")
+_TIME_LINK = re.compile(rf"\[\s*({CLOCK_PATTERN})\s*\]\(([^)\s]*)\)")
+_BARE_CLOCK = re.compile(rf"[\[(]?\s*({CLOCK_PATTERN})\s*[\])]?")
+_SENTENCE_END = ".!?…"
 _QUOTE_OPEN = "\"“‘'«"
 _QUOTE_CLOSE = "\"”’'»"
 _SMALL_WORDS = frozenset(
@@ -48,6 +57,11 @@ class Block:
     line: int = 0
     """1-based line number in the file."""
     end: float | None = None
+    on_timeline: bool = True
+    """False for a time that points elsewhere (a key point, a chapter entry, a quote's source):
+    such blocks keep their `start` but take no part in the reading order of times."""
+    section: bool = False
+    """For headings: a numbered (`1. Title`) or `§` section heading, never the document title."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +99,7 @@ def parse_body(
     `title_line` and `skip_line` are body line indexes of a clipped note's title (read as
     a heading) and of its date/tags line (left out).
     """
-    lines = [classify(raw, markdown=markdown) for raw in lines_text]
+    lines = [classify(raw, markdown=markdown) if raw else BLANK for raw in lines_text]
     if title_line is not None and 0 <= title_line < len(lines):
         raw = lines[title_line].raw
         lines[title_line] = Line(Kind.HEADING, raw, raw.lstrip("# "), level=1)
@@ -98,51 +112,82 @@ def parse_body(
 
 def _demote_lone_bare_times(lines: list[Line]) -> None:
     """A single `10:30 text` line in prose is a clock time, not a transcript."""
-    bare = [line for line in lines if line.kind is Kind.TIMED and line.bare_time]
+    timed = Kind.TIMED
+    bare = [line for line in lines if line.bare_time and line.kind is timed]
     if len(bare) == 1:
         line = bare[0]
         line.kind, line.text, line.label = Kind.TEXT, line.raw, None
 
 
-def _accepted_speakers(lines: list[Line]) -> set[str]:
-    """Labels that are speakers: they recur, or sit in a run of turns, or come with a time.
+def _accepted_speakers(lines: list[Line]) -> dict[str, str]:
+    """Labels that are speakers, each mapped to the one spelling used for that speaker.
 
-    Bare name lines (`ALICE`) must recur, among at least two speakers.
+    A label is a speaker when it recurs, sits in a run of turns or comes with a time. Bare
+    name lines (`ALICE`) must recur among at least two speakers, unless they head the text
+    right below them (no blank line) in a run of such turns. Labels that differ only by case
+    are one speaker.
     """
-    # (line index, label, comes with a time, is a bare name line)
+    # (line index, casefolded label, comes with a time, is a bare name line)
     candidates: list[tuple[int, str, bool, bool]] = []
-    for i, line in enumerate(lines):
-        label = line.label
-        if label is None:
-            continue
+    spellings: dict[str, Counter[str]] = {}
+    direct: list[tuple[int, str]] = []
+    labelled = [(i, line) for i, line in enumerate(lines) if line.label is not None]
+    for i, line in labelled:
+        label = line.label or ""
+        key = label.casefold()
         if line.kind is Kind.LABELLED:
-            candidates.append((i, label, line.time is not None, False))
+            candidates.append((i, key, line.time is not None, False))
         elif line.kind is Kind.TIMED:
-            candidates.append((i, label, False, False))
+            candidates.append((i, key, False, False))
         elif line.kind is Kind.NAME_LINE and _introduces_text(lines, i):
-            candidates.append((i, label, False, not line.explicit))
+            candidates.append((i, key, False, not line.explicit))
+            if i + 1 < len(lines) and lines[i + 1].kind is Kind.TEXT:
+                direct.append((i, key))
         elif line.kind is Kind.NAME_TIME and not _in_run(lines, i, Kind.NAME_TIME):
-            candidates.append((i, label, True, False))
+            candidates.append((i, key, True, False))
+        else:
+            continue
+        spellings.setdefault(key, Counter())[label] += 1
     counts = Counter(c[1] for c in candidates)
     accepted = {c[1] for c in candidates if c[2] or counts[c[1]] >= 2}
+    # Three labelled turns in a row are a conversation even if no name recurs.
     run: list[tuple[int, str, bool, bool]] = []
     for candidate in candidates:
+        if candidate[3]:
+            continue
         if run and candidate[0] - run[-1][0] > _RUN_DISTANCE:
             run = []
-        if not candidate[3]:
-            run.append(candidate)
-        if len(run) >= 3:
-            # Three labelled turns in a row are a conversation even if no name recurs.
+        run.append(candidate)
+        if len(run) == 3:
             accepted.update(c[1] for c in run)
-    for k, (i, label, _, _) in enumerate(candidates):
-        if label in accepted:
+        elif len(run) > 3:
+            accepted.add(candidate[1])
+    for k, (i, key, _, _) in enumerate(candidates):
+        if key in accepted:
             continue
         neighbours = candidates[max(k - 1, 0) : k] + candidates[k + 1 : k + 2]
         if any(n[1] in accepted and abs(n[0] - i) <= _RUN_DISTANCE for n in neighbours):
-            accepted.add(label)
+            accepted.add(key)
+    accepted |= _direct_turns(direct)
     if len(accepted) < 2:
         accepted -= {c[1] for c in candidates if c[3]} - {c[1] for c in candidates if not c[3]}
-    return accepted
+    return {
+        label: _spelling(spellings[key]) for key in accepted for label in spellings.get(key, ())
+    }
+
+
+def _direct_turns(direct: list[tuple[int, str]]) -> set[str]:
+    """Names heading the line right below them, two different ones close together: turns."""
+    found: set[str] = set()
+    for (i, first), (j, second) in zip(direct, direct[1:], strict=False):
+        if first != second and j - i <= _RUN_DISTANCE:
+            found.update((first, second))
+    return found
+
+
+def _spelling(variants: Counter[str]) -> str:
+    """The spelling a speaker goes by: the most used, a Title Case one before ALL CAPS."""
+    return min(variants, key=lambda v: (len(v) > 1 and v.isupper(), -variants[v]))
 
 
 def _introduces_text(lines: list[Line], i: int) -> bool:
@@ -161,7 +206,8 @@ def _in_run(lines: list[Line], i: int, kind: Kind) -> bool:
 
 def _unwrapped(lines: list[Line]) -> bool:
     """Whether the file writes one paragraph per line (long lines), not hard-wrapped ones."""
-    prose = [len(line.raw) for line in lines if line.kind in (Kind.TEXT, Kind.LABELLED)]
+    text, labelled = Kind.TEXT, Kind.LABELLED
+    prose = [len(line.raw) for line in lines if line.kind is text or line.kind is labelled]
     if not prose:
         return False
     long_lines = sum(1 for n in prose if n > _LONG_LINE)
@@ -172,13 +218,15 @@ class _Assembler:
     """Walks the classified lines once, grouping them into blocks."""
 
     def __init__(
-        self, lines: list[Line], speakers: set[str], *, markdown: bool, first_line: int
+        self, lines: list[Line], speakers: dict[str, str], *, markdown: bool, first_line: int
     ) -> None:
         self.lines = lines
         self.speakers = speakers
         self.markdown = markdown
         self.first_line = first_line
         self.unwrapped = _unwrapped(lines)
+        self.inline: Callable[[str], str] = reduce_inline if markdown else _unchanged
+        self.first_content = next((i for i, ln in enumerate(lines) if ln is not BLANK), -1)
         self.body = Body()
         self.buffer: list[str] = []
         self.buffer_block = Block("")
@@ -188,7 +236,11 @@ class _Assembler:
         self.dropped_code: list[tuple[int, int]] = []
         self.dropped_html = 0
         self.dropped_images = 0
-        self.handlers: dict[Kind, Callable[[int, Line], None]] = {
+
+    def handlers(self) -> dict[Kind, Callable[[int, Line], None]]:
+        """The method for each line kind; made per run, as bound methods would make the
+        assembler a reference cycle that keeps every line alive until a collection."""
+        return {
             Kind.BLANK: self.blank,
             Kind.FENCE: self.blank,
             Kind.HTML: self.html,
@@ -209,32 +261,37 @@ class _Assembler:
 
     def run(self) -> Body:
         fence: str | None = None
+        handlers = self.handlers()
+        unwrapped = self.unwrapped
+        blank = Kind.BLANK
         for i, line in enumerate(self.lines):
+            kind = line.kind
             if fence is not None:
-                if line.kind is Kind.FENCE and line.marker == fence:
+                if kind is Kind.FENCE and line.marker == fence:
                     fence = None
                 else:
                     start, count = self.dropped_code[-1]
                     self.dropped_code[-1] = (start, count + 1)
                 continue
-            if line.kind is Kind.FENCE:
+            if kind is blank:
+                # Half the lines of most files: handled here, without a call.
+                if self.buffer:
+                    self.flush()
+                continue
+            if kind is Kind.FENCE:
                 self.flush()
                 fence = line.marker
                 self.dropped_code.append((self.first_line + i, 0))
                 continue
-            self.step(i, line)
+            if unwrapped and kind is not Kind.RULE and kind is not Kind.QUOTE:
+                # One paragraph per line: every line starts afresh.
+                self.flush()
+            handlers[kind](i, line)
         self.flush()
         self.warn_dropped()
         return self.body
 
     # --- one line -------------------------------------------------------------------------
-
-    def step(self, i: int, line: Line) -> None:
-        kind = line.kind
-        if self.unwrapped and kind is not Kind.RULE and kind is not Kind.QUOTE:
-            # One paragraph per line: every line starts afresh.
-            self.flush()
-        self.handlers[kind](i, line)
 
     def blank(self, i: int, line: Line) -> None:
         if self.buffer:
@@ -248,7 +305,7 @@ class _Assembler:
         self.dropped_images += 1
 
     def heading_line(self, i: int, line: Line) -> None:
-        self.heading(i, line.text, line.level)
+        self.heading(i, line.text, line.level, section=line.marker == "§")
 
     def time_alone(self, i: int, line: Line) -> None:
         self.flush()
@@ -259,7 +316,7 @@ class _Assembler:
             self.text(i, line.raw)
             return
         self.flush()
-        self.speaker = line.label
+        self.speaker = self.speakers[line.label]
         self.open(i, line.text, Role.PARAGRAPH, start=line.time)
 
     def list_item(self, i: int, line: Line) -> None:
@@ -278,11 +335,11 @@ class _Assembler:
         else:
             self.flush()
 
-    def heading(self, i: int, title: str, level: int) -> None:
+    def heading(self, i: int, title: str, level: int, *, section: bool = False) -> None:
         self.flush()
-        self.add_heading(title, level, self.first_line + i)
+        self.add_heading(title, level, self.first_line + i, section=section)
 
-    def add_heading(self, title: str, level: int, at: int) -> None:
+    def add_heading(self, title: str, level: int, at: int, *, section: bool = False) -> None:
         text = self.inline(title)
         while self.sections and self.sections[-1][0] >= level:
             self.sections.pop()
@@ -297,7 +354,7 @@ class _Assembler:
         self.speaker = None
         if text.strip():
             self.body.headings.append(Mark(text, None, len(self.body.blocks)))
-        self.body.blocks.append(Block(text, Role.HEADING, level=level, line=at))
+        self.body.blocks.append(Block(text, Role.HEADING, level=level, line=at, section=section))
 
     def quote(self, i: int, line: Line) -> None:
         if self.buffer and self.buffer_block.role is not Role.QUOTE:
@@ -315,7 +372,9 @@ class _Assembler:
         stamp = format_timecode(line.time) if line.time is not None else ""
         title = self.inline(line.label or "")
         rest = f" - {line.text}" if line.text else ""
-        self.open(i, f"{title} ({stamp}){rest}", Role.LIST_ITEM, spoken=False)
+        self.open(i, f"{title} ({stamp}){rest}", Role.LIST_ITEM, start=line.time, spoken=False)
+        self.buffer_block.on_timeline = False
+        self.buffer_block.end = line.end
         if section in ("outline", "none"):
             self.body.timed_marks.append(Mark(title, line.time, len(self.body.blocks)))
         self.flush()
@@ -326,15 +385,32 @@ class _Assembler:
         if self.sections and self.sections[-1][1] == "outline":
             title = self.inline(line.text)
             stamp = format_timecode(line.time or 0)
+            # A chapter entry: the outline carries its time, the entry itself stays plain text.
             self.open(i, f"{stamp} {line.text}", Role.LIST_ITEM, spoken=False)
             self.body.timed_marks.append(Mark(_short(title), line.time, len(self.body.blocks)))
             self.flush()
             return
         text = line.text
         if line.label is not None and line.label in self.speakers:
-            self.speaker = line.label
+            self.speaker = self.speakers[line.label]
             text = line.said
-        self.open(i, text, Role.PARAGRAPH, start=line.time)
+        following = self.lines[i + 1].kind if i + 1 < len(self.lines) else Kind.BLANK
+        if following is Kind.BLANK or following is Kind.TIMED:
+            # Nothing can continue this line: the block is finished now (most transcript lines).
+            self.pending_time = None
+            self.body.blocks.append(
+                Block(
+                    self.inline(text),
+                    Role.PARAGRAPH,
+                    line.time,
+                    self.speaker,
+                    0,
+                    self.first_line + i,
+                    line.end,
+                )
+            )
+            return
+        self.open(i, text, Role.PARAGRAPH, start=line.time, end=line.end)
 
     def name_time(self, i: int, line: Line) -> None:
         label = line.label or ""
@@ -347,18 +423,22 @@ class _Assembler:
             self.flush()
         elif label in self.speakers:
             self.flush()
-            self.speaker = label
+            self.speaker = self.speakers[label]
             self.pending_time = line.time
         else:
             self.text(i, line.raw)
 
     def name_line(self, i: int, line: Line) -> None:
         label = line.label or ""
-        if not self.buffer and self.attribute(label):
+        speaker = self.speakers.get(label)
+        # After a quotation, a name standing apart is its author, unless that person speaks next.
+        apart = self.kind_at(i + 1) in (Kind.BLANK, None)
+        speaks = speaker is not None and _introduces_text(self.lines, i)
+        if not self.buffer and apart and not speaks and self.attribute(label):
             return
-        if label in self.speakers:
+        if speaker is not None:
             self.flush()
-            self.speaker = label
+            self.speaker = speaker
         else:
             self.text(i, line.raw)
 
@@ -372,7 +452,7 @@ class _Assembler:
             and self.neighbour(i, -1) is not Kind.NUMBERED
             and self.neighbour(i, 1) is not Kind.NUMBERED
         ):
-            self.heading(i, line.raw, 2)
+            self.heading(i, line.raw, 2, section=True)
         else:
             self.flush()
             self.open(i, line.text, Role.LIST_ITEM, spoken=False)
@@ -383,6 +463,10 @@ class _Assembler:
             if attribution and self.attribute(attribution.group(1)):
                 return
             next_kind = self.kind_at(i + 1)
+            if next_kind is Kind.BLANK and not self.markdown and i == self.first_content:
+                if _looks_like_first_title(raw):
+                    self.heading(i, raw, 1)
+                    return
             alone = self.unwrapped or next_kind in (Kind.BLANK, None)
             if alone and _looks_like_title(raw):
                 self.heading(i, raw, 2)
@@ -402,22 +486,28 @@ class _Assembler:
         role: Role,
         *,
         start: float | None = None,
+        end: float | None = None,
         spoken: bool = True,
     ) -> None:
         """Start a block; spoken blocks take the pending time and the current speaker."""
         speaker = None
         if spoken:
-            start = self.pending_time if start is None else start
+            if start is None:
+                start = self.pending_time
             self.pending_time = None
             speaker = self.speaker
         self.buffer = [text]
-        self.buffer_block = Block("", role, start, speaker, 0, self.first_line + i)
+        self.buffer_block = Block("", role, start, speaker, 0, self.first_line + i, end)
 
     def flush(self) -> None:
         if not self.buffer:
             return
         block = self.buffer_block
         joined = self.buffer[0] if len(self.buffer) == 1 else " ".join(self.buffer)
+        if block.role is Role.QUOTE:
+            _credit(block, joined)
+        elif block.role is Role.LIST_ITEM and block.start is None and "](" in joined:
+            _credit(block, joined, speaker=False)
         block.text = self.inline(joined)
         self.buffer = []
         self.body.blocks.append(block)
@@ -429,11 +519,15 @@ class _Assembler:
         last = self.body.blocks[-1]
         if last.role is not Role.QUOTE and not _is_quotation(last.text):
             return False
-        last.text = f"{last.text} — {self.inline(name)}"
+        if _ATTRIBUTED.search(last.text):
+            # Already credited (`"..." — Jane Jacobs`): a second name is not its author.
+            return False
+        line = f"— {name}"
+        # A credited quotation is a quote, wherever its marks came from.
+        last.role = Role.QUOTE
+        _credit(last, line)
+        last.text = f"{last.text} {self.inline(line)}"
         return True
-
-    def inline(self, text: str) -> str:
-        return reduce_inline(text) if self.markdown else text
 
     def section(self) -> str:
         return self.sections[-1][1] if self.sections else "none"
@@ -482,6 +576,38 @@ def _looks_like_title(raw: str) -> bool:
             return False
         significant += 1
     return significant > 0 and (raw[-1] != "?" or len(words) <= 8)
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _looks_like_first_title(raw: str) -> bool:
+    """A plain-text file's opening line set apart, short and not a sentence: its title."""
+    return len(raw) <= 80 and raw[-1] not in _SENTENCE_END + ",;:" and raw[0] not in "-*+>|"
+
+
+def _credit(block: Block, text: str, *, speaker: bool = True) -> None:
+    """Give a quotation the time it links to and the speaker its `— Name` credits.
+
+    The time points at a moment of the media; the block stays off the timeline.
+    """
+    link = _TIME_LINK.search(text)
+    start = clock_seconds(link.group(1)) if link else None
+    if link and start is None:
+        start = time_from_url(link.group(2))
+    credit = _CREDIT.search(text)
+    if credit:
+        who = credit.group("who").strip()
+        if speaker and is_name(who):
+            block.speaker = who
+        when = credit.group("when")
+        if start is None and when:
+            clock = _BARE_CLOCK.fullmatch(when.strip())
+            start = clock_seconds(clock.group(1)) if clock else None
+    if start is not None:
+        block.start = start
+        block.on_timeline = False
 
 
 def _is_quotation(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import re
 from collections.abc import Iterator
@@ -9,11 +10,22 @@ from contextlib import contextmanager
 
 from library.builder import SourceBuilder, normalise_space
 from library.frontmatter_meta import Chapter, Metadata, read_metadata, split_front_matter
-from library.model import Role, Segment, Source, segment_at
+from library.model import Role, Segment, Source
 from library.text_body import Block, Body, Mark, parse_body
-from library.text_clipped import read_clipped_header
+from library.text_clipped import ClippedHeader, read_clipped_header
+from library.titles import title_from_stem
 
-_STEM_SEPARATORS = re.compile(r"[_\-]+")
+_WORDS = re.compile(r"\w+")
+_CLOSERS = "\"'”’»)]*_ "
+_SENTENCE_END = ".!?…"
+_KEY_WORDS = 8
+"""How many words of a reading paragraph are looked up in the timed lines to date it."""
+_FRAGMENT_SPAN = 20.0
+"""Caption fragments are joined into blocks of at most about this many seconds."""
+_FRAGMENT_PAUSE = 2.0
+"""A silence this long between caption fragments ends a sentence block."""
+_FRAGMENT_RUN = 6
+"""Fewer timed lines than this are too few to tell caption fragments from short turns."""
 
 
 def read_text_source(text: str, source_id: str, stem: str, *, fmt: str, markdown: bool) -> Source:
@@ -36,6 +48,297 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _read(text: str, source_id: str, stem: str, *, fmt: str, markdown: bool) -> Source:
+    meta, clipped, body = _parse(text, markdown=markdown)
+    warnings = body.warnings
+    title = (
+        meta.title
+        or _leading_title(body.blocks, markdown=markdown)
+        or (clipped.title if clipped else None)
+        or title_from_stem(stem)
+    )
+    if _date_reading_text(body):
+        warnings.append(
+            "the transcript is written twice (reading paragraphs and timed lines): "
+            "kept the paragraphs, dated from the timed lines"
+        )
+    _join_caption_fragments(body)
+    _set_ends(body.blocks, meta.duration)
+    builder = SourceBuilder(id=source_id, title=title, format=fmt, warnings=warnings)
+    segment_of, timeline = _add_blocks(builder, body.blocks)
+    for entry in _outline(body, meta.chapters, timeline, segment_of):
+        builder.add_outline(entry.title, entry.start, entry.block)
+    speakers = _speakers(meta.speakers, builder.segments)
+    return builder.build(
+        authors=meta.authors or (clipped.authors if clipped else []),
+        speakers=speakers,
+        channel=meta.channel or (clipped.channel if clipped else None),
+        url=meta.url,
+        date=meta.date or (clipped.date if clipped else None),
+        duration=meta.duration,
+        tags=meta.tags or (clipped.tags if clipped else []),
+    )
+
+
+def _leading_title(blocks: list[Block], *, markdown: bool) -> str | None:
+    """A `# H1` (or `===` underlined title) opening the body; in plain text, any title line."""
+    if not blocks or blocks[0].role is not Role.HEADING:
+        return None
+    first = blocks[0]
+    if first.section:
+        return None
+    if first.level == 1 or not markdown:
+        return normalise_space(first.text) or None
+    return None
+
+
+def _speakers(listed: list[str], segments: list[Segment]) -> list[str]:
+    """Who speaks, in order of appearance, one spelling per name whatever its case.
+
+    Authors credited under quotations count only when nobody takes turns in the document.
+    """
+    turns = [s.speaker for s in segments if s.speaker and s.role is not Role.QUOTE]
+    credited = [s.speaker for s in segments if s.speaker and s.role is Role.QUOTE]
+    seen: dict[str, str] = {}
+    for name in listed + (turns or credited):
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def _set_ends(blocks: list[Block], duration: float | None) -> None:
+    """A timed block ends where the next one starts, the last one at `duration`.
+
+    Only blocks on the timeline count; an end the file gives (a range) is kept.
+    """
+    previous: Block | None = None
+    for block in blocks:
+        if block.start is None or not block.on_timeline:
+            continue
+        if previous is not None and previous.start is not None and block.start >= previous.start:
+            if previous.end is None:
+                previous.end = block.start
+        previous = block
+    if previous is not None and previous.start is not None and duration is not None:
+        if duration > previous.start and previous.end is None:
+            previous.end = duration
+
+
+def _replace_blocks(body: Body, blocks: list[Block], moved: list[int]) -> None:
+    """Swap in a new block list; `moved[old index]` is where that block's text now is."""
+    moved.append(len(blocks))
+    body.blocks = blocks
+    body.headings = [Mark(m.title, m.start, moved[m.block]) for m in body.headings]
+    body.timed_marks = [Mark(m.title, m.start, moved[m.block]) for m in body.timed_marks]
+
+
+def _runs(blocks: list[Block]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """`(first, end)` index ranges of consecutive paragraphs: timed ones on the timeline, and
+    untimed ones."""
+    timed: list[tuple[int, int]] = []
+    untimed: list[tuple[int, int]] = []
+    paragraph = Role.PARAGRAPH
+    state, first = 0, 0  # 0: neither, 1: timed, 2: untimed
+    for i, block in enumerate(blocks):
+        if block.role is not paragraph:
+            now = 0
+        elif block.start is None:
+            now = 2
+        else:
+            now = 1 if block.on_timeline else 0
+        if now != state:
+            if state:
+                (timed if state == 1 else untimed).append((first, i))
+            state, first = now, i
+    if state:
+        (timed if state == 1 else untimed).append((first, len(blocks)))
+    return timed, untimed
+
+
+def _size(blocks: list[Block], run: tuple[int, int]) -> int:
+    return sum(len(b.text) for b in blocks[run[0] : run[1]])
+
+
+def _date_reading_text(body: Body) -> bool:
+    """Keep one copy of a transcript written twice: untimed paragraphs and timed lines.
+
+    Exports of videos often hold a reading version (paragraphs, no times) and the same words
+    as timed lines. The paragraphs are kept, each dated by the timed line its first words are
+    found in; the timed lines (and a heading left with nothing under it) are dropped. Found
+    when most paragraphs are located, in order, and both copies have about as many words.
+    """
+    blocks = body.blocks
+    timed_runs, untimed_runs = _runs(blocks)
+    if not timed_runs:
+        return False
+    for run in untimed_runs:
+        size = _size(blocks, run)
+        for timed in timed_runs:
+            if 0.75 * size <= _size(blocks, timed) <= 1.33 * size:
+                starts = _dates(blocks[run[0] : run[1]], blocks[timed[0] : timed[1]])
+                if starts is not None:
+                    for block, start in zip(blocks[run[0] : run[1]], starts, strict=True):
+                        block.start = start
+                    _drop_run(body, timed)
+                    return True
+    return False
+
+
+def _dates(paragraphs: list[Block], lines: list[Block]) -> list[float | None] | None:
+    """Start time of each paragraph, from the timed lines; None when they are not one text."""
+    words = [_WORDS.findall(b.text.casefold()) for b in lines]
+    offsets: list[int] = []
+    joined = [" "]
+    length = 1
+    for line_words in words:
+        offsets.append(length)
+        text = " ".join(line_words) + " "
+        joined.append(text)
+        length += len(text)
+    stream = "".join(joined)
+    paragraph_words = [_WORDS.findall(b.text.casefold()) for b in paragraphs]
+    total = sum(len(w) for w in paragraph_words)
+    line_total = sum(len(w) for w in words)
+    if not 0.8 * total <= line_total <= 1.25 * total:
+        return None
+    starts: list[float | None] = []
+    cursor = 0
+    found = 0
+    for para in paragraph_words:
+        key = " " + " ".join(para[:_KEY_WORDS]) + " "
+        at = stream.find(key, cursor) if len(para) >= 3 else -1
+        if at < 0:
+            starts.append(None)
+            continue
+        found += 1
+        cursor = at + 1
+        starts.append(lines[bisect.bisect_right(offsets, at + 1) - 1].start)
+    return starts if found * 5 >= len(paragraphs) * 3 else None
+
+
+def _drop_run(body: Body, run: tuple[int, int]) -> None:
+    """Leave out blocks `run`, and the heading above them if nothing else is under it."""
+    blocks = body.blocks
+    first, end = run
+    above = blocks[first - 1] if first > 0 else None
+    below = blocks[end] if end < len(blocks) else None
+    if above is not None and above.role is Role.HEADING:
+        if below is None or (below.role is Role.HEADING and below.level <= above.level):
+            first -= 1
+    kept = blocks[:first] + blocks[end:]
+    moved = list(range(first)) + [first] * (end - first) + list(range(first, len(kept)))
+    body.headings = [m for m in body.headings if not first <= m.block < end]
+    _replace_blocks(body, kept, moved)
+
+
+def _join_caption_fragments(body: Body) -> None:
+    """Join timed lines cut like captions (mid-sentence) into sentence-long blocks.
+
+    A run of timed lines is caption fragments when most of its lines do not end a sentence.
+    Fragments of one speaker are joined until a sentence ends, a pause of 2 s, or about 20 s;
+    the block starts with its first fragment and ends with its last.
+    """
+    blocks = body.blocks
+    runs = [r for r in _runs(blocks)[0] if r[1] - r[0] >= _FRAGMENT_RUN]
+    fragmented = [r for r in runs if _mostly_unfinished(blocks[r[0] : r[1]])]
+    if not fragmented:
+        return
+    kept: list[Block] = []
+    moved: list[int] = []
+    done = 0
+    for first, end in fragmented:
+        moved.extend(range(len(kept), len(kept) + first - done))
+        kept.extend(blocks[done:first])
+        group: list[Block] = []
+        for block in blocks[first:end]:
+            if group and not _continues(group, block):
+                kept.append(_joined(group))
+                group = []
+            group.append(block)
+            moved.append(len(kept))
+        kept.append(_joined(group))
+        done = end
+    moved.extend(range(len(kept), len(kept) + len(blocks) - done))
+    kept.extend(blocks[done:])
+    _replace_blocks(body, kept, moved)
+
+
+def _ends_sentence(text: str) -> bool:
+    bare = text.rstrip(_CLOSERS)
+    return bool(bare) and bare[-1] in _SENTENCE_END
+
+
+def _mostly_unfinished(blocks: list[Block]) -> bool:
+    # A few hundred lines spread over the run tell as well as all of them.
+    sample = blocks[:: max(1, len(blocks) // 400)]
+    finished = sum(1 for b in sample if _ends_sentence(b.text))
+    return finished * 2 < len(sample)
+
+
+def _continues(group: list[Block], block: Block) -> bool:
+    """Whether caption fragment `block` belongs to the sentence block `group` builds."""
+    last = group[-1]
+    start, last_start = block.start or 0.0, last.start or 0.0
+    if _ends_sentence(last.text) or block.speaker != last.speaker or start < last_start:
+        return False
+    if last.end is not None and start - last.end >= _FRAGMENT_PAUSE:
+        return False
+    return start - (group[0].start or 0.0) < _FRAGMENT_SPAN
+
+
+def _joined(group: list[Block]) -> Block:
+    first = group[0]
+    if len(group) == 1:
+        return first
+    text = " ".join(b.text for b in group)
+    return Block(text, first.role, first.start, first.speaker, line=first.line, end=group[-1].end)
+
+
+def _add_blocks(builder: SourceBuilder, blocks: list[Block]) -> tuple[list[int], list[Segment]]:
+    """Add blocks as segments.
+
+    Returns, for each block, the index of its (or the next) segment; and the timed segments
+    on the timeline.
+    """
+    segment_of: list[int] = []
+    timeline: list[Segment] = []
+    for block in blocks:
+        segment_of.append(len(builder.segments))
+        segment = builder.add_segment(
+            block.text, start=block.start, end=block.end, speaker=block.speaker, role=block.role
+        )
+        if segment is not None and block.on_timeline and block.start is not None:
+            timeline.append(segment)
+    return segment_of, timeline
+
+
+def _outline(
+    body: Body, chapters: list[Chapter], timed: list[Segment], segment_of: list[int]
+) -> list[Mark]:
+    """A timed document's outline is its chapters or key points; an article's, its headings.
+
+    `timed` are the segments on the timeline. Returned marks point at segment indexes.
+    """
+    if timed:
+        # Bisect once-built start times: documents may list thousands of key points.
+        starts = [s.start or 0.0 for s in timed]
+        marks = [Mark(c.title, c.start, 0) for c in chapters] or [
+            m for m in body.timed_marks if m.start is not None
+        ]
+        if marks:
+            return [_at_time(m.title, m.start or 0.0, timed, starts) for m in marks]
+    return [Mark(m.title, m.start, segment_of[m.block]) for m in body.headings]
+
+
+def _at_time(title: str, start: float, timed: list[Segment], starts: list[float]) -> Mark:
+    """Point at the segment in progress at `start`, as `Source.segment_at` does."""
+    i = bisect.bisect_right(starts, start)
+    return Mark(title, start, timed[max(i - 1, 0)].index)
+
+
+def _parse(text: str, *, markdown: bool) -> tuple[Metadata, ClippedHeader | None, Body]:
+    """Metadata, clipped-note header and body blocks; warnings gathered in `Body.warnings`.
+
+    A function of its own so that the lines of a big file are freed before segments are made.
+    """
     warnings: list[str] = []
     meta = Metadata()
     body_text, body_line = text, 1
@@ -53,91 +356,5 @@ def _read(text: str, source_id: str, stem: str, *, fmt: str, markdown: bool) -> 
         title_line=clipped.title_line if clipped else None,
         skip_line=clipped.meta_line if clipped else None,
     )
-    warnings.extend(body.warnings)
-    title = (
-        meta.title
-        or _leading_title(body.blocks, markdown=markdown)
-        or (clipped.title if clipped else None)
-        or title_from_stem(stem)
-    )
-    _set_ends(body.blocks, meta.duration)
-    builder = SourceBuilder(id=source_id, title=title, format=fmt, warnings=warnings)
-    segment_of = _add_blocks(builder, body.blocks)
-    for entry in _outline(body, meta.chapters, builder.segments, segment_of):
-        builder.add_outline(entry.title, entry.start, entry.block)
-    speakers = list(dict.fromkeys(meta.speakers + [b.speaker for b in body.blocks if b.speaker]))
-    return builder.build(
-        authors=meta.authors or (clipped.authors if clipped else []),
-        speakers=speakers,
-        channel=meta.channel or (clipped.channel if clipped else None),
-        url=meta.url,
-        date=meta.date or (clipped.date if clipped else None),
-        duration=meta.duration,
-        tags=meta.tags or (clipped.tags if clipped else []),
-    )
-
-
-def title_from_stem(stem: str) -> str:
-    """`reading_notes-on-sleep` -> `Reading notes on sleep`; upper-case words are kept."""
-    words = _STEM_SEPARATORS.sub(" ", stem).split()
-    if not words:
-        return "Untitled"
-    text = " ".join(words)
-    return text[0].upper() + text[1:]
-
-
-def _leading_title(blocks: list[Block], *, markdown: bool) -> str | None:
-    """A `# H1` (or `===` underlined title) opening the body; in plain text, any title line."""
-    if not blocks or blocks[0].role is not Role.HEADING:
-        return None
-    first = blocks[0]
-    if first.level == 1 or not markdown:
-        return normalise_space(first.text) or None
-    return None
-
-
-def _set_ends(blocks: list[Block], duration: float | None) -> None:
-    """A timed block ends where the next timed block starts; the last one at `duration`."""
-    previous: Block | None = None
-    for block in blocks:
-        if block.start is None:
-            continue
-        if previous is not None and previous.start is not None and block.start >= previous.start:
-            previous.end = block.start
-        previous = block
-    if previous is not None and previous.start is not None and duration is not None:
-        if duration > previous.start:
-            previous.end = duration
-
-
-def _add_blocks(builder: SourceBuilder, blocks: list[Block]) -> list[int]:
-    """Add blocks as segments; returns, for each block, the index of its (or the next) segment."""
-    segment_of: list[int] = []
-    for block in blocks:
-        segment_of.append(len(builder.segments))
-        builder.add_segment(
-            block.text, start=block.start, end=block.end, speaker=block.speaker, role=block.role
-        )
-    return segment_of
-
-
-def _outline(
-    body: Body, chapters: list[Chapter], segments: list[Segment], segment_of: list[int]
-) -> list[Mark]:
-    """A timed document's outline is its chapters or key points; an article's, its headings.
-
-    Returned marks point at segment indexes.
-    """
-    timed = [s for s in segments if s.start is not None]
-    if timed:
-        if chapters:
-            return [_at_time(c.title, c.start, timed) for c in chapters]
-        marks = [m for m in body.timed_marks if m.start is not None]
-        if marks:
-            return [_at_time(m.title, m.start, timed) for m in marks]
-    return [Mark(m.title, m.start, segment_of[m.block]) for m in body.headings]
-
-
-def _at_time(title: str, start: float | None, timed: list[Segment]) -> Mark:
-    found = segment_at(timed, start) if start is not None else None
-    return Mark(title, start, found.index if found else 0)
+    body.warnings[:0] = warnings
+    return meta, clipped, body

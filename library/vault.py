@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from library.cache import CacheEntry, read_cache, write_cache
-from library.decoding import BINARY_EXTENSIONS
+from library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
 from library.errors import SourceError
 from library.model import Source
 from library.summary import SourceSummary
@@ -21,6 +21,10 @@ DATA_FOLDER = ".readmark"
 """readmark's own data inside a vault (cache, annotations); never listed."""
 SOURCE_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".srt", ".vtt", ".json"})
 """Extensions listed as sources; files without an extension are listed when they are text."""
+TEMP_PREFIX = ".tmp-"
+"""Temporary files (of editors and of readmark's own atomic writes), never listed."""
+HIDDEN_FILE = "hidden file (readmark lists only files whose name does not start with a dot)"
+NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, starting worker processes costs more than it saves."""
 
@@ -127,10 +131,27 @@ class Vault:
         return Listing(rows, skipped)
 
     def load(self, source_id: str) -> Source:
-        """Parse one source fully; `SourceError` for an id that is not a file of the vault."""
-        from library.loading import load_path
+        """Parse one source fully; `SourceError` for an id that is not a file of the vault.
 
-        return load_path(self.path_of(source_id), source_id)
+        A large file, listed from a quick scan, gets its exact list entry cached here.
+        """
+        from library.loading import QUICK_SCAN_BYTES, load_path
+
+        path = self.path_of(source_id)
+        before = _stat_key(path)
+        source = load_path(path, source_id)
+        if before is not None and before[0] > QUICK_SCAN_BYTES and _stat_key(path) == before:
+            self._remember(source_id, before, source)
+        return source
+
+    def _remember(self, source_id: str, key: tuple[int, int], source: Source) -> None:
+        from library.summary import summarise
+
+        entries = read_cache(self.cache_path)
+        if not entries and not self.cache_path.parent.is_dir():
+            return  # never listed: no cache to correct, and no data folder to create
+        entries[source_id] = CacheEntry(key[0], key[1], summarise(source).to_json())
+        write_cache(self.cache_path, entries)
 
     def peek(self, source_id: str) -> tuple[str, str]:
         """(title, format) from the head of a file, cheap even for huge files."""
@@ -147,6 +168,8 @@ class Vault:
                 f"{source_id!r} is not a source id: ids are paths inside the vault {self.root}, "
                 "like 'talks/episode-1.md'"
             )
+        if pure.parts[0] == DATA_FOLDER:
+            raise SourceError(f"{source_id}: readmark's own data, not a source of {self.root}")
         path = self.root.joinpath(*pure.parts)
         real = Path(os.path.realpath(path))
         if not real.is_relative_to(self._real_root):
@@ -196,9 +219,9 @@ class Vault:
                 continue
             for entry in children:
                 name = entry.name
-                if name.startswith("."):
-                    continue
                 rel = prefix + name
+                if name.startswith(".") and _silently_hidden(entry):
+                    continue
                 try:
                     is_link = entry.is_symlink()
                     if is_link and not self._inside(entry.path):
@@ -208,7 +231,9 @@ class Vault:
                 except OSError as error:
                     skipped.append(Skipped(rel, _reason(error)))
                     continue
-                if stat.S_ISDIR(info.st_mode):
+                if name.startswith("."):
+                    skipped.append(Skipped(rel, _hidden_file_reason(entry.path, info.st_mode)))
+                elif stat.S_ISDIR(info.st_mode):
                     key = (info.st_dev, info.st_ino)
                     if is_link:
                         linked.append((entry.path, rel + "/", key))
@@ -221,6 +246,9 @@ class Vault:
                         files.append(_File(rel, entry.path, info.st_size, info.st_mtime_ns))
                     else:
                         skipped.append(Skipped(rel, reason))
+                else:
+                    # FIFOs, sockets and devices: opening a FIFO would block the listing.
+                    skipped.append(Skipped(rel, NOT_REGULAR))
         return files, skipped
 
     def _inside(self, path: str) -> bool:
@@ -232,7 +260,7 @@ class Vault:
     def _parse_all(
         self, files: list[_File]
     ) -> Iterable[tuple[dict[str, Any] | None, str | None, bool]]:
-        jobs = [(f.path, f.id) for f in files]
+        jobs = [(f.path, f.id, f.size) for f in files]
         # Forking a process that runs other threads (the TUI) can deadlock, so only fork alone.
         if self.workers > 1 and len(jobs) >= PARALLEL_THRESHOLD and threading.active_count() == 1:
             results = _parse_in_processes(jobs, self.workers)
@@ -241,28 +269,29 @@ class Vault:
         return [summarise_file(job) for job in jobs]
 
 
-def summarise_file(job: tuple[str, str]) -> tuple[dict[str, Any] | None, str | None, bool]:
+def summarise_file(
+    job: tuple[str, str, int],
+) -> tuple[dict[str, Any] | None, str | None, bool]:
     """Parse one file into (summary JSON, None, cacheable) or (None, skip reason, cacheable).
 
     Module-level so worker processes can run it; a failure to open is not cached, so it is
     tried again next time.
     """
-    from library.loading import NotASource, load_path
-    from library.summary import summarise
+    from library.loading import NotASource, summarise_path
 
-    path, source_id = job
+    path, source_id, size = job
     try:
-        source = load_path(Path(path), source_id)
+        summary = summarise_path(Path(path), source_id, size)
     except NotASource as error:
         cacheable = not isinstance(error.__cause__, OSError)
         return None, error.reason, cacheable
     except SourceError as error:
         return None, str(error), True
-    return summarise(source).to_json(), None, True
+    return summary.to_json(), None, True
 
 
 def _parse_in_processes(
-    jobs: list[tuple[str, str]], workers: int
+    jobs: list[tuple[str, str, int]], workers: int
 ) -> list[tuple[dict[str, Any] | None, str | None, bool]] | None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -281,6 +310,32 @@ def _parse_in_processes(
         return None
 
 
+def _silently_hidden(entry: os.DirEntry[str]) -> bool:
+    """Hidden folders, readmark's data and temp files are left out without a word."""
+    if entry.name == DATA_FOLDER or entry.name.startswith(TEMP_PREFIX):
+        return True
+    try:
+        return entry.is_dir()
+    except OSError:
+        return True
+
+
+def _hidden_file_reason(path: str, mode: int) -> str:
+    """Why a dot-file is not listed: what it is when binary, else that it is hidden."""
+    if not stat.S_ISREG(mode):
+        return NOT_REGULAR
+    try:
+        with open(path, "rb", opener=_nonblocking) as file:
+            head = file.read(HEAD_SIZE)
+    except OSError as error:
+        return _reason(error)
+    return binary_reason(os.path.basename(path), head) or HIDDEN_FILE
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def _unlisted_reason(name: str) -> str | None:
     dot = name.rfind(".")
     suffix = name[dot:].lower() if dot > 0 else ""
@@ -289,6 +344,15 @@ def _unlisted_reason(name: str) -> str | None:
     if suffix in BINARY_EXTENSIONS:
         return BINARY_EXTENSIONS[suffix]
     return f"not a format readmark reads ({suffix})"
+
+
+def _stat_key(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns), the key of a cache entry; None when the file cannot be stat'ed."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _reason(error: OSError) -> str:

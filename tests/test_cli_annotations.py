@@ -138,6 +138,32 @@ def test_annotate_refuses_an_unknown_source(
     assert "Traceback" not in err
 
 
+def test_annotate_refuses_a_file_outside_the_vault_and_writes_nothing(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "mulch.txt").write_text(MULCH, encoding="utf-8")
+    monkeypatch.chdir(vault)
+    status, out, err = run(vault, capsys, "annotate", "../elsewhere/mulch.txt", "--quote", "busy")
+    assert (status, out) == (2, "")
+    assert err == (
+        f"readmark: ../elsewhere/mulch.txt is not inside the vault {vault}; "
+        "pass --vault with the folder that holds it\n"
+    )
+    assert not (outside / ".readmark").exists()
+    assert not (vault / ".readmark" / "annotations").exists()
+
+
+def test_annotate_without_vault_refuses_a_path_outside_the_default_vault(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["annotate", str(vault / "mulch.txt"), "--quote", "the worms busy"])
+    assert status == 2
+    assert "pass --vault with the folder that holds it" in capsys.readouterr().err
+    assert not (vault / ".readmark").exists()
+
+
 def test_search_finds_an_annotation_and_a_passage(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,12 +22,18 @@ SOURCE_KEYS = {
     "outline",
     "warnings",
     "error",
+    "channel",
+    "authors",
+    "tags",
 }
 
 EPISODE = """---
 title: "Episode 12: soil"
+channel: Garden Hour
+author: Mara Lind
 url: https://www.youtube.com/watch?v=abc123
 date: 2025-03-01
+tags: [soil, compost]
 ---
 
 # Episode 12: soil
@@ -90,6 +96,11 @@ def test_sources_json_shape(vault: Path, capsys: pytest.CaptureFixture[str]) -> 
         0.0,
         90.0,
     )
+    assert (episode["channel"], episode["authors"], episode["tags"]) == (
+        "Garden Hour",
+        ["Mara Lind"],
+        ["soil", "compost"],
+    )
     assert data["skipped"] == [{"path": "cover.jpg", "reason": "image"}]
 
 
@@ -143,11 +154,40 @@ def test_show_human_has_time_gutter_and_speaker(
 ) -> None:
     assert main(["show", str(vault / "talks" / "panel.vtt"), "--vault", str(vault)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:3] == ["panel", "vtt · 1:02:06", "Speakers: Ana, Ben"]
+    assert lines[:6] == [
+        "Panel",
+        "Format: vtt",
+        "Id: talks/panel.vtt",
+        "Speakers: Ana, Ben",
+        "Duration: 1:02:06",
+        "",
+    ]
     assert lines[-2:] == [
         "0:00:02  Ana: Welcome to the panel.",
         "1:02:03  Ben: Thanks for staying so long.",
     ]
+
+
+def test_show_human_prints_metadata_outline_then_segments(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["show", "talks/episode-12.md", "--vault", str(vault)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    blank = lines.index("")
+    assert lines[:blank] == [
+        "Episode 12: soil",
+        "Format: markdown",
+        "Id: talks/episode-12.md",
+        "URL: https://www.youtube.com/watch?v=abc123",
+        "Channel: Garden Hour",
+        "Authors: Mara Lind",
+        "Date: 2025-03-01",
+        "Tags: soil, compost",
+        "Outline:",
+        "  0:00  Opening",
+        "  1:30  Compost",
+    ]
+    assert lines[-1] == "1:30  Let us talk about compost."
 
 
 def test_show_path_outside_a_vault_uses_its_folder(
@@ -191,9 +231,81 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
         main(["--debug", "sources", "--vault", str(tmp_path / "nowhere")])
 
 
-def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sources", "--no-such-flag"]) == 2
-    assert "unrecognized arguments" in capsys.readouterr().err
+def test_show_refuses_a_path_outside_the_given_vault(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Same file name as a source of the vault: it must not be taken for that source.
+    elsewhere = tmp_path / "elsewhere" / "talks"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "panel.vtt").write_text(PANEL, encoding="utf-8")
+    assert main(["show", str(elsewhere / "panel.vtt"), "--vault", str(vault), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"readmark: {elsewhere / 'panel.vtt'} is not inside the vault {vault}; "
+        "pass --vault with the folder that holds it\n"
+    )
+
+
+def test_show_refuses_a_relative_path_leading_out_of_the_vault(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "secret.txt").write_text("Not for the vault.\n", encoding="utf-8")
+    monkeypatch.chdir(vault / "talks")
+    assert main(["show", "../../secret.txt", "--vault", str(vault)]) == 2
+    assert "is not inside the vault" in capsys.readouterr().err
+
+
+def test_show_takes_an_id_even_when_the_same_path_exists_elsewhere(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "talks").mkdir()
+    (tmp_path / "talks" / "panel.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["show", "talks/panel.vtt", "--vault", str(vault), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["speakers"] == ["Ana", "Ben"]
+
+
+def test_show_without_vault_uses_the_nearest_folder_with_readmark_data(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / ".readmark").mkdir()
+    assert main(["show", str(vault / "talks" / "panel.vtt"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "talks/panel.vtt"
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["sources", "--bogus"],
+            "readmark sources: error: unrecognized arguments: --bogus "
+            "(see readmark sources --help)",
+        ),
+        (
+            ["show"],
+            "readmark show: error: the following arguments are required: SOURCE "
+            "(see readmark show --help)",
+        ),
+        (
+            ["show", "a.md", "--vault"],
+            "readmark show: error: argument --vault: expected one argument "
+            "(see readmark show --help)",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], line: str
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", line + "\n")
+
+
+def test_command_help_names_the_command_in_its_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "--help"]) == 0
+    usage = capsys.readouterr().out.splitlines()[0]
+    assert usage == "usage: readmark show [-h] [--vault PATH] [--debug] [--json] SOURCE"
 
 
 def test_help_exits_0_and_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:

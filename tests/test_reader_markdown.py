@@ -45,20 +45,21 @@ def test_key_points_are_the_outline_and_link_stamps_give_times() -> None:
     assert source.title == "A Walk Through the Old Mill"
     assert source.date == "2024-05-02"
     assert source.duration == 750.0
-    assert [(s.start, s.end, s.text) for s in source.timed_segments] == [
+    spoken = [s for s in source.segments if s.role is Role.PARAGRAPH]
+    assert [(s.start, s.end, s.text) for s in spoken] == [
         (0.0, 15.0, "We start at the gate by the stream."),
         (15.0, 280.0, "Here is the wheel, still turning after [bold] claims."),
         (280.0, 750.0, "Up the ladder is the loft."),
     ]
-    timed = source.timed_segments
+    # The outline leads to the moment in the transcript, not to the key point itself.
     assert [(e.title, e.start, e.segment_index) for e in source.outline] == [
-        ("The wheel", 15.0, timed[1].index),
-        ("The grain loft", 280.0, timed[2].index),
+        ("The wheel", 15.0, spoken[1].index),
+        ("The grain loft", 280.0, spoken[2].index),
     ]
     key_points = [s for s in source.segments if s.role is Role.LIST_ITEM]
-    assert [(s.text, s.start) for s in key_points] == [
-        ("The wheel (0:15) - how the wheel turns", None),
-        ("The grain loft (4:40) - where sacks were kept", None),
+    assert [(s.text, s.start, s.end) for s in key_points] == [
+        ("The wheel (0:15) - how the wheel turns", 15.0, None),
+        ("The grain loft (4:40) - where sacks were kept", 280.0, None),
     ]
 
 

@@ -25,12 +25,25 @@ Nobody knew why.
 
 def test_sniff_by_name_and_by_content() -> None:
     assert srt.sniff("talk.srt", "") == 0.95
+    assert srt.sniff("Talk.EN.SRT", "") == 0.95
     assert srt.sniff("talk.txt", BASIC[:200]) == 0.85
+    assert srt.sniff("talk", BASIC[:200]) == 0.85
+    assert srt.sniff("talk.txt", "\ufeff" + BASIC[:60]) == 0.85
     assert srt.sniff("notes.txt", "Just some notes.\n\n1. first\n2. second\n") == 0.0
     assert srt.sniff("talk.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nHi\n") == 0.0
 
 
-def test_multi_line_cues_merge_until_a_sentence_ends() -> None:
+def test_sniff_trusts_an_unrelated_extension_over_the_content() -> None:
+    # A note that quotes a subtitle file stays a note.
+    assert srt.sniff("quoting-subtitles.md", BASIC) == 0.0
+    assert srt.sniff("cues.json", BASIC) == 0.0
+
+
+def test_a_head_of_blank_lines_is_not_subrip() -> None:
+    assert srt.sniff("blank.txt", "\n" * 8000 + "1\n") == 0.0
+
+
+def test_cues_join_until_a_sentence_ends() -> None:
     source = srt.read(BASIC, "subs/the_keeper-story.srt", "the_keeper-story")
 
     assert source.format == "srt"
@@ -46,38 +59,75 @@ def test_multi_line_cues_merge_until_a_sentence_ends() -> None:
     assert source.warnings == []
 
 
-def test_short_sentences_gather_until_eight_seconds() -> None:
+def test_each_sentence_keeps_its_own_time() -> None:
+    text = (
+        "1\n00:00:01,000 --> 00:00:03,000\nFirst line.\n\n"
+        "2\n00:00:03,000 --> 00:00:04,000\nSecond line.\n"
+    )
+    source = srt.read(text, "s.srt", "s")
+
+    assert [(s.text, s.start, s.end) for s in source.segments] == [
+        ("First line.", 1.0, 3.0),
+        ("Second line.", 3.0, 4.0),
+    ]
+
+
+def test_short_sentences_are_not_gathered() -> None:
     text = "".join(
         f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 2:02d},000\nLine {i + 1}.\n\n"
         for i in range(6)
     )
     source = srt.read(text, "s.srt", "s")
 
-    assert [s.text for s in source.segments] == [
-        "Line 1. Line 2. Line 3. Line 4.",
-        "Line 5. Line 6.",
+    assert [s.text for s in source.segments] == [f"Line {i}." for i in range(1, 7)]
+    assert [s.start for s in source.segments] == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+
+
+def test_sentences_cut_across_cues_are_joined_at_their_ends() -> None:
+    text = (
+        "1\n00:00:01,000 --> 00:00:03,000\nThe first thing we noticed\n\n"
+        "2\n00:00:03,000 --> 00:00:05,000\nwas the smell of the sea. Then\n\n"
+        "3\n00:00:05,000 --> 00:00:07,000\nthe gulls came,\n\n"
+        '4\n00:00:07,000 --> 00:00:09,000\nshrieking "mine!"\n\n'
+        "5\n00:00:09,000 --> 00:00:10,000\nWe asked Dr.\n\n"
+        "6\n00:00:10,000 --> 00:00:11,000\nOkafor why\u2026\n"
+    )
+    source = srt.read(text, "s.srt", "s")
+
+    assert [(s.text, s.start, s.end) for s in source.segments] == [
+        (
+            "The first thing we noticed was the smell of the sea. Then the gulls came, "
+            'shrieking "mine!"',
+            1.0,
+            9.0,
+        ),
+        ("We asked Dr. Okafor why\u2026", 9.0, 11.0),
     ]
-    assert [(s.start, s.end) for s in source.segments] == [(0.0, 8.0), (8.0, 12.0)]
 
 
-def test_speech_without_punctuation_breaks_every_thirty_seconds() -> None:
+def test_speech_without_punctuation_breaks_every_twenty_seconds() -> None:
     text = "".join(
         f"{i + 1}\n00:00:{i * 5:02d},000 --> 00:00:{i * 5 + 5:02d},000\nword{i}\n\n"
         for i in range(10)
     )
     source = srt.read(text, "s.srt", "s")
 
-    assert [(s.start, s.end) for s in source.segments] == [(0.0, 30.0), (30.0, 50.0)]
-    assert source.segments[1].text == "word6 word7 word8 word9"
+    assert [(s.start, s.end) for s in source.segments] == [(0.0, 20.0), (20.0, 40.0), (40.0, 50.0)]
+    assert source.segments[1].text == "word4 word5 word6 word7"
 
 
-def test_a_long_pause_starts_a_new_segment() -> None:
+def test_a_pause_of_two_seconds_starts_a_new_segment() -> None:
     text = (
-        "1\n00:00:01,000 --> 00:00:02,000\nand so\n\n2\n00:00:06,000 --> 00:00:07,000\nwe waited\n"
+        "1\n00:00:01,000 --> 00:00:02,000\nand so\n\n"
+        "2\n00:00:03,900 --> 00:00:04,000\nwe waited\n\n"
+        "3\n00:00:06,000 --> 00:00:07,000\nand waited\n"
     )
     source = srt.read(text, "s.srt", "s")
 
-    assert [s.text for s in source.segments] == ["and so", "we waited"]
+    assert [(s.text, s.start) for s in source.segments] == [
+        ("and so we waited", 1.0),
+        ("and waited", 6.0),
+    ]
 
 
 def test_messy_file_is_read_with_warnings_not_errors() -> None:
@@ -108,12 +158,11 @@ def test_messy_file_is_read_with_warnings_not_errors() -> None:
 
     source = srt.read(text, "messy.srt", "messy")
 
-    assert [s.text for s in source.segments] == [
-        "First cue, still the first cue. Second cue.",
-        "Last cue.",
+    assert [(s.text, s.start, s.end) for s in source.segments] == [
+        ("First cue, still the first cue.", 1.0, 2.0),
+        ("Second cue.", 2.5, 3.0),
+        ("Last cue.", 20.0, 21.0),
     ]
-    assert source.segments[0].start == 1.0
-    assert source.segments[0].end == 3.0
     assert source.warnings == [
         "2 cues skipped: the timing line could not be read (line 11, 15); "
         "expected `00:00:05,500 --> 00:00:07,000`."
@@ -149,7 +198,9 @@ def test_name_prefixes_give_speakers_and_carry_on() -> None:
 
     assert [(s.speaker, s.text) for s in source.segments] == [
         ("MARA", "Where were you last night?"),
-        ("Dr. Okafor", "At the lab. Ask anyone. Note: this is not a speaker."),
+        ("Dr. Okafor", "At the lab."),
+        ("Dr. Okafor", "Ask anyone."),
+        ("Dr. Okafor", "Note: this is not a speaker."),
     ]
     assert source.speakers == ["MARA", "Dr. Okafor"]
 
@@ -192,7 +243,13 @@ def test_a_three_hour_file_reads_into_sentence_sized_segments() -> None:
     source = srt.read(_long_srt(3600), "long.srt", "long")
 
     assert source.duration == 10800.5
-    assert len(source.segments) == 1200  # three 3-second sentences reach eight seconds
+    assert len(source.segments) == 3600  # one sentence per cue
+    at = source.segment_at(3000.0)
+    assert at is not None
+    assert (at.start, at.text) == (
+        3000.0,
+        "Sentence number 1000 goes on for a while and then it ends.",
+    )
 
 
 @settings(max_examples=200, deadline=None)

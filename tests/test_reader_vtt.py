@@ -22,6 +22,10 @@ def test_sniff_by_header_and_by_name() -> None:
     assert vtt.sniff("a.vtt", "\ufeffWEBVTT - with a title\n") == 1.0
     assert vtt.sniff("a.vtt", "00:01.000 --> 00:02.000\nHi\n") == 0.9
     assert vtt.sniff("a.md", "# WEBVTT is a format\n") == 0.0
+    assert vtt.sniff("captions", "WEBVTT\n") == 1.0
+    assert vtt.sniff("captions.txt", "00:01.000 --> 00:02.000\nHi\n") == 0.0
+    # A note that starts by quoting a caption file stays a note.
+    assert vtt.sniff("notes.md", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n") == 0.0
 
 
 def test_blocks_ids_settings_and_hourless_times() -> None:
@@ -95,9 +99,54 @@ def test_voice_spans_give_speakers() -> None:
 
     assert [(s.speaker, s.text) for s in source.segments] == [
         ("Ines Duarte", "Are the nets ready?"),
-        ("Tomas", "Almost! Give me a minute."),
+        ("Tomas", "Almost!"),
+        ("Tomas", "Give me a minute."),
     ]
     assert source.speakers == ["Ines Duarte", "Tomas"]
+
+
+def test_a_cue_without_a_voice_has_no_speaker_and_is_not_merged() -> None:
+    text = """WEBVTT
+
+00:00.000 --> 00:02.000
+<v Ines>The nets are
+
+00:02.000 --> 00:04.000
+in the shed, and
+
+00:04.000 --> 00:06.000
+<v Ines>the boat is ready.
+"""
+    source = vtt.read(text, "v.vtt", "v")
+
+    assert [(s.speaker, s.text, s.start) for s in source.segments] == [
+        ("Ines", "The nets are", 0.0),
+        (None, "in the shed, and", 2.0),
+        ("Ines", "the boat is ready.", 4.0),
+    ]
+    assert source.speakers == ["Ines"]
+
+
+def test_overlapping_positioned_sentences_keep_their_own_starts() -> None:
+    text = """WEBVTT
+
+00:00:00.000 --> 00:00:04.000 position:10%,line-left align:left size:35%
+Which way did the dog run?
+
+00:00:03.000 --> 00:00:06.500 position:90% align:right size:35%
+Down to the pier, I think.
+
+00:00:04.000 --> 00:00:06.500 position:45%,line-right align:center size:35%
+Then hurry!
+"""
+    source = vtt.read(text, "p.vtt", "p")
+
+    assert [(s.text, s.start, s.end) for s in source.segments] == [
+        ("Which way did the dog run?", 0.0, 4.0),
+        ("Down to the pier, I think.", 3.0, 6.5),
+        ("Then hurry!", 4.0, 6.5),
+    ]
+    assert source.segment_at(3.5) == source.segments[1]
 
 
 def test_two_voices_in_one_cue_become_two_segments() -> None:
@@ -137,7 +186,7 @@ def test_a_single_repeated_line_is_not_taken_for_rolling_captions() -> None:
         "WEBVTT\n\n00:01.000 --> 00:02.000\nNo.\n\n00:02.000 --> 00:03.000\nNo.\n\n"
         "00:03.000 --> 00:04.000\nWell, maybe.\n"
     )
-    assert _texts(vtt.read(text, "n.vtt", "n")) == ["No. No. Well, maybe."]
+    assert _texts(vtt.read(text, "n.vtt", "n")) == ["No.", "No.", "Well, maybe."]
 
 
 CHAPTERS = """WEBVTT

@@ -37,15 +37,22 @@ def test_sniff_by_content() -> None:
     assert whisper_json.sniff("a.json", '{"text": "hello"}') == 0.3
     assert whisper_json.sniff("package.json", '{"name": "x", "version": "1"}') == 0.0
     assert whisper_json.sniff("a.md", "# Segments\n") == 0.0
+    assert whisper_json.sniff("transcript", json.dumps(OPENAI)) == 0.9
 
 
-def test_openai_shape_is_merged_into_readable_segments() -> None:
+def test_sniff_trusts_an_unrelated_extension_over_the_content() -> None:
+    assert whisper_json.sniff("notes.md", json.dumps(OPENAI)) == 0.0
+    assert whisper_json.sniff("talk.srt", json.dumps(OPENAI)) == 0.0
+
+
+def test_openai_shape_keeps_one_segment_per_sentence() -> None:
     source = _read(OPENAI)
 
     assert source.format == "whisper-json"
     assert source.title == "Knots lecture"
     assert [(s.text, s.start, s.end) for s in source.segments] == [
-        ("Good morning. Today we talk about knots.", 0.0, 9.5),
+        ("Good morning.", 0.0, 4.0),
+        ("Today we talk about knots.", 4.0, 9.5),
         ("First, the bowline.", 9.5, 12.0),
     ]
     assert {s.role for s in source.segments} == {Role.CUE}
@@ -65,7 +72,8 @@ def test_whisperx_words_speakers_and_metadata() -> None:
 
     assert [(s.speaker, s.text, s.start, s.end) for s in source.segments] == [
         ("SPEAKER_00", "Welcome aboard.", 0.5, 3.0),
-        ("SPEAKER_01", "Thanks for having me. The tide turns at noon.", 3.2, 8.0),
+        ("SPEAKER_01", "Thanks for having me.", 3.2, 6.0),
+        ("SPEAKER_01", "The tide turns at noon.", 6.1, 8.0),
     ]
     assert source.speakers == ["SPEAKER_00", "SPEAKER_01"]
     assert source.title == "Harbour Interview"
@@ -96,7 +104,10 @@ def test_hugging_face_chunks() -> None:
     }
     source = _read(data)
 
-    assert [(s.text, s.start, s.end) for s in source.segments] == [("Tie it. Pull.", 0.0, 1.2)]
+    assert [(s.text, s.start, s.end) for s in source.segments] == [
+        ("Tie it.", 0.0, 1.2),
+        ("Pull.", 1.2, 1.2),
+    ]
 
 
 def test_text_only_transcript_is_untimed_with_a_warning() -> None:
@@ -109,25 +120,65 @@ def test_text_only_transcript_is_untimed_with_a_warning() -> None:
     assert source.warnings == ["The transcript has no timed segments, only text."]
 
 
-def test_segments_without_start_or_with_odd_values_are_placed_and_reported() -> None:
+def test_segments_without_start_are_kept_untimed_and_reported() -> None:
     data = [
-        {"start": 2.0, "end": 3.0, "text": "One."},
-        {"end": 5.0, "text": "Two."},
-        {"start": "0:09", "end": 10, "text": "Three."},
+        {"start": 2.0, "end": 3.0, "text": "One"},
+        {"end": 5.0, "text": "Two"},
+        {"start": "0:09", "end": 10, "text": "Three"},
         "not a segment",
         {"start": -1, "text": "Four."},
+        {"start": 1.0, "end": 2.0, "text": "Zero."},
     ]
     source = _read(data)
 
-    assert [(s.text, s.start) for s in source.segments] == [
-        ("One. Two.", 2.0),
-        ("Three. Four.", 9.0),
+    assert [(s.text, s.start, s.end) for s in source.segments] == [
+        ("Zero.", 1.0, 2.0),
+        ("One", 2.0, 3.0),
+        ("Two", None, None),
+        ("Three", 9.0, 10.0),
+        ("Four.", None, None),
     ]
+    assert source.duration == 10.0
     assert source.warnings == [
         "1 segment(s) were not JSON objects and were skipped.",
-        "2 segment(s) had no usable start time; each was placed at the start of the "
-        "segment before it.",
+        "2 segment(s) had no usable start time; they are kept, without a time.",
     ]
+
+
+def test_a_segment_without_speaker_does_not_inherit_one() -> None:
+    data = [
+        {"start": 0.0, "end": 2.0, "text": " So we sailed", "speaker": "SPEAKER_01"},
+        {"start": 2.0, "end": 4.0, "text": " out past the buoy"},
+        {"start": 4.0, "end": 6.0, "text": " and back.", "speaker": "SPEAKER_01"},
+    ]
+    source = _read(data)
+
+    assert [(s.speaker, s.text, s.start) for s in source.segments] == [
+        ("SPEAKER_01", "So we sailed", 0.0),
+        (None, "out past the buoy", 2.0),
+        ("SPEAKER_01", "and back.", 4.0),
+    ]
+
+
+def test_whisper_special_tokens_are_removed() -> None:
+    data = {
+        "segments": [
+            {"start": 0.0, "end": 2.4, "text": "<|en|><|transcribe|><|0.00|> Hello there.<|2.40|>"},
+            {"start": 2.4, "end": 3.0, "text": "<|endoftext|>"},
+            {
+                "start": 3.0,
+                "end": 4.0,
+                "words": [{"word": "<|3.00|>Bye"}, {"word": " now.<|4.00|>"}],
+            },
+        ]
+    }
+    source = _read(data)
+
+    assert [(s.text, s.start) for s in source.segments] == [
+        ("Hello there.", 0.0),
+        ("Bye now.", 3.0),
+    ]
+    assert "<|" not in source.text
 
 
 def test_invalid_json_names_the_file() -> None:

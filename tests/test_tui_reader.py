@@ -1,8 +1,24 @@
-"""The reader screen as a user drives it with keys (Textual's Pilot)."""
+"""The reader as a user drives it: three panes in step, one-key annotations, cited copy."""
 
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
+
+from annotations.model import Kind
+from annotations.store import AnnotationStore
+from tui import clipboard
 from tui.app import ReadmarkApp
+from tui.screens.note_editor import NoteEditor
+from tui.screens.reader import ReaderScreen
+from tui.screens.search_screen import SearchScreen
+from tui.widgets.annotation_sidebar import AnnotationSidebar
+from tui.widgets.outline_view import OutlineView
 from tui.widgets.source_list import SourceList
 from tui.widgets.transcript import Transcript
 
@@ -10,71 +26,264 @@ INTERVIEW = """---
 title: Tides and towns
 channel: Harbour Talks
 url: https://www.youtube.com/watch?v=abcdefghijk
-duration: 120
+upload_date: 20260213
+duration: 300
+chapters:
+  - {start_time: 0, title: Opening}
+  - {start_time: 120, title: The moon}
 ---
 
 **Ada Quill** [00:00:00]
 
-Welcome to the show about tides.
+Welcome to the show about tides. We start at the harbour wall.
 
 **Ben Rowe** [00:00:40]
 
-Thanks. Tides are slower than people think.
+Thanks. Tides are slower than people think. Sea walls are always the answer.
 
-**Ada Quill** [00:01:20]
+**Ada Quill** [00:02:00]
 
-Then tell me about [laughs] the moon.
+Then tell me about [laughs] the moon and its [bold]pull[/bold].
+
+**Ben Rowe** [00:04:04]
+
+The moon pulls the water twice a day, and towns plan around it.
 """
 
-
-def _vault(tmp_path: Path) -> Path:
-    (tmp_path / "talk.md").write_text(INTERVIEW, encoding="utf-8")
-    (tmp_path / "essay.txt").write_text(
-        "An essay about \x1b]0;retitled\x07 shade.\n\nIt has [bold]two[/bold] parts.\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
-    return tmp_path
+ESSAY = "An essay about \x1b]0;retitled\x07 shade.\n\nIt has [bold]two[/bold] parts.\n"
 
 
-async def test_lists_sources_and_opens_one_with_enter(tmp_path: Path) -> None:
-    app = ReadmarkApp(_vault(tmp_path))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        source_list = app.screen.query_one(SourceList)
-        assert source_list.has_focus
-        assert source_list.option_count == 2  # the picture is not a source
-        ids = [source_list.get_option_at_index(i).id for i in range(2)]
-        await pilot.press(*(["down"] * ids.index("talk.md")), "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        transcript = app.screen.query_one(Transcript)
+@pytest.fixture
+def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    (folder / "talk.md").write_text(INTERVIEW, encoding="utf-8")
+    (folder / "essay.txt").write_text(ESSAY, encoding="utf-8")
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
+    return folder
+
+
+@dataclass
+class Session:
+    """The running app and its pilot, with the few questions the tests ask of them."""
+
+    app: ReadmarkApp
+    pilot: Pilot[None]
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+    @property
+    def screen(self) -> ReaderScreen:
+        for candidate in self.app.screen_stack:
+            if isinstance(candidate, ReaderScreen):
+                return candidate
+        raise AssertionError("no reader screen")
+
+    @property
+    def header(self) -> str:
+        return str(self.screen.query_one("#transcript-header").render())
+
+
+@asynccontextmanager
+async def reader(vault: Path, size: tuple[int, int] = (120, 36)) -> AsyncIterator[Session]:
+    app = ReadmarkApp(vault)
+    async with app.run_test(size=size) as pilot:
+        session = Session(app, pilot)
+        await session.press()
+        # The listing arrives from a worker; wait for it rather than for a fixed time.
+        for _ in range(100):
+            if session.screen.query_one(SourceList).shown_ids:
+                break
+            await pilot.pause(0.02)
+        await session.press()
+        yield session
+
+
+async def open_talk(r: Session) -> Transcript:
+    await r.press("slash", *"tides", "enter")
+    transcript = r.screen.query_one(Transcript)
+    assert transcript.source is not None and transcript.source.title == "Tides and towns"
+    return transcript
+
+
+async def test_starts_in_the_sources_panel_and_opens_with_enter(vault: Path) -> None:
+    async with reader(vault) as r:
+        await r.press()
+        sources = r.screen.query_one(SourceList)
+        assert sources.has_focus_within
+        assert sources.shown_ids == ["essay.txt", "talk.md"]  # the picture is no source
+        await r.press("down", "enter")
+        transcript = r.screen.query_one(Transcript)
         assert transcript.has_focus
-        assert transcript.source is not None and transcript.source.title == "Tides and towns"
-        header = str(app.screen.query_one("#transcript-header").render())
-        assert "Tides and towns" in header and "0:00 / 2:00" in header
-        await pilot.press("j")
-        header = str(app.screen.query_one("#transcript-header").render())
-        assert "0:40 / 2:00" in header and "Ben Rowe" in header
-        await pilot.press("G")
-        assert transcript.cursor == len(transcript.source.segments) - 1
-        await pilot.press("q")
-    assert not app.is_running
+        assert "Tides and towns" in r.header and "0:00 / 5:00" in r.header
 
 
-async def test_text_from_files_is_shown_as_text(tmp_path: Path) -> None:
-    app = ReadmarkApp(_vault(tmp_path))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        source_list = app.screen.query_one(SourceList)
-        ids = [source_list.get_option_at_index(i).id for i in range(2)]
-        await pilot.press(*(["down"] * ids.index("essay.txt")), "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        transcript = app.screen.query_one(Transcript)
+async def test_moving_the_cursor_keeps_header_outline_and_sidebar_in_step(vault: Path) -> None:
+    async with reader(vault) as r:
+        transcript = await open_talk(r)
+        outline = r.screen.query_one(OutlineView)
+        assert outline.marked == 0
+        await r.press("J", "J")
+        assert "2:00 / 5:00" in r.header
+        assert "The moon" in r.header and "Ada Quill" in r.header
+        assert outline.marked == 1
+        await r.press("h")
+        sidebar = r.screen.query_one(AnnotationSidebar)
+        assert len(sidebar.annotations) == 1
+        await r.press("g")
+        assert "0:00 / 5:00" in r.header and outline.marked == 0
+        await r.press("G")
+        assert sidebar.marked_id == sidebar.annotations[0].id
+        assert transcript.current_seconds == 244
+
+
+async def test_choosing_an_outline_entry_or_annotation_moves_the_cursor(vault: Path) -> None:
+    async with reader(vault) as r:
+        transcript = await open_talk(r)
+        await r.press("t", *"4:04", "enter", "h", "g")
+        assert transcript.current_seconds == 0
+        sidebar = r.screen.query_one(AnnotationSidebar)
+        sidebar.focus()
+        await r.press("enter")
+        assert transcript.current_seconds == 244
+        outline = r.screen.query_one(OutlineView)
+        outline.focus()
+        await r.press("enter")  # the entry the reader is in: The moon
+        assert transcript.current_seconds == 120
+
+
+async def test_h_a_d_write_annotation_files(vault: Path) -> None:
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("t", *"0:40", "enter", "h")
+        saved = store.load_all().annotations
+        assert [(a.kind, a.quote, a.speaker, a.start) for a in saved] == [
+            (Kind.HIGHLIGHT, "Thanks.", "Ben Rowe", 40.0)
+        ]
+        await r.press("j", "a")
+        assert isinstance(r.app.screen, NoteEditor)
+        await r.press(*"slow is relative", "ctrl+s")
+        await r.press("j", "d")
+        await r.press(*"Walls move the problem along the coast.", "ctrl+s")
+        kinds = {a.kind: a for a in store.load_all().annotations}
+        assert kinds[Kind.NOTE].note == "slow is relative"
+        assert kinds[Kind.DISSENT].quote == "Sea walls are always the answer."
+        assert kinds[Kind.DISSENT].note == "Walls move the problem along the coast."
+        assert kinds[Kind.DISSENT].confidence is not None
+        assert len(r.screen.query_one(AnnotationSidebar).annotations) == 3
+
+
+async def test_escape_in_the_editor_keeps_the_draft(vault: Path) -> None:
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("d", *"half a thought", "escape")
+        assert store.load_all().annotations == []
+        await r.press("d")
+        assert isinstance(r.app.screen, NoteEditor)
+        await r.press(*" finished", "ctrl+s")
+        assert [a.note for a in store.load_all().annotations] == ["half a thought finished"]
+
+
+async def test_y_copies_the_cited_quote(vault: Path) -> None:
+    copied: list[str] = []
+    previous = clipboard.set_system_copy(copied.append)
+    try:
+        async with reader(vault) as r:
+            await open_talk(r)
+            await r.press("t", *"4:04", "enter", "y")
+    finally:
+        clipboard.set_system_copy(previous)
+    assert copied == [
+        '> "The moon pulls the water twice a day, and towns plan around it." — Ben Rowe, '
+        "*Tides and towns* (Harbour Talks, 2026-02-13), "
+        "[4:04](https://www.youtube.com/watch?v=abcdefghijk&t=244s)"
+    ]
+
+
+async def test_x_deletes_to_the_trash_and_u_brings_it_back(vault: Path) -> None:
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("h")
+        assert len(store.load_all().annotations) == 1
+        await r.press("x")
+        assert store.load_all().annotations == []
+        assert list((vault / ".readmark" / "trash").glob("*.md"))
+        await r.press("u")
+        assert len(store.load_all().annotations) == 1
+
+
+async def test_search_opens_the_source_at_the_hit(vault: Path) -> None:
+    async with reader(vault) as r:
+        await r.press("s")
+        assert isinstance(r.app.screen, SearchScreen)
+        await r.press(*"towns plan", "enter")
+        await r.press("enter")  # the entry the reader is in: The moon
+        transcript = r.screen.query_one(Transcript)
+        assert transcript.source is not None and transcript.source.id == "talk.md"
+        assert transcript.current_seconds == 244
+
+
+async def test_remembers_the_source_and_cursor_between_runs(vault: Path) -> None:
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("t", *"2:00", "enter")
+        await r.press("q")
+    async with reader(vault) as r:
+        await r.press()
+        transcript = r.screen.query_one(Transcript)
+        assert transcript.source is not None and transcript.source.id == "talk.md"
+        assert transcript.current_seconds == 120
+
+
+async def test_a_source_changed_on_disk_is_reloaded(vault: Path) -> None:
+    async with reader(vault) as r:
+        transcript = await open_talk(r)
+        await r.press("t", *"4:04", "enter", "h")
+        path = vault / "talk.md"
+        path.write_text(INTERVIEW.replace("Welcome to the show", "Hello and welcome to the show"))
+        r.screen._check_source_changed()
+        await r.press()
+        assert transcript.source is not None
+        assert "Hello and welcome" in transcript.source.text
+        annotation = r.screen.annotations[0]
+        start, end = annotation.anchor.position.start, annotation.anchor.position.end
+        assert transcript.source.text[start:end] == annotation.quote
+
+
+async def test_text_from_files_is_shown_as_text(vault: Path) -> None:
+    async with reader(vault) as r:
+        await r.press("enter")
+        transcript = r.screen.query_one(Transcript)
         lines = [transcript.render_line(y).text for y in range(transcript.size.height)]
-        screen_text = "\n".join(lines)
-        assert "[bold]two[/bold]" in screen_text
-        assert "\x1b" not in screen_text and "retitled" not in screen_text
+        shown = "\n".join(lines)
+        assert "[bold]two[/bold]" in shown
+        assert "\x1b" not in shown and "retitled" not in shown
+
+
+async def test_help_lists_the_keys_and_q_quits(vault: Path) -> None:
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("question_mark")
+        assert type(r.app.screen).__name__ == "HelpScreen"
+        await r.press("escape")
+        await r.press("ctrl+b")
+        assert r.screen.query_one("#sources-pane").has_class("-hidden")
+        await r.press("ctrl+e")
+        assert r.screen.query_one("#sidebar").has_class("-hidden")
+        await r.press("q")
+    assert not r.app.is_running
+
+
+async def test_stays_usable_at_80_by_24(vault: Path) -> None:
+    async with reader(vault, size=(80, 24)) as r:
+        transcript = await open_talk(r)
+        assert transcript.size.width >= 30
+        await r.press("j")
+        assert "/ 5:00" in r.header and "Ada Quill" in r.header

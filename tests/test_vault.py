@@ -7,9 +7,11 @@ import pytest
 
 import library.loading
 import library.vault
+from library.cache import CACHE_VERSION
 from library.errors import SourceError
 from library.sample import ensure_user_sample_vault, sample_vault_source
-from library.vault import Skipped, Vault
+from library.summary import summarise
+from library.vault import HIDDEN_FILE, NOT_REGULAR, Skipped, Vault
 
 NOTES = """---
 title: Field notes on attention
@@ -70,6 +72,8 @@ def messy(tmp_path: Path) -> Path:
     write(vault / "script.py", "print('hi')\n")
     write(vault / ".DS_Store", b"\x00\x00\x00\x01Bud1\x00\x00\x10\x00")
     write(vault / ".hidden" / "secret.md", "# Secret\n")
+    write(vault / ".gitignore", "*.tmp\n")
+    write(vault / ".tmp-draft.md", "# Half-written\n")
     write(vault / ".readmark" / "annotations" / "notes.md", "# Not a source\n")
     (vault / "loop").symlink_to(vault, target_is_directory=True)
     write(tmp_path / "outside.md", "# Outside\n")
@@ -91,6 +95,8 @@ def test_scan_lists_sources_and_says_why_others_are_skipped(messy: Path) -> None
         "whisper.json",
     ]
     assert listing.skipped == [
+        Skipped(".DS_Store", "macOS .DS_Store file"),
+        Skipped(".gitignore", HIDDEN_FILE),
         Skipped("blob", "binary file"),
         Skipped("disguised.txt", "PDF document"),
         Skipped("escape.md", "link points outside the vault"),
@@ -202,10 +208,10 @@ def test_cache_forgets_deleted_files(messy: Path) -> None:
 def test_corrupt_cache_is_ignored_and_replaced(messy: Path) -> None:
     expected = Vault(messy).scan()
     cache = messy / ".readmark" / "cache" / "sources.json"
-    cache.write_text('{"version": 1, "entries": {"notes.md": [1, 2, {"id": 3}]', encoding="utf-8")
+    cache.write_text('{"version": 2, "entries": {"notes.md": [1, 2, {"id": 3}]', encoding="utf-8")
 
     assert Vault(messy).scan() == expected
-    assert json.loads(cache.read_text())["version"] == 1
+    assert json.loads(cache.read_text())["version"] == CACHE_VERSION
     assert [p.name for p in cache.parent.iterdir()] == ["sources.json"]
 
 
@@ -279,3 +285,77 @@ def test_sample_library_is_copied_once_and_then_left_alone(
     write(copy / "mine.md", "# My own note\n")
     assert ensure_user_sample_vault() == copy
     assert (copy / "mine.md").exists()
+
+
+def test_fifo_is_skipped_without_being_opened(messy: Path) -> None:
+    # Opening a FIFO for reading waits for a writer: the scan would hang if it tried.
+    os.mkfifo(messy / "pipe.md")
+    os.mkfifo(messy / ".hidden-pipe")
+    skipped = {s.path: s.reason for s in Vault(messy).scan().skipped}
+    assert skipped["pipe.md"] == NOT_REGULAR
+    assert skipped[".hidden-pipe"] == NOT_REGULAR
+    with pytest.raises(SourceError, match="no such source"):
+        Vault(messy).load("pipe.md")
+
+
+def test_load_refuses_readmark_data_as_a_source(messy: Path) -> None:
+    with pytest.raises(SourceError, match="readmark's own data"):
+        Vault(messy).load(".readmark/annotations/notes.md")
+
+
+def big_transcript(lines: int) -> str:
+    head = (
+        "---\ntitle: A very long talk\nchannel: Night Shift\n"
+        "url: https://www.youtube.com/watch?v=long0001\ntags: [heat, sleep]\n---\n\n"
+        "# A very long talk\n\n## Chapters\n\n- [0:00] Opening\n- [1:00:00] Second hour\n\n"
+        "## Transcript\n\n"
+    )
+    body = "".join(
+        f"[{i // 3600}:{i // 60 % 60:02d}:{i % 60:02d}] Words spoken at second {i} of the talk.\n\n"
+        for i in range(0, lines * 2, 2)
+    )
+    return head + body
+
+
+def test_large_file_is_listed_from_a_quick_scan_then_exactly_once_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library.loading, "QUICK_SCAN_BYTES", 20_000)
+    root = tmp_path / "vault"
+    write(root / "long.md", big_transcript(2_000))
+    assert (root / "long.md").stat().st_size > 20_000
+    parsed = count_parses(monkeypatch)
+
+    quick = Vault(root).scan().sources[0]
+
+    assert parsed == []  # listed without a full parse
+    assert (quick.title, quick.channel, quick.tags) == (
+        "A very long talk",
+        "Night Shift",
+        ["heat", "sleep"],
+    )
+    assert quick.url == "https://www.youtube.com/watch?v=long0001"
+    assert (quick.timed_segments, quick.first_time, quick.last_time) == (2_002, 0.0, 3998.0)
+    assert [(o.title, o.start) for o in quick.outline][-2:] == [
+        ("Opening", 0.0),
+        ("Second hour", 3600.0),
+    ]
+    assert quick.warnings[0].startswith("large file (")
+    assert quick.warnings[0].endswith("listed from a quick scan; open it to read it fully")
+
+    loaded = summarise(Vault(root).load("long.md"))
+    exact = Vault(root).scan().sources[0]
+
+    assert parsed == ["long.md"]  # only the explicit load parsed it
+    assert exact == loaded
+    assert exact.warnings == []
+    assert exact.last_time == 3998.0
+
+
+def test_load_of_a_large_file_never_listed_creates_no_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library.loading, "QUICK_SCAN_BYTES", 20_000)
+    write(tmp_path / "long.md", big_transcript(2_000))
+    assert Vault(tmp_path).load("long.md").title == "A very long talk"
+    assert not (tmp_path / ".readmark").exists()

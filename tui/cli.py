@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from library.errors import SourceError
 from tui.commands import COMMANDS, CommandError, command_modules, default_vault_path
@@ -19,23 +20,33 @@ USAGE = f"""{PROG} [--debug] [PATH]
        {PROG} [--debug] COMMAND [--vault PATH] ..."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, pointing at `--help`."""
+
+    def error(self, message: str) -> NoReturn:
+        from library.safe_text import printable
+
+        self.exit(2, printable(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of subcommands; `readmark PATH` is parsed by `_reader_parser`."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         usage=USAGE,
         description="A keyboard-driven reader and annotator for transcripts, articles and notes. "
         "Without a COMMAND, open the reader on PATH (default: the sample library).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # `prog` names subcommands `readmark show`, not after the top-level usage text.
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog=PROG)
     for module in command_modules():
         module.register(subparsers)
     return parser
 
 
 def _reader_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, usage=USAGE)
+    parser = Parser(prog=PROG, usage=USAGE)
     parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="folder of sources")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     return parser
@@ -56,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             if _is_command_line(args_list):
-                args = build_parser().parse_args(args_list)
+                args = _parse_command(build_parser(), args_list)
             else:
                 args = _reader_parser().parse_args(args_list)
         except SystemExit as exit_:
@@ -87,6 +98,23 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         return _fail(f"unexpected error: {type(error).__name__}: {error} (run with --debug)")
+
+
+def _parse_command(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse a command line; unknown options are reported by the command they were given to."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = _command_parser(parser, getattr(args, "command", None))
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def _command_parser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            sub: argparse.ArgumentParser = action.choices[name]
+            return sub
+    return parser
 
 
 def _run_reader(path: Path | None) -> int:

@@ -15,6 +15,7 @@ from library.cues import (
     build_cue_segments,
     duration_of,
     has_inline_timestamps,
+    name_extension,
     scan_cues,
     scan_warnings,
     split_lines,
@@ -25,19 +26,33 @@ from library.model import Source
 FORMAT = "srt"
 
 _TIME = r"\d{1,3}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
-# A cue number on its own line, then a timing line: the shape of SubRip.
-_CUE_START = re.compile(rf"^\s*\d+[ \t]*\r?\n[ \t]*{_TIME}\s*-->\s*{_TIME}", re.MULTILINE)
+# A cue number on its own line, then a timing line: the shape of SubRip. No `\s*` across
+# lines, so a head of blank lines cannot make the search slow.
+_CUE_START = re.compile(
+    rf"^\ufeff?[ \t]*\d+[ \t]*\r?\n[ \t]*{_TIME}[ \t]*-->[ \t]*{_TIME}", re.MULTILINE
+)
 _HEAD_CHARS = 4096
+# How far before its arrow a cue number can start: `123\n00:00:05,500 ` is 21 characters.
+_CUE_REACH = 64
+# Extensions that say nothing about the content; any other (`.md`, `.vtt`) rules SubRip out.
+_AMBIGUOUS = frozenset({"", "txt"})
 
 
 def sniff(name: str, head: str) -> float:
-    """0.95 for a `.srt` file; 0.85 for any file whose first cues look like SubRip."""
-    text = head.removeprefix("\ufeff")[:_HEAD_CHARS]
-    if text.lstrip().startswith("WEBVTT"):
-        return 0.0
-    if name.lower().endswith(".srt"):
+    """0.95 for a `.srt` file; 0.85 for a `.txt` or extensionless file that looks like SubRip."""
+    # Called for every file of a vault listing: the name decides before any text is looked at.
+    extension = name_extension(name)
+    if extension == "srt":
         return 0.95
-    return 0.85 if _CUE_START.search(text) else 0.0
+    if extension not in _AMBIGUOUS:
+        return 0.0
+    # Every cue has an arrow: a plain substring search rules out most text at once, and the
+    # pattern is only tried from just before the first arrow on.
+    arrow = head.find("-->", 0, _HEAD_CHARS)
+    if arrow < 0:
+        return 0.0
+    found = _CUE_START.search(head, max(arrow - _CUE_REACH, 0), _HEAD_CHARS)
+    return 0.85 if found else 0.0
 
 
 def read(text: str, source_id: str, stem: str) -> Source:

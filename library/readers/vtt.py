@@ -23,6 +23,7 @@ from library.cues import (
     build_cue_segments,
     duration_of,
     has_inline_timestamps,
+    name_extension,
     scan_cues,
     scan_warnings,
     split_lines,
@@ -32,12 +33,19 @@ from library.model import Source
 
 FORMAT = "vtt"
 
+# Extensions that say nothing about the content; any other (`.md`, `.srt`) rules WebVTT out.
+_AMBIGUOUS = frozenset({"", "txt"})
+
 
 def sniff(name: str, head: str) -> float:
-    """1.0 with a `WEBVTT` header; 0.9 for a `.vtt` file without one."""
-    if head.removeprefix("\ufeff").startswith("WEBVTT"):
+    """1.0 for a `.vtt`, `.txt` or extensionless file with a `WEBVTT` header; 0.9 for a `.vtt`."""
+    # Called for every file of a vault listing: the name decides before any text is looked at.
+    extension = name_extension(name)
+    if extension != "vtt" and extension not in _AMBIGUOUS:
+        return 0.0
+    if head.startswith("WEBVTT") or head.startswith("\ufeffWEBVTT"):
         return 1.0
-    return 0.9 if name.lower().endswith(".vtt") else 0.0
+    return 0.9 if extension == "vtt" else 0.0
 
 
 def read(text: str, source_id: str, stem: str) -> Source:

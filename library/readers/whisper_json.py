@@ -10,10 +10,14 @@ Shapes read:
 - Hugging Face pipelines: `{"text", "chunks": [{"timestamp": [start, end], "text"}]}`;
 - only `{"text": ...}`: one untimed paragraph per blank-line-separated block, with a warning.
 
-Speaker labels are kept as the file gives them (`SPEAKER_00`). Metadata keys, at the top
-level or under `metadata`: `title`, `url` (or `webpage_url`), `channel` (or `uploader`),
-`date` (or `upload_date`, `20240131` becomes `2024-01-31`), `authors`, `tags`, `duration`.
-Segments are merged into readable segments as described in `library.cues`.
+Speaker labels are kept as the file gives them (`SPEAKER_00`); a segment without one has no
+speaker (it does not inherit the one before). Whisper's special tokens (`<|en|>`,
+`<|0.00|>`, `<|endoftext|>`) are removed from the text. A segment without a usable start
+stays a segment of its own without a time, after the segment before it in the file, and a
+warning counts them. Metadata keys, at the top level or under `metadata`: `title`, `url` (or
+`webpage_url`), `channel` (or `uploader`), `date` (or `upload_date`, `20240131` becomes
+`2024-01-31`), `authors`, `tags`, `duration`. Timed segments that cut a sentence are joined
+as described in `library.cues`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from library.cues import (
     clean_line,
     cue_pieces,
     merge_pieces,
+    name_extension,
     speaker_names,
     title_from_stem,
 )
@@ -44,11 +49,18 @@ FORMAT = "whisper-json"
 
 _SEGMENT_LIKE = re.compile(r'^\s*\[\s*\{[^{}]*"(?:start|text)"\s*:')
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+# `<|en|>`, `<|0.00|>`, `<|endoftext|>`, `<|transcribe|>`: decoder tokens, not speech.
+_SPECIAL_TOKEN = re.compile(r"<\|[^|<>\s]{0,40}\|>")
+# Extensions that say nothing about the content; any other (`.md`, `.srt`) rules JSON out.
+_AMBIGUOUS = frozenset({"", "txt", "json"})
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def sniff(name: str, head: str) -> float:
     """0.9 for JSON with a `segments` (or `chunks`) key or a list of segment-like objects."""
+    # Called for every file of a vault listing: the name decides before any text is looked at.
+    if name_extension(name) not in _AMBIGUOUS:
+        return 0.0
     text = head.removeprefix("\ufeff").lstrip()
     if not text.startswith(("{", "[")):
         return 0.0
@@ -56,7 +68,7 @@ def sniff(name: str, head: str) -> float:
         return 0.9
     if _SEGMENT_LIKE.match(text):
         return 0.8
-    if name.lower().endswith(".json") and text.startswith("{") and '"text"' in text:
+    if name_extension(name) == "json" and text.startswith("{") and '"text"' in text:
         return 0.3
     return 0.0
 
@@ -76,7 +88,7 @@ def read(text: str, source_id: str, stem: str) -> Source:
         add_cue_segments(builder, merge_pieces(pieces))
     if not builder.segments:
         builder.warnings.append("The transcript has no text.")
-    last_end = max((cue.end for cue in cues), default=None)
+    last_end = max((cue.end for cue in cues if cue.timed), default=None)
     return builder.build(**_metadata_fields(meta, last_end))
 
 
@@ -140,7 +152,8 @@ def _json_type(value: Any) -> str:
 
 
 def _cues(items: Sequence[Any], source_id: str, warnings: list[str]) -> list[Cue]:
-    """Cues in time order; segments without a usable start follow the one before them."""
+    """Cues in time order; a segment without a usable start is an untimed cue that follows
+    the segment before it in the file."""
     cues: list[Cue] = []
     skipped = 0
     untimed = 0
@@ -149,21 +162,23 @@ def _cues(items: Sequence[Any], source_id: str, warnings: list[str]) -> list[Cue
         if not isinstance(item, dict):
             skipped += 1
             continue
+        _, text = clean_line(_segment_text(item))
+        if not text:
+            continue
         start, end = _times(item)
+        line = (CueLine(text, _speaker(item)),)
         if start is None:
             untimed += 1
-            start = previous_start
-        end = start if end is None or end < start else end
+            # Its sort key only: the stable sort below keeps it after its file neighbour.
+            cues.append(Cue(previous_start, previous_start, line, timed=False))
+            continue
         previous_start = start
-        _, text = clean_line(_segment_text(item))
-        if text:
-            cues.append(Cue(start, end, (CueLine(text, _speaker(item)),)))
+        cues.append(Cue(start, start if end is None or end < start else end, line))
     if skipped:
         warnings.append(f"{skipped} segment(s) were not JSON objects and were skipped.")
     if untimed:
         warnings.append(
-            f"{untimed} segment(s) had no usable start time; each was placed at the start "
-            "of the segment before it."
+            f"{untimed} segment(s) had no usable start time; they are kept, without a time."
         )
     return sorted(cues, key=lambda cue: cue.start)
 
@@ -200,6 +215,11 @@ def _words(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _segment_text(item: Mapping[str, Any]) -> str:
+    text = _spoken_text(item)
+    return _SPECIAL_TOKEN.sub(" ", text) if "<|" in text else text
+
+
+def _spoken_text(item: Mapping[str, Any]) -> str:
     text = item.get("text")
     if isinstance(text, str):
         return text

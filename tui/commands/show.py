@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    vault, source_id = locate(args.source, args)
+    vault, source_id = locate(args.source, args, writes=False)
     source = vault.load(source_id)
     if source.error:
         raise CommandError(f"{source.id}: {source.error}")
@@ -42,26 +42,63 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def locate(source: str, args: argparse.Namespace) -> tuple[Vault, str]:
-    """The vault and id meant by SOURCE: an existing file path, else an id in `--vault`.
+def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tuple[Vault, str]:
+    """The vault and id meant by SOURCE, an id of the vault or the path of a file in it.
 
-    A file outside `--vault` belongs to the nearest folder above it holding readmark's data
-    folder, or else to its own folder.
+    With `--vault`, SOURCE must lie inside it. Without, a path outside the default vault is
+    only accepted when nothing is written (`writes=False`): it then belongs to the nearest
+    folder above it holding readmark's data folder, or else to its own folder.
     """
-    from library.vault import DATA_FOLDER, Vault
+    from library.vault import Vault
 
     path = Path(source).expanduser()
-    if path.is_file():
-        if args.vault is not None:
-            vault = Vault(args.vault)
-            source_id = vault.id_of(path)
-            if source_id is not None:
-                return vault, source_id
-        absolute = path.absolute()
-        root = next((p for p in absolute.parents if (p / DATA_FOLDER).is_dir()), absolute.parent)
-        vault = Vault(root)
-        return vault, vault.id_of(absolute) or path.name
-    return Vault(vault_path(args)), source
+    if args.vault is not None:
+        vault = Vault(vault_path(args))
+        if _is_id_of(vault, source) or not path.is_file():
+            return vault, source
+        return vault, _id_inside(vault, path, source)
+    if not path.is_file():
+        return Vault(vault_path(args)), source
+    default = Vault(vault_path(args))
+    source_id = default.id_of(path)
+    if source_id is not None:
+        return default, source_id
+    if writes:
+        raise CommandError(
+            f"{source} is not inside the vault {default.root}; "
+            "pass --vault with the folder that holds it"
+        )
+    vault = Vault(_vault_above(path))
+    return vault, _id_inside(vault, path, source)
+
+
+def _is_id_of(vault: Vault, source: str) -> bool:
+    """True when SOURCE names a file of the vault as an id (ids win over paths from here)."""
+    from library.errors import SourceError
+
+    try:
+        vault.path_of(source)
+    except SourceError:
+        return False
+    return True
+
+
+def _id_inside(vault: Vault, path: Path, source: str) -> str:
+    source_id = vault.id_of(path)
+    if source_id is None:
+        raise CommandError(
+            f"{source} is not inside the vault {vault.root}; "
+            "pass --vault with the folder that holds it"
+        )
+    return source_id
+
+
+def _vault_above(path: Path) -> Path:
+    """The nearest folder above `path` holding readmark's data folder, else its own folder."""
+    from library.vault import DATA_FOLDER
+
+    absolute = path.absolute()
+    return next((p for p in absolute.parents if (p / DATA_FOLDER).is_dir()), absolute.parent)
 
 
 def source_json(source: Source) -> dict[str, Any]:
@@ -83,25 +120,15 @@ def source_json(source: Source) -> dict[str, Any]:
 
 
 def print_source(source: Source) -> None:
-    """A header of metadata, then one line per segment: time, speaker, text."""
+    """Metadata, the outline and warnings, then one line per segment: time, speaker, text."""
     from library.safe_text import printable
     from library.timecode import format_timecode
 
     times = [s.start for s in source.segments if s.start is not None]
-    hours = bool(times) and max(times) >= 3600
-    details = [source.format]
-    if source.duration is not None:
-        details.append(format_timecode(source.duration, hours=hours))
-    if source.date:
-        details.append(source.date)
-    header = [source.title, " · ".join(details)]
-    if source.url:
-        header.append(source.url)
-    if source.speakers:
-        header.append("Speakers: " + ", ".join(source.speakers))
-    header.extend(f"Warning: {w}" for w in source.warnings)
+    outline_times = [e.start for e in source.outline if e.start is not None]
+    hours = max([*times, *outline_times, source.duration or 0.0]) >= 3600
     out = sys.stdout
-    out.write(printable("\n".join(header)) + "\n\n")
+    out.write(printable("\n".join(source_header(source, hours=hours))) + "\n\n")
     width = len(format_timecode(max(times), hours=hours)) if times else 0
     for segment in source.segments:
         gutter = ""
@@ -110,3 +137,34 @@ def print_source(source: Source) -> None:
             gutter = stamp.rjust(width) + "  "
         speaker = f"{segment.speaker}: " if segment.speaker else ""
         out.write(gutter + printable(speaker + segment.text) + "\n")
+
+
+def source_header(source: Source, *, hours: bool = False) -> list[str]:
+    """Title, then one labelled line per known field, the outline, and the warnings."""
+    from library.timecode import format_timecode
+
+    fields: list[tuple[str, str | None]] = [
+        ("Format", source.format),
+        ("Id", source.id),
+        ("URL", source.url),
+        ("Channel", source.channel),
+        ("Authors", ", ".join(source.authors)),
+        ("Speakers", ", ".join(source.speakers)),
+        ("Date", source.date),
+        (
+            "Duration",
+            None if source.duration is None else format_timecode(source.duration, hours=hours),
+        ),
+        ("Tags", ", ".join(source.tags)),
+    ]
+    lines = [source.title, *(f"{label}: {value}" for label, value in fields if value)]
+    if source.outline:
+        stamps = [
+            "" if e.start is None else format_timecode(e.start, hours=hours) for e in source.outline
+        ]
+        width = max(len(stamp) for stamp in stamps)
+        lines.append("Outline:")
+        for entry, stamp in zip(source.outline, stamps, strict=True):
+            lines.append(f"  {stamp.rjust(width)}  {entry.title}" if width else f"  {entry.title}")
+    lines.extend(f"Warning: {w}" for w in source.warnings)
+    return lines

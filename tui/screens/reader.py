@@ -1,92 +1,575 @@
-"""The reading screen: owns the vault and routes messages between the panes."""
+"""The reading screen: owns the workspace and routes messages between the panes."""
 
 from __future__ import annotations
 
+import webbrowser
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from annotations.anchoring import new_annotation
+from annotations.citation import CitationError, cite
+from annotations.config import load_citation_config
+from annotations.durable import ensure_dir, write_atomic
+from annotations.export_markdown import export_markdown_files
+from annotations.index import SearchHit
+from annotations.model import Annotation, Confidence, Kind, utc_now
+from annotations.workspace import Workspace
 from library.model import Source
 from library.safe_text import printable
 from library.summary import SourceSummary
-from library.timecode import format_timecode
-from library.vault import Vault
+from library.timecode import format_timecode, url_at_time
+from library.vault import DATA_FOLDER
+from tui.clipboard import copy_text
+from tui.keymap import load_keymap
+from tui.reading_state import ReadingState, load_reading_state, save_reading_state
+from tui.screens.choice_screen import ChoiceScreen
+from tui.screens.help_screen import HelpScreen
+from tui.screens.note_editor import NoteEditor, NoteResult
+from tui.screens.search_screen import SearchScreen
+from tui.widgets.annotation_sidebar import AnnotationSidebar
+from tui.widgets.outline_view import OutlineView
 from tui.widgets.source_list import SourceList
 from tui.widgets.transcript import Transcript
 
+RELOAD_CHECK_SECONDS = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class _DraftKey:
+    """Where an unsaved note belongs, so escape in the editor never loses what was typed."""
+
+    source: str
+    start: int
+    end: int
+    kind: Kind
+    annotation_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _OpenFile:
+    source_id: str
+    mtime_ns: int
+    size: int
+
 
 class ReaderScreen(Screen[None]):
-    """Sources on the left, the open source in the centre."""
+    """Sources and outline on the left, the open source in the centre, annotations on the right."""
 
     BINDINGS = [
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="screen.focus_next"),
-        Binding("ctrl+b", "toggle_sources", "Sources", id="screen.toggle_sources"),
+        Binding("ctrl+b", "toggle_pane('sources-pane')", "Sources", id="screen.toggle_sources"),
+        Binding("ctrl+e", "toggle_pane('sidebar')", "Sidebar", id="screen.toggle_sidebar"),
+        Binding("s", "search", "Search", id="screen.search"),
+        Binding("question_mark", "help", "Keys", id="screen.help"),
     ]
 
     def __init__(self, vault_path: Path) -> None:
         super().__init__()
-        self.vault = Vault(vault_path)
+        self.workspace = Workspace(vault_path)
+        self.source: Source | None = None
+        self.annotations: list[Annotation] = []
+        self._summaries: list[SourceSummary] = []
+        self._state = ReadingState()
+        self._drafts: dict[_DraftKey, NoteResult] = {}
+        self._deleted: list[str] = []
+        self._open_file: _OpenFile | None = None
+        self._cursor_offset = 0
+
+    # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="sources-pane"):
-            yield SourceList(id="sources")
-        with Vertical(id="reading-pane"):
-            yield Static("Choose a source and press enter.", id="transcript-header")
-            yield Transcript(id="transcript")
+        with Horizontal(id="panes"):
+            with Vertical(id="sources-pane"):
+                yield SourceList(id="sources")
+                yield OutlineView(id="outline")
+            with Vertical(id="reading-pane"):
+                yield Static("Choose a source and press enter.", id="transcript-header")
+                yield Transcript(id="transcript")
+            yield AnnotationSidebar(id="sidebar")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(SourceList).focus()
+        self._state = load_reading_state(self.workspace.root)
         self.list_sources()
+        self.sync_index()
+        self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "-narrow")
+
+    def on_unmount(self) -> None:
+        self._remember_position()
+        self.workspace.close()
+
+    # -- listing -----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="vault")
     def list_sources(self) -> None:
-        listing = self.vault.scan()
-        self.app.call_from_thread(self._show_sources, listing.sources)
+        listing = self.workspace.vault.scan()
+        annotations, problems = self.workspace.all_annotations()
+        counts: dict[str, int] = {}
+        for annotation in annotations:
+            counts[annotation.source] = counts.get(annotation.source, 0) + 1
+        self.app.call_from_thread(self._show_sources, listing.sources, counts, len(problems))
 
-    def _show_sources(self, summaries: list[SourceSummary]) -> None:
-        self.query_one(SourceList).show_sources(summaries)
+    def _show_sources(
+        self, summaries: list[SourceSummary], counts: dict[str, int], problems: int
+    ) -> None:
+        self._summaries = summaries
+        self.query_one(SourceList).show_sources(summaries, counts)
         if not summaries:
-            self.notify(f"No readable sources in {self.vault.root}.", severity="warning")
+            self.notify(f"No readable sources in {self.workspace.root}.", severity="warning")
+        if problems:
+            self.notify(
+                f"{problems} annotation file(s) could not be read: run `readmark check`.",
+                severity="warning",
+            )
+        last = self._state.open_source
+        if self.source is None and last and any(s.id == last for s in summaries):
+            self.open_source(last, self._state.offset_of(last), focus=False)
+
+    @work(thread=True, exclusive=True, group="index")
+    def sync_index(self) -> None:
+        # Derived data: failures only mean search is behind, never that a note is lost.
+        try:
+            self.workspace.sync_index()
+        except Exception as error:  # noqa: BLE001
+            message = f"The search index could not be updated ({error}); run `readmark reindex`."
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+    # -- opening -----------------------------------------------------------------------------
 
     def on_source_list_source_selected(self, message: SourceList.SourceSelected) -> None:
-        self.open_source(message.source_id)
+        self._remember_position()
+        self.open_source(message.source_id, self._state.offset_of(message.source_id))
 
     @work(thread=True, exclusive=True, group="open")
-    def open_source(self, source_id: str) -> None:
-        source = self.vault.load(source_id)
-        self.app.call_from_thread(self._show_source, source)
+    def open_source(self, source_id: str, offset: int = 0, focus: bool = True) -> None:
+        source = self.workspace.vault.load(source_id)
+        annotations = [] if source.error else self.workspace.annotations_for(source_id)
+        stamp = self._stamp(source_id)
+        self.app.call_from_thread(self._show_source, source, annotations, offset, focus, stamp)
 
-    def _show_source(self, source: Source) -> None:
+    def _stamp(self, source_id: str) -> _OpenFile | None:
+        try:
+            info = self.workspace.vault.path_of(source_id).stat()
+        except (OSError, Exception):  # noqa: BLE001
+            return None
+        return _OpenFile(source_id, info.st_mtime_ns, info.st_size)
+
+    def _show_source(
+        self,
+        source: Source,
+        annotations: list[Annotation],
+        offset: int,
+        focus: bool,
+        stamp: _OpenFile | None,
+    ) -> None:
         if source.error:
             self.notify(printable(f"{source.id}: {source.error}"), severity="error", markup=False)
+        self.source = source
+        self.annotations = annotations
+        self._open_file = stamp
+        self._state.open_source = source.id
         transcript = self.query_one(Transcript)
-        transcript.show(source)
-        transcript.focus()
-        self._update_header(source, 0)
+        transcript.show(source, annotations, offset)
+        self._cursor_offset = transcript.cursor_offset
+        self.query_one(OutlineView).show(source)
+        self.query_one(AnnotationSidebar).show(annotations)
+        if focus:
+            transcript.focus()
+        self._update_header()
+
+    def _check_source_changed(self) -> None:
+        current = self._open_file
+        if current is None or self.source is None:
+            return
+        now = self._stamp(current.source_id)
+        if now is not None and now != current:
+            self._open_file = now
+            offset = self.query_one(Transcript).cursor_offset
+            self.notify(f"{printable(current.source_id)} changed on disk: reloaded.", markup=False)
+            self.open_source(current.source_id, offset, focus=False)
+
+    def _remember_position(self) -> None:
+        if self.source is None:
+            return
+        # Kept from the last PositionChanged: on unmount the panes are already gone.
+        self._state.remember(self.source.id, self._cursor_offset)
+        save_reading_state(self.workspace.root, self._state)
+
+    # -- keeping panes in step -----------------------------------------------------------------
 
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
-        source = message.transcript.source
-        if source is not None:
-            self._update_header(source, message.segment_index)
+        self._cursor_offset = message.offset
+        self.query_one(OutlineView).mark(message.segment_index)
+        self.query_one(AnnotationSidebar).mark_nearest(message.offset)
+        self._update_header()
 
-    def _update_header(self, source: Source, segment_index: int) -> None:
-        header = Text(printable(source.title), style="bold")
-        if source.segments:
-            segment = source.segments[segment_index]
-            if segment.start is not None:
-                total = f" / {format_timecode(source.duration)}" if source.duration else ""
-                header.append(f"  {format_timecode(segment.start)}{total}")
+    def on_outline_view_entry_chosen(self, message: OutlineView.EntryChosen) -> None:
+        self.query_one(Transcript).go_to_segment(message.segment_index)
+
+    def on_annotation_sidebar_annotation_chosen(
+        self, message: AnnotationSidebar.AnnotationChosen
+    ) -> None:
+        for annotation in self.annotations:
+            if annotation.id == message.annotation_id:
+                self.query_one(Transcript).go_to_offset(annotation.anchor.position.start)
+
+    def _update_header(self) -> None:
+        source = self.source
+        header = self.query_one("#transcript-header", Static)
+        if source is None:
+            return
+        transcript = self.query_one(Transcript)
+        text = Text(printable(source.title), style="bold")
+        seconds = transcript.current_seconds
+        if seconds is not None:
+            total = f" / {format_timecode(source.duration)}" if source.duration else ""
+            text.append(f"  {format_timecode(seconds)}{total}")
+        segment = source.segment_at_offset(transcript.cursor_offset)
+        if segment is not None:
+            chapter = _chapter_at(source, segment.index)
+            if chapter:
+                text.append(f"  § {chapter}", style="italic")
             if segment.speaker:
-                header.append(f"  {printable(segment.speaker)}", style="italic")
-        self.query_one("#transcript-header", Static).update(header)
+                text.append(f"  {segment.speaker}", style="bold italic")
+        header.update(text)
 
-    def action_toggle_sources(self) -> None:
-        pane = self.query_one("#sources-pane")
+    # -- actions on the text -------------------------------------------------------------------
+
+    def on_transcript_span_action(self, message: Transcript.SpanAction) -> None:
+        source = self.source
+        if source is None or not source.segments:
+            return
+        action, start, end = message.action, message.start, message.end
+        if action == "highlight":
+            self._save(new_annotation(source, start, end, Kind.HIGHLIGHT), "Highlighted")
+        elif action in ("annotate", "dissent"):
+            kind = Kind.DISSENT if action == "dissent" else Kind.NOTE
+            self._edit_new(source, start, end, kind)
+        elif action == "copy":
+            self._copy_citation(new_annotation(source, start, end, Kind.HIGHLIGHT), "markdown")
+        elif action == "copy_format":
+            self._choose_citation_format(new_annotation(source, start, end, Kind.HIGHLIGHT))
+        elif action == "edit":
+            self._edit_existing(message.annotation_id)
+        elif action == "delete":
+            self._delete(message.annotation_id)
+        elif action == "undo":
+            self._undo_delete()
+        elif action == "open":
+            self._open_in_browser()
+
+    def _edit_new(self, source: Source, start: int, end: int, kind: Kind) -> None:
+        key = _DraftKey(source.id, start, end, kind)
+        draft = self._drafts.get(key)
+        segment = source.segment_at_offset(start)
+        editor = NoteEditor(
+            kind,
+            source.text[start:end],
+            note=draft.note if draft else "",
+            confidence=draft.confidence if draft else None,
+            source_title=source.title,
+            speaker=segment.speaker if segment else None,
+            seconds=segment.start if segment else None,
+        )
+
+        def done(result: NoteResult | None) -> None:
+            if result is None:
+                return
+            if not result.saved:
+                self._drafts[key] = result
+                if result.note.strip():
+                    self.notify("Draft kept: press the same key on this text to go on.")
+                return
+            annotation = new_annotation(
+                source,
+                start,
+                end,
+                kind,
+                note=result.note,
+                confidence=result.confidence if kind is Kind.DISSENT else None,
+            )
+            self._save(annotation, "Dissent saved" if kind is Kind.DISSENT else "Note saved", key)
+
+        self.app.push_screen(editor, done)
+
+    def _edit_existing(self, annotation_id: str | None) -> None:
+        annotation = self._annotation(annotation_id)
+        if annotation is None:
+            self.notify("No annotation under the cursor.", severity="warning")
+            return
+        key = _DraftKey(annotation.source, 0, 0, annotation.kind, annotation.id)
+        draft = self._drafts.get(key)
+        title = self.source.title if self.source else ""
+        editor = NoteEditor.for_annotation(annotation, source_title=title)
+        if draft is not None:
+            editor = NoteEditor(
+                annotation.kind,
+                annotation.quote,
+                note=draft.note,
+                confidence=draft.confidence,
+                source_title=title,
+                speaker=annotation.speaker,
+                seconds=annotation.start,
+                created=annotation.created,
+            )
+
+        def done(result: NoteResult | None) -> None:
+            if result is None:
+                return
+            if not result.saved:
+                self._drafts[key] = result
+                return
+            confidence: Confidence | None = result.confidence
+            if annotation.kind is not Kind.DISSENT:
+                confidence = None
+            changed = replace(
+                annotation, note=result.note, confidence=confidence, updated=utc_now()
+            )
+            self._save(changed, "Note updated", key)
+
+        self.app.push_screen(editor, done)
+
+    def _annotation(self, annotation_id: str | None) -> Annotation | None:
+        return next((a for a in self.annotations if a.id == annotation_id), None)
+
+    @work(thread=True, group="save")
+    def _save(self, annotation: Annotation, done: str, draft: _DraftKey | None = None) -> None:
+        title = self.source.title if self.source else None
+        try:
+            self.workspace.save(annotation, title)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(self._save_failed, annotation, str(error), draft)
+            return
+        self.app.call_from_thread(self._saved, annotation, done, draft)
+
+    def _saved(self, annotation: Annotation, done: str, draft: _DraftKey | None) -> None:
+        if draft is not None:
+            self._drafts.pop(draft, None)
+        others = [a for a in self.annotations if a.id != annotation.id]
+        self.annotations = sorted(
+            [*others, annotation], key=lambda a: (a.anchor.position.start, a.id)
+        )
+        self._refresh_annotations()
+        when = f" at {format_timecode(annotation.start)}" if annotation.start is not None else ""
+        self.notify(f"{done}{when}.")
+
+    def _save_failed(self, annotation: Annotation, reason: str, draft: _DraftKey | None) -> None:
+        if draft is not None:
+            self._drafts[draft] = NoteResult(False, annotation.note, annotation.confidence)
+        self.notify(
+            f"Not saved: {reason} Your text is kept; press the key again to retry.",
+            severity="error",
+            markup=False,
+            timeout=12,
+        )
+
+    def _refresh_annotations(self) -> None:
+        self.query_one(Transcript).set_annotations(self.annotations)
+        self.query_one(AnnotationSidebar).show(self.annotations)
+        self.query_one(AnnotationSidebar).mark_nearest(self.query_one(Transcript).cursor_offset)
+
+    @work(thread=True, group="save")
+    def _delete(self, annotation_id: str | None) -> None:
+        if annotation_id is None:
+            self.app.call_from_thread(
+                self.notify, "No annotation under the cursor.", severity="warning"
+            )
+            return
+        try:
+            self.workspace.delete(annotation_id)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(
+                self.notify, f"Not deleted: {error}", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._deleted_one, annotation_id)
+
+    def _deleted_one(self, annotation_id: str) -> None:
+        self._deleted.append(annotation_id)
+        self.annotations = [a for a in self.annotations if a.id != annotation_id]
+        self._refresh_annotations()
+        self.notify("Moved to the trash: u brings it back.")
+
+    @work(thread=True, group="save")
+    def _undo_delete(self) -> None:
+        if not self._deleted:
+            self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
+            return
+        annotation_id = self._deleted.pop()
+        try:
+            restored = self.workspace.restore(annotation_id)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(
+                self.notify, f"Not restored: {error}", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._saved, restored, "Restored", None)
+
+    def _copy_citation(self, annotation: Annotation, template: str) -> None:
+        try:
+            citation = cite(annotation, self.source, template)
+        except CitationError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        how = copy_text(self.app, citation)
+        self.notify(f"Copied to the {how}:\n{printable(citation[:160])}", markup=False)
+
+    def _choose_citation_format(self, annotation: Annotation) -> None:
+        try:
+            names = ["markdown", "plain", *load_citation_config().templates]
+        except Exception as error:  # noqa: BLE001
+            self.notify(f"{error}", severity="error", markup=False)
+            names = ["markdown", "plain"]
+        options = [(name, name) for name in dict.fromkeys(names)]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self._copy_citation(annotation, name)
+
+        self.app.push_screen(ChoiceScreen("Copy the citation as", options), chosen)
+
+    def _open_in_browser(self) -> None:
+        source = self.source
+        if source is None or not source.url:
+            self.notify("This source has no URL to open.", severity="warning")
+            return
+        seconds = self.query_one(Transcript).current_seconds
+        url = url_at_time(source.url, seconds) if seconds is not None else source.url
+        self._launch_browser(url)
+
+    @work(thread=True, group="browser")
+    def _launch_browser(self, url: str) -> None:
+        opened = False
+        try:
+            opened = webbrowser.open(url)
+        except Exception:  # noqa: BLE001
+            opened = False
+        message = f"Opened {url}" if opened else f"No browser here; the link is {url}"
+        self.app.call_from_thread(self.notify, message, markup=False)
+
+    # -- commands ------------------------------------------------------------------------------
+
+    @property
+    def summaries(self) -> list[SourceSummary]:
+        return self._summaries
+
+    def open_by_id(self, source_id: str) -> None:
+        self._remember_position()
+        self.open_source(source_id, self._state.offset_of(source_id))
+
+    def action_export(self) -> None:
+        if self.source is None:
+            self.notify("Open a source first.", severity="warning")
+            return
+        self._export(self.source, list(self.annotations))
+
+    @work(thread=True, group="save")
+    def _export(self, source: Source, annotations: list[Annotation]) -> None:
+        folder = self.workspace.root / DATA_FOLDER / "exports"
+        try:
+            files = export_markdown_files(annotations, {source.id: source})
+            written = []
+            for name, text in files.items():
+                ensure_dir(folder)
+                write_atomic(folder / name, text.encode("utf-8"))
+                written.append(folder / name)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(
+                self.notify, f"Export failed: {error}", severity="error", markup=False
+            )
+            return
+        where = ", ".join(str(p) for p in written) or "nothing to export"
+        self.app.call_from_thread(self.notify, f"Exported to {where}", markup=False)
+
+    def action_reindex(self) -> None:
+        self.notify("Rebuilding the search index…")
+        self._reindex()
+
+    @work(thread=True, exclusive=True, group="index")
+    def _reindex(self) -> None:
+        try:
+            report = self.workspace.reindex()
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(
+                self.notify, f"Reindex failed: {error}", severity="error", markup=False
+            )
+            return
+        summary = f"Index rebuilt: {report.documents} documents from {report.sources} sources"
+        self.app.call_from_thread(self.notify, summary, markup=False)
+
+    # -- screens -------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def chosen(hit: SearchHit | None) -> None:
+            if hit is not None:
+                self._open_hit(hit)
+
+        self.app.push_screen(SearchScreen(self.workspace.search, title_of=self._title_of), chosen)
+
+    def _title_of(self, source_id: str) -> str:
+        for summary in self._summaries:
+            if summary.id == source_id:
+                return summary.title
+        return source_id
+
+    def _open_hit(self, hit: SearchHit) -> None:
+        self._remember_position()
+        if hit.type == "annotation":
+            self._open_at_annotation(hit.source, hit.id)
+        else:
+            self._open_at_segment(hit.source, hit.segment_index or 0)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_at_annotation(self, source_id: str, annotation_id: str) -> None:
+        source = self.workspace.vault.load(source_id)
+        annotations = [] if source.error else self.workspace.annotations_for(source_id)
+        offset = next((a.anchor.position.start for a in annotations if a.id == annotation_id), 0)
+        stamp = self._stamp(source_id)
+        self.app.call_from_thread(self._show_source, source, annotations, offset, True, stamp)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_at_segment(self, source_id: str, segment_index: int) -> None:
+        source = self.workspace.vault.load(source_id)
+        annotations = [] if source.error else self.workspace.annotations_for(source_id)
+        offset = 0
+        if 0 <= segment_index < len(source.segments):
+            offset = source.segments[segment_index].char_start
+        stamp = self._stamp(source_id)
+        self.app.call_from_thread(self._show_source, source, annotations, offset, True, stamp)
+
+    def action_help(self) -> None:
+        panes: list[tuple[str, type[DOMNode]]] = [
+            ("Transcript", Transcript),
+            ("Sources", SourceList),
+            ("Outline", OutlineView),
+            ("Annotations", AnnotationSidebar),
+            ("Everywhere", ReaderScreen),
+            ("App", type(self.app)),
+        ]
+        self.app.push_screen(HelpScreen(panes, keymap=load_keymap()[0]))
+
+    def action_toggle_pane(self, pane_id: str) -> None:
+        pane = self.query_one(f"#{pane_id}")
         pane.set_class(not pane.has_class("-hidden"), "-hidden")
+
+
+def _chapter_at(source: Source, segment_index: int) -> str | None:
+    title = None
+    for entry in source.outline:
+        if entry.segment_index <= segment_index:
+            title = entry.title
+        else:
+            break
+    return title

@@ -1,10 +1,16 @@
-"""The sources panel: every readable file of the vault, one line each."""
+"""The sources panel: every readable file of the vault, with a filter-as-you-type after `/`."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from library.safe_text import printable
@@ -14,27 +20,90 @@ from library.timecode import format_timecode
 _FORMAT_MARKS = {"srt": "▶", "vtt": "▶", "whisper-json": "▶", "markdown": "¶", "text": "¶"}
 
 
-def _label(summary: SourceSummary) -> Text:
+def source_label(summary: SourceSummary, count: int = 0) -> Content:
+    """Mark and title, then duration, date and how many annotations, dimmed."""
     mark = "▶" if summary.timed_segments else _FORMAT_MARKS.get(summary.format, "¶")
-    label = Text(f"{mark} ", style="bold")
-    # Text(...) never parses markup, so a title like "[bold]" shows as written.
-    label.append(printable(summary.title))
     details = []
     if summary.duration:
         details.append(format_timecode(summary.duration))
     if summary.date:
-        details.append(summary.date)
+        details.append(printable(summary.date))
+    if count:
+        details.append(f"✎ {count}")
     if summary.error:
         details.append("cannot open")
+    # Content(...) never parses markup, so a title like "[bold]" shows as written.
+    label = Content.assemble((mark, "bold"), " ", " ".join(printable(summary.title).split()))
     if details:
-        label.append("\n  " + " · ".join(details), style="dim")
+        label = label.append(Content.styled("\n  " + " · ".join(details), "dim"))
     return label
 
 
-class SourceList(OptionList):
-    """Lists source summaries; choosing one posts `SourceList.SourceSelected`."""
+def search_text(summary: SourceSummary) -> str:
+    """What the filter matches against: title, channel, speakers and tags, case-folded."""
+    channel = getattr(summary, "channel", None) or ""
+    speakers: Sequence[str] = getattr(summary, "speakers", None) or ()
+    tags: Sequence[str] = getattr(summary, "tags", None) or ()
+    words = [summary.title, channel, *speakers, *(f"#{t.lstrip('#')}" for t in tags)]
+    return "\n".join(words).casefold()
+
+
+def matches(haystack: str, query: str) -> bool:
+    """Every word of `query` occurs in `haystack` (already case-folded)."""
+    return all(word in haystack for word in query.casefold().split())
+
+
+class _Options(OptionList, can_focus=False):
+    """The list itself; `SourceList` holds the focus and drives it."""
+
+
+class SourceList(Vertical, can_focus=True):
+    """Lists source summaries; `/` filters; choosing one posts `SourceList.SourceSelected`."""
+
+    DEFAULT_CSS = """
+    SourceList {
+        height: 1fr;
+        border: tall $border-blurred;
+        background: $surface;
+        &:focus-within {
+            border: tall $border;
+        }
+        & > Input {
+            display: none;
+        }
+        &.-filtering > Input {
+            display: block;
+        }
+        & > _Options {
+            height: 1fr;
+            border: none;
+            padding: 0;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        &:focus > _Options > .option-list--option-highlighted {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("/", "start_filter", "Filter", id="source_list.filter"),
+        Binding("enter", "open", "Open", id="source_list.open"),
+        Binding("escape", "clear_filter", "Clear filter", id="source_list.clear_filter"),
+        Binding("down", "move('cursor_down')", "Down", show=False, id="source_list.down"),
+        Binding("up", "move('cursor_up')", "Up", show=False, id="source_list.up"),
+        Binding("home", "move('first')", "First", show=False, id="source_list.first"),
+        Binding("end", "move('last')", "Last", show=False, id="source_list.last"),
+        Binding("pagedown", "move('page_down')", "Page down", show=False, id="source_list.pgdn"),
+        Binding("pageup", "move('page_up')", "Page up", show=False, id="source_list.pgup"),
+    ]
 
     class SourceSelected(Message):
+        """The user chose a source to open."""
+
         def __init__(self, source_list: SourceList, source_id: str) -> None:
             super().__init__()
             self.source_list = source_list
@@ -44,13 +113,156 @@ class SourceList(OptionList):
         def control(self) -> SourceList:
             return self.source_list
 
-    def show_sources(self, summaries: list[SourceSummary]) -> None:
-        self.clear_options()
-        self.add_options([Option(_label(s), id=s.id) for s in summaries])
-        if summaries:
-            self.highlighted = 0
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name for a widget id
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.summaries: list[SourceSummary] = []
+        self.counts: dict[str, int] = {}
+        """Annotations per source id."""
+        self.filter_text = ""
+        """The filter in force ("" shows every source)."""
+        self._haystacks: dict[str, str] = {}
+        self._options: dict[str, Option] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="title, channel, speaker, #tag", compact=True)
+        yield _Options()
+
+    def on_mount(self) -> None:
+        self._update_title(0)
+
+    @property
+    def _list(self) -> OptionList:
+        return self.query_one(_Options)
+
+    @property
+    def _input(self) -> Input:
+        return self.query_one(Input)
+
+    # The list's reading API, for the screen and tests.
+    @property
+    def option_count(self) -> int:
+        return self._list.option_count
+
+    def get_option_at_index(self, index: int) -> Option:
+        return self._list.get_option_at_index(index)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """Id of the source under the cursor, if any."""
+        option = self._list.highlighted_option
+        return option.id if option is not None else None
+
+    @property
+    def shown_ids(self) -> list[str]:
+        """Ids of the sources listed under the current filter, top to bottom."""
+        return [o.id for o in self._list.options if o.id is not None]
+
+    def show_sources(
+        self, summaries: Sequence[SourceSummary], counts: Mapping[str, int] | None = None
+    ) -> None:
+        """List `summaries` (with annotation `counts` per source id), keeping filter and cursor."""
+        self.summaries = list(summaries)
+        self.counts = dict(counts or {})
+        self._haystacks = {s.id: search_text(s) for s in self.summaries}
+        self._options = {}
+        self._refresh_list()
+
+    def set_counts(self, counts: Mapping[str, int]) -> None:
+        """Update the annotation counts shown, e.g. after a save."""
+        changed = {k for k in set(counts) | set(self.counts) if counts.get(k) != self.counts.get(k)}
+        self.counts = dict(counts)
+        for source_id in changed:
+            self._options.pop(source_id, None)
+        self._refresh_list()
+
+    def action_start_filter(self) -> None:
+        self.add_class("-filtering")
+        self._input.focus()
+
+    def action_clear_filter(self) -> None:
+        self.remove_class("-filtering")
+        # Setting the value posts Input.Changed, which refreshes the list.
+        self._input.value = ""
+        self._apply_query("")
+        self.focus()
+
+    def action_open(self) -> None:
+        source_id = self.highlighted_id
+        if source_id is not None:
+            self.post_message(self.SourceSelected(self, source_id))
+
+    def action_move(self, how: str) -> None:
+        getattr(self._list, f"action_{how}")()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.filter_text) or self.has_class("-filtering")
+        return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._apply_query(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.remove_class("-filtering")
+        self.focus()
+        self.action_open()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # A mouse click on a source.
         event.stop()
         if event.option.id is not None:
             self.post_message(self.SourceSelected(self, event.option.id))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+
+    def _apply_query(self, query: str) -> None:
+        query = query.strip()
+        if query == self.filter_text:
+            return
+        self.filter_text = query
+        self._refresh_list(keep_cursor=False)
+        self.refresh_bindings()
+
+    def _option(self, summary: SourceSummary) -> Option:
+        option = self._options.get(summary.id)
+        if option is None:
+            label = source_label(summary, self.counts.get(summary.id, 0))
+            option = self._options[summary.id] = Option(label, id=summary.id)
+        return option
+
+    def _refresh_list(self, keep_cursor: bool = True) -> None:
+        option_list = self._list
+        kept = self.highlighted_id if keep_cursor else None
+        shown = [
+            s
+            for s in self.summaries
+            if not self.filter_text or matches(self._haystacks[s.id], self.filter_text)
+        ]
+        options = [self._option(s) for s in shown]
+        if not options and self.filter_text:
+            text = Content.styled(
+                f"No source matches “{printable(self.filter_text)}”.", "dim italic"
+            )
+            options = [Option(text, disabled=True)]
+        option_list.set_options(options)
+        if shown:
+            ids = [s.id for s in shown]
+            option_list.highlighted = ids.index(kept) if kept in ids else 0
+        self._update_title(len(shown))
+
+    def _update_title(self, shown: int) -> None:
+        total = len(self.summaries)
+        if self.filter_text:
+            title = f"Sources · “{printable(self.filter_text)}” {shown}/{total}"
+        else:
+            title = f"Sources ({total})"
+        self.border_title = Content(title)

@@ -1,173 +1,946 @@
-"""The open source, drawn line by line through Textual's Line API."""
+"""The open source, drawn line by line through Textual's Line API.
+
+Wrapping is lazy so a 50 MB transcript opens at once: each segment is wrapped when it is first
+drawn or reached, and a Fenwick tree of per-segment line counts (estimates until wrapped) maps
+screen lines to segments and back.
+"""
 
 from __future__ import annotations
 
-import textwrap
+import bisect
+import re
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
 from rich.style import Style
-from textual.geometry import Size
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.model import Annotation, Kind
 from library.model import Role, Source
 from library.safe_text import printable
-from library.timecode import format_timecode
+from library.sentences import SentenceIndex, index_sentences
+from library.timecode import TimecodeError, format_timecode, parse_timecode
+from tui.screens.prompt import PromptScreen
+from tui.widgets.transcript_layout import LineIndex, estimate_lines, wrap_spans
 
 GUTTER = 9
+"""Least cells of the time gutter (`1:02:03` and two spaces) when the source has times."""
+SEEK_SECONDS = 30.0
+MAX_MATCHES = 100_000
 _ROLE_PREFIX = {Role.LIST_ITEM: "• ", Role.QUOTE: "│ "}
+_KIND_CLASS = {
+    Kind.HIGHLIGHT: "transcript--highlight",
+    Kind.NOTE: "transcript--note",
+    Kind.DISSENT: "transcript--dissent",
+}
+_WORD = re.compile(r"\S+")
+SPAN_ACTIONS = (
+    "highlight",
+    "annotate",
+    "dissent",
+    "copy",
+    "copy_format",
+    "edit",
+    "delete",
+    "undo",
+    "open",
+)
+_CLEARS_SELECTION = frozenset({"highlight", "annotate", "dissent", "copy"})
 
 
 @dataclass(frozen=True, slots=True)
 class _Line:
-    """One wrapped line of the transcript and the segment it belongs to."""
+    """One screen line of a segment's block."""
 
-    segment_index: int
-    gutter: str
-    text: str
     kind: str
-    """`text`, `speaker`, `heading` or `blank`: picks the component class that styles it."""
+    """`text`, `heading`, `speaker` or `blank`: picks the component class that styles it."""
+    start: int = 0
+    """For text lines, the char offsets into `Source.text` the line shows."""
+    end: int = 0
+    label: str = ""
+    """What heading and speaker lines show."""
+    gutter: str = ""
+    prefix: str = ""
+    """List or quote mark (first line) or its indent (following lines)."""
 
 
 class Transcript(ScrollView, can_focus=True):
-    """A scrollable transcript with a time gutter and speaker names at each change of turn."""
+    """The open source: wrapped text with a time gutter, speakers, headings and annotations."""
+
+    ALLOW_SELECT = False
 
     COMPONENT_CLASSES = {
         "transcript--gutter",
         "transcript--speaker",
         "transcript--heading",
+        "transcript--highlight",
+        "transcript--note",
+        "transcript--dissent",
+        "transcript--match",
         "transcript--cursor",
+        "transcript--selection",
     }
 
     DEFAULT_CSS = """
-    Transcript { background: $surface; }
+    Transcript {
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+    }
     Transcript > .transcript--gutter { color: $text-muted; }
     Transcript > .transcript--speaker { color: $accent; text-style: bold; }
     Transcript > .transcript--heading { color: $primary; text-style: bold; }
-    Transcript > .transcript--cursor { background: $boost; }
+    Transcript > .transcript--highlight { background: $warning 30%; }
+    Transcript > .transcript--note { background: $success 25%; text-style: underline; }
+    Transcript > .transcript--dissent { background: $error 30%; text-style: italic; }
+    Transcript > .transcript--match { background: $secondary 60%; text-style: bold; }
+    Transcript > .transcript--cursor { background: $primary 35%; }
+    Transcript > .transcript--selection { background: $accent 50%; }
     """
 
     BINDINGS = [
-        ("j,down", "move(1)", "Next"),
-        ("k,up", "move(-1)", "Previous"),
-        ("g,home", "first", "Top"),
-        ("G,end", "last", "Bottom"),
+        Binding("j,down", "move(1)", "Next sentence", id="transcript.next_sentence", show=False),
+        Binding("k,up", "move(-1)", "Previous sentence", id="transcript.prev_sentence", show=False),
+        Binding("J", "segment(1)", "Next segment", id="transcript.next_segment", show=False),
+        Binding("K", "segment(-1)", "Previous segment", id="transcript.prev_segment", show=False),
+        Binding(
+            "right_curly_bracket",
+            "outline(1)",
+            "Next entry",
+            id="transcript.next_entry",
+            show=False,
+        ),
+        Binding(
+            "left_curly_bracket",
+            "outline(-1)",
+            "Previous entry",
+            id="transcript.prev_entry",
+            show=False,
+        ),
+        Binding("ctrl+d", "page(0.5)", "Half page down", id="transcript.half_down", show=False),
+        Binding("ctrl+u", "page(-0.5)", "Half page up", id="transcript.half_up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="transcript.page_down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="transcript.page_up", show=False),
+        Binding("g,home", "first", "Top", id="transcript.first", show=False),
+        Binding("G,end", "last", "Bottom", id="transcript.last", show=False),
+        Binding("t", "time_prompt", "Go to time", id="transcript.go_to_time"),
+        Binding(
+            "right_square_bracket", "seek(30)", "+30 s", id="transcript.seek_forward", show=False
+        ),
+        Binding("left_square_bracket", "seek(-30)", "-30 s", id="transcript.seek_back", show=False),
+        Binding("slash", "find_prompt", "Find", id="transcript.find"),
+        Binding("n", "find_next(1)", "Next match", id="transcript.next_match", show=False),
+        Binding("N", "find_next(-1)", "Previous match", id="transcript.prev_match", show=False),
+        Binding("v", "select", "Select", id="transcript.select"),
+        Binding("w", "word(1)", "Extend by word", id="transcript.extend_word", show=False),
+        Binding("b", "word(-1)", "Shrink by word", id="transcript.shrink_word", show=False),
+        Binding("escape", "cancel", "Cancel", id="transcript.cancel", show=False),
+        Binding("h", "span('highlight')", "Highlight", id="transcript.highlight"),
+        Binding("a", "span('annotate')", "Note", id="transcript.annotate"),
+        Binding("d", "span('dissent')", "Dissent", id="transcript.dissent"),
+        Binding("y", "span('copy')", "Copy quote", id="transcript.copy"),
+        Binding("Y", "span('copy_format')", "Copy as…", id="transcript.copy_format", show=False),
+        Binding("e", "span('edit')", "Edit note", id="transcript.edit", show=False),
+        Binding("x", "span('delete')", "Delete", id="transcript.delete", show=False),
+        Binding("u", "span('undo')", "Undo delete", id="transcript.undo", show=False),
+        Binding("o", "span('open')", "Open URL", id="transcript.open", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0)
-    """Index of the segment under the reading cursor."""
+    cursor: reactive[int] = reactive(0, always_update=False)
+    """Index of the sentence under the reading cursor."""
 
     class PositionChanged(Message):
-        """The reading cursor moved to another segment."""
+        """The reading cursor moved (coalesced: only the latest is handled)."""
 
-        def __init__(self, transcript: Transcript, segment_index: int) -> None:
+        def __init__(
+            self, transcript: Transcript, offset: int, segment_index: int, seconds: float | None
+        ) -> None:
             super().__init__()
             self.transcript = transcript
+            self.offset = offset
+            """Char offset of the cursor sentence in `Source.text`."""
             self.segment_index = segment_index
+            self.seconds = seconds
+            """Time at the cursor, when the source is timed."""
 
         @property
         def control(self) -> Transcript:
             return self.transcript
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
+        def can_replace(self, message: Message) -> bool:
+            return (
+                isinstance(message, Transcript.PositionChanged)
+                and message.transcript is self.transcript
+            )
+
+    class SpanAction(Message):
+        """The reader asked for something to be done with a span (the screen does it)."""
+
+        def __init__(
+            self,
+            transcript: Transcript,
+            action: str,
+            start: int,
+            end: int,
+            annotation_id: str | None,
+        ) -> None:
+            super().__init__()
+            self.transcript = transcript
+            self.action = action
+            """One of `SPAN_ACTIONS`."""
+            self.start = start
+            self.end = end
+            self.annotation_id = annotation_id
+            """The annotation under the cursor, if any."""
+
+        @property
+        def control(self) -> Transcript:
+            return self.transcript
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self._source: Source | None = None
-        self._lines: list[_Line] = []
-        self._first_line_of: list[int] = []
-        self._wrapped_width = 0
+        self._sentences = SentenceIndex()
+        self._segment_ends = array("q")
+        self._timed_starts: list[float] = []
+        self._timed_segments: list[int] = []
+        self._headings: dict[int, list[str]] = {}
+        self._gutter = 0
+        self._width = 0
+        self._index = LineIndex([])
+        self._exact = bytearray()
+        self._blocks: LRUCache[int, tuple[_Line, ...]] = LRUCache(4096)
+        self._strips: LRUCache[tuple[int, ...], Strip] = LRUCache(2048)
+        self._styles: dict[str, Style] = {}
+        self._size_pending = False
+        self._annotations: list[Annotation] = []
+        self._marks: dict[int, list[tuple[int, int, str]]] = {}
+        self._match_starts = array("q")
+        self._match_ends = array("q")
+        self._anchor: tuple[int, int] | None = None
+        self._head = 0
+        self._drag_from: int | None = None
+        self._dragged = False
+
+    # --- public API -------------------------------------------------------------------------
 
     @property
     def source(self) -> Source | None:
         return self._source
 
-    def show(self, source: Source) -> None:
+    @property
+    def sentence_count(self) -> int:
+        return len(self._sentences)
+
+    def show(
+        self,
+        source: Source,
+        annotations: Sequence[Annotation] = (),
+        offset: int = 0,
+        *,
+        sentences: SentenceIndex | None = None,
+    ) -> None:
+        """Open `source` with its annotations, the cursor on the sentence at `offset`.
+
+        `sentences` (from `index_sentences`) may be computed in a worker beforehand: for a
+        source of millions of words it takes about a second.
+        """
         self._source = source
-        self.cursor = 0
-        self._wrapped_width = 0
-        self._rewrap()
-        self.scroll_home(animate=False)
+        self._sentences = sentences if sentences is not None else index_sentences(source)
+        segments = source.segments
+        self._segment_ends = array("q", (s.char_end for s in segments))
+        timed = [s for s in segments if s.start is not None]
+        self._timed_starts = [s.start for s in timed if s.start is not None]
+        self._timed_segments = [s.index for s in timed]
+        latest = max(self._timed_starts, default=0.0)
+        self._gutter = max(len(format_timecode(latest)) + 2, GUTTER) if timed else 0
+        self._headings = {}
+        for entry in source.outline:
+            target = segments[entry.segment_index] if entry.segment_index < len(segments) else None
+            if target is not None and target.role is Role.HEADING and target.text == entry.title:
+                continue  # the heading segment already shows it
+            self._headings.setdefault(entry.segment_index, []).append(printable(entry.title))
+        self._anchor = None
+        self._match_starts, self._match_ends = array("q"), array("q")
+        self._set_marks(annotations)
+        self._width = 0
+        self._relayout()
+        self.set_reactive(Transcript.cursor, self._sentences.index_at(offset))
+        self._cursor_moved(center=True)
 
-    def on_resize(self) -> None:
-        self._rewrap()
-
-    def _rewrap(self) -> None:
-        width = max(self.scrollable_content_region.width - GUTTER - 1, 20)
-        if self._source is None or width == self._wrapped_width:
-            return
-        self._wrapped_width = width
-        lines: list[_Line] = []
-        first_line_of: list[int] = []
-        previous_speaker: str | None = None
-        for segment in self._source.segments:
-            first_line_of.append(len(lines))
-            if segment.speaker and segment.speaker != previous_speaker:
-                lines.append(_Line(segment.index, "", printable(segment.speaker), "speaker"))
-            previous_speaker = segment.speaker or previous_speaker
-            kind = "heading" if segment.role is Role.HEADING else "text"
-            gutter = format_timecode(segment.start) if segment.start is not None else ""
-            prefix = _ROLE_PREFIX.get(segment.role, "")
-            wrapped = textwrap.wrap(prefix + printable(segment.text), width) or [""]
-            for n, text in enumerate(wrapped):
-                lines.append(_Line(segment.index, gutter if n == 0 else "", text, kind))
-            lines.append(_Line(segment.index, "", "", "blank"))
-        self._lines = lines
-        self._first_line_of = first_line_of
-        self.virtual_size = Size(width + GUTTER + 1, len(lines))
+    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
+        """Show these annotations (all of the open source) in the text."""
+        self._set_marks(annotations)
+        self._strips.clear()
         self.refresh()
 
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
-        width = self.size.width
-        if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
-        line = self._lines[index]
-        base = self.rich_style
-        if line.segment_index == self.cursor and line.kind != "blank":
-            base = base + self.get_component_rich_style("transcript--cursor")
-        gutter_style = base + self.get_component_rich_style("transcript--gutter")
-        text_style: Style = base
-        if line.kind == "speaker":
-            text_style = base + self.get_component_rich_style("transcript--speaker")
-        elif line.kind == "heading":
-            text_style = base + self.get_component_rich_style("transcript--heading")
-        strip = Strip(
-            [
-                RichSegment(line.gutter.rjust(GUTTER - 1) + " ", gutter_style),
-                RichSegment(" ", base),
-                RichSegment(line.text, text_style),
-            ]
-        )
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        if self._source is None or not self._first_line_of:
-            return
-        line = self._first_line_of[new]
-        self.scroll_to_region_line(line)
-        self.refresh()
-        self.post_message(self.PositionChanged(self, new))
-
-    def scroll_to_region_line(self, line: int) -> None:
-        top = self.scroll_offset.y
-        height = self.size.height
-        if line < top or line >= top + height - 2:
-            self.scroll_to(y=max(line - height // 3, 0), animate=False)
-
-    def validate_cursor(self, value: int) -> int:
-        if self._source is None or not self._source.segments:
+    @property
+    def cursor_offset(self) -> int:
+        """Char offset of the start of the cursor sentence."""
+        if not self._sentences:
             return 0
-        return max(0, min(value, len(self._source.segments) - 1))
+        return self._sentences.starts[self.cursor]
+
+    @property
+    def current_seconds(self) -> float | None:
+        """Time at the cursor sentence, when its segment has one."""
+        if not self._sentences:
+            return None
+        return self._seconds_at(self._sentences.segments[self.cursor], self.cursor_offset)
+
+    def go_to_offset(self, offset: int) -> None:
+        self.cursor = self._sentences.index_at(offset)
+
+    def go_to_segment(self, index: int) -> None:
+        first = self._sentences.first_of_segment
+        if first:
+            self.cursor = first[max(0, min(index, len(first) - 1))]
+
+    def go_to_time(self, seconds: float) -> bool:
+        """Put the cursor on the sentence being spoken at `seconds`; False if untimed."""
+        if self._source is None or not self._timed_starts:
+            return False
+        i = bisect.bisect_right(self._timed_starts, seconds)
+        segment = self._source.segments[self._timed_segments[max(i - 1, 0)]]
+        offset = segment.char_start
+        start, end = segment.start or 0.0, self._end_time(segment.index)
+        if end is not None and end > start and seconds > start:
+            share = min((seconds - start) / (end - start), 1.0)
+            offset += int(share * (segment.char_end - segment.char_start))
+        self.cursor = self._sentences.index_at(min(offset, segment.char_end - 1))
+        return True
+
+    def go_to_time_text(self, text: str) -> bool:
+        """`4:04`, `1:02:03`, `244s`, or `+30` / `-1m` from the cursor; notifies what is wrong."""
+        if not self._timed_starts:
+            self.notify("This source has no times.", severity="warning", markup=False)
+            return False
+        raw = text.strip()
+        sign = raw[:1] if raw[:1] in "+-" and raw else ""
+        try:
+            seconds = parse_timecode(raw[1:] if sign else raw)
+        except TimecodeError:
+            self.notify(
+                f"{raw!r} is not a time: try 4:04, 1:02:03, 244s, +30 or -1m.",
+                severity="error",
+                markup=False,
+            )
+            return False
+        if sign:
+            now = self.current_seconds or 0.0
+            seconds = max(now + seconds if sign == "+" else now - seconds, 0.0)
+        return self.go_to_time(seconds)
+
+    def find(self, query: str) -> int:
+        """Mark every match of `query` (ignoring case); the cursor goes to the next one."""
+        self._match_starts, self._match_ends = array("q"), array("q")
+        if self._source is not None and query:
+            pattern = re.compile(re.escape(query), re.IGNORECASE)
+            for n, match in enumerate(pattern.finditer(self._source.text)):
+                if n >= MAX_MATCHES:
+                    break
+                self._match_starts.append(match.start())
+                self._match_ends.append(match.end())
+        self._strips.clear()
+        self.refresh()
+        self.refresh_bindings()
+        if not self._match_starts:
+            if query:
+                self.notify(f"No match for {query!r}.", severity="warning", markup=False)
+            return 0
+        i = bisect.bisect_left(self._match_starts, self.cursor_offset)
+        self.go_to_offset(self._match_starts[i % len(self._match_starts)])
+        return len(self._match_starts)
+
+    @property
+    def match_count(self) -> int:
+        return len(self._match_starts)
+
+    @property
+    def selecting(self) -> bool:
+        return self._anchor is not None
+
+    def selected_span(self) -> tuple[int, int]:
+        """The selection, else the cursor sentence, as char offsets."""
+        if self._anchor is not None:
+            return min(self._anchor[0], self._head), max(self._anchor[1], self._head)
+        if not self._sentences:
+            return 0, 0
+        return self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
+
+    def clear_selection(self) -> None:
+        if self._anchor is not None:
+            self._anchor = None
+            self.refresh()
+            self.refresh_bindings()
+
+    def annotation_at_cursor(self) -> Annotation | None:
+        """The annotation overlapping the cursor sentence most (the newest on a tie)."""
+        if not self._sentences:
+            return None
+        start, end = self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
+        best: Annotation | None = None
+        best_key = (0, "")
+        for annotation in self._annotations:
+            position = annotation.anchor.position
+            overlap = min(end, position.end) - max(start, position.start)
+            key = (overlap, annotation.id)
+            if overlap > 0 and key > best_key:
+                best, best_key = annotation, key
+        return best
+
+    # --- actions ----------------------------------------------------------------------------
 
     def action_move(self, steps: int) -> None:
-        self.cursor += steps
+        target = self.validate_cursor(self.cursor + steps)
+        if self._anchor is not None:
+            self._extend_to(self._sentences.starts[target], self._sentences.ends[target])
+        self.cursor = target
+
+    def action_segment(self, steps: int) -> None:
+        if not self._sentences:
+            return
+        if self._anchor is not None:
+            self._extend_by_segment(steps)
+            return
+        first = self._sentences.first_of_segment
+        segment = self._sentences.segments[self.cursor]
+        if steps > 0:
+            self.cursor = first[min(segment + 1, len(first) - 1)]
+        elif first[segment] < self.cursor:
+            self.cursor = first[segment]
+        else:
+            self.cursor = first[max(segment - 1, 0)]
+
+    def action_outline(self, steps: int) -> None:
+        if self._source is None or not self._sentences:
+            return
+        first = self._sentences.first_of_segment
+        starts = sorted(
+            {first[e.segment_index] for e in self._source.outline if e.segment_index < len(first)}
+        )
+        if steps > 0:
+            i = bisect.bisect_right(starts, self.cursor)
+            if i < len(starts):
+                self.cursor = starts[i]
+        else:
+            i = bisect.bisect_left(starts, self.cursor)
+            if i > 0:
+                self.cursor = starts[i - 1]
+
+    def action_page(self, pages: float) -> None:
+        if not self._sentences:
+            return
+        lines = max(int(self.scrollable_content_region.height * abs(pages)), 1)
+        lines = lines if pages > 0 else -lines
+        target = self._line_of_sentence(self.cursor) + lines
+        self.scroll_to(y=self.scroll_offset.y + lines, animate=False)
+        self.cursor = self._sentence_at_line(target)
 
     def action_first(self) -> None:
         self.cursor = 0
 
     def action_last(self) -> None:
+        self.cursor = len(self._sentences) - 1
+
+    def action_time_prompt(self) -> None:
+        if not self._timed_starts:
+            self.notify("This source has no times.", severity="warning", markup=False)
+            return
+        now = self.current_seconds
+        prompt = PromptScreen(
+            "Go to time" + (f" (now {format_timecode(now)})" if now is not None else ""),
+            placeholder="4:04, 1:02:03, 244s, +30, -1m",
+        )
+        self.app.push_screen(prompt, self._time_entered)
+
+    def _time_entered(self, text: str | None) -> None:
+        if text is not None and text.strip():
+            self.go_to_time_text(text)
+
+    def action_seek(self, seconds: float) -> None:
+        now = self.current_seconds
+        if now is None:
+            self.notify("There is no time at the cursor.", severity="warning", markup=False)
+            return
+        before = self.cursor
+        self.go_to_time(max(now + seconds, 0.0))
+        if seconds > 0 and self.cursor <= before:
+            self.cursor = before + 1  # a sentence longer than the step must not stall `]`
+
+    def action_find_prompt(self) -> None:
+        self.app.push_screen(
+            PromptScreen("Find in this source", placeholder="words"), self._find_entered
+        )
+
+    def _find_entered(self, text: str | None) -> None:
+        if text is not None:
+            self.find(text.strip())
+
+    def action_find_next(self, steps: int) -> None:
+        if not self._match_starts:
+            return
+        index_at = self._sentences.index_at
+        if steps > 0:
+            i = bisect.bisect_left(self._match_starts, self._sentences.ends[self.cursor])
+            i %= len(self._match_starts)
+        else:
+            i = bisect.bisect_left(self._match_starts, self.cursor_offset) - 1
+            while i >= 0 and index_at(self._match_starts[i]) >= self.cursor:
+                i -= 1
+        self.go_to_offset(self._match_starts[i])
+
+    def action_select(self) -> None:
+        if not self._sentences:
+            return
+        if self._anchor is not None:
+            self.clear_selection()
+            return
+        start, end = self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
+        self._anchor = (start, end)
+        self._head = end
+        self.refresh()
+        self.refresh_bindings()
+
+    def action_word(self, steps: int) -> None:
+        if self._source is None or self._anchor is None:
+            return
+        self._head = _word_step(self._source.text, self._anchor, self._head, steps)
+        self._cursor_to_head()
+
+    def action_cancel(self) -> None:
+        if self._anchor is not None:
+            self.clear_selection()
+        elif self._match_starts:
+            self.find("")
+
+    def action_span(self, action: str) -> None:
+        if not self._sentences:
+            return
+        start, end = self.selected_span()
+        annotation = self.annotation_at_cursor()
+        self.post_message(
+            self.SpanAction(self, action, start, end, annotation.id if annotation else None)
+        )
+        if action in _CLEARS_SELECTION:
+            self.clear_selection()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Disabled keys fall through to the screen (escape, w, b when there is nothing to do).
+        if action == "word":
+            return self._anchor is not None
+        if action == "cancel":
+            return self._anchor is not None or bool(self._match_starts)
+        if action == "find_next":
+            return bool(self._match_starts)
+        return True
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._sentences) - 1))
+
+    def watch_cursor(self) -> None:
+        self._cursor_moved()
+
+    def _cursor_moved(self, *, center: bool = False) -> None:
+        self.refresh()
+        if self._source is None or not self._sentences:
+            return
+        self._scroll_to_cursor(center=center)
+        segment = self._sentences.segments[self.cursor]
+        offset = self.cursor_offset
+        self.post_message(
+            self.PositionChanged(self, offset, segment, self._seconds_at(segment, offset))
+        )
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        height = self.scrollable_content_region.height
+        if not height or not self._sentences:
+            return
+        first = self._line_of_sentence(self.cursor)
+        last = self._line_of_offset(self._sentences.ends[self.cursor] - 1)
+        self._sync_size()
+        top = self.scroll_offset.y
+        if center or first < top or last >= top + height:
+            if last - first >= height or first < top or center:
+                y = first - height // 3
+            else:
+                y = last - height + 1 + height // 3
+            self.scroll_to(y=max(y, 0), animate=False)
+
+    def _seconds_at(self, segment_index: int, offset: int) -> float | None:
+        if self._source is None:
+            return None
+        segment = self._source.segments[segment_index]
+        if segment.start is None:
+            return None
+        end = self._end_time(segment_index)
+        length = segment.char_end - segment.char_start
+        if end is None or end <= segment.start or not length:
+            return segment.start
+        return segment.start + (end - segment.start) * (offset - segment.char_start) / length
+
+    def _end_time(self, segment_index: int) -> float | None:
+        """When a segment stops being spoken: its end, the next one's start, or the duration."""
+        assert self._source is not None
+        segments = self._source.segments
+        if segments[segment_index].end is not None:
+            return segments[segment_index].end
+        if segment_index + 1 < len(segments) and segments[segment_index + 1].start is not None:
+            return segments[segment_index + 1].start
+        return self._source.duration
+
+    # --- selection --------------------------------------------------------------------------
+
+    def _extend_to(self, start: int, end: int) -> None:
+        assert self._anchor is not None
+        self._head = end if start >= self._anchor[0] else start
+        self.refresh()
+
+    def _extend_by_segment(self, steps: int) -> None:
+        assert self._source is not None and self._anchor is not None
+        current = self._segment_of(max(self._head - 1, 0) if steps > 0 else self._head)
+        segments = self._source.segments
+        target = segments[max(0, min(current + steps, len(segments) - 1))]
+        forward = target.char_start >= self._anchor[0]
+        self._head = target.char_end if forward else target.char_start
+        self._cursor_to_head()
+
+    def _cursor_to_head(self) -> None:
+        self.refresh()
+        self.cursor = self._sentences.index_at(max(self._head - 1, 0))
+
+    def _segment_of(self, offset: int) -> int:
+        i = bisect.bisect_right(self._segment_ends, offset)
+        return min(i, len(self._segment_ends) - 1)
+
+    # --- mouse ------------------------------------------------------------------------------
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        offset = self._offset_at(event.get_content_offset_capture(self))
+        if offset is None:
+            return
+        self.focus()
+        self._drag_from = offset
+        self._dragged = False
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_from is None:
+            return
+        offset = self._offset_at(event.get_content_offset_capture(self))
+        if offset is None or offset == self._drag_from:
+            return
+        self._dragged = True
+        self._anchor = self._word_span(self._drag_from)
+        word = self._word_span(offset)
+        self._head = word[1] if offset >= self._anchor[0] else word[0]
+        self._cursor_to_head()
+        self.refresh_bindings()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is None:
+            return
+        offset = self._drag_from
+        self._drag_from = None
+        self.release_mouse()
+        if not self._dragged:
+            self.clear_selection()
+            self.go_to_offset(offset)
+
+    def _word_span(self, offset: int) -> tuple[int, int]:
+        assert self._source is not None
+        text = self._source.text
+        start = max(text.rfind(" ", 0, offset), text.rfind("\n", 0, offset)) + 1
+        match = _WORD.search(text, start)
+        return (match.start(), match.end()) if match else (offset, offset)
+
+    def _offset_at(self, point: Offset) -> int | None:
+        """Char offset under a point of the content area, or None off the text."""
+        if self._source is None or not self._index.total:
+            return None
+        x, y = point
+        line_number = self.scroll_offset.y + y
+        if not 0 <= line_number < self._index.total:
+            return None
+        line = self._line_at(line_number)
+        if line is None or line.kind != "text":
+            return None
+        column = x - self._gutter - cell_len(line.prefix)
+        text = self._source.text
+        offset, used = line.start, 0
+        while offset < line.end and used + cell_len(text[offset]) <= column:
+            used += cell_len(text[offset])
+            offset += 1
+        return min(offset, max(line.end - 1, line.start))
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
         if self._source is not None:
-            self.cursor = len(self._source.segments) - 1
+            if self._text_width() != self._width:
+                self._relayout()
+            self._scroll_to_cursor()
+
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width or 80
+        return max(width - self._gutter, 10)
+
+    def _relayout(self) -> None:
+        """Estimate every segment's lines at the current width; wrap nothing yet."""
+        assert self._source is not None
+        self._width = self._text_width()
+        self._blocks.clear()
+        self._strips.clear()
+        width = self._width
+        segments = self._source.segments
+        counts = [estimate_lines(s.char_end - s.char_start + 2, width) + 1 for s in segments]
+        previous: str | None = None
+        for segment in segments:
+            if segment.speaker and segment.speaker != previous:
+                counts[segment.index] += 1
+            previous = segment.speaker
+        for index, titles in self._headings.items():
+            if index < len(counts):
+                counts[index] += len(titles)
+        self._index = LineIndex(counts)
+        self._exact = bytearray(len(segments))
+        self._sync_size()
+
+    def _sync_size(self) -> None:
+        self._size_pending = False
+        size = Size(self.scrollable_content_region.width or self._width, self._index.total)
+        if self.virtual_size != size:
+            self.virtual_size = size
+
+    def _block(self, index: int) -> tuple[_Line, ...]:
+        """The lines of segment `index`, wrapped now if they were not."""
+        block = self._blocks.get(index)
+        if block is None:
+            block = self._wrap_segment(index)
+            self._blocks.set(index, block)
+            if not self._exact[index]:
+                self._exact[index] = 1
+                if self._index.count(index) != len(block):
+                    self._index.set(index, len(block))
+                    if not self._size_pending:
+                        self._size_pending = True
+                        self.call_after_refresh(self._sync_size)
+        return block
+
+    def _wrap_segment(self, index: int) -> tuple[_Line, ...]:
+        assert self._source is not None
+        segments = self._source.segments
+        segment = segments[index]
+        width = self._width
+        lines: list[_Line] = []
+        for title in self._headings.get(index, ()):
+            lines.extend(_Line("heading", label=title[a:b]) for a, b in wrap_spans(title, width))
+        previous = segments[index - 1].speaker if index else None
+        if segment.speaker and segment.speaker != previous:
+            lines.append(_Line("speaker", label=printable(segment.speaker)))
+        kind = "heading" if segment.role is Role.HEADING else "text"
+        prefix = _ROLE_PREFIX.get(segment.role, "")
+        indent = " " * cell_len(prefix)
+        gutter = (
+            format_timecode(segment.start) if segment.start is not None and self._gutter else ""
+        )
+        base = segment.char_start
+        for n, (a, b) in enumerate(wrap_spans(segment.text, width - cell_len(prefix))):
+            lines.append(
+                _Line(
+                    "text" if kind == "text" else "heading_text",
+                    base + a,
+                    base + b,
+                    gutter=gutter if n == 0 else "",
+                    prefix=prefix if n == 0 else indent,
+                )
+            )
+        lines.append(_Line("blank"))
+        return tuple(lines)
+
+    def _locate(self, line_number: int) -> tuple[int, int]:
+        """(segment, line in block) of a screen line, wrapping segments it passes."""
+        while True:
+            segment, within = self._index.find(line_number)
+            block = self._block(segment)
+            if within < len(block) or segment >= len(self._index) - 1:
+                return segment, within
+            # the segment was shorter than estimated: look again with its exact count
+
+    def _line_at(self, line_number: int) -> _Line | None:
+        segment, within = self._locate(line_number)
+        block = self._block(segment)
+        return block[within] if within < len(block) else None
+
+    def _line_of_offset(self, offset: int) -> int:
+        segment = self._segment_of(offset)
+        block = self._block(segment)
+        found = 0
+        for n, line in enumerate(block):
+            if line.kind in ("text", "heading_text") and line.start <= offset:
+                found = n
+        return self._index.prefix(segment) + found
+
+    def _line_of_sentence(self, index: int) -> int:
+        return self._line_of_offset(self._sentences.starts[index])
+
+    def _sentence_at_line(self, line_number: int) -> int:
+        line_number = max(0, min(line_number, self._index.total - 1))
+        segment, within = self._locate(line_number)
+        for line in self._block(segment)[within:]:
+            if line.kind in ("text", "heading_text"):
+                return self._sentences.index_at(line.start)
+        first = self._sentences.first_of_segment
+        return first[segment + 1] if segment + 1 < len(first) else len(self._sentences) - 1
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line_number = self.scroll_offset.y + y
+        if self._source is None or not 0 <= line_number < self._index.total:
+            return Strip.blank(width, self.rich_style)
+        segment, within = self._locate(line_number)
+        block = self._block(segment)
+        if within >= len(block):
+            return Strip.blank(width, self.rich_style)
+        line = block[within]
+        key: tuple[int, ...] = (segment, within, width)
+        if line.kind in ("text", "heading_text"):
+            key += self._clip(self.selected_span() if self._anchor else None, line)
+            cursor = self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
+            key += self._clip(cursor, line)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_strip(line, width)
+            self._strips.set(key, strip)
+        return strip
+
+    @staticmethod
+    def _clip(span: tuple[int, int] | None, line: _Line) -> tuple[int, int]:
+        if span is None:
+            return (0, 0)
+        start, end = max(span[0], line.start), min(span[1], line.end)
+        return (start, end) if start < end else (0, 0)
+
+    def _render_strip(self, line: _Line, width: int) -> Strip:
+        base = self.rich_style
+        pieces: list[RichSegment] = []
+        if self._gutter:
+            gutter = line.gutter.rjust(self._gutter - 2) + "  "
+            pieces.append(RichSegment(gutter, base + self._style("transcript--gutter")))
+        if line.kind == "heading":
+            pieces.append(RichSegment(line.label, base + self._style("transcript--heading")))
+        elif line.kind == "speaker":
+            pieces.append(RichSegment(line.label, base + self._style("transcript--speaker")))
+        elif line.kind != "blank":
+            text_style = base
+            if line.kind == "heading_text":
+                text_style = base + self._style("transcript--heading")
+            if line.prefix:
+                pieces.append(RichSegment(line.prefix, text_style))
+            pieces.extend(self._text_pieces(line, text_style))
+        return Strip(pieces).extend_cell_length(width, base).crop(0, width)
+
+    def _text_pieces(self, line: _Line, base: Style) -> Iterable[RichSegment]:
+        """The line's text cut where highlights, matches, the cursor or the selection begin/end."""
+        assert self._source is not None
+        start, end = line.start, line.end
+        spans = [
+            (max(a, start), min(b, end), name)
+            for a, b, name in self._marks.get(self._segment_of(start), ())
+            if a < end and b > start
+        ]
+        first = bisect.bisect_right(self._match_ends, start)
+        for i in range(first, len(self._match_starts)):
+            if self._match_starts[i] >= end:
+                break
+            spans.append(
+                (
+                    max(self._match_starts[i], start),
+                    min(self._match_ends[i], end),
+                    "transcript--match",
+                )
+            )
+        cursor = self._clip(
+            (self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]), line
+        )
+        if cursor[1]:
+            spans.append((*cursor, "transcript--cursor"))
+        if self._anchor is not None:
+            selection = self._clip(self.selected_span(), line)
+            if selection[1]:
+                spans.append((*selection, "transcript--selection"))
+        text = self._source.text
+        if not spans:
+            return [RichSegment(printable(text[start:end]), base)]
+        cuts = sorted({start, end, *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
+        pieces = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            style = base
+            for s, e, name in spans:
+                if s <= a and b <= e:
+                    style += self._style(name)
+            pieces.append(RichSegment(printable(text[a:b]), style))
+        return pieces
+
+    def _set_marks(self, annotations: Sequence[Annotation]) -> None:
+        self._annotations = [a for a in annotations if not a.orphaned]
+        self._marks = {}
+        if not self._segment_ends:
+            return
+        for annotation in self._annotations:
+            start, end = annotation.anchor.position.start, annotation.anchor.position.end
+            if end <= start:
+                continue
+            name = _KIND_CLASS.get(annotation.kind, "transcript--highlight")
+            for segment in range(self._segment_of(start), self._segment_of(end - 1) + 1):
+                self._marks.setdefault(segment, []).append((start, end, name))
+
+
+def _word_step(text: str, anchor: tuple[int, int], head: int, steps: int) -> int:
+    """Move a selection's free end one word: `w` towards the end of the text, `b` back."""
+    first, last = anchor
+    if steps > 0:
+        if head < first:
+            match = _WORD.search(text, head + 1)
+            start = match.start() if match else first
+            return start if start < first else last
+        match = _WORD.search(text, head)
+        return match.end() if match else head
+    if head > last:
+        ends = [m.end() for m in _WORD.finditer(text, max(head - 400, 0), head) if m.end() < head]
+        return max(ends[-1], last) if ends else last
+    starts = [m.start() for m in _WORD.finditer(text, max(first - 400, 0), first)]
+    earlier = [s for s in starts if s < min(head, first)]
+    return earlier[-1] if earlier else min(head, first)

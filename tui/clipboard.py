@@ -1,0 +1,51 @@
+"""Copy text for the user: the system clipboard when there is one, else the terminal (OSC 52).
+
+Over SSH or on a headless machine pyperclip finds no clipboard program; the terminal's OSC 52
+escape still reaches the user's own clipboard in most terminals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import pyperclip
+
+SYSTEM = "clipboard"
+TERMINAL = "terminal (OSC 52)"
+NOWHERE = "nowhere (no clipboard available)"
+"""Returned only when both the system clipboard and the terminal failed."""
+
+CopyFunction = Callable[[str], None]
+
+system_copy: CopyFunction = pyperclip.copy
+"""The system clipboard; tests replace it (see `set_system_copy`) with a fake."""
+
+
+class SupportsCopy(Protocol):
+    """What `copy_text` needs of the app: Textual's OSC 52 copy."""
+
+    def copy_to_clipboard(self, text: str) -> None: ...
+
+
+def set_system_copy(copy: CopyFunction | None) -> CopyFunction:
+    """Install `copy` as the system clipboard (None: pyperclip); returns the old one."""
+    global system_copy
+    previous = system_copy
+    system_copy = pyperclip.copy if copy is None else copy
+    return previous
+
+
+def copy_text(app: SupportsCopy, text: str) -> str:
+    """Copy `text` and say how: `SYSTEM`, `TERMINAL`, or `NOWHERE`; never raises."""
+    try:
+        system_copy(text)
+        return SYSTEM
+    except Exception:
+        # PyperclipException when no clipboard program exists; anything else is just as fatal.
+        pass
+    try:
+        app.copy_to_clipboard(text)
+        return TERMINAL
+    except Exception:
+        return NOWHERE

@@ -1,0 +1,91 @@
+"""Where the reader was: the open source and the cursor in each source, kept between runs.
+
+Stored as `<vault>/.readmark/state.json`. This is a convenience, never worth an error: a missing
+or damaged file reads as a fresh start, and a failed write is reported as False.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotations.durable import ensure_dir, write_atomic
+
+STATE_PATH = Path(".readmark") / "state.json"
+FORMAT_VERSION = 1
+MAX_SOURCES = 1000
+"""Sources whose cursor is remembered; the least recently read are forgotten first."""
+
+
+@dataclass(slots=True)
+class ReadingState:
+    open_source: str | None = None
+    """The source that was open when readmark last saved its state."""
+    offsets: dict[str, int] = field(default_factory=dict)
+    """Cursor char offset (into `Source.text`) per source id, least recently read first."""
+
+    def offset_of(self, source_id: str) -> int:
+        """Where to put the cursor when `source_id` opens; 0 when it was never read."""
+        return self.offsets.get(source_id, 0)
+
+    def remember(self, source_id: str, offset: int) -> None:
+        """Record that `source_id` is open with the cursor at `offset`."""
+        self.open_source = source_id
+        self.offsets.pop(source_id, None)
+        self.offsets[source_id] = max(0, offset)
+        while len(self.offsets) > MAX_SOURCES:
+            del self.offsets[next(iter(self.offsets))]
+
+    def forget(self, source_id: str) -> None:
+        """Drop a source that no longer exists."""
+        self.offsets.pop(source_id, None)
+        if self.open_source == source_id:
+            self.open_source = None
+
+
+def state_path(vault: Path) -> Path:
+    return vault / STATE_PATH
+
+
+def load_reading_state(vault: Path) -> ReadingState:
+    """The saved state, or a fresh one when the file is missing, unreadable or malformed."""
+    try:
+        raw = json.loads(state_path(vault).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ReadingState()
+    return _from_json(raw)
+
+
+def save_reading_state(vault: Path, state: ReadingState) -> bool:
+    """Write the state atomically; False when the vault cannot be written (the run goes on)."""
+    path = state_path(vault)
+    data = json.dumps(_to_json(state), ensure_ascii=False, indent=1).encode("utf-8")
+    try:
+        ensure_dir(path.parent)
+        write_atomic(path, data)
+    except OSError:
+        return False
+    return True
+
+
+def _to_json(state: ReadingState) -> dict[str, Any]:
+    return {"version": FORMAT_VERSION, "open": state.open_source, "offsets": state.offsets}
+
+
+def _from_json(raw: object) -> ReadingState:
+    """Keep what is well-formed and skip the rest, entry by entry."""
+    if not isinstance(raw, dict):
+        return ReadingState()
+    state = ReadingState()
+    offsets = raw.get("offsets")
+    if isinstance(offsets, dict):
+        for source_id, offset in offsets.items():
+            # bool is an int subclass; `true` is not an offset.
+            if isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0:
+                state.offsets[source_id] = offset
+    open_source = raw.get("open")
+    if isinstance(open_source, str) and open_source:
+        state.open_source = open_source
+    return state

@@ -1,0 +1,121 @@
+"""`?`: every key of every pane, grouped by pane, read from the bindings themselves.
+
+Reading the bindings (not a hand-written table) keeps the help true when keys change or a
+keymap remaps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+HelpSource = type[DOMNode] | Sequence[BindingType]
+"""A class whose BINDINGS (own and inherited) are shown, or a list of bindings."""
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRow:
+    keys: tuple[str, ...]
+    """Textual key names (`j`, `down`, `ctrl+d`), in the order they were bound."""
+    description: str
+
+
+def bindings_of(source: HelpSource) -> list[Binding]:
+    """A class's bindings, its own first, each key once (a subclass's binding wins)."""
+    if not isinstance(source, type):
+        return list(Binding.make_bindings(source))
+    seen: set[str] = set()
+    found: list[Binding] = []
+    for base in source.__mro__:
+        if not (isinstance(base, type) and issubclass(base, DOMNode)):
+            continue
+        for binding in Binding.make_bindings(base.__dict__.get("BINDINGS", [])):
+            if binding.key not in seen:
+                seen.add(binding.key)
+                found.append(binding)
+        # Mirrors Textual: a class declared with inherit_bindings=False stops the walk.
+        if not getattr(base, "_inherit_bindings", True):
+            break
+    return found
+
+
+def help_rows(source: HelpSource, keymap: Mapping[str, str] | None = None) -> list[HelpRow]:
+    """One row per action and description, with all its keys; bindings without a description
+    (internal ones) are left out. `keymap` maps binding ids to remapped keys (`"j,down"`)."""
+    keys_of: dict[tuple[str, str], list[str]] = {}
+    for binding in bindings_of(source):
+        if not binding.description:
+            continue
+        keys = [binding.key]
+        if keymap and binding.id and binding.id in keymap:
+            keys = [key.strip() for key in keymap[binding.id].split(",") if key.strip()]
+        row = keys_of.setdefault((binding.action, binding.description), [])
+        row.extend(key for key in keys if key not in row)
+    return [HelpRow(tuple(keys), description) for (_, description), keys in keys_of.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys, one table per pane; escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > #help-box {
+        width: 90%;
+        max-width: 90;
+        height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen .help-pane {
+        text-style: bold;
+        color: $text-accent;
+        margin-top: 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+    ]
+
+    AUTO_FOCUS = "#help-box"
+
+    def __init__(
+        self, panes: Sequence[tuple[str, HelpSource]], *, keymap: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__()
+        self.panes = list(panes)
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "Keys"
+            for name, source in self.panes:
+                rows = help_rows(source, self.keymap)
+                if rows:
+                    yield Static(Text(name), classes="help-pane")
+                    yield Static(self._table(rows))
+        yield Footer()
+
+    def _table(self, rows: Iterable[HelpRow]) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(min_width=14, style="bold")
+        table.add_column()
+        for row in rows:
+            keys = " / ".join(self.app.get_key_display(Binding(key, "")) for key in row.keys)
+            table.add_row(Text(keys), Text(row.description))
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,220 @@
+"""The note editor: write the note of an annotation, or the counterpoint of a dissent note.
+
+It never saves anything itself: it returns a `NoteResult` and the reader screen does the work.
+Escape returns the text too (`saved=False`), so a draft is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, RadioButton, RadioSet, Static, TextArea
+
+from annotations.model import Annotation, Confidence, Kind
+from library.safe_text import printable
+from library.timecode import format_timecode
+
+
+@dataclass(frozen=True, slots=True)
+class NoteResult:
+    saved: bool
+    """True after ctrl+s; False when the editor was closed with the text kept as a draft."""
+    note: str
+    confidence: Confidence | None
+    """The chosen confidence for a dissent note; None for other kinds."""
+
+
+_TITLES = {Kind.HIGHLIGHT: "Highlight", Kind.NOTE: "Note", Kind.DISSENT: "Dissent note"}
+_PROMPTS = {
+    Kind.HIGHLIGHT: "Note (optional)",
+    Kind.NOTE: "Your note",
+    Kind.DISSENT: "Counterpoint: where is this wrong, and why?",
+}
+
+
+def byline(
+    source_title: str = "",
+    speaker: str | None = None,
+    seconds: float | None = None,
+    created: str = "",
+) -> Text:
+    """Who said the quote and when: `Title · Speaker · 4:04 · written 2026-11-23`."""
+    parts = [printable(source_title), printable(speaker or "")]
+    if seconds is not None:
+        parts.append(format_timecode(seconds, hours=seconds >= 3600))
+    if created:
+        parts.append(f"written {printable(created[:10])}")
+    return Text(" · ".join(part for part in parts if part))
+
+
+class ConfidencePicker(RadioSet):
+    """Low / medium / high: the arrow keys choose at once, starting from the current choice."""
+
+    _ready = False
+    """RadioSet moves its mark while mounting; that move must not change the choice."""
+
+    def on_mount(self) -> None:
+        # Runs before RadioSet's own mount handler, which puts the mark on the first button.
+        self.call_next(self._mark_pressed)
+
+    def _mark_pressed(self) -> None:
+        for _ in range(max(0, self.pressed_index)):
+            super().action_next_button()
+        self._ready = True
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        if self._ready:
+            self.action_toggle_button()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        if self._ready:
+            self.action_toggle_button()
+
+
+class NoteEditor(ModalScreen[NoteResult]):
+    """Shows the quote read-only and edits the note (and, for dissent, the confidence)."""
+
+    DEFAULT_CSS = """
+    NoteEditor {
+        align: center middle;
+    }
+    NoteEditor > #editor-box {
+        width: 90%;
+        max-width: 100;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    NoteEditor #editor-byline {
+        color: $text-muted;
+    }
+    NoteEditor #editor-quote {
+        height: auto;
+        max-height: 6;
+        border-left: outer $accent;
+        padding-left: 1;
+        margin: 1 0;
+        scrollbar-size-vertical: 1;
+    }
+    NoteEditor.-dissent #editor-quote {
+        border-left: outer $error;
+    }
+    NoteEditor #editor-note {
+        height: 8;
+    }
+    NoteEditor #editor-confidence-row {
+        height: auto;
+        margin-top: 1;
+    }
+    NoteEditor #editor-confidence-row Label {
+        padding: 1 1 0 0;
+    }
+    NoteEditor ConfidencePicker {
+        layout: horizontal;
+        width: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note_editor.save", priority=True),
+        Binding("escape", "close", "Close (keep draft)", id="note_editor.close"),
+    ]
+
+    AUTO_FOCUS = "#editor-note"
+
+    def __init__(
+        self,
+        kind: Kind,
+        quote: str,
+        *,
+        note: str = "",
+        confidence: Confidence | None = None,
+        source_title: str = "",
+        speaker: str | None = None,
+        seconds: float | None = None,
+        created: str = "",
+    ) -> None:
+        super().__init__(classes=f"-{kind.value}")
+        self.kind = kind
+        self.quote = quote
+        self.initial_note = note
+        self.initial_confidence = (
+            (confidence or Confidence.MEDIUM) if kind is Kind.DISSENT else confidence
+        )
+        self.source_title = source_title
+        self.speaker = speaker
+        self.seconds = seconds
+        self.created = created
+
+    @classmethod
+    def for_annotation(cls, annotation: Annotation, source_title: str = "") -> NoteEditor:
+        """An editor over an existing annotation's note (the `e` key)."""
+        return cls(
+            annotation.kind,
+            annotation.quote,
+            note=annotation.note,
+            confidence=annotation.confidence,
+            source_title=source_title,
+            speaker=annotation.speaker,
+            seconds=annotation.start,
+            created=annotation.created,
+        )
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="editor-box") as box:
+            box.border_title = _TITLES[self.kind]
+            yield Static(
+                byline(self.source_title, self.speaker, self.seconds, self.created),
+                id="editor-byline",
+            )
+            with VerticalScroll(id="editor-quote"):
+                # Text, not markup: the quote is the file's text and may contain `[bold]`.
+                yield Static(Text(printable(self.quote), style="italic"))
+            yield Label(_PROMPTS[self.kind])
+            yield TextArea(self.initial_note, id="editor-note", soft_wrap=True)
+            if self.kind is Kind.DISSENT:
+                with Horizontal(id="editor-confidence-row"):
+                    yield Label("Confidence")
+                    with ConfidencePicker(id="editor-confidence"):
+                        for level in Confidence:
+                            yield RadioButton(
+                                level.value,
+                                value=level is self.initial_confidence,
+                                id=f"confidence-{level.value}",
+                            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Start typing at the end of an existing note, not before its first word.
+        self.query_one(TextArea).move_cursor(self.query_one(TextArea).document.end)
+
+    @property
+    def note(self) -> str:
+        return self.query_one(TextArea).text
+
+    @property
+    def confidence(self) -> Confidence | None:
+        if self.kind is not Kind.DISSENT:
+            return self.initial_confidence
+        pressed = self.query_one(RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return self.initial_confidence
+        return Confidence(pressed.id.removeprefix("confidence-"))
+
+    def action_save(self) -> None:
+        if self.kind is Kind.DISSENT and not self.note.strip():
+            self.notify("Write the counterpoint before saving.", severity="warning")
+            return
+        self.dismiss(NoteResult(True, self.note, self.confidence))
+
+    def action_close(self) -> None:
+        self.dismiss(NoteResult(False, self.note, self.confidence))

@@ -1,0 +1,203 @@
+"""The annotation sidebar: the open source's highlights, notes and dissent notes, in text order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from annotations.model import Annotation, Kind
+from library.safe_text import printable
+from library.timecode import format_timecode
+
+KIND_MARKS: dict[Kind, tuple[str, str]] = {
+    Kind.HIGHLIGHT: ("●", "$text-warning"),
+    Kind.NOTE: ("✎", "$text-accent"),
+    Kind.DISSENT: ("≠", "$text-error bold"),
+}
+"""The mark and its theme style for each kind."""
+
+_FILTER_NAMES = {Kind.HIGHLIGHT: "highlights", Kind.NOTE: "notes", Kind.DISSENT: "dissent"}
+_QUOTE_CHARS = 240
+"""Enough for any pane width; the line is cut to the pane with an ellipsis by `text-overflow`."""
+
+
+def document_order(annotations: Sequence[Annotation]) -> list[Annotation]:
+    """Anchored annotations by position in the text, then orphans (their position is stale)."""
+    return sorted(
+        annotations,
+        key=lambda a: (a.orphaned, a.anchor.position.start, a.anchor.position.end, a.id),
+    )
+
+
+def distance(annotation: Annotation, offset: int) -> int:
+    """Characters between `offset` and the annotation's span (0 inside it)."""
+    start, end = annotation.anchor.position.start, annotation.anchor.position.end
+    if offset < start:
+        return start - offset
+    if offset < end or offset == start:
+        return 0
+    return offset - end + 1
+
+
+def nearest(annotations: Sequence[Annotation], offset: int) -> Annotation | None:
+    """The anchored annotation closest to `offset`; the earlier one on a tie."""
+    anchored = [a for a in annotations if not a.orphaned]
+    if not anchored:
+        return None
+    return min(anchored, key=lambda a: (distance(a, offset), a.anchor.position.start))
+
+
+def one_line(text: str, limit: int) -> str:
+    """The first non-blank line of `text`, whitespace collapsed, cut to `limit` characters."""
+    line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    line = " ".join(printable(line).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def annotation_label(annotation: Annotation, time_width: int) -> Content:
+    """Two lines: mark, time and quote; then the note's first line (or why it is orphaned)."""
+    mark, style = KIND_MARKS[annotation.kind]
+    time = format_timecode(annotation.start) if annotation.start is not None else ""
+    quote = " ".join(printable(annotation.quote).split())[:_QUOTE_CHARS]
+    parts: list[Content | str | tuple[str, str]] = [
+        (mark, style),
+        " ",
+        (time.rjust(time_width), "dim"),
+        " " if time_width else "",
+        f"“{quote}”",
+    ]
+    if annotation.orphaned:
+        parts.append(("\n  quote no longer found in the source", "$text-warning italic"))
+    elif annotation.note.strip():
+        parts.append((f"\n  {one_line(annotation.note, _QUOTE_CHARS)}", "italic"))
+    return Content.assemble(*parts)
+
+
+class AnnotationSidebar(OptionList):
+    """Lists annotations; `enter` posts `AnnotationChosen`; `1` `2` `3` `0` filter by kind."""
+
+    DEFAULT_CSS = """
+    AnnotationSidebar {
+        height: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "filter('highlight')", "Highlights", id="annotation_sidebar.highlights"),
+        Binding("2", "filter('note')", "Notes", id="annotation_sidebar.notes"),
+        Binding("3", "filter('dissent')", "Dissent", id="annotation_sidebar.dissent"),
+        Binding("0", "filter('')", "All", id="annotation_sidebar.all"),
+    ]
+
+    class AnnotationChosen(Message):
+        """The user chose an annotation: the screen moves the transcript to it."""
+
+        def __init__(self, sidebar: AnnotationSidebar, annotation_id: str) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.annotation_id = annotation_id
+
+        @property
+        def control(self) -> AnnotationSidebar:
+            return self.sidebar
+
+    kind_filter: reactive[Kind | None] = reactive(None, init=False)
+    """Show only this kind; None shows all."""
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name for a widget id
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.annotations: list[Annotation] = []
+        """All annotations of the open source, in document order."""
+        self._shown: list[Annotation] = []
+        self._offset: int | None = None
+
+    def on_mount(self) -> None:
+        self._render_list()
+
+    @property
+    def shown(self) -> list[Annotation]:
+        """The annotations listed under the current filter, top to bottom."""
+        return list(self._shown)
+
+    @property
+    def marked_id(self) -> str | None:
+        """Id of the annotation the list has marked, if any."""
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+    def show(self, annotations: Sequence[Annotation]) -> None:
+        """List `annotations`, keeping the mark on the same annotation when it is still there."""
+        self.annotations = document_order(annotations)
+        self._render_list()
+
+    def mark_nearest(self, offset: int) -> None:
+        """Mark the annotation nearest `offset`, without taking focus or posting a choice."""
+        self._offset = offset
+        target = nearest(self._shown, offset)
+        self._mark(None if target is None else target.id)
+
+    def action_filter(self, kind: str) -> None:
+        self.kind_filter = Kind(kind) if kind else None
+
+    def watch_kind_filter(self) -> None:
+        self._render_list()
+
+    def _render_list(self) -> None:
+        kept = self.marked_id
+        wanted = self.kind_filter
+        self._shown = [a for a in self.annotations if wanted is None or a.kind is wanted]
+        width = max(
+            (len(format_timecode(a.start)) for a in self._shown if a.start is not None), default=0
+        )
+        # None puts a faint rule between entries, which keeps two-line entries apart.
+        options: list[Option | None] = []
+        for a in self._shown:
+            options += [Option(annotation_label(a, width), id=a.id), None]
+        if options:
+            options.pop()
+        else:
+            options.append(Option(Content.styled(self._empty_text(), "dim italic"), disabled=True))
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(options)
+        self.border_title = Content(self._title())
+        if kept is not None and any(a.id == kept for a in self._shown):
+            self._mark(kept)
+        elif self._offset is not None:
+            self.mark_nearest(self._offset)
+
+    def _mark(self, annotation_id: str | None) -> None:
+        index = None if annotation_id is None else self.get_option_index(annotation_id)
+        with self.prevent(OptionList.OptionHighlighted):
+            self.highlighted = index
+
+    def _title(self) -> str:
+        if self.kind_filter is None:
+            return f"Annotations ({len(self.annotations)})"
+        name = _FILTER_NAMES[self.kind_filter]
+        return f"Annotations · {name} {len(self._shown)}/{len(self.annotations)}"
+
+    def _empty_text(self) -> str:
+        if not self.annotations:
+            return "No annotations yet.\nIn the transcript: h highlight,\na note, d dissent."
+        assert self.kind_filter is not None
+        return f"No {_FILTER_NAMES[self.kind_filter]} here.\nPress 0 to show all."
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.AnnotationChosen(self, event.option.id))
