@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-$(mktemp -d)}
+mkdir -p "$out"
 data=$(mktemp -d)
 session=readmark-walkthrough
 export READMARK_DATA_DIR="$data"

@@ -203,3 +203,135 @@ def test_any_text_reads_with_consistent_offsets(text: str) -> None:
         previous_end = segment.char_end
     for entry in source.outline:
         assert 0 <= entry.segment_index < max(len(source.segments), 1)
+
+
+COMMENTARY = """---
+title: Reading the Harbour Report
+url: https://www.youtube.com/watch?v=HARB77
+---
+
+## Highlights
+
+> "Ports are patient machines."
+> — Ines, [0:12](https://www.youtube.com/watch?v=HARB77&t=12s)
+
+> "Cranes — and the people who drive them — set the pace."
+> — Ines (quoting the report), [1:05](https://www.youtube.com/watch?v=HARB77&t=65s)
+
+## Key Points
+
+- **Patient machines** ([0:12](https://www.youtube.com/watch?v=HARB77&t=12s)) - why ports are slow
+- **The crane drivers** ([1:05](https://www.youtube.com/watch?v=HARB77&t=65s)) - who sets the pace
+
+## Transcript
+
+[0:00](https://www.youtube.com/watch?v=HARB77&t=0s) Hello and welcome.
+
+[0:10](https://www.youtube.com/watch?v=HARB77&t=10s) Ports are patient machines, the report says.
+
+[1:00](https://www.youtube.com/watch?v=HARB77&t=60s) And the crane drivers set the pace.
+"""
+
+
+def test_credited_quotes_take_their_linked_time_and_speaker() -> None:
+    source = read(COMMENTARY, "harbour")
+    quotes = [s for s in source.segments if s.role is Role.QUOTE]
+    assert [(q.start, q.end, q.speaker) for q in quotes] == [
+        (12.0, None, "Ines"),
+        (65.0, None, "Ines"),
+    ]
+    credit = "— Ines (quoting the report), 1:05"
+    assert quotes[1].text == f'"Cranes — and the people who drive them — set the pace." {credit}'
+    assert source.speakers == ["Ines"]
+
+
+def test_key_point_items_carry_their_time_and_the_outline_leads_to_the_transcript() -> None:
+    source = read(COMMENTARY, "harbour")
+    points = [s for s in source.segments if s.role is Role.LIST_ITEM]
+    assert [(p.start, p.end) for p in points] == [(12.0, None), (65.0, None)]
+    spoken = [s for s in source.segments if s.role is Role.PARAGRAPH]
+    assert [(s.start, s.end) for s in spoken] == [(0.0, 10.0), (10.0, 60.0), (60.0, None)]
+    assert [(e.title, e.start, e.segment_index) for e in source.outline] == [
+        ("Patient machines", 12.0, spoken[1].index),
+        ("The crane drivers", 65.0, spoken[2].index),
+    ]
+
+
+def test_a_transcript_written_twice_is_read_once_with_times_on_the_paragraphs() -> None:
+    source = read((DATA / "twice_told.md").read_text(encoding="utf-8"), "twice_told")
+    assert [(s.role.value, s.start, s.end, s.text[:24]) for s in source.segments] == [
+        ("heading", None, None, "How Rivers Bend"),
+        ("heading", None, None, "Transcript (reading)"),
+        ("paragraph", 0.0, 15.0, "No river runs straight f"),
+        ("paragraph", 15.0, 60.0, "sand and gravel. Over th"),
+    ]
+    assert [(e.title, e.segment_index) for e in source.outline] == [
+        ("Why rivers wander", 2),
+        ("Oxbow lakes", 3),
+    ]
+    assert source.warnings == [
+        "the transcript is written twice (reading paragraphs and timed lines): "
+        "kept the paragraphs, dated from the timed lines"
+    ]
+
+
+def test_notes_as_long_as_the_transcript_are_not_taken_for_a_second_copy() -> None:
+    notes = "My notes: knots hold by friction, and a good knot is easy to untie after a load."
+    lines = "\n".join(f"- [00:{n * 5:02d}] The speaker ties knot {n} slowly." for n in range(3))
+    source = read(f"## Notes\n\n{notes}\n\n## Transcript\n\n{lines}\n")
+    assert source.warnings == []
+    assert source.segments[1].text == notes
+    assert len(source.timed_segments) == 3
+
+
+def test_caption_fragments_are_joined_into_sentences() -> None:
+    source = read((DATA / "caption_fragments.md").read_text(encoding="utf-8"), "knots")
+    assert [(s.start, s.end, s.text) for s in source.timed_segments] == [
+        (
+            0.0,
+            10.0,
+            "Today we tie the bowline, which sailors call the king of knots because it never "
+            "slips and always comes undone.",
+        ),
+        (
+            10.0,
+            None,
+            "Make a small loop in the standing part, then pass the end up through the loop, "
+            "around the back and down again.",
+        ),
+    ]
+
+
+def test_caption_fragments_break_at_a_pause_and_after_twenty_seconds() -> None:
+    source = read(
+        "- [00:00–00:02] the tide turns\n"
+        "- [00:05–00:07] and the boats\n"  # three seconds of silence before it
+        "- [00:07–00:09] swing round on\n"
+        "- [00:09–00:30] their moorings while\n"
+        "- [00:30–00:33] the harbour wakes up\n"
+        "- [00:33–00:35] slowly and\n"
+        "- [00:35–00:37] then all at once\n"
+    )
+    assert [(s.start, s.end, s.text) for s in source.timed_segments] == [
+        (0.0, 2.0, "the tide turns"),
+        (5.0, 30.0, "and the boats swing round on their moorings while"),
+        (30.0, 37.0, "the harbour wakes up slowly and then all at once"),
+    ]
+
+
+def test_full_sentence_lines_stay_one_segment_each() -> None:
+    lines = "\n".join(f"- [00:{n * 3:02d}] Sentence number {n} ends here." for n in range(8))
+    source = read(lines)
+    assert len(source.timed_segments) == 8
+
+
+def test_caption_fragments_of_two_speakers_are_not_joined() -> None:
+    source = read(
+        "- [00:00] Ana: so the rope\n- [00:02] Ana: goes over\n- [00:04] Bo: wait, under\n"
+        "- [00:06] Bo: or over\n- [00:08] Ana: over, then\n- [00:10] Ana: round the post\n"
+    )
+    assert [(s.start, s.speaker, s.text) for s in source.timed_segments] == [
+        (0.0, "Ana", "so the rope goes over"),
+        (4.0, "Bo", "wait, under or over"),
+        (8.0, "Ana", "over, then round the post"),
+    ]

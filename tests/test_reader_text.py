@@ -169,3 +169,91 @@ def test_any_text_reads_with_consistent_offsets(text: str) -> None:
         assert source.text[segment.char_start : segment.char_end] == segment.text
         assert segment.start is None or segment.start >= 0
         previous_end = segment.char_end
+
+
+def test_a_name_heading_its_paragraph_after_a_quotation_starts_a_turn() -> None:
+    source = read(
+        "Ada Moss\nWe mapped every well in the valley.\n\n"
+        '> "Water remembers where it was."\n\n'
+        "Ben Ortiz\nI wrote that on the wall of the pump house.\n"
+    )
+    assert [(s.speaker, s.role.value, s.text) for s in source.segments] == [
+        ("Ada Moss", "paragraph", "We mapped every well in the valley."),
+        (None, "quote", '"Water remembers where it was."'),
+        ("Ben Ortiz", "paragraph", "I wrote that on the wall of the pump house."),
+    ]
+    assert source.speakers == ["Ada Moss", "Ben Ortiz"]
+
+
+def test_a_credited_quotation_takes_no_second_author() -> None:
+    source = read(
+        "Ada Moss\nWe mapped every well in the valley.\n\n"
+        '> "Water remembers where it was." — Rosa Vell\n\n'
+        "Ben Ortiz\nA line worth keeping.\n"
+    )
+    assert [(s.speaker, s.text) for s in source.segments] == [
+        ("Ada Moss", "We mapped every well in the valley."),
+        ("Rosa Vell", '"Water remembers where it was." — Rosa Vell'),
+        ("Ben Ortiz", "A line worth keeping."),
+    ]
+    # The quoted author is credited on the quote, but is no speaker of the conversation.
+    assert source.speakers == ["Ada Moss", "Ben Ortiz"]
+
+
+def test_a_name_standing_apart_after_a_quotation_is_still_its_author() -> None:
+    source = read('"Slow is smooth, and smooth is fast."\n\nRosa Vell\n\nThat stayed with me.\n')
+    assert [(s.role.value, s.speaker, s.text) for s in source.segments] == [
+        ("quote", "Rosa Vell", '"Slow is smooth, and smooth is fast." — Rosa Vell'),
+        ("paragraph", None, "That stayed with me."),
+    ]
+
+
+def test_a_numbered_section_is_never_the_title() -> None:
+    source = read(
+        "1. Why timber is back\n\nWood stores carbon and builds fast.\n\n"
+        "2. What it costs\n\nLess than steel, for now.\n",
+        "timber_towers",
+    )
+    assert source.title == "Timber towers"
+    assert [e.title for e in source.outline] == ["1. Why timber is back", "2. What it costs"]
+
+
+def test_a_section_sign_line_is_never_the_title() -> None:
+    source = read("§ Scope\n\nThese notes cover the first chapter only.\n", "notes_on_rivers")
+    assert source.title == "Notes on rivers"
+    assert [e.title for e in source.outline] == ["Scope"]
+
+
+def test_a_short_first_line_set_apart_is_the_title() -> None:
+    source = read(
+        "Interview with the harbour master\n\nShe has run the port for twenty years.\n",
+        "harbour_chat",
+    )
+    assert source.title == "Interview with the harbour master"
+    assert source.segments[1].text == "She has run the port for twenty years."
+
+
+def test_a_first_sentence_is_not_a_title() -> None:
+    source = read("The port opened at dawn.\n\nShips came in all day.\n", "harbour_day")
+    assert source.title == "Harbour day"
+    assert [s.role for s in source.segments] == [Role.PARAGRAPH, Role.PARAGRAPH]
+
+
+def test_speaker_labels_differing_only_in_case_are_one_speaker() -> None:
+    source = read(
+        "MAYOR: The bridge opens in May.\n\nReporter: Is that certain?\n\n"
+        "Mayor: As certain as the weather.\n\nREPORTER: So, no.\n\nMayor: Ha.\n"
+    )
+    assert source.speakers == ["Mayor", "Reporter"]
+    assert [s.speaker for s in source.segments] == [
+        "Mayor",
+        "Reporter",
+        "Mayor",
+        "Reporter",
+        "Mayor",
+    ]
+
+
+def test_an_all_caps_speaker_keeps_the_only_spelling_it_has() -> None:
+    source = read("HOST: Welcome.\n\nGUEST: Thanks.\n\nHOST: Shall we?\n")
+    assert source.speakers == ["HOST", "GUEST"]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from library.builder import clean_text, normalise_space
 from library.model import Role
+from library.safe_text import printable
 from library.text_body import Body, parse_body
 from library.text_clipped import read_clipped_header
 from library.text_dates import parse_date
@@ -304,3 +310,31 @@ def test_clipped_header_that_is_only_a_date_and_domain() -> None:
 
 def test_ordinary_first_lines_are_not_a_clipped_header() -> None:
     assert read_clipped_header(["A title", "An ordinary first sentence."]) is None
+
+
+_ODD_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000\x1b[m\x07\u202e")
+    ),
+    max_size=60,
+)
+
+
+@given(_ODD_TEXT)
+def test_space_is_normalised_as_the_regex_did(text: str) -> None:
+    assert normalise_space(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@given(_ODD_TEXT | st.text(max_size=60))
+def test_clean_text_takes_the_fast_path_only_when_nothing_changes(text: str) -> None:
+    assert clean_text(text) == normalise_space(printable(text))
+
+
+def test_a_range_stamp_gives_the_line_its_end() -> None:
+    line = classify("- [00:04–00:09] the rope goes over", markdown=True)
+    assert (line.kind, line.time, line.end, line.text) == (
+        Kind.TIMED,
+        4.0,
+        9.0,
+        "the rope goes over",
+    )

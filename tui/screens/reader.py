@@ -231,18 +231,20 @@ class ReaderScreen(Screen[None]):
         if source is None:
             return
         transcript = self.query_one(Transcript)
-        text = Text(printable(source.title), style="bold")
+        # Time first: on a narrow pane the title is what gets cut, never the position.
+        text = Text(no_wrap=True, overflow="ellipsis")
         seconds = transcript.current_seconds
         if seconds is not None:
             total = f" / {format_timecode(source.duration)}" if source.duration else ""
-            text.append(f"  {format_timecode(seconds)}{total}")
+            text.append(f"{format_timecode(seconds)}{total}  ", style="bold")
         segment = source.segment_at_offset(transcript.cursor_offset)
         if segment is not None:
             chapter = _chapter_at(source, segment.index)
             if chapter:
-                text.append(f"  § {chapter}", style="italic")
+                text.append(f"§ {chapter}  ", style="italic")
             if segment.speaker:
-                text.append(f"  {segment.speaker}", style="bold italic")
+                text.append(f"{segment.speaker}  ", style="bold italic")
+        text.append(source.title, style="dim")
         header.update(text)
 
     # -- actions on the text -------------------------------------------------------------------

@@ -282,6 +282,15 @@ class Transcript(ScrollView, can_focus=True):
         self._relayout()
         self.set_reactive(Transcript.cursor, self._sentences.index_at(offset))
         self._cursor_moved(center=True)
+        # The new virtual size only bounds scrolling after the next layout: scroll again then,
+        # unless the reader has moved on already.
+        opened_at = self.cursor
+
+        def settle() -> None:
+            if self.cursor == opened_at:
+                self._scroll_to_cursor(center=True)
+
+        self.call_after_refresh(settle)
 
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Show these annotations (all of the open source) in the text."""
