@@ -12,9 +12,9 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.anchoring import ReanchorStatus, find_quote, new_annotation, reanchor
-from annotations.index import ReconcileReport, SearchError, SearchHit, SearchIndex
 from annotations.markdown_format import parse
 from annotations.model import (
     Annotation,
@@ -28,6 +28,10 @@ from annotations.store import ENCODING, ENCODING_ERRORS, SUFFIX, AnnotationStore
 from library.errors import SourceError
 from library.model import Source
 from library.vault import Vault
+
+if TYPE_CHECKING:
+    # Whoosh is imported on first use of the index: it is a large share of start-up time.
+    from annotations.index import ReconcileReport, SearchHit, SearchIndex
 
 TEMP_FILE_AGE = 60.0
 """Seconds after which a temporary file is taken as left by a crash, not by a running save."""
@@ -104,6 +108,8 @@ class Workspace:
     def index(self) -> SearchIndex:
         """The search index, opened on first use (it may raise if the index is broken)."""
         if self._index is None:
+            from annotations.index import SearchIndex
+
             self._index = SearchIndex(self.vault.root)
         return self._index
 
@@ -217,6 +223,8 @@ class Workspace:
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Bring the index up to date (cheaply), then search; `SearchError` on a bad query."""
+        from annotations.index import SearchError
+
         self.sync_index()
         try:
             return self.index.search(query, limit=limit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from library.model import OutlineEntry, Role, Segment, Source
 from library.safe_text import printable
@@ -29,6 +29,45 @@ def clean_text(text: str) -> str:
             return text
         return " ".join(text.split())
     return " ".join(printable(text).split())
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__: half the cost of
+# `add_segment` on a file of a million lines. Filling the slots directly makes the same object;
+# unpacking fails at import if Segment's fields change.
+(
+    _set_index,
+    _set_text,
+    _set_start,
+    _set_end,
+    _set_speaker,
+    _set_role,
+    _set_char_start,
+    _set_char_end,
+) = (getattr(Segment, f.name).__set__ for f in fields(Segment))
+_new = object.__new__
+
+
+def _segment(
+    index: int,
+    text: str,
+    start: float | None,
+    end: float | None,
+    speaker: str | None,
+    role: Role,
+    char_start: int,
+    char_end: int,
+) -> Segment:
+    """`Segment(index, text, ...)`, built three times faster."""
+    segment: Segment = _new(Segment)
+    _set_index(segment, index)
+    _set_text(segment, text)
+    _set_start(segment, start)
+    _set_end(segment, end)
+    _set_speaker(segment, speaker)
+    _set_role(segment, role)
+    _set_char_start(segment, char_start)
+    _set_char_end(segment, char_end)
+    return segment
 
 
 _METADATA_TEXT = ("title", "channel", "url", "date")
@@ -73,8 +112,7 @@ class SourceBuilder:
         if speaker:
             speaker = clean_text(speaker) or None
         segments = self.segments
-        # Positional: keyword arguments cost a third more on this hot path.
-        segment = Segment(
+        segment = _segment(
             len(segments), clean, start, end, speaker or None, role, char_start, char_end
         )
         segments.append(segment)

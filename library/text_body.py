@@ -131,10 +131,13 @@ def _accepted_speakers(lines: list[Line]) -> dict[str, str]:
     candidates: list[tuple[int, str, bool, bool]] = []
     spellings: dict[str, Counter[str]] = {}
     direct: list[tuple[int, str]] = []
+    keys: dict[str, str] = {}
     labelled = [(i, line) for i, line in enumerate(lines) if line.label is not None]
     for i, line in labelled:
         label = line.label or ""
-        key = label.casefold()
+        key = keys.get(label)
+        if key is None:
+            key = keys[label] = label.casefold()
         if line.kind is Kind.LABELLED:
             candidates.append((i, key, line.time is not None, False))
         elif line.kind is Kind.TIMED:
@@ -147,9 +150,15 @@ def _accepted_speakers(lines: list[Line]) -> dict[str, str]:
             candidates.append((i, key, True, False))
         else:
             continue
-        spellings.setdefault(key, Counter())[label] += 1
+        variants = spellings.get(key)
+        if variants is None:
+            variants = spellings[key] = Counter()
+        variants[label] += 1
     counts = Counter(c[1] for c in candidates)
     accepted = {c[1] for c in candidates if c[2] or counts[c[1]] >= 2}
+    if len(accepted) == len(spellings) >= 2:
+        # Every label recurs: nothing more to decide (and long transcripts skip the walks below).
+        return {label: _spelling(variants) for variants in spellings.values() for label in variants}
     # Three labelled turns in a row are a conversation even if no name recurs.
     run: list[tuple[int, str, bool, bool]] = []
     for candidate in candidates:
@@ -393,7 +402,7 @@ class _Assembler:
         text = line.text
         if line.label is not None and line.label in self.speakers:
             self.speaker = self.speakers[line.label]
-            text = line.said
+            text = line.text[line.said_at :]
         following = self.lines[i + 1].kind if i + 1 < len(self.lines) else Kind.BLANK
         if following is Kind.BLANK or following is Kind.TIMED:
             # Nothing can continue this line: the block is finished now (most transcript lines).

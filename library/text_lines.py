@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum, auto
+from functools import lru_cache
 
 from library.timecode import CLOCK_PATTERN
 
@@ -67,8 +68,9 @@ class Line:
     """For TIMED lines: the time has no brackets or bold, so it may be ordinary text."""
     marker: str = ""
     """Fence or rule character; `§` for a `§ Section` heading."""
-    said: str = ""
-    """For TIMED lines with a speaker label: the text after `Name:`."""
+    said_at: int = 0
+    """For TIMED lines with a speaker label: where the text after `Name:` starts in `text`
+    (an offset, not a copy: long transcripts have a million such lines)."""
     end: float | None = None
     """For TIMED and KEYPOINT lines written with a range (`[00:00–00:02]`): where it ends."""
 
@@ -206,7 +208,7 @@ def _stamped(s: str) -> Line | None:
             label = (labelled.group("bold") or labelled.group("label") or "").strip()
             if is_name(label):
                 line.label = label
-                line.said = labelled.group("text")
+                line.said_at = labelled.start("text")
     return line
 
 
@@ -270,6 +272,7 @@ def clock_seconds(clock: str) -> float | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
+@lru_cache(maxsize=4096)
 def is_name(label: str) -> bool:
     """Whether `label` reads like a person's name or a speaker tag (`Alice`, `Dr. Bo Li`, `Q`)."""
     if not label or len(label) > 40:

@@ -348,6 +348,10 @@ def _parse(text: str, *, markdown: bool) -> tuple[Metadata, ClippedHeader | None
         meta = read_metadata(split.meta)
         body_text, body_line = split.body, split.body_line
     lines = body_text.splitlines()
+    # The body is a copy of most of the file when there is front matter: free it early.
+    del body_text
+    if markdown:
+        del split
     clipped = read_clipped_header(lines)
     body = parse_body(
         lines,

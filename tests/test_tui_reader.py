@@ -287,3 +287,43 @@ async def test_stays_usable_at_80_by_24(vault: Path) -> None:
         assert transcript.size.width >= 30
         await r.press("j")
         assert "/ 5:00" in r.header and "Ada Quill" in r.header
+
+
+async def test_e_edits_the_note_under_the_cursor(vault: Path) -> None:
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("a", *"first", "ctrl+s")
+        await r.press("e")
+        assert isinstance(r.app.screen, NoteEditor)
+        await r.press("end", *" and second", "ctrl+s")
+        assert [a.note for a in store.load_all().annotations] == ["first and second"]
+
+
+async def test_capital_y_chooses_the_citation_format(vault: Path) -> None:
+    copied: list[str] = []
+    previous = clipboard.set_system_copy(copied.append)
+    try:
+        async with reader(vault) as r:
+            await open_talk(r)
+            await r.press("t", *"4:04", "enter", "Y")
+            assert type(r.app.screen).__name__ == "ChoiceScreen"
+            await r.press("2")  # plain
+    finally:
+        clipboard.set_system_copy(previous)
+    assert copied == [
+        '"The moon pulls the water twice a day, and towns plan around it." — Ben Rowe, '
+        "Tides and towns (Harbour Talks, 2026-02-13), 4:04 "
+        "https://www.youtube.com/watch?v=abcdefghijk&t=244s"
+    ]
+
+
+async def test_o_opens_the_source_url_at_the_cursor_time(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("t", *"2:00", "enter", "o")
+    assert opened == ["https://www.youtube.com/watch?v=abcdefghijk&t=120s"]

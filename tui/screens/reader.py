@@ -5,6 +5,7 @@ from __future__ import annotations
 import webbrowser
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,7 +21,6 @@ from annotations.citation import CitationError, cite
 from annotations.config import load_citation_config
 from annotations.durable import ensure_dir, write_atomic
 from annotations.export_markdown import export_markdown_files
-from annotations.index import SearchHit
 from annotations.model import Annotation, Confidence, Kind, utc_now
 from annotations.workspace import Workspace
 from library.model import Source
@@ -39,6 +39,9 @@ from tui.widgets.annotation_sidebar import AnnotationSidebar
 from tui.widgets.outline_view import OutlineView
 from tui.widgets.source_list import SourceList
 from tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from annotations.index import SearchHit
 
 RELOAD_CHECK_SECONDS = 2.0
 
@@ -65,8 +68,20 @@ class ReaderScreen(Screen[None]):
     """Sources and outline on the left, the open source in the centre, annotations on the right."""
 
     BINDINGS = [
-        Binding("ctrl+b", "toggle_pane('sources-pane')", "Sources", id="screen.toggle_sources"),
-        Binding("ctrl+e", "toggle_pane('sidebar')", "Sidebar", id="screen.toggle_sidebar"),
+        Binding(
+            "ctrl+b",
+            "toggle_pane('sources-pane')",
+            "Sources panel",
+            id="screen.toggle_sources",
+            show=False,
+        ),
+        Binding(
+            "ctrl+e",
+            "toggle_pane('sidebar')",
+            "Annotation sidebar",
+            id="screen.toggle_sidebar",
+            show=False,
+        ),
         Binding("s", "search", "Search", id="screen.search"),
         Binding("question_mark", "help", "Keys", id="screen.help"),
     ]
@@ -100,7 +115,6 @@ class ReaderScreen(Screen[None]):
         self.query_one(SourceList).focus()
         self._state = load_reading_state(self.workspace.root)
         self.list_sources()
-        self.sync_index()
         self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
 
     def on_resize(self) -> None:
@@ -124,8 +138,12 @@ class ReaderScreen(Screen[None]):
     def _show_sources(
         self, summaries: list[SourceSummary], counts: dict[str, int], problems: int
     ) -> None:
+        first_listing = not self._summaries
         self._summaries = summaries
         self.query_one(SourceList).show_sources(summaries, counts)
+        if first_listing:
+            # Catch the index up only once the list is on screen: it competes for the CPU.
+            self.sync_index()
         if not summaries:
             self.notify(f"No readable sources in {self.workspace.root}.", severity="warning")
         if problems:

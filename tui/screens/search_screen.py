@@ -7,6 +7,7 @@ workspace), run in a worker thread so typing never waits on the index.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -18,11 +19,14 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from annotations.index import SearchHit
 from library.safe_text import printable
 from library.timecode import format_timecode
 
-SearchFunction = Callable[[str], list[SearchHit]]
+if TYPE_CHECKING:
+    # Whoosh loads on the first search, not at start-up.
+    from annotations.index import SearchHit
+
+SearchFunction = Callable[[str], "list[SearchHit]"]
 TitleFunction = Callable[[str], str]
 
 PLACEHOLDER = 'words, "a phrase", kind:dissent, speaker:"Name", tag:NAME, type:passage'
@@ -90,7 +94,7 @@ class SearchResults(OptionList):
             self.highlighted = 0
 
 
-class SearchScreen(Screen[SearchHit | None]):
+class SearchScreen(Screen["SearchHit | None"]):
     """Type a query, enter runs it; enter on a result dismisses with it, escape with None."""
 
     DEFAULT_CSS = """

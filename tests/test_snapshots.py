@@ -1,0 +1,78 @@
+"""Pictures of the main screens, at a roomy and a small terminal size (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from annotations.model import Confidence, Kind
+from annotations.workspace import Workspace
+from tui.app import ReadmarkApp
+
+DATA = Path(__file__).parent / "data" / "reader_vault"
+SIZES = [(120, 36), (80, 24)]
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReadmarkApp:
+    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
+    vault = tmp_path / "vault"
+    shutil.copytree(DATA, vault)
+    with Workspace(vault) as workspace:
+        workspace.annotate("tides-and-towns.md", "Tides are slower than people think.")
+        workspace.annotate(
+            "tides-and-towns.md",
+            "Sea walls are always the answer.",
+            Kind.DISSENT,
+            note="Walls move the erosion along the coast to the next town.",
+            confidence=Confidence.HIGH,
+        )
+    return ReadmarkApp(vault)
+
+
+async def _open_talk(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("slash", *"tides", "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("t", *"0:40", "enter", "j")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_screen(snap_compare, app: ReadmarkApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app, terminal_size=size, run_before=_open_talk)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_note_editor(snap_compare, app: ReadmarkApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open_talk(pilot)
+        await pilot.press("g", "d", *"The moon is not the only pull")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_screen(snap_compare, app: ReadmarkApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("s", *"walls OR silt", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_screen(snap_compare, app: ReadmarkApp, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open_talk(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
