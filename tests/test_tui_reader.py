@@ -327,3 +327,18 @@ async def test_o_opens_the_source_url_at_the_cursor_time(
         await open_talk(r)
         await r.press("t", *"2:00", "enter", "o")
     assert opened == ["https://www.youtube.com/watch?v=abcdefghijk&t=120s"]
+
+
+async def test_keys_can_be_remapped_by_binding_id(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"transcript.highlight" = "H"\n', encoding="utf-8")
+    monkeypatch.setenv("READMARK_CONFIG", str(config))
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("h")
+        assert store.load_all().annotations == []
+        await r.press("H")
+        assert [a.kind for a in store.load_all().annotations] == [Kind.HIGHLIGHT]
