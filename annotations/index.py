@@ -30,6 +30,7 @@ from annotations.index_schema import (
     SCHEMA_VERSION,
     STEMMING,
     DateQueryError,
+    IndexCodec,
     annotation_document,
     build_parser,
     build_schema,
@@ -56,7 +57,7 @@ LOCK_TIMEOUT = 0.05
 """Seconds a write waits for another process's lock before it leaves the work pending."""
 BULK_THRESHOLD = 20_000
 """Documents above which a write uses the parallel bulk writer."""
-BULK_LIMIT_MB = 128
+BULK_LIMIT_MB = 256
 SNIPPET_CHARS = 160
 BUSY = "The search index is busy: another readmark is writing to it. Try again in a moment."
 
@@ -180,7 +181,7 @@ class SearchIndex:
             if not self._pending:
                 return True
             try:
-                writer = self._ix.writer(timeout=self._lock_timeout if timeout is None else timeout)
+                writer = self._writer(bulk=False, timeout=timeout)
             except LockError:
                 return False
             ops, self._pending = list(self._pending.values()), {}
@@ -329,7 +330,7 @@ class SearchIndex:
         """Merge the index into one segment: slower to write once, faster to search after."""
         with self._mutex:
             try:
-                writer = self._ix.writer(timeout=max(self._lock_timeout, 2.0))
+                writer = self._writer(bulk=False, timeout=max(self._lock_timeout, 2.0))
             except LockError as error:
                 raise SearchError(BUSY) from error
             writer.commit(optimize=True)
@@ -393,9 +394,13 @@ class SearchIndex:
 
     def _writer(self, *, bulk: bool, timeout: float | None = None) -> IndexWriter:
         wait = self._lock_timeout if timeout is None else timeout
+        # Every writer, merges included, uses the same codec, so segments never mix two kinds.
+        codec = IndexCodec()
         if bulk and (os.cpu_count() or 1) > 1:
-            return self._ix.writer(timeout=wait, procs=2, multisegment=True, limitmb=BULK_LIMIT_MB)
-        return self._ix.writer(timeout=wait, limitmb=BULK_LIMIT_MB)
+            return self._ix.writer(
+                timeout=wait, procs=2, multisegment=True, limitmb=BULK_LIMIT_MB, codec=codec
+            )
+        return self._ix.writer(timeout=wait, limitmb=BULK_LIMIT_MB, codec=codec)
 
     def _current_searcher(self) -> Searcher:
         # Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps merged-away segments (every

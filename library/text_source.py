@@ -302,8 +302,12 @@ def _add_blocks(builder: SourceBuilder, blocks: list[Block]) -> tuple[list[int],
     timeline: list[Segment] = []
     for block in blocks:
         segment_of.append(len(builder.segments))
+        # A quote or key point that names a moment is not where the transcript is: its time
+        # stays out of the segments so every timed segment keeps to the media's order.
+        start = block.start if block.on_timeline else None
+        end = block.end if block.on_timeline else None
         segment = builder.add_segment(
-            block.text, start=block.start, end=block.end, speaker=block.speaker, role=block.role
+            block.text, start=start, end=end, speaker=block.speaker, role=block.role
         )
         if segment is not None and block.on_timeline and block.start is not None:
             timeline.append(segment)
