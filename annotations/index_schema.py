@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Analyzer, RegexTokenizer, StemFilter, StopFilter
@@ -33,7 +33,6 @@ FIELD_ALIASES = {"tags": "tag", "date": "created", "type": "type"}
 _ID_WORDS = re.compile(r"[\W_]+")
 
 
-
 @lru_cache(maxsize=200_000)
 def stem_word(word: str) -> str:
     """The Porter stem of a lowercased word, remembered: a vault repeats its words endlessly."""
@@ -41,16 +40,18 @@ def stem_word(word: str) -> str:
 
 
 # One stemming analyzer shared by the schema, the parser and snippets, so all three agree on terms.
-# Whoosh's `StemmingAnalyzer` made by hand: its own stem cache (an LFU in Python) costs more than
-# functools' LRU in C.
+# Whoosh's `StemmingAnalyzer` (same terms), with the stem cache of functools instead of its own.
 STEMMING: Analyzer = (
-    RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem_word, cachesize=None)
+    RegexTokenizer()
+    | LowercaseFilter()
+    | StopFilter()
+    | StemFilter(stemfn=stem_word, cachesize=None)
 )
 NAMES: Analyzer = RegexTokenizer() | LowercaseFilter()
 """Names and titles: lowercased words, no stemming, no stop words."""
 
 
-class IndexCodec(W3Codec):  # type: ignore[misc]
+class IndexCodec(W3Codec):
     """Whoosh's codec without per-block field-length bounds.
 
     Whoosh reads every posting's field length back from disk to record the shortest and longest

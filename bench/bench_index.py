@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.analysis import STOP_WORDS  # noqa: E402
 
-from annotations.index import INDEX_DIR, INDEX_NAME, SearchIndex  # noqa: E402
+from annotations.index import BULK_LIMIT_MB, INDEX_DIR, INDEX_NAME, SearchIndex  # noqa: E402
 from annotations.index_schema import (  # noqa: E402
     annotation_document,
     build_schema,
@@ -306,7 +306,7 @@ def main() -> None:
         began = time.perf_counter()
         index, count = whoosh_bulk(work / "vault", make_corpus(), n_ann, n_src)
         table.add(
-            "full index, procs=2 multisegment limitmb=128",
+            f"full index, procs=2 multisegment limitmb={BULK_LIMIT_MB}",
             f"{time.perf_counter() - began:.1f} s ({count:,} docs)",
             fts_index_time,
         )
