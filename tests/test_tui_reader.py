@@ -342,3 +342,37 @@ async def test_keys_can_be_remapped_by_binding_id(
         assert store.load_all().annotations == []
         await r.press("H")
         assert [a.kind for a in store.load_all().annotations] == [Kind.HIGHLIGHT]
+
+
+async def test_annotations_written_by_another_program_are_picked_up(vault: Path) -> None:
+    from annotations.workspace import Workspace
+
+    async with reader(vault) as r:
+        await open_talk(r)
+        sidebar = r.screen.query_one(AnnotationSidebar)
+        assert sidebar.annotations == []
+        with Workspace(vault) as other:  # a second readmark, or a sync tool
+            made = other.annotate("talk.md", "Tides are slower than people think.")
+        r.screen._check_source_changed()
+        await r.press()
+        await r.press()
+        assert [a.id for a in sidebar.annotations] == [made.id]
+        path = AnnotationStore(vault).path_for(made)
+        path.unlink()
+        r.screen._check_source_changed()
+        await r.press()
+        await r.press()
+        assert sidebar.annotations == []
+
+
+async def test_a_source_deleted_while_open_stays_on_screen_with_a_warning(vault: Path) -> None:
+    async with reader(vault) as r:
+        transcript = await open_talk(r)
+        (vault / "talk.md").unlink()
+        r.screen._check_source_changed()
+        await r.press()
+        await r.press()
+        assert transcript.source is not None and transcript.source.id == "talk.md"
+        assert [s.id for s in r.screen.query_one(SourceList).summaries] == ["essay.txt"]
+        await r.press("j")
+        assert "Ben Rowe" in r.header  # still readable from memory

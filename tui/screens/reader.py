@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ from annotations.config import load_citation_config
 from annotations.durable import ensure_dir, write_atomic
 from annotations.export_markdown import export_markdown_files
 from annotations.model import Annotation, Confidence, Kind, utc_now
+from annotations.slug import source_slug
 from annotations.workspace import Workspace
 from library.model import Source
 from library.safe_text import printable
@@ -44,6 +47,8 @@ if TYPE_CHECKING:
     from annotations.index import SearchHit
 
 RELOAD_CHECK_SECONDS = 2.0
+LARGE_FILE_BYTES = 8_000_000
+"""Opening a file larger than this says so, since parsing it takes a moment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,7 @@ class ReaderScreen(Screen[None]):
         self._deleted: list[str] = []
         self._open_file: _OpenFile | None = None
         self._cursor_offset = 0
+        self._notes_stamp: tuple[tuple[str, int, int], ...] = ()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -172,10 +178,27 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def open_source(self, source_id: str, offset: int = 0, focus: bool = True) -> None:
+        self._load_and_show(source_id, lambda _source, _annotations: offset, focus)
+
+    def _load_and_show(
+        self,
+        source_id: str,
+        offset_of: Callable[[Source, list[Annotation]], int],
+        focus: bool = True,
+    ) -> None:
+        """Parse the source and its annotations (in a worker), then show them."""
+        stamp = self._stamp(source_id)
+        if stamp is not None and stamp.size > LARGE_FILE_BYTES:
+            megabytes = stamp.size / 1_000_000
+            message = f"Opening {printable(source_id)} ({megabytes:.0f} MB)…"
+            self.app.call_from_thread(self.notify, message, markup=False)
         source = self.workspace.vault.load(source_id)
         annotations = [] if source.error else self.workspace.annotations_for(source_id)
-        stamp = self._stamp(source_id)
-        self.app.call_from_thread(self._show_source, source, annotations, offset, focus, stamp)
+        notes = self._annotation_files_stamp(source_id)
+        offset = offset_of(source, annotations)
+        self.app.call_from_thread(
+            self._show_source, source, annotations, offset, focus, stamp, notes
+        )
 
     def _stamp(self, source_id: str) -> _OpenFile | None:
         try:
@@ -191,7 +214,9 @@ class ReaderScreen(Screen[None]):
         offset: int,
         focus: bool,
         stamp: _OpenFile | None,
+        notes: tuple[tuple[str, int, int], ...] = (),
     ) -> None:
+        self._notes_stamp = notes
         if source.error:
             self.notify(printable(f"{source.id}: {source.error}"), severity="error", markup=False)
         self.source = source
@@ -208,15 +233,73 @@ class ReaderScreen(Screen[None]):
         self._update_header()
 
     def _check_source_changed(self) -> None:
-        current = self._open_file
-        if current is None or self.source is None:
+        if self._open_file is not None and self.source is not None:
+            self._check_disk(self._open_file, self._notes_stamp)
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _check_disk(self, opened: _OpenFile, notes: tuple[tuple[str, int, int], ...]) -> None:
+        """Compare the open source and its annotation folder with what is on screen."""
+        source_now = self._stamp(opened.source_id)
+        notes_now = self._annotation_files_stamp(opened.source_id)
+        self.app.call_from_thread(self._disk_checked, opened, source_now, notes, notes_now)
+
+    def _disk_checked(
+        self,
+        opened: _OpenFile,
+        source_now: _OpenFile | None,
+        notes: tuple[tuple[str, int, int], ...],
+        notes_now: tuple[tuple[str, int, int], ...],
+    ) -> None:
+        if self._open_file != opened or self.source is None:
+            return  # another source was opened meanwhile
+        name = printable(opened.source_id)
+        offset = self._cursor_offset
+        if source_now is None:
+            self._open_file = None
+            self.notify(
+                f"{name} was deleted or renamed on disk. The text stays on screen; its "
+                "annotations are kept (readmark check lists them).",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+            self.list_sources()
+        elif source_now != opened:
+            self._open_file = source_now
+            self.notify(f"{name} changed on disk: reloaded.", markup=False)
+            self.open_source(opened.source_id, offset, focus=False)
+        elif notes_now != notes:
+            self._notes_stamp = notes_now
+            self.notify(f"Annotations of {name} changed on disk: reloaded.", markup=False)
+            self._reload_annotations(opened.source_id)
+
+    def _annotation_files_stamp(self, source_id: str) -> tuple[tuple[str, int, int], ...]:
+        folder = self.workspace.store.root / source_slug(source_id)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return ()
+        stamps = []
+        for entry in entries:
+            if not entry.name.endswith(".md") or entry.name.startswith("."):
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            stamps.append((entry.name, info.st_size, info.st_mtime_ns))
+        return tuple(sorted(stamps))
+
+    @work(thread=True, exclusive=True, group="open")
+    def _reload_annotations(self, source_id: str) -> None:
+        annotations = self.workspace.annotations_for(source_id)
+        self.app.call_from_thread(self._annotations_reloaded, source_id, annotations)
+
+    def _annotations_reloaded(self, source_id: str, annotations: list[Annotation]) -> None:
+        if self.source is None or self.source.id != source_id:
             return
-        now = self._stamp(current.source_id)
-        if now is not None and now != current:
-            self._open_file = now
-            offset = self.query_one(Transcript).cursor_offset
-            self.notify(f"{printable(current.source_id)} changed on disk: reloaded.", markup=False)
-            self.open_source(current.source_id, offset, focus=False)
+        self.annotations = annotations
+        self._refresh_annotations()
 
     def _remember_position(self) -> None:
         if self.source is None:
@@ -553,21 +636,18 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def _open_at_annotation(self, source_id: str, annotation_id: str) -> None:
-        source = self.workspace.vault.load(source_id)
-        annotations = [] if source.error else self.workspace.annotations_for(source_id)
-        offset = next((a.anchor.position.start for a in annotations if a.id == annotation_id), 0)
-        stamp = self._stamp(source_id)
-        self.app.call_from_thread(self._show_source, source, annotations, offset, True, stamp)
+        def offset_of(_source: Source, annotations: list[Annotation]) -> int:
+            return next((a.anchor.position.start for a in annotations if a.id == annotation_id), 0)
+
+        self._load_and_show(source_id, offset_of)
 
     @work(thread=True, exclusive=True, group="open")
     def _open_at_segment(self, source_id: str, segment_index: int) -> None:
-        source = self.workspace.vault.load(source_id)
-        annotations = [] if source.error else self.workspace.annotations_for(source_id)
-        offset = 0
-        if 0 <= segment_index < len(source.segments):
-            offset = source.segments[segment_index].char_start
-        stamp = self._stamp(source_id)
-        self.app.call_from_thread(self._show_source, source, annotations, offset, True, stamp)
+        def offset_of(source: Source, _annotations: list[Annotation]) -> int:
+            segments = source.segments
+            return segments[segment_index].char_start if 0 <= segment_index < len(segments) else 0
+
+        self._load_and_show(source_id, offset_of)
 
     def action_help(self) -> None:
         panes: list[tuple[str, type[DOMNode]]] = [
