@@ -374,5 +374,5 @@ async def test_a_source_deleted_while_open_stays_on_screen_with_a_warning(vault:
         await r.press()
         assert transcript.source is not None and transcript.source.id == "talk.md"
         assert [s.id for s in r.screen.query_one(SourceList).summaries] == ["essay.txt"]
-        await r.press("j")
+        await r.press("J")
         assert "Ben Rowe" in r.header  # still readable from memory
