@@ -118,8 +118,8 @@ def remove_temp_files(folder: Path, *, older_than: float = 0.0) -> list[Path]:
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return removed
+    except OSError:
+        return removed  # missing or unreadable: `load_all` reports an unreadable folder
     cutoff = time.time() - older_than
     for entry in entries:
         if not entry.name.startswith(TEMP_PREFIX) or not entry.is_file(follow_symlinks=False):

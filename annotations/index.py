@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index, LockError
 from whoosh.qparser.common import QueryParserError
 from whoosh.query import And, Query, Term
@@ -43,6 +46,7 @@ from annotations.index_state import (
     FileStamp,
     IndexState,
     SourceFileState,
+    discard_state,
     load_state,
     save_state,
     stamp_of,
@@ -55,6 +59,9 @@ INDEX_DIR = Path(".readmark") / "index"
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
 LOCK_TIMEOUT = 0.05
 """Seconds a write waits for another process's lock before it leaves the work pending."""
+OPEN_ATTEMPTS = 3
+"""Tries at opening the index (or searching it) before taking a failure as real damage."""
+RETRY_DELAY = 0.05
 BULK_THRESHOLD = 20_000
 """Documents above which a write uses the parallel bulk writer."""
 BULK_LIMIT_MB = 256
@@ -137,11 +144,17 @@ class SearchIndex:
         self._mutex = threading.RLock()
         self._pending: dict[str, Op] = {}
         self._searcher: Searcher | None = None
-        self._ix, fresh = _open_or_create(self.folder)
+        opened = _open_or_create(self.folder)
+        self._ix = opened.index
+        self.in_memory = opened.in_memory
+        """True when the folder cannot hold the index (a read-only vault, or a broken index that
+        another process holds): it is built in memory for this session and never saved."""
+        self.repaired = opened.repaired
+        """True when the index on disk was half-written or damaged and was started afresh."""
         self._parser = build_parser(self._ix.schema)
         # A fresh index has seen nothing, whatever a leftover state file says.
         self._state = (
-            IndexState(SCHEMA_VERSION) if fresh else load_state(self.folder, SCHEMA_VERSION)
+            IndexState(SCHEMA_VERSION) if opened.fresh else load_state(self.folder, SCHEMA_VERSION)
         )
 
     # -- single changes (a save in the reader) --------------------------------------------
@@ -182,12 +195,18 @@ class SearchIndex:
                 return True
             try:
                 writer = self._writer(bulk=False, timeout=timeout)
-            except LockError:
+            except (LockError, OSError):
+                # Busy, or a read-only or full disk: the work stays pending for the next call.
                 return False
-            ops, self._pending = list(self._pending.values()), {}
-            with _committing(writer, merge=self.merge_on_save):
-                for op in ops:
-                    op(writer)
+            pending, self._pending = self._pending, {}
+            try:
+                with _committing(writer, merge=self.merge_on_save):
+                    for op in pending.values():
+                        op(writer)
+            except OSError:
+                # A full disk mid-commit: keep the changes (newer ones submitted since win).
+                self._pending = {**pending, **self._pending}
+                return False
             return True
 
     @property
@@ -218,16 +237,16 @@ class SearchIndex:
             plan = _plan(self._state, annotation_files, source_files)
             try:
                 writer = self._writer(bulk=plan.size > BULK_THRESHOLD)
-            except LockError:
+            except (LockError, OSError):
                 report.deferred = True
                 return report
             try:
                 self._apply(plan, writer, load_annotations, load_source, report, progress)
             except BaseException:
                 # The writer was cancelled: forget what this call learnt, keep what is on disk.
-                self._state = load_state(self.folder, SCHEMA_VERSION)
+                self._state = self._saved_state()
                 raise
-            save_state(self.folder, self._state)
+            self._save_state()
             return report
 
     def _apply(
@@ -263,18 +282,27 @@ class SearchIndex:
                 report.sources_indexed += 1
                 _tick(progress, done)
             for key in plan.removed_annotation_files:
-                for annotation_id in state.annotation_files.pop(key).ids:
+                gone = state.annotation_files.pop(key).ids
+                for annotation_id in gone:
                     writer.delete_by_term("id", annotation_id)
+                # Another file with one of these ids (a copy in another folder) is indexed again.
+                plan.relabel(_files_holding(state, set(gone)))
                 report.annotation_files_removed += 1
             add = writer.add_document if empty else writer.update_document
+            written: set[str] = set()
             for key, stamp in plan.changed_annotation_files:
                 path = plan.annotation_files[key]
                 annotations = _load_annotations(load_annotations, path, report)
                 old = state.annotation_files.get(key)
                 kept = {a.id for a in annotations}
-                for stale in set(old.ids if old else ()) - kept:
-                    writer.delete_by_term("id", stale)
+                stale = set(old.ids if old else ()) - kept
+                for annotation_id in stale:
+                    writer.delete_by_term("id", annotation_id)
+                plan.relabel(_files_holding(state, stale))
                 for annotation in annotations:
+                    if annotation.id in written:
+                        continue  # a copy in a second file: a writer cannot update its own add
+                    written.add(annotation.id)
                     add(**annotation_document(annotation, state.titles.get(annotation.source, "")))
                 state.annotation_files[key] = AnnotationFileState(
                     stamp, sorted(kept), sorted({a.source for a in annotations})
@@ -314,6 +342,8 @@ class SearchIndex:
                 )
             except LockError as error:
                 raise SearchError(BUSY) from error
+            if not self.in_memory:
+                discard_state(self.folder)
             count = 0
             with _committing(writer, mergetype=CLEAR):
                 for doc in chain(head, docs):
@@ -323,7 +353,7 @@ class SearchIndex:
                         _tick(progress, count)
                 _tick(progress, count)
             self._state = IndexState(SCHEMA_VERSION, titles=titles)
-            save_state(self.folder, self._state)
+            self._save_state()
             return count
 
     def optimize(self) -> None:
@@ -342,10 +372,19 @@ class SearchIndex:
         parsed = self.parse(query)
         with self._mutex:
             self.flush(timeout=0)
-            searcher = self._current_searcher()
-            results = searcher.search(parsed, limit=limit)
-            terms = _matched_terms(parsed, searcher)
-            return [_hit(hit.fields(), hit.score or 0.0, terms) for hit in results]
+            for attempt in range(OPEN_ATTEMPTS):
+                try:
+                    searcher = self._current_searcher()
+                    results = searcher.search(parsed, limit=limit)
+                    terms = _matched_terms(parsed, searcher)
+                    return [_hit(hit.fields(), hit.score or 0.0, terms) for hit in results]
+                except OSError:
+                    # Another process's commit removed the segment files we were about to read.
+                    self._drop_searcher()
+                    if attempt == OPEN_ATTEMPTS - 1:
+                        raise
+                    time.sleep(RETRY_DELAY)
+            raise AssertionError("unreachable")
 
     def parse(self, query: str) -> Query:
         """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one."""
@@ -371,11 +410,9 @@ class SearchIndex:
         """Write what is pending if the index is free within a second, and let go of files."""
         with self._mutex:
             self.flush(timeout=1.0)
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            self._drop_searcher()
             if self._state.titles or self._state.annotation_files or self._state.source_files:
-                save_state(self.folder, self._state)
+                self._save_state()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -392,11 +429,28 @@ class SearchIndex:
             self._pending[key] = op
             return self.flush()
 
+    def _save_state(self) -> None:
+        if not self.in_memory:
+            save_state(self.folder, self._state)
+
+    def _saved_state(self) -> IndexState:
+        if self.in_memory:
+            return IndexState(SCHEMA_VERSION)
+        return load_state(self.folder, SCHEMA_VERSION)
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except OSError:
+                pass  # its files are gone already; nothing is left to release
+            self._searcher = None
+
     def _writer(self, *, bulk: bool, timeout: float | None = None) -> IndexWriter:
         wait = self._lock_timeout if timeout is None else timeout
         # Every writer, merges included, uses the same codec, so segments never mix two kinds.
         codec = IndexCodec()
-        if bulk and (os.cpu_count() or 1) > 1:
+        if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
             return self._ix.writer(
                 timeout=wait, procs=2, multisegment=True, limitmb=BULK_LIMIT_MB, codec=codec
             )
@@ -480,6 +534,11 @@ def _plan(
     )
 
 
+def _files_holding(state: IndexState, ids: set[str]) -> list[str]:
+    """Keys of the annotation files whose indexed annotations include one of `ids`."""
+    return [key for key, entry in state.annotation_files.items() if ids.intersection(entry.ids)]
+
+
 def _changed_stamp(old: FileStamp | None, path: Path) -> FileStamp | None:
     """A new stamp when the file's size or mtime moved (or it is new); None when unchanged."""
     try:
@@ -521,12 +580,77 @@ def _load_annotations(
 # -- writing --------------------------------------------------------------------------------------
 
 
-def _open_or_create(folder: Path) -> tuple[Index, bool]:
-    """The index in `folder`, and whether it had to be created."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
-        return whoosh_index.open_dir(str(folder), indexname=INDEX_NAME), False
-    return whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME), True
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    index: Index
+    fresh: bool
+    """Created just now: it holds nothing, whatever the state file says."""
+    in_memory: bool = False
+    repaired: bool = False
+
+
+def _open_or_create(folder: Path) -> _Opened:
+    """The index in `folder`; a half-written or damaged one is started afresh.
+
+    A writer killed mid-commit leaves at worst segment files no table of contents names (Whoosh
+    writes the table last, by rename) and its lock file. The lock is an `flock`, which the
+    kernel releases when the process dies, so a lock file on disk never blocks anyone: there
+    is no stale lock to break, and breaking a live one would let two writers in. What can go
+    wrong is a table naming files that are gone (a sync tool, a disk error), or a damaged table:
+    opening every segment here finds both.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return _Opened(_in_memory_index(), fresh=True, in_memory=True)
+    damaged = False
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            if not whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
+                break
+            ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+            ix.reader().close()  # opens every segment file
+            return _Opened(ix, fresh=False)
+        except Exception:
+            # Another process's commit may have replaced the files between two reads: retry.
+            damaged = True
+            if attempt < OPEN_ATTEMPTS - 1:
+                time.sleep(RETRY_DELAY)
+    if damaged and not _wipe(folder):
+        # Another process holds the write lock (and is likely rebuilding): leave its files alone.
+        return _Opened(_in_memory_index(), fresh=True, in_memory=True, repaired=True)
+    try:
+        ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+    except OSError:
+        return _Opened(_in_memory_index(), fresh=True, in_memory=True, repaired=damaged)
+    return _Opened(ix, fresh=True, repaired=damaged)
+
+
+def _wipe(folder: Path) -> bool:
+    """Delete a damaged index's files while holding its write lock; False when it is held."""
+    lock = FileStorage(str(folder)).lock(f"{INDEX_NAME}_WRITELOCK")
+    try:
+        if not lock.acquire(blocking=False):
+            return False
+    except OSError:
+        return False
+    try:
+        for entry in os.scandir(folder):
+            # The lock file stays: deleting it would let a second writer lock a new one.
+            if entry.name != lock.filename.rsplit(os.sep, 1)[-1] and entry.is_file():
+                os.unlink(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)  # a bulk writer's temp folder
+    except OSError:
+        return False
+    finally:
+        lock.release()
+    return True
+
+
+def _in_memory_index() -> Index:
+    index: Index = RamStorage().create_index(build_schema(), indexname=INDEX_NAME)
+    return index
 
 
 class _committing:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from annotations import durable
 
 STATE_NAME = "state.json"
 
@@ -79,10 +80,23 @@ def load_state(folder: Path, version: int) -> IndexState:
         return IndexState(version=version)
 
 
-def save_state(folder: Path, state: IndexState) -> None:
-    """Write the state atomically, so a crash leaves the old state or the new one."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / STATE_NAME
-    temp = target.with_suffix(".tmp")
-    temp.write_text(json.dumps(asdict(state), separators=(",", ":")), encoding="utf-8")
-    os.replace(temp, target)
+def save_state(folder: Path, state: IndexState) -> bool:
+    """Write the state atomically (a crash leaves the old state or the new one); False when the
+    folder is not writable, which only costs a re-read of every file on the next reconcile."""
+    data = json.dumps(asdict(state), separators=(",", ":")).encode("utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # A unique temporary name: two readmark processes may save at the same moment.
+        durable.write_atomic(folder / STATE_NAME, data)
+    except OSError:
+        return False
+    return True
+
+
+def discard_state(folder: Path) -> None:
+    """Forget every stamp before the index is cleared, so a crash in between cannot leave a
+    state that claims files are indexed when the index no longer holds them."""
+    try:
+        (folder / STATE_NAME).unlink(missing_ok=True)
+    except OSError:
+        pass  # an unwritable folder: the clear that follows fails too

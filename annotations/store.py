@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from annotations import durable
@@ -70,7 +69,15 @@ class AnnotationStore:
         file is untouched and `StoreError` says why.
         """
         path = self.path_for(annotation)
-        data = render(annotation).encode(ENCODING, ENCODING_ERRORS)
+        try:
+            data = render(annotation).encode(ENCODING, ENCODING_ERRORS)
+        except UnicodeError as error:
+            # YAML cannot write a lone surrogate (a file name that is not UTF-8).
+            raise StoreError(
+                f"cannot save annotation to {path}: its source name {annotation.source!r} is not "
+                "valid UTF-8; your note was not lost: it is still open in readmark. Rename the "
+                "source file to a UTF-8 name and annotate it again."
+            ) from error
         try:
             try:
                 self._ensure_dir(path.parent)
@@ -109,7 +116,9 @@ class AnnotationStore:
         """
         result = LoadResult()
         kept: dict[str, tuple[Annotation, Path]] = {}
-        for path in self._annotation_files():
+        files, unreadable = self._annotation_files()
+        result.problems += unreadable
+        for path in files:
             try:
                 annotation = self._read(path)
             except _FileProblem as problem:
@@ -135,7 +144,7 @@ class AnnotationStore:
     def for_source(self, source_id: str) -> list[Annotation]:
         """The annotations of one source in document order; files that do not parse are skipped."""
         found: list[Annotation] = []
-        for path in _files_in(self.root / _slug(source_id)):
+        for path in _files_in(self.root / _slug(source_id))[0]:
             try:
                 annotation = self._read(path)
             except _FileProblem:
@@ -190,6 +199,21 @@ class AnnotationStore:
         self._paths[key] = target
         return annotation
 
+    def folder_stamp(self, source_id: str) -> tuple[tuple[str, int, int], ...]:
+        """(name, size, mtime_ns) of each annotation file of a source: one folder listing, cheap.
+
+        Compare two stamps to tell whether another program added, changed or removed a file of
+        this source since you last called `for_source`.
+        """
+        stamps: list[tuple[str, int, int]] = []
+        for path in _files_in(self.root / _slug(source_id))[0]:
+            try:
+                info = path.stat()
+            except OSError:
+                continue  # removed since the listing: the stamp differs anyway
+            stamps.append((path.name, info.st_size, info.st_mtime_ns))
+        return tuple(stamps)
+
     def cleanup_temp_files(self, *, older_than: float = 0.0) -> list[Path]:
         """Remove the `.tmp-*` files a crash left behind; return them.
 
@@ -219,9 +243,20 @@ class AnnotationStore:
                 return candidate
         return None
 
-    def _annotation_files(self) -> Iterator[Path]:
-        for entry in sorted(_subfolders(self.root), key=lambda e: e.name):
-            yield from _files_in(Path(entry.path))
+    def _annotation_files(self) -> tuple[list[Path], list[LoadProblem]]:
+        """Every annotation file, and the folders that cannot be listed (skipped with a reason)."""
+        files: list[Path] = []
+        problems: list[LoadProblem] = []
+        try:
+            folders = _subfolders(self.root, strict=True)
+        except OSError as error:
+            return [], [_folder_problem(self.root, error)]
+        for entry in sorted(folders, key=lambda e: e.name):
+            found, failure = _files_in(Path(entry.path))
+            files += found
+            if failure is not None:
+                problems.append(_folder_problem(Path(entry.path), failure))
+        return files, problems
 
     def _read(self, path: Path) -> Annotation:
         try:
@@ -235,6 +270,8 @@ class AnnotationStore:
         except AnnotationFormatError as error:
             raise _FileProblem(str(error)) from None
         if f"{annotation.id}{SUFFIX}" != path.name:
+            if path.name.startswith(annotation.id):
+                raise _FileProblem(conflict_copy_reason(annotation.id))
             raise _FileProblem(
                 f"the file name does not match `id: {annotation.id}`; "
                 f"rename the file to {annotation.id}{SUFFIX} or fix the id"
@@ -295,22 +332,63 @@ def _document_order(annotation: Annotation) -> tuple[int, int, str]:
     return position.start, position.end, annotation.id
 
 
-def _subfolders(folder: Path) -> list[os.DirEntry[str]]:
+def conflict_copy_reason(annotation_id: str) -> str:
+    """Why a file named like `<id> (conflicted copy).md` is not loaded, and what to do."""
+    return (
+        f"a second copy of annotation {annotation_id}, probably made by a sync tool when two "
+        f"edits clashed; compare it with {annotation_id}{SUFFIX}, keep the text you want in "
+        f"{annotation_id}{SUFFIX} and delete this file"
+    )
+
+
+def _folder_problem(folder: Path, error: OSError) -> LoadProblem:
+    reason, _ = durable.describe_os_error(error)
+    return LoadProblem(
+        str(folder),
+        f"this folder cannot be read ({reason}), so its annotations were skipped; "
+        "make it readable for you",
+    )
+
+
+def _subfolders(folder: Path, *, strict: bool = False) -> list[os.DirEntry[str]]:
+    """The source folders of the store; `strict` raises when `folder` exists but is unreadable."""
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [e for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=True)]
+    except OSError:
+        if strict:
+            raise
+        return []
+    return [e for e in entries if not e.name.startswith(".") and _is_dir(e)]
 
 
-def _files_in(folder: Path) -> list[Path]:
-    """Annotation files of one folder, skipping temporary and hidden files."""
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
+
+
+def _files_in(folder: Path) -> tuple[list[Path], OSError | None]:
+    """Annotation files of one folder (skipping temporary and hidden files), and the error that
+    kept the folder from being listed, if any."""
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(
+        return [], None
+    except OSError as error:
+        return [], error
+    files = sorted(
         Path(e.path)
         for e in entries
-        if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file()
+        if e.name.endswith(SUFFIX) and not e.name.startswith(".") and _is_file(e)
     )
+    return files, None
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False

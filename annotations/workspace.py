@@ -24,7 +24,13 @@ from annotations.model import (
     fingerprint,
     utc_now,
 )
-from annotations.store import ENCODING, ENCODING_ERRORS, SUFFIX, AnnotationStore
+from annotations.store import (
+    ENCODING,
+    ENCODING_ERRORS,
+    SUFFIX,
+    AnnotationStore,
+    conflict_copy_reason,
+)
 from library.errors import SourceError
 from library.model import Source
 from library.vault import Vault
@@ -348,19 +354,23 @@ class Workspace:
         return {s.id: root.joinpath(*s.id.split("/")) for s in self.vault.scan().sources}
 
     def _walk_store(self) -> Iterator[Path]:
+        # An unreadable folder is skipped here; `all_annotations` and `check` report it.
         try:
             folders = sorted(os.scandir(self.store.root), key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:
             return
         for folder in folders:
-            if folder.name.startswith(".") or not folder.is_dir():
+            try:
+                if folder.name.startswith(".") or not folder.is_dir():
+                    continue
+                with os.scandir(folder.path) as entries:
+                    names = sorted(
+                        e.name
+                        for e in entries
+                        if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file()
+                    )
+            except OSError:
                 continue
-            with os.scandir(folder.path) as entries:
-                names = sorted(
-                    e.name
-                    for e in entries
-                    if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file()
-                )
             for name in names:
                 yield Path(folder.path) / name
 
@@ -391,9 +401,18 @@ class Workspace:
 
 
 def _load_annotation_file(path: Path) -> list[Annotation]:
-    """The annotation in one file; `ValueError` (which the index reports) when it does not parse."""
+    """The annotation in one file; `ValueError` (which the index reports) when it does not parse.
+
+    A file whose name is not its id (a sync tool's conflicted copy) is refused like the store
+    refuses it, so the index never holds an annotation the store does not load.
+    """
     text = path.read_bytes().decode(ENCODING, ENCODING_ERRORS)
-    return [parse(text)]
+    annotation = parse(text)
+    if f"{annotation.id}{SUFFIX}" != path.name:
+        if path.name.startswith(annotation.id):
+            raise ValueError(conflict_copy_reason(annotation.id))
+        raise ValueError(f"the file name does not match `id: {annotation.id}`")
+    return [annotation]
 
 
 def _source_problem(workspace: Workspace, source_id: str) -> str:

@@ -8,12 +8,13 @@ import importlib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from library.builder import SEGMENT_SEPARATOR
 from library.decoding import HEAD_SIZE, binary_reason, bom_encoding, decode, decode_head
 from library.errors import SourceError
-from library.model import Source
+from library.model import OutlineEntry, Segment, Source
 from library.readers.base import Reader
 from library.summary import OutlineItem, SourceSummary, summarise
 from library.timecode import try_parse_timecode
@@ -34,7 +35,10 @@ SURE_SCORE = 0.9
 rest: listing a vault sniffs every file, and most are settled by their extension."""
 
 MAX_SOURCE_BYTES = 200 * 1024 * 1024
-"""Larger files are listed with an error instead of being parsed."""
+"""Larger files are listed with an error instead of being parsed: a parse needs about five
+times a file's size in memory, so 200 MB stays near 1 GB."""
+MAX_SEGMENT_CHARS = 5_000
+"""Longer segments (a whole article on one line) are split into paragraph-sized pieces."""
 QUICK_SCAN_BYTES = 4 * 1024 * 1024
 """Larger files are listed from a quick scan (head parsed, times counted), parsed when opened."""
 QUICK_HEAD_BYTES = 64 * 1024
@@ -139,7 +143,7 @@ def load_path(path: Path, source_id: str) -> Source:
         return _failed(path, source_id, message, reader.FORMAT, decoded.warnings)
     if decoded.warnings:
         source.warnings[:0] = decoded.warnings
-    return source
+    return split_long_segments(source)
 
 
 GC_PAUSE_BYTES = 4 * 1024 * 1024
@@ -156,6 +160,96 @@ def _read_with(reader: Reader, text: str, source_id: str, stem: str) -> Source:
         return reader.read(text, source_id, stem)
     finally:
         gc.enable()
+
+
+def split_long_segments(source: Source, limit: int | None = None) -> Source:
+    """`source` with every segment longer than `limit` characters cut into pieces.
+
+    Cuts fall at a sentence end in the second half of each piece, else at a space, else
+    anywhere; pieces keep the speaker and role, and share out the times by length when the
+    segment has an end (else only the first piece keeps the start). A warning says so.
+    """
+    limit = limit or MAX_SEGMENT_CHARS
+    if not source.segments or max(len(s.text) for s in source.segments) <= limit:
+        return source
+    segments: list[Segment] = []
+    first_piece: list[int] = []  # old segment index -> new index of its first piece
+    offset = 0
+    split = longest = 0
+    for segment in source.segments:
+        first_piece.append(len(segments))
+        if len(segment.text) > limit:
+            pieces = split_text(segment.text, limit)
+            split += 1
+            longest = max(longest, len(segment.text))
+        else:
+            pieces = [segment.text]
+        for piece, (start, end) in zip(pieces, _piece_times(segment, pieces), strict=True):
+            segments.append(
+                Segment(
+                    len(segments),
+                    piece,
+                    start,
+                    end,
+                    segment.speaker,
+                    segment.role,
+                    offset,
+                    offset + len(piece),
+                )
+            )
+            offset += len(piece) + len(SEGMENT_SEPARATOR)
+    outline = [
+        OutlineEntry(e.title, e.start, first_piece[min(e.segment_index, len(first_piece) - 1)])
+        for e in source.outline
+    ]
+    note = (
+        f"{split} paragraph{'s' if split > 1 else ''} longer than {limit:,} characters "
+        f"(the longest {longest:,}) split into pieces to keep the reader responsive"
+    )
+    return replace(
+        source,
+        segments=segments,
+        outline=outline,
+        text=SEGMENT_SEPARATOR.join(s.text for s in segments),
+        warnings=[*source.warnings, note],
+    )
+
+
+_SENTENCE_ENDS = (". ", "? ", "! ", "… ", '." ', ".” ")
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` (single-spaced) in pieces of at most `limit` characters, cut where reading allows.
+
+    One pass with bounded searches, so a 10 MB line costs about as much as copying it.
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        low, high = start + limit // 2, start + limit + 1
+        # A cut keeps the punctuation (and closing quote) and drops the space after it.
+        end = max(text.rfind(mark, low, high) + len(mark) - 1 for mark in _SENTENCE_ENDS)
+        if end < low:
+            space = text.rfind(" ", low, high)
+            end = space if space >= 0 else start + limit
+        pieces.append(text[start:end])
+        start = end + 1 if text[end : end + 1] == " " else end
+    pieces.append(text[start:])
+    return pieces
+
+
+def _piece_times(segment: Segment, pieces: list[str]) -> list[tuple[float | None, float | None]]:
+    start, end = segment.start, segment.end
+    if start is None or end is None or end < start or len(pieces) == 1:
+        return [(start, end)] + [(None, None)] * (len(pieces) - 1)
+    total = sum(len(p) for p in pieces) or 1
+    times: list[tuple[float | None, float | None]] = []
+    done = 0
+    for piece in pieces:
+        at = start + (end - start) * done / total
+        done += len(piece)
+        times.append((at, start + (end - start) * done / total))
+    return times
 
 
 def summarise_path(path: Path, source_id: str, size: int | None = None) -> SourceSummary:
@@ -222,7 +316,8 @@ def quick_summary(path: Path, source_id: str) -> SourceSummary | None:
         url=partial.url,
         date=partial.date,
         speakers=list(partial.speakers),
-        segments=max(len(times), paragraphs, len(partial.segments)),
+        # A long line becomes several segments when opened (see `split_long_segments`).
+        segments=max(len(times), paragraphs, len(partial.segments), size // MAX_SEGMENT_CHARS),
         timed_segments=len(times),
         first_time=first_time,
         last_time=last_time,
@@ -336,7 +431,7 @@ def _failed(
 def _too_large(size: int) -> str:
     return (
         f"file is too large to open ({_size_label(size)}; "
-        f"the limit is {_size_label(MAX_SOURCE_BYTES)})"
+        f"readmark opens files up to {_size_label(MAX_SOURCE_BYTES)})"
     )
 
 

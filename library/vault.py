@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,6 +27,13 @@ HIDDEN_FILE = "hidden file (readmark lists only files whose name does not start 
 NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 PARALLEL_THRESHOLD = 200
 """Below this many files to parse, starting worker processes costs more than it saves."""
+PROGRESS_STEPS = 100
+"""A scan reports progress about this many times, however many files the vault holds."""
+
+ScanProgress = Callable[[int, int], None]
+"""Called as `progress(done, total)` while a scan checks the files it found: `done` rises
+from 0 to `total`, and the last call is always `(total, total)`. Called from the thread
+that runs the scan."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +103,14 @@ class Vault:
     def cache_path(self) -> Path:
         return self.data_dir / "cache" / "sources.json"
 
-    def scan(self) -> Listing:
-        """List every source of the vault, parsing only files changed since the cached listing."""
+    def scan(self, progress: ScanProgress | None = None) -> Listing:
+        """List every source of the vault, parsing only files changed since the cached listing.
+
+        `progress` hears how many of the files found are checked; parsing is the slow part,
+        so files taken from the cache count in one step.
+        """
         files, skipped = self._walk()
+        report = _Reporter(progress, len(files))
         cached = read_cache(self.cache_path)
         entries: dict[str, CacheEntry] = {}
         rows: list[dict[str, Any]] = []
@@ -116,6 +128,8 @@ class Vault:
             else:
                 to_parse.append(file)
         changed = entries.keys() != cached.keys()
+        del cached  # the entries kept are in `entries`; the rest can go before parsing
+        report.advance(len(files) - len(to_parse))
         for file, (row, reason, cacheable) in zip(to_parse, self._parse_all(to_parse), strict=True):
             if cacheable:
                 entries[file.id] = CacheEntry(file.size, file.mtime_ns, row, reason)
@@ -124,6 +138,8 @@ class Vault:
                 rows.append(row)
             else:
                 skipped.append(Skipped(file.id, reason or ""))
+            report.advance(1)
+        report.finish()
         if changed:
             write_cache(self.cache_path, entries)
         rows.sort(key=lambda row: str(row["id"]))
@@ -259,14 +275,41 @@ class Vault:
 
     def _parse_all(
         self, files: list[_File]
-    ) -> Iterable[tuple[dict[str, Any] | None, str | None, bool]]:
+    ) -> Iterator[tuple[dict[str, Any] | None, str | None, bool]]:
+        """Results in the order of `files`, as they come, so progress can follow them."""
         jobs = [(f.path, f.id, f.size) for f in files]
         # Forking a process that runs other threads (the TUI) can deadlock, so only fork alone.
         if self.workers > 1 and len(jobs) >= PARALLEL_THRESHOLD and threading.active_count() == 1:
-            results = _parse_in_processes(jobs, self.workers)
-            if results is not None:
-                return results
-        return [summarise_file(job) for job in jobs]
+            return _parse_in_processes(jobs, self.workers)
+        return map(summarise_file, jobs)
+
+
+class _Reporter:
+    """Calls a `ScanProgress` at most about `PROGRESS_STEPS` times, rising, ending at the total."""
+
+    __slots__ = ("_callback", "_done", "_reported", "_step", "_total")
+
+    def __init__(self, callback: ScanProgress | None, total: int) -> None:
+        self._callback = callback
+        self._total = total
+        self._done = 0
+        self._reported = -1
+        self._step = max(1, -(-total // PROGRESS_STEPS))  # rounded up: at most the steps
+        self._call(0)
+
+    def advance(self, count: int) -> None:
+        self._done = min(self._total, self._done + count)
+        if self._done - self._reported >= self._step:
+            self._call(self._done)
+
+    def finish(self) -> None:
+        if self._reported != self._total:
+            self._call(self._total)
+
+    def _call(self, done: int) -> None:
+        if self._callback is not None:
+            self._reported = done
+            self._callback(done, self._total)
 
 
 def summarise_file(
@@ -292,22 +335,28 @@ def summarise_file(
 
 def _parse_in_processes(
     jobs: list[tuple[str, str, int]], workers: int
-) -> list[tuple[dict[str, Any] | None, str | None, bool]] | None:
+) -> Iterator[tuple[dict[str, Any] | None, str | None, bool]]:
+    """`summarise_file` over `jobs` in worker processes; in this one when they cannot start."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from library.loading import readers
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    readers()  # imported once here, so the forked workers inherit them
-    # Small chunks keep both workers busy to the end; files differ a lot in cost.
-    chunk = max(1, min(64, len(jobs) // (workers * 4)))
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(summarise_file, jobs, chunksize=chunk))
-    except (OSError, RuntimeError):
-        return None
+    done = 0
+    if "fork" in multiprocessing.get_all_start_methods():
+        readers()  # imported once here, so the forked workers inherit them
+        # Small chunks keep both workers busy to the end; files differ a lot in cost.
+        chunk = max(1, min(64, len(jobs) // (workers * 4)))
+        context = multiprocessing.get_context("fork")
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                for result in pool.map(summarise_file, jobs, chunksize=chunk):
+                    done += 1
+                    yield result
+            return
+        except (OSError, RuntimeError):
+            pass  # no processes to be had (a sandbox, a broken pool): finish the rest here
+    yield from map(summarise_file, jobs[done:])
 
 
 def _silently_hidden(entry: os.DirEntry[str]) -> bool:

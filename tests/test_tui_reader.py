@@ -376,3 +376,23 @@ async def test_a_source_deleted_while_open_stays_on_screen_with_a_warning(vault:
         assert [s.id for s in r.screen.query_one(SourceList).summaries] == ["essay.txt"]
         await r.press("J")
         assert "Ben Rowe" in r.header  # still readable from memory
+
+
+async def test_notifications_show_file_names_as_text(vault: Path) -> None:
+    hostile = "talk\x1b]0;owned\x07[bold red]x.md"
+    (vault / hostile).write_text(INTERVIEW, encoding="utf-8")
+    async with reader(vault) as r:
+        await r.press("slash", *"tides", "enter")
+        (vault / hostile).unlink()
+        for source in r.screen.summaries:
+            if "owned" not in source.id:
+                continue
+            r.screen.open_by_id(source.id)
+            await r.press()
+            r.screen._check_source_changed()
+            await r.press()
+            await r.press()
+        shown = [n.message for n in r.app._notifications]
+        assert any("deleted or renamed" in m for m in shown)
+        assert all("\x1b" not in m and "\x07" not in m for m in shown)
+        assert any("[bold red]x" in m for m in shown)

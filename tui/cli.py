@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             return status
         return _run_reader(args.path)
     except KeyboardInterrupt:
+        if debug:
+            raise
+        # Files are written atomically, so running the command again is always safe.
+        _fail("interrupted (ctrl+c); run the command again to finish it")
         return 130
     except BrokenPipeError:
         # The reader of our output went away (`| head`): say nothing, and keep Python's
@@ -88,12 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     except (CommandError, SourceError) as error:
         if debug:
             raise
-        return _fail(str(error))
+        return _fail(_with_advice(str(error)))
     except OSError as error:
         if debug:
             raise
+        from annotations.durable import describe_os_error
+
         where = f"{error.filename}: " if error.filename else ""
-        return _fail(f"{where}{error.strerror or error}")
+        return _fail(f"{where}{describe_os_error(error)[0]}; fix that and run the command again")
     except Exception as error:  # noqa: BLE001 - a user sees one line, `--debug` the traceback
         if debug:
             raise
@@ -125,6 +131,16 @@ def _run_reader(path: Path | None) -> int:
 
     run_app(vault)
     return 0
+
+
+_NO_SUCH_SOURCE = "no such source in "
+
+
+def _with_advice(message: str) -> str:
+    """The message, with what to do added where the layer that raised it does not say."""
+    if _NO_SUCH_SOURCE in message and "readmark sources" not in message:
+        return f"{message}: `{PROG} sources` lists the ids, or give the path of the file"
+    return message
 
 
 def _fail(message: str) -> int:

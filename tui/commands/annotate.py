@@ -67,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(annotation_json(annotation))
     else:
+        from library.safe_text import printable
+
         print_annotation(annotation)
-        sys.stdout.write(f"Saved to {path}\n")
+        sys.stdout.write(printable(f"Saved to {path}") + "\n")
     return 0
 
 
@@ -123,10 +125,31 @@ def user_errors() -> Iterator[None]:
     from annotations.citation import CitationError
     from annotations.config import ConfigError
     from annotations.index import SearchError
-    from annotations.store import StoreError
+    from annotations.store import AnnotationNotFoundError, StoreError
     from annotations.workspace import WorkspaceError
 
     try:
         yield
-    except (StoreError, SearchError, CitationError, ConfigError, WorkspaceError) as error:
+    except ConfigError as error:
+        raise CommandError(_advised(str(error), CONFIG_ADVICE)) from error
+    except AnnotationNotFoundError as error:
+        raise CommandError(_advised(str(error), NOT_FOUND_ADVICE)) from error
+    except StoreError as error:
+        advice = UNREADABLE_ADVICE if str(error).startswith(UNREADABLE) else ""
+        raise CommandError(_advised(str(error), advice)) from error
+    except (SearchError, CitationError, WorkspaceError) as error:
         raise CommandError(str(error)) from error
+
+
+UNREADABLE = "cannot read annotation file"
+"""How the store's message for a file it cannot parse begins."""
+UNREADABLE_ADVICE = "fix it in an editor or move it out of .readmark/ (`readmark check` lists all)"
+CONFIG_ADVICE = "fix the file, or set READMARK_CONFIG to another one"
+NOT_FOUND_ADVICE = "`readmark search` shows the ids of annotations"
+
+
+def _advised(message: str, advice: str) -> str:
+    """`message` with what to do added, unless there is none to add."""
+    if not advice:
+        return message
+    return f"{message.rstrip().rstrip('.')}: {advice}"

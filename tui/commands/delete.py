@@ -29,7 +29,9 @@ def run(args: argparse.Namespace) -> int:
         target = workspace.delete(args.id)
     key = target.stem
     sys.stdout.write(
-        printable(f"Moved annotation {key} to the trash: {target}\n")
-        + f"Undo with: readmark restore {key}\n"
+        printable(
+            f"Moved annotation {key} to the trash: {target}\nUndo with: readmark restore {key}"
+        )
+        + "\n"
     )
     return 0

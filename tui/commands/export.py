@@ -5,6 +5,12 @@ each source gets its own `<source>.notes.md` under DIR; on stdout several source
 another, each after a `<!-- file: NAME -->` line (one source alone prints as its file would be).
 JSON and CSV are one file: `--out FILE` (or a folder, which gets `annotations.json|csv`).
 Files are written atomically: a crash leaves the old file or the new one.
+
+Terminal safety: files written with `--out` keep every character as stored, since they are data
+for other tools. On stdout nothing a terminal would act on is printed: JSON writes DEL, C1 and
+bidi controls as `\\uXXXX` escapes (the same data), Markdown and CSV go through `printable`
+(escape sequences and bidi controls removed, other controls shown as symbols); use `--out` for
+a byte-exact copy.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotations.workspace import Workspace
+    from library.safe_text import printable
     from tui.commands.annotate import open_workspace, user_errors
     from tui.commands.show import locate
 
@@ -59,18 +66,20 @@ def run(args: argparse.Namespace) -> int:
             annotations = _annotations(workspace, source_id)
             files = _render(args.format, annotations, workspace, source_id)
             if args.out is None:
-                _print(files)
+                _print(_terminal_safe(files, args.format))
             else:
                 for path in _write(files, args.out, args.format):
-                    sys.stderr.write(f"Wrote {path}\n")
+                    sys.stderr.write(printable(f"Wrote {path}") + "\n")
     return 0
 
 
 def _annotations(workspace: Workspace, source_id: str | None) -> list[Annotation]:
     if source_id is None:
         annotations, problems = workspace.all_annotations()
+        from library.safe_text import printable
+
         for problem in problems:
-            sys.stderr.write(f"Skipped {problem.path}: {problem.reason}\n")
+            sys.stderr.write(printable(f"Skipped {problem.path}: {problem.reason}") + "\n")
         return annotations
     workspace.vault.path_of(source_id)  # an unknown source is an error, not an empty export
     return workspace.annotations_for(source_id)
@@ -105,6 +114,14 @@ def _render(
     return export_markdown_files(annotations, source_of)
 
 
+def _terminal_safe(files: dict[str, str], fmt: str) -> dict[str, str]:
+    """The files as stdout may carry them (see the module doc): no escape byte, no bidi control."""
+    from library.safe_text import escape_json_controls, printable
+
+    safe = escape_json_controls if fmt == "json" else printable
+    return {printable(name): safe(text) for name, text in files.items()}
+
+
 def _print(files: dict[str, str]) -> None:
     if len(files) == 1:
         sys.stdout.write(next(iter(files.values())))
@@ -130,7 +147,11 @@ def _write(files: dict[str, str], out: Path, fmt: str) -> list[Path]:
         targets = {out: next(iter(files.values()))} if files else {}
     written: list[Path] = []
     for path, text in targets.items():
-        durable.ensure_dir(path.parent)
-        durable.write_atomic(path, text.encode("utf-8", "surrogatepass"))
+        try:
+            durable.ensure_dir(path.parent)
+            durable.write_atomic(path, text.encode("utf-8", "surrogatepass"))
+        except OSError as error:
+            reason, advice = durable.describe_os_error(error)
+            raise CommandError(f"cannot write {path}: {reason}. {advice}") from error
         written.append(path)
     return written

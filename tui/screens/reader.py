@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -123,6 +124,20 @@ class ReaderScreen(Screen[None]):
         self.list_sources()
         self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every message here may quote a file name or an error about one: show it as text."""
+        super().notify(
+            printable(message), title=title, severity=severity, timeout=timeout, markup=False
+        )
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
 
@@ -134,8 +149,13 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="vault")
     def list_sources(self) -> None:
-        listing = self.workspace.vault.scan()
-        annotations, problems = self.workspace.all_annotations()
+        try:
+            listing = self.workspace.vault.scan()
+            annotations, problems = self.workspace.all_annotations()
+        except Exception as error:  # noqa: BLE001 - a worker must never take the app down
+            message = f"Cannot list {self.workspace.root}: {error}"
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
         counts: dict[str, int] = {}
         for annotation in annotations:
             counts[annotation.source] = counts.get(annotation.source, 0) + 1
@@ -192,8 +212,14 @@ class ReaderScreen(Screen[None]):
             megabytes = stamp.size / 1_000_000
             message = f"Opening {printable(source_id)} ({megabytes:.0f} MB)…"
             self.app.call_from_thread(self.notify, message, markup=False)
-        source = self.workspace.vault.load(source_id)
-        annotations = [] if source.error else self.workspace.annotations_for(source_id)
+        try:
+            source = self.workspace.vault.load(source_id)
+            annotations = [] if source.error else self.workspace.annotations_for(source_id)
+        except Exception as error:  # noqa: BLE001 - a worker must never take the app down
+            message = f"Cannot open {source_id}: {error}"
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            self.app.call_from_thread(self.list_sources)
+            return
         notes = self._annotation_files_stamp(source_id)
         offset = offset_of(source, annotations)
         self.app.call_from_thread(
@@ -292,7 +318,12 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def _reload_annotations(self, source_id: str) -> None:
-        annotations = self.workspace.annotations_for(source_id)
+        try:
+            annotations = self.workspace.annotations_for(source_id)
+        except Exception as error:  # noqa: BLE001 - a worker must never take the app down
+            message = f"Cannot reload the annotations of {source_id}: {error}"
+            self.app.call_from_thread(self.notify, message, severity="warning")
+            return
         self.app.call_from_thread(self._annotations_reloaded, source_id, annotations)
 
     def _annotations_reloaded(self, source_id: str, annotations: list[Annotation]) -> None:
