@@ -62,19 +62,47 @@ def single_lines(size: int, rng: random.Random) -> dict[str, str]:
     }
 
 
-PARSE_CHILD = """
-import resource, sys, time
+MEMORY = """
+import resource
+
+
+def reset_peak():
+    # A child starts with its parent's peak RSS; Linux can reset the mark (clear_refs 5).
+    try:
+        with open("/proc/self/clear_refs", "w") as marks:
+            marks.write("5")
+    except OSError:
+        pass
+
+
+def memory(key):
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+"""
+
+PARSE_CHILD = (
+    MEMORY
+    + """
+import sys, time
 from pathlib import Path
 from library.loading import load_path, readers
 readers()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+reset_peak()
+before = memory("VmRSS")
 started = time.perf_counter()
 source = load_path(Path(sys.argv[1]), Path(sys.argv[1]).name)
 elapsed = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = memory("VmHWM")
 longest = max((len(s.text) for s in source.segments), default=0)
-print(elapsed, before * 1024, peak * 1024, len(source.segments), longest, source.error)
+print(elapsed, before, peak, len(source.segments), longest, source.error)
 """
+)
 
 
 def parse_in_child(path: Path, timeout: float) -> tuple[float, int, int, int, int, str] | None:
@@ -94,8 +122,11 @@ def parse_in_child(path: Path, timeout: float) -> tuple[float, int, int, int, in
     return float(elapsed), int(before), int(peak), int(segments), int(longest), error.strip()
 
 
-CLI_CHILD = """
-import resource, sys
+CLI_CHILD = (
+    MEMORY
+    + """
+import sys
+reset_peak()
 sys.argv = ["readmark", "sources", "--json", "--vault", sys.argv[1]]
 from tui.cli import main
 try:
@@ -103,9 +134,9 @@ try:
 except SystemExit:
     pass
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(peak, file=sys.stderr)
+    print(memory("VmHWM"), file=sys.stderr)
 """
+)
 
 
 def list_in_child(vault: Path) -> tuple[float, int]:
@@ -147,12 +178,17 @@ def bench_big_transcript(folder: Path, size_mb: int) -> list[Row]:
 
 def bench_single_lines(folder: Path, size_mb: int) -> list[Row]:
     rows: list[Row] = []
+    folder = folder / "lines"
+    folder.mkdir()
     files = single_lines(size_mb * 2**20, random.Random(2))
     # Pathological: a colon after every word makes a speaker-label pattern backtrack per line.
     files["colons.md"] = ": " * (2**20 // 2)
     for name, text in files.items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
+    del files, text  # the children's memory figures should not include the parent's
+    for path in sorted(folder.glob("*.*"), key=lambda p: (p.stem == "colons", p.suffix)):
+        name = path.name
         label = "1 MB line of ': ' (markdown)" if name == "colons.md" else f"{size_mb} MB line"
         result = parse_in_child(path, timeout=120)
         if result is None:

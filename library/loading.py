@@ -35,8 +35,8 @@ SURE_SCORE = 0.9
 rest: listing a vault sniffs every file, and most are settled by their extension."""
 
 MAX_SOURCE_BYTES = 200 * 1024 * 1024
-"""Larger files are listed with an error instead of being parsed: a parse needs about five
-times a file's size in memory, so 200 MB stays near 1 GB."""
+"""Larger files are listed with an error instead of being parsed: parsing a transcript peaks at
+about 6.5 times its size in memory, so the largest stays near 1.3 GB."""
 MAX_SEGMENT_CHARS = 5_000
 """Longer segments (a whole article on one line) are split into paragraph-sized pieces."""
 QUICK_SCAN_BYTES = 4 * 1024 * 1024
@@ -228,10 +228,14 @@ def split_text(text: str, limit: int) -> list[str]:
     while len(text) - start > limit:
         low, high = start + limit // 2, start + limit + 1
         # A cut keeps the punctuation (and closing quote) and drops the space after it.
-        end = max(text.rfind(mark, low, high) + len(mark) - 1 for mark in _SENTENCE_ENDS)
+        ends = ((text.rfind(mark, low, high), len(mark)) for mark in _SENTENCE_ENDS)
+        end = max((at + length - 1 for at, length in ends if at >= 0), default=-1)
         if end < low:
             space = text.rfind(" ", low, high)
             end = space if space >= 0 else start + limit
+        if end <= start:
+            # A cut must move on, or the loop would never end (small limits, leading space).
+            end = start + limit
         pieces.append(text[start:end])
         start = end + 1 if text[end : end + 1] == " " else end
     pieces.append(text[start:])

@@ -30,8 +30,8 @@ from library.vault import Vault
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "tests" / "helpers" / "vault_worker.py"
 SOURCES = 40
-ANNOTATIONS = 300
-KILL_ROUNDS = 5
+ANNOTATIONS = 200
+KILL_ROUNDS = 4
 
 
 def talk(number: int) -> str:
@@ -432,11 +432,11 @@ def test_the_same_id_in_two_folders_is_one_annotation_and_a_problem(tmp_path: Pa
 def test_two_processes_annotating_and_searching_at_once_keep_everything(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault", 4, 0)
     Workspace(vault).reindex()
-    workers = [start_worker(vault, "annotate", tag, "40") for tag in ("alpha", "beta")]
+    workers = [start_worker(vault, "annotate", tag, "25") for tag in ("alpha", "beta")]
     outputs = [worker.communicate(timeout=120)[0] for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0]
     made = {line for output in outputs for line in output.split() if line != "up"}
-    assert len(made) == 80
+    assert len(made) == 50
 
     result = AnnotationStore(vault).load_all()
     assert result.problems == []
@@ -445,8 +445,8 @@ def test_two_processes_annotating_and_searching_at_once_keep_everything(tmp_path
         assert annotation_ids_found(workspace) == made
         workspace.reindex()
         assert annotation_ids_found(workspace) == made
-        assert len(workspace.search("alpha", limit=100)) == 40
-        assert workspace.index.doc_count() == 80 + 4 * 5
+        assert len(workspace.search("alpha", limit=100)) == 25
+        assert workspace.index.doc_count() == 50 + 4 * 5
 
 
 def test_search_survives_another_process_merging_the_index(tmp_path: Path) -> None:

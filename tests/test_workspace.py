@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 
 from annotations.index import INDEX_NAME
 from annotations.model import Kind
-from annotations.workspace import QuoteNotFoundError, Workspace, WorkspaceError
+from annotations.workspace import QuoteNotFoundError, Workspace
 
 LECTURE = """WEBVTT
 
@@ -65,15 +65,14 @@ def test_a_locked_index_does_not_stop_a_save(vault: Path) -> None:
         assert [hit.id for hit in workspace.search("type:annotation")] == [made.id]
 
 
-def test_a_broken_index_does_not_stop_a_save_and_reindex_repairs_it(vault: Path) -> None:
+def test_a_broken_index_does_not_stop_a_save_and_repairs_itself(vault: Path) -> None:
     folder = vault / ".readmark" / "index"
     folder.mkdir(parents=True)
     (folder / f"_{INDEX_NAME}_1.toc").write_bytes(b"not an index")
     with Workspace(vault) as workspace:
         made = workspace.annotate("bees.vtt", "colour first", Kind.HIGHLIGHT)
         assert workspace.store.path_for(made).is_file()
-        with pytest.raises(WorkspaceError, match="readmark reindex"):
-            workspace.search("colour")
+        assert made.id in [hit.id for hit in workspace.search("colour")]
     with Workspace(vault) as workspace:
         assert workspace.reindex().annotation_files == 1
         assert made.id in [hit.id for hit in workspace.search("colour")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -25,7 +24,6 @@ from annotations.config import load_citation_config
 from annotations.durable import ensure_dir, write_atomic
 from annotations.export_markdown import export_markdown_files
 from annotations.model import Annotation, Confidence, Kind, utc_now
-from annotations.slug import source_slug
 from annotations.workspace import Workspace
 from library.model import Source
 from library.safe_text import printable
@@ -300,21 +298,7 @@ class ReaderScreen(Screen[None]):
             self._reload_annotations(opened.source_id)
 
     def _annotation_files_stamp(self, source_id: str) -> tuple[tuple[str, int, int], ...]:
-        folder = self.workspace.store.root / source_slug(source_id)
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return ()
-        stamps = []
-        for entry in entries:
-            if not entry.name.endswith(".md") or entry.name.startswith("."):
-                continue
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            stamps.append((entry.name, info.st_size, info.st_mtime_ns))
-        return tuple(sorted(stamps))
+        return self.workspace.store.folder_stamp(source_id)
 
     @work(thread=True, exclusive=True, group="open")
     def _reload_annotations(self, source_id: str) -> None:
