@@ -176,7 +176,8 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
     first_piece: list[int] = []  # old segment index -> new index of its first piece
     offset = 0
     split = longest = 0
-    for segment in source.segments:
+    following = _following_starts(source.segments)
+    for segment, next_start in zip(source.segments, following, strict=True):
         first_piece.append(len(segments))
         if len(segment.text) > limit:
             pieces = split_text(segment.text, limit)
@@ -184,7 +185,8 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
             longest = max(longest, len(segment.text))
         else:
             pieces = [segment.text]
-        for piece, (start, end) in zip(pieces, _piece_times(segment, pieces), strict=True):
+        times = _piece_times(segment, pieces, next_start)
+        for piece, (start, end) in zip(pieces, times, strict=True):
             segments.append(
                 Segment(
                     len(segments),
@@ -242,17 +244,35 @@ def split_text(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def _piece_times(segment: Segment, pieces: list[str]) -> list[tuple[float | None, float | None]]:
+def _following_starts(segments: list[Segment]) -> list[float | None]:
+    """For each segment, the start of the next timed segment after it (None for the last)."""
+    following: list[float | None] = []
+    upcoming: float | None = None
+    for segment in reversed(segments):
+        following.append(upcoming)
+        if segment.start is not None:
+            upcoming = segment.start
+    following.reverse()
+    return following
+
+
+def _piece_times(
+    segment: Segment, pieces: list[str], next_start: float | None
+) -> list[tuple[float | None, float | None]]:
     start, end = segment.start, segment.end
     if start is None or end is None or end < start or len(pieces) == 1:
         return [(start, end)] + [(None, None)] * (len(pieces) - 1)
+    # Pieces share out the time only up to the next segment's start, so that overlapping
+    # cues cannot put a piece after the segment that follows it on the timeline.
+    stop = min(end, next_start) if next_start is not None and next_start >= start else end
     total = sum(len(p) for p in pieces) or 1
     times: list[tuple[float | None, float | None]] = []
     done = 0
     for piece in pieces:
-        at = start + (end - start) * done / total
+        at = start + (stop - start) * done / total
         done += len(piece)
-        times.append((at, start + (end - start) * done / total))
+        times.append((at, start + (stop - start) * done / total))
+    times[-1] = (times[-1][0], end)
     return times
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -43,7 +44,11 @@ def parse_timecode(text: str) -> float:
     units = _UNITS.fullmatch(raw)
     if units and any(units.groups()):
         hours_u, minutes_u, seconds_u = (float(g) if g else 0.0 for g in units.groups())
-        return hours_u * 3600 + minutes_u * 60 + seconds_u
+        total_u = hours_u * 3600 + minutes_u * 60 + seconds_u
+        # Hundreds of digits make an infinite float, which no clock or link can show.
+        if not math.isfinite(total_u):
+            raise TimecodeError(f"{text[:40]!r}... is too large to be a time")
+        return total_u
     raise TimecodeError(f"{text!r} is not a time (try 4:04, 1:02:03 or 244s)")
 
 
@@ -55,9 +60,14 @@ def try_parse_timecode(text: str) -> float | None:
         return None
 
 
+def _whole(seconds: float) -> int:
+    """Whole seconds, never negative; 0 for infinity or NaN, which `int` refuses."""
+    return max(int(seconds), 0) if math.isfinite(seconds) else 0
+
+
 def format_timecode(seconds: float, *, hours: bool = False) -> str:
     """`4:04`, or `1:02:03` past an hour (or always with `hours=True`); fractions are dropped."""
-    whole = max(int(seconds), 0)
+    whole = _whole(seconds)
     h, rest = divmod(whole, 3600)
     m, s = divmod(rest, 60)
     if h or hours:
@@ -67,7 +77,7 @@ def format_timecode(seconds: float, *, hours: bool = False) -> str:
 
 def format_compact(seconds: float) -> str:
     """`1h2m3s` form, as YouTube's `t=` parameter accepts it."""
-    whole = max(int(seconds), 0)
+    whole = _whole(seconds)
     h, rest = divmod(whole, 3600)
     m, s = divmod(rest, 60)
     parts = [f"{h}h" if h else "", f"{m}m" if m else "", f"{s}s" if s or not (h or m) else ""]
@@ -99,7 +109,9 @@ def url_at_time(url: str, seconds: float) -> str:
     YouTube takes `t=244s` in the query (youtu.be likewise), Vimeo a `#t=244s` fragment,
     anything else the W3C media fragment `#t=244`. An existing time in the URL is replaced.
     """
-    whole = max(int(seconds), 0)
+    if not math.isfinite(seconds):
+        return url
+    whole = _whole(seconds)
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -396,3 +396,35 @@ async def test_notifications_show_file_names_as_text(vault: Path) -> None:
         assert any("deleted or renamed" in m for m in shown)
         assert all("\x1b" not in m and "\x07" not in m for m in shown)
         assert any("[bold red]x" in m for m in shown)
+
+
+async def test_a_file_that_cannot_be_read_opens_as_a_message(vault: Path) -> None:
+    (vault / "broken.json").write_text('{"segments": [', encoding="utf-8")
+    async with reader(vault) as r:
+        await r.press("slash", *"broken", "enter")
+        transcript = r.screen.query_one(Transcript)
+        lines = [transcript.render_line(y).text for y in range(transcript.size.height)]
+        shown = " ".join(" ".join(lines).split())
+        assert "readmark cannot open broken.json" in shown
+        assert "not valid JSON" in shown
+        await r.press("h")
+        assert AnnotationStore(vault).load_all().annotations == []
+
+
+async def test_the_same_key_twice_on_the_same_words_does_not_duplicate(vault: Path) -> None:
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("h", "h")
+        assert len(store.load_all().annotations) == 1
+        await r.press("a", *"one", "ctrl+s", "a")
+        assert isinstance(r.app.screen, NoteEditor)  # the existing note, to edit
+        await r.press("end", *" more", "ctrl+s")
+        notes = [a.note for a in store.load_all().annotations if a.kind is Kind.NOTE]
+        assert notes == ["one more"]
+
+
+async def test_hiding_the_focused_pane_moves_focus_to_the_transcript(vault: Path) -> None:
+    async with reader(vault) as r:
+        await r.press("ctrl+b")
+        assert r.screen.query_one(Transcript).has_focus

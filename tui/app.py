@@ -46,7 +46,7 @@ class ReadmarkApp(App[None]):
         yield SystemCommand("Search the vault", "Annotations and passages", screen.action_search)
         yield SystemCommand(
             "Export this source's annotations",
-            "Markdown into the vault's exports/ folder",
+            "Markdown into the vault's .readmark/exports/ folder",
             screen.action_export,
         )
         yield SystemCommand("Reindex", "Rebuild the search index", screen.action_reindex)

@@ -25,7 +25,8 @@ from annotations.durable import ensure_dir, write_atomic
 from annotations.export_markdown import export_markdown_files
 from annotations.model import Annotation, Confidence, Kind, utc_now
 from annotations.workspace import Workspace
-from library.model import Source
+from library.builder import SourceBuilder
+from library.model import Role, Source
 from library.safe_text import printable
 from library.summary import SourceSummary
 from library.timecode import format_timecode, url_at_time
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 RELOAD_CHECK_SECONDS = 2.0
 LARGE_FILE_BYTES = 8_000_000
+RELIST_SECONDS = 30.0
 """Opening a file larger than this says so, since parsing it takes a moment."""
 
 
@@ -101,6 +103,7 @@ class ReaderScreen(Screen[None]):
         self._deleted: list[str] = []
         self._open_file: _OpenFile | None = None
         self._cursor_offset = 0
+        self._counts: dict[str, int] = {}
         self._notes_stamp: tuple[tuple[str, int, int], ...] = ()
 
     # -- layout ------------------------------------------------------------------------------
@@ -121,6 +124,8 @@ class ReaderScreen(Screen[None]):
         self._state = load_reading_state(self.workspace.root)
         self.list_sources()
         self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
+        # Files added, removed or renamed in the vault by other programs show up on their own.
+        self.set_interval(RELIST_SECONDS, self.list_sources)
 
     def notify(
         self,
@@ -149,32 +154,25 @@ class ReaderScreen(Screen[None]):
     def list_sources(self) -> None:
         try:
             listing = self.workspace.vault.scan()
-            annotations, problems = self.workspace.all_annotations()
+            # One folder listing per source: cheap even with 100,000 annotation files.
+            store = self.workspace.store
+            counts = {s.id: len(store.folder_stamp(s.id)) for s in listing.sources}
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
             message = f"Cannot list {self.workspace.root}: {error}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             return
-        counts: dict[str, int] = {}
-        for annotation in annotations:
-            counts[annotation.source] = counts.get(annotation.source, 0) + 1
-        self.app.call_from_thread(self._show_sources, listing.sources, counts, len(problems))
+        self.app.call_from_thread(self._show_sources, listing.sources, counts)
 
-    def _show_sources(
-        self, summaries: list[SourceSummary], counts: dict[str, int], problems: int
-    ) -> None:
+    def _show_sources(self, summaries: list[SourceSummary], counts: dict[str, int]) -> None:
         first_listing = not self._summaries
         self._summaries = summaries
+        self._counts = counts
         self.query_one(SourceList).show_sources(summaries, counts)
         if first_listing:
             # Catch the index up only once the list is on screen: it competes for the CPU.
             self.sync_index()
         if not summaries:
             self.notify(f"No readable sources in {self.workspace.root}.", severity="warning")
-        if problems:
-            self.notify(
-                f"{problems} annotation file(s) could not be read: run `readmark check`.",
-                severity="warning",
-            )
         last = self._state.open_source
         if self.source is None and last and any(s.id == last for s in summaries):
             self.open_source(last, self._state.offset_of(last), focus=False)
@@ -242,13 +240,18 @@ class ReaderScreen(Screen[None]):
     ) -> None:
         self._notes_stamp = notes
         if source.error:
-            self.notify(printable(f"{source.id}: {source.error}"), severity="error", markup=False)
+            self.notify(f"{source.id}: {source.error}", severity="error")
+        elif source.warnings:
+            shown = "; ".join(source.warnings[:2])
+            more = f" (+{len(source.warnings) - 2} more)" if len(source.warnings) > 2 else ""
+            self.notify(f"{source.id}: {shown}{more}", severity="warning")
         self.source = source
         self.annotations = annotations
         self._open_file = stamp
         self._state.open_source = source.id
         transcript = self.query_one(Transcript)
-        transcript.show(source, annotations, offset)
+        on_screen = source if source.segments else _explanation(source)
+        transcript.show(on_screen, annotations if on_screen is source else (), offset)
         self._cursor_offset = transcript.cursor_offset
         self.query_one(OutlineView).show(source)
         self.query_one(AnnotationSidebar).show(annotations)
@@ -327,7 +330,7 @@ class ReaderScreen(Screen[None]):
 
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
         self._cursor_offset = message.offset
-        self.query_one(OutlineView).mark(message.segment_index)
+        self.query_one(OutlineView).mark(message.segment_index, message.seconds)
         self.query_one(AnnotationSidebar).mark_nearest(message.offset)
         self._update_header()
 
@@ -355,12 +358,12 @@ class ReaderScreen(Screen[None]):
             text.append(f"{format_timecode(seconds)}{total}  ", style="bold")
         segment = source.segment_at_offset(transcript.cursor_offset)
         if segment is not None:
-            chapter = _chapter_at(source, segment.index)
+            chapter = _chapter_at(source, segment.index, seconds)
             if chapter:
                 text.append(f"§ {chapter}  ", style="italic")
             if segment.speaker:
                 text.append(f"{segment.speaker}  ", style="bold italic")
-        text.append(source.title, style="dim")
+        text.append(f"— {source.title}", style="dim")
         header.update(text)
 
     # -- actions on the text -------------------------------------------------------------------
@@ -370,11 +373,23 @@ class ReaderScreen(Screen[None]):
         if source is None or not source.segments:
             return
         action, start, end = message.action, message.start, message.end
+        if source.error:
+            self.notify(
+                "This file could not be read, so it cannot be annotated.", severity="warning"
+            )
+            return
         if action == "highlight":
+            if self._same_span(start, end, Kind.HIGHLIGHT) is not None:
+                self.notify("Already highlighted.")
+                return
             self._save(new_annotation(source, start, end, Kind.HIGHLIGHT), "Highlighted")
         elif action in ("annotate", "dissent"):
             kind = Kind.DISSENT if action == "dissent" else Kind.NOTE
-            self._edit_new(source, start, end, kind)
+            existing = self._same_span(start, end, kind)
+            if existing is not None:
+                self._edit_existing(existing.id)  # one note per passage and kind: edit it
+            else:
+                self._edit_new(source, start, end, kind)
         elif action == "copy":
             self._copy_citation(new_annotation(source, start, end, Kind.HIGHLIGHT), "markdown")
         elif action == "copy_format":
@@ -459,6 +474,13 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(editor, done)
 
+    def _same_span(self, start: int, end: int, kind: Kind) -> Annotation | None:
+        for annotation in self.annotations:
+            position = annotation.anchor.position
+            if annotation.kind is kind and (position.start, position.end) == (start, end):
+                return annotation
+        return None
+
     def _annotation(self, annotation_id: str | None) -> Annotation | None:
         return next((a for a in self.annotations if a.id == annotation_id), None)
 
@@ -470,11 +492,20 @@ class ReaderScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(self._save_failed, annotation, str(error), draft)
             return
-        self.app.call_from_thread(self._saved, annotation, done, draft)
+        notes = self._annotation_files_stamp(annotation.source)
+        self.app.call_from_thread(self._saved, annotation, done, draft, notes)
 
-    def _saved(self, annotation: Annotation, done: str, draft: _DraftKey | None) -> None:
+    def _saved(
+        self,
+        annotation: Annotation,
+        done: str,
+        draft: _DraftKey | None,
+        notes: tuple[tuple[str, int, int], ...] | None = None,
+    ) -> None:
         if draft is not None:
             self._drafts.pop(draft, None)
+        if notes is not None:
+            self._notes_stamp = notes  # our own write is not news from another program
         others = [a for a in self.annotations if a.id != annotation.id]
         self.annotations = sorted(
             [*others, annotation], key=lambda a: (a.anchor.position.start, a.id)
@@ -494,6 +525,9 @@ class ReaderScreen(Screen[None]):
         )
 
     def _refresh_annotations(self) -> None:
+        if self.source is not None:
+            self._counts[self.source.id] = len(self.annotations)
+            self.query_one(SourceList).set_counts(self._counts)
         self.query_one(Transcript).set_annotations(self.annotations)
         self.query_one(AnnotationSidebar).show(self.annotations)
         self.query_one(AnnotationSidebar).mark_nearest(self.query_one(Transcript).cursor_offset)
@@ -512,9 +546,11 @@ class ReaderScreen(Screen[None]):
                 self.notify, f"Not deleted: {error}", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._deleted_one, annotation_id)
+        notes = self._annotation_files_stamp(self.source.id) if self.source else ()
+        self.app.call_from_thread(self._deleted_one, annotation_id, notes)
 
-    def _deleted_one(self, annotation_id: str) -> None:
+    def _deleted_one(self, annotation_id: str, notes: tuple[tuple[str, int, int], ...]) -> None:
+        self._notes_stamp = notes
         self._deleted.append(annotation_id)
         self.annotations = [a for a in self.annotations if a.id != annotation_id]
         self._refresh_annotations()
@@ -533,7 +569,8 @@ class ReaderScreen(Screen[None]):
                 self.notify, f"Not restored: {error}", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._saved, restored, "Restored", None)
+        notes = self._annotation_files_stamp(restored.source)
+        self.app.call_from_thread(self._saved, restored, "Restored", None, notes)
 
     def _copy_citation(self, annotation: Annotation, template: str) -> None:
         try:
@@ -600,8 +637,9 @@ class ReaderScreen(Screen[None]):
             files = export_markdown_files(annotations, {source.id: source})
             written = []
             for name, text in files.items():
-                ensure_dir(folder)
-                write_atomic(folder / name, text.encode("utf-8"))
+                target = folder / name
+                ensure_dir(target.parent)  # names keep the source's folders
+                write_atomic(target, text.encode("utf-8"))
                 written.append(folder / name)
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(
@@ -647,7 +685,8 @@ class ReaderScreen(Screen[None]):
         if hit.type == "annotation":
             self._open_at_annotation(hit.source, hit.id)
         else:
-            self._open_at_segment(hit.source, hit.segment_index or 0)
+            needle = hit.snippet[hit.marks[0][0] : hit.marks[0][1]] if hit.marks else ""
+            self._open_at_segment(hit.source, hit.segment_index or 0, needle)
 
     @work(thread=True, exclusive=True, group="open")
     def _open_at_annotation(self, source_id: str, annotation_id: str) -> None:
@@ -657,10 +696,15 @@ class ReaderScreen(Screen[None]):
         self._load_and_show(source_id, offset_of)
 
     @work(thread=True, exclusive=True, group="open")
-    def _open_at_segment(self, source_id: str, segment_index: int) -> None:
+    def _open_at_segment(self, source_id: str, segment_index: int, needle: str = "") -> None:
         def offset_of(source: Source, _annotations: list[Annotation]) -> int:
             segments = source.segments
-            return segments[segment_index].char_start if 0 <= segment_index < len(segments) else 0
+            if not 0 <= segment_index < len(segments):
+                return 0
+            segment = segments[segment_index]
+            # Land on the sentence holding the first matched word, not the passage's start.
+            found = segment.text.lower().find(needle.lower()) if needle else -1
+            return segment.char_start + max(found, 0)
 
         self._load_and_show(source_id, offset_of)
 
@@ -677,14 +721,39 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_pane(self, pane_id: str) -> None:
         pane = self.query_one(f"#{pane_id}")
-        pane.set_class(not pane.has_class("-hidden"), "-hidden")
+        hiding = not pane.has_class("-hidden")
+        pane.set_class(hiding, "-hidden")
+        if hiding and pane.has_focus_within:
+            self.query_one(Transcript).focus()
 
 
-def _chapter_at(source: Source, segment_index: int) -> str | None:
+def _chapter_at(source: Source, segment_index: int, seconds: float | None) -> str | None:
+    """The outline entry the reader is in: by time when every entry has one (a chapter may
+    begin inside a long segment), else by segment."""
+    entries = source.outline
+    if seconds is not None and entries and all(e.start is not None for e in entries):
+        passed = [e for e in entries if (e.start or 0.0) <= seconds + 0.5]
+        return passed[-1].title if passed else None
     title = None
-    for entry in source.outline:
+    for entry in entries:
         if entry.segment_index <= segment_index:
             title = entry.title
         else:
             break
     return title
+
+
+def _explanation(source: Source) -> Source:
+    """What the transcript pane shows for a file with nothing to read: why, in its own words."""
+    builder = SourceBuilder(id=source.id, title=source.title, format=source.format)
+    if source.error:
+        builder.add_segment(f"readmark cannot open {source.id}", role=Role.HEADING)
+        builder.add_segment(source.error)
+    else:
+        builder.add_segment(f"{source.id} has no text to read", role=Role.HEADING)
+    for warning in source.warnings:
+        builder.add_segment(warning, role=Role.LIST_ITEM)
+    builder.add_segment(
+        "Fix the file in an editor and it reloads here by itself; the other sources work as usual."
+    )
+    return builder.build()

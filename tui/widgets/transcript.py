@@ -100,12 +100,12 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--gutter { color: $text-muted; }
     Transcript > .transcript--speaker { color: $accent; text-style: bold; }
     Transcript > .transcript--heading { color: $primary; text-style: bold; }
-    Transcript > .transcript--highlight { background: $warning 30%; }
+    Transcript > .transcript--highlight { background: $warning 30%; text-style: bold; }
     Transcript > .transcript--note { background: $success 25%; text-style: underline; }
     Transcript > .transcript--dissent { background: $error 30%; text-style: italic; }
     Transcript > .transcript--match { background: $secondary 60%; text-style: bold; }
     Transcript > .transcript--cursor { background: $primary 35%; }
-    Transcript > .transcript--selection { background: $accent 50%; }
+    Transcript > .transcript--selection { background: $secondary 45%; text-style: reverse; }
     """
 
     BINDINGS = [
@@ -586,6 +586,11 @@ class Transcript(ScrollView, can_focus=True):
         last = self._line_of_offset(self._sentences.ends[self.cursor] - 1)
         self._sync_size()
         top = self.scroll_offset.y
+        if not center and (first < top - height or first >= top + 2 * height):
+            # A jump (time, chapter, search hit): put the target a third down the pane, and
+            # again once the lines around it are wrapped and the estimate above it is exact.
+            center = True
+            self.call_after_refresh(self._scroll_to_cursor, center=True)
         if center or first < top or last >= top + height:
             if last - first >= height or first < top or center:
                 y = first - height // 3
