@@ -97,7 +97,7 @@ _SMALL = {f"{n:0{width}d}": n for n in range(100) for width in (1, 2)}
 # `_stamped` unpacks the groups of `_TIMED` by position.
 assert tuple(_TIMED.groupindex) == ("open", "h", "m", "s", "f", "to")
 _NAME_TIME = re.compile(
-    rf"(?:\*\*)?(?P<label>[^\[\]()*\n]{{1,80}}?)(?:\*\*)?[\s:,-]*"
+    rf"(?:\*\*)?(?P<label>[^\[\]()*\n]{{1,80}}?)(?:\*\*)?[\s:,-]{{0,8}}"
     rf"(?:\[(?P<a>{_CLOCK})\]|\((?P<b>{_CLOCK})\)|(?P<c>{_CLOCK}))\s*:?"
 )
 _LABELLED = re.compile(

@@ -174,12 +174,27 @@ def _date_reading_text(body: Body) -> bool:
         for timed in timed_runs:
             if 0.75 * size <= _size(blocks, timed) <= 1.33 * size:
                 starts = _dates(blocks[run[0] : run[1]], blocks[timed[0] : timed[1]])
-                if starts is not None:
+                if starts is not None and _keeps_order(blocks, run, timed, starts):
                     for block, start in zip(blocks[run[0] : run[1]], starts, strict=True):
                         block.start = start
                     _drop_run(body, timed)
                     return True
     return False
+
+
+def _keeps_order(
+    blocks: list[Block], run: tuple[int, int], timed: tuple[int, int], starts: list[float | None]
+) -> bool:
+    """False when dating `run` from `timed` would put a timeline in order out of order."""
+    before = [b.start for b in blocks if b.on_timeline and b.start is not None]
+    if before != sorted(before):
+        return True  # already out of order in the file: nothing to keep
+    after: list[float] = []
+    for i, block in enumerate(blocks):
+        start = starts[i - run[0]] if run[0] <= i < run[1] else block.start
+        if block.on_timeline and start is not None and not timed[0] <= i < timed[1]:
+            after.append(start)
+    return after == sorted(after)
 
 
 def _dates(paragraphs: list[Block], lines: list[Block]) -> list[float | None] | None:

@@ -159,7 +159,8 @@ def test_file_over_the_size_limit_is_listed_with_an_error(
     monkeypatch.setattr(library.loading, "MAX_SOURCE_BYTES", 100)
     by_id = {s.id: s for s in Vault(messy).scan().sources}
     assert (
-        by_id["notes.md"].error == "file is too large to open (128 bytes; the limit is 100 bytes)"
+        by_id["notes.md"].error
+        == "file is too large to open (128 bytes; readmark opens files up to 100 bytes)"
     )
     assert by_id["notes.md"].segments == 0
     assert by_id["README"].error is None

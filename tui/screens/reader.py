@@ -152,8 +152,16 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="vault")
     def list_sources(self) -> None:
+        source_list = self.query_one(SourceList)
+
+        def progress(done: int, total: int) -> None:
+            # Only worth showing for big vaults: a small one lists before anyone could read it.
+            if total >= 2_000:
+                note = "" if done >= total else f"reading {done:,}/{total:,}"
+                self.app.call_from_thread(setattr, source_list, "border_subtitle", note)
+
         try:
-            listing = self.workspace.vault.scan()
+            listing = self.workspace.vault.scan(progress=progress)
             # One folder listing per source: cheap even with 100,000 annotation files.
             store = self.workspace.store
             counts = {s.id: len(store.folder_stamp(s.id)) for s in listing.sources}
