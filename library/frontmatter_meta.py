@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -178,7 +179,11 @@ def _seconds(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value) if value >= 0 else None
+        try:
+            seconds = float(value)
+        except OverflowError:  # an int with hundreds of digits
+            return None
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     if isinstance(value, str):
         return try_parse_timecode(value)
     return None

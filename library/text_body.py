@@ -314,6 +314,12 @@ class _Assembler:
         self.dropped_images += 1
 
     def heading_line(self, i: int, line: Line) -> None:
+        # `## [12:34](link) Title` or `## 12:34 Title`: a chapter heading with its time.
+        stamped = classify(line.text, markdown=True) if line.text[:1] in "[(0123456789" else None
+        if stamped is not None and stamped.kind is Kind.TIMED and stamped.text.strip():
+            self.flush()
+            self.add_heading(stamped.text, line.level, self.first_line + i, start=stamped.time)
+            return
         self.heading(i, line.text, line.level, section=line.marker == "§")
 
     def time_alone(self, i: int, line: Line) -> None:
@@ -337,7 +343,14 @@ class _Assembler:
 
     def rule(self, i: int, line: Line) -> None:
         underline = line.marker in "=-" and len(line.raw) >= 3
-        if underline and len(self.buffer) == 1 and self.buffer_block.role is Role.PARAGRAPH:
+        # A timed transcript line above `---` is a line followed by a separator, not a title.
+        titled = self.buffer_block.start is None if self.buffer else False
+        if (
+            underline
+            and titled
+            and len(self.buffer) == 1
+            and self.buffer_block.role is Role.PARAGRAPH
+        ):
             title, at = self.buffer[0], self.buffer_block.line
             self.buffer = []
             self.add_heading(title, 1 if line.marker == "=" else 2, at)
@@ -348,7 +361,15 @@ class _Assembler:
         self.flush()
         self.add_heading(title, level, self.first_line + i, section=section)
 
-    def add_heading(self, title: str, level: int, at: int, *, section: bool = False) -> None:
+    def add_heading(
+        self,
+        title: str,
+        level: int,
+        at: int,
+        *,
+        section: bool = False,
+        start: float | None = None,
+    ) -> None:
         text = self.inline(title)
         while self.sections and self.sections[-1][0] >= level:
             self.sections.pop()
@@ -362,8 +383,11 @@ class _Assembler:
         self.sections.append((level, kind))
         self.speaker = None
         if text.strip():
-            self.body.headings.append(Mark(text, None, len(self.body.blocks)))
-        self.body.blocks.append(Block(text, Role.HEADING, level=level, line=at, section=section))
+            self.body.headings.append(Mark(text, start, len(self.body.blocks)))
+        heading = Block(text, Role.HEADING, start, level=level, line=at, section=section)
+        # A chapter time points into the media; it takes no part in the reading order.
+        heading.on_timeline = False
+        self.body.blocks.append(heading)
 
     def quote(self, i: int, line: Line) -> None:
         if self.buffer and self.buffer_block.role is not Role.QUOTE:

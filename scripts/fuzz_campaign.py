@@ -31,7 +31,7 @@ import test_fuzz_readers as fuzz  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "fuzz"
 BATCH = 2_000
-"""Examples per hypothesis run; runs repeat (with fresh random seeds) until a target's time is up."""
+"""Examples per hypothesis run; runs repeat with fresh seeds until a target's time is up."""
 
 
 class Hang(Exception):
@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             found.append(saved)
             print("    " + json.loads(saved.read_text())["error"], flush=True)
     minutes = (time.monotonic() - began) / 60
-    print(f"{total:,} examples over {len(targets)} targets in {minutes:.1f} min; {len(found)} found")
+    print(
+        f"{total:,} examples over {len(targets)} targets in {minutes:.1f} min; {len(found)} found"
+    )
     return 1 if found else 0
 
 

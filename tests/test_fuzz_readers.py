@@ -34,7 +34,7 @@ from library.timecode import (
     url_at_time,
 )
 
-EXAMPLES = int(os.environ.get("READMARK_FUZZ_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("READMARK_FUZZ_EXAMPLES", "100"))
 """Examples per property; the campaign script raises it."""
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -362,6 +362,9 @@ def markdown_files(draw: st.DrawFn) -> str:
     return _lines_to_file([head + (body[0] if body else ""), *body[1:]], False, draw(st.booleans()))
 
 
+_TIME_OR_RULE = re.compile(r"\d:\d|^\s*(?:---|===|\*\*\*|\* \* \*)")
+
+
 @st.composite
 def ordered_transcripts(draw: st.DrawFn) -> str:
     """A Markdown transcript whose timestamps are written in order, with other lines between."""
@@ -370,7 +373,7 @@ def ordered_transcripts(draw: st.DrawFn) -> str:
     for seconds in times:
         clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
         shape = draw(st.integers(0, 3))
-        text = f"{draw(st.sampled_from(['So', 'Well', 'Right']))} {draw(phrases)}"
+        text = f"{draw(st.sampled_from(['So', 'Well', 'Right']))} we said {draw(phrases)} today."
         if shape == 0:
             lines.append(f"[{clock}]({_URL}{seconds}s) {text}")
         elif shape == 1:
@@ -380,7 +383,8 @@ def ordered_transcripts(draw: st.DrawFn) -> str:
         else:
             lines.append(f"{clock} {text}")
         if draw(st.booleans()):
-            lines.append(draw(body_lines.filter(lambda line: not re.search(r"\d:\d", line))))
+            # No times (they would join the timeline) and no `---` (it makes the line a heading).
+            lines.append(draw(body_lines.filter(lambda line: not _TIME_OR_RULE.search(line))))
         lines.append("")
     return "\n".join(lines)
 

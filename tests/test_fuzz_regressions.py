@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_fuzz_readers import TARGETS, check_source, run_target
 
 from library.loading import split_long_segments, split_text
 from library.readers import markdown, srt
@@ -24,7 +25,6 @@ from library.timecode import (
     try_parse_timecode,
     url_at_time,
 )
-from test_fuzz_readers import TARGETS, check_source, run_target
 
 FUZZ_DATA = Path(__file__).parent / "data" / "fuzz"
 SAVED = sorted(FUZZ_DATA.glob("*.json"))

@@ -339,3 +339,24 @@ def test_caption_fragments_of_two_speakers_are_not_joined() -> None:
         (4.0, "Bo", "wait, under or over"),
         (8.0, "Ana", "over, then round the post"),
     ]
+
+
+def test_headings_that_start_with_a_time_are_timed_chapters() -> None:
+    source = read(
+        "# The ferry talk\n\n## [02:10](https://youtu.be/abc?t=130) Boarding\n\nWe queued.\n\n"
+        "## 1:05:00 Landing\n\nWe got off.\n"
+    )
+    assert [(e.title, e.start) for e in source.outline] == [
+        ("The ferry talk", None),
+        ("Boarding", 130.0),
+        ("Landing", 3900.0),
+    ]
+
+
+def test_a_timed_line_above_a_rule_keeps_its_time() -> None:
+    source = read("[00:04](https://youtu.be/a?t=4) We rowed out.\n---\n\n[00:09] Then back.\n")
+    assert [(s.start, s.text) for s in source.timed_segments] == [
+        (4.0, "We rowed out."),
+        (9.0, "Then back."),
+    ]
+    assert all(s.role is Role.PARAGRAPH for s in source.segments)
