@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -132,9 +133,14 @@ def main() -> None:
         vault = Path(temp) / "vault"
         vault.mkdir()
         make_vault(vault, args.files)
-        cold = run_cli(vault)
+        # The machine may be shared: the minimum and median of three cold runs, cache removed.
+        colds = []
+        for _ in range(3):
+            shutil.rmtree(vault / ".readmark", ignore_errors=True)
+            colds.append(run_cli(vault))
+        cold = f"{min(colds):.2f} / {statistics.median(colds):.2f} s"
         warm = statistics.median(run_cli(vault) for _ in range(5))
-        rows.append((f"sources --json, {args.files:,} files, cold", f"{cold:.2f} s", "< 2 s"))
+        rows.append((f"sources --json, {args.files:,} files, cold (min / median)", cold, "< 2 s"))
         rows.append((f"sources --json, {args.files:,} files, warm", f"{warm:.3f} s", "< 0.5 s"))
 
         rng = random.Random(2)

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 """Bump when the cached shape or what the readers extract changes; older caches are ignored."""
 
 

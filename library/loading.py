@@ -88,8 +88,28 @@ def _import_reader(name: str) -> Reader:
     return module
 
 
+DECIDED_BY_EXTENSION: dict[str, str] = {
+    **dict.fromkeys((".md", ".markdown", ".mdown", ".mkd", ".mdx"), "library.readers.markdown"),
+    ".srt": "library.readers.srt",
+    ".vtt": "library.readers.vtt",
+}
+"""Extensions whose reader wins the sniffing whatever the text says (asked first, or sure at
+0.9 or more when the readers before it score less): a listing skips the sniffing for them."""
+
+
+@functools.cache
+def _decided_readers() -> dict[str, Reader]:
+    return {suffix: _import_reader(name) for suffix, name in DECIDED_BY_EXTENSION.items()}
+
+
 def choose_reader(name: str, head: str) -> Reader:
     """The reader most sure it can read a file called `name` starting with `head`."""
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    if dot > 0:
+        decided = _decided_readers().get(base[dot:].lower())
+        if decided is not None:
+            return decided
     best = fallback_reader()
     best_score = 0.0
     for reader in _sniff_order():
@@ -321,6 +341,10 @@ def quick_summary(path: Path, source_id: str) -> SourceSummary | None:
         raise NotASource(name, "JSON file that is not a transcript")
     times, paragraphs = _scan_times(data, reader.FORMAT)
     del data
+    if paragraphs and len(times) * 2 < paragraphs:
+        # A few times among many paragraphs are references in prose (reading notes), not a
+        # transcript: the same rule the text reader applies when the file is opened.
+        times = []
     try:
         partial = reader.read(head, source_id, path.stem)
     except Exception:  # noqa: BLE001 - a head cut mid-structure (JSON) may not parse

@@ -87,6 +87,31 @@ class Source:
         i = bisect.bisect_right(ends, offset)
         return self.segments[min(i, len(self.segments) - 1)]
 
+    def seconds_at_offset(self, offset: int) -> float | None:
+        """When character `offset` of `text` is spoken, interpolated by character position
+        within its timed segment; None when that segment has no time.
+
+        `offset` may be a segment's `char_end` (the moment it finishes); an offset between
+        segments is the next one's start. A segment without an end lasts until the next timed
+        segment starts (or the source's duration).
+        """
+        if not self.segments:
+            return None
+        ends = [s.char_end for s in self.segments]
+        i = min(bisect.bisect_left(ends, offset), len(self.segments) - 1)
+        segment = self.segments[i]
+        if segment.start is None:
+            return None
+        finish = segment.end
+        if finish is None:
+            following = (s.start for s in self.segments[i + 1 :] if s.start is not None)
+            finish = next(following, self.duration)
+        length = segment.char_end - segment.char_start
+        if finish is None or finish <= segment.start or length <= 0:
+            return segment.start
+        at = min(max(offset, segment.char_start), segment.char_end) - segment.char_start
+        return segment.start + (finish - segment.start) * at / length
+
 
 def segment_at(segments: list[Segment], seconds: float) -> Segment | None:
     """Bisect the timed segments for the one in progress at `seconds`.

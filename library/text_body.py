@@ -62,6 +62,11 @@ class Block:
     such blocks keep their `start` but take no part in the reading order of times."""
     section: bool = False
     """For headings: a numbered (`1. Title`) or `§` section heading, never the document title."""
+    turn: bool = False
+    """For spoken blocks: opens a speaker turn (`Name:`, a name line), so continues none."""
+    stamp: str = ""
+    """For timed transcript lines: the time as written before the text (`- [12:30]`), to give
+    back to the text if the time turns out to be a reference."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +116,45 @@ def parse_body(
 
 
 def _demote_lone_bare_times(lines: list[Line]) -> None:
-    """A single `10:30 text` line in prose is a clock time, not a transcript."""
+    """A single `10:30 text` line in prose is a clock time, not a transcript.
+
+    Among other timed lines it is one more of them (whether those are a transcript or a few
+    references is decided on the whole body).
+    """
     timed = Kind.TIMED
-    bare = [line for line in lines if line.bare_time and line.kind is timed]
-    if len(bare) == 1:
+    stamped = [line for line in lines if line.kind is timed]
+    bare = [line for line in stamped if line.bare_time]
+    if len(bare) == 1 and len(stamped) == 1:
         line = bare[0]
         line.kind, line.text, line.label = Kind.TEXT, line.raw, None
+        return
+    # A hard wrap can put a clock time at the start of a line (`at` / `12:30 she says`):
+    # inside a prose paragraph, with no timed line after it, it is text.
+    wrapped = _wrapped_times(lines)
+    if wrapped and len(wrapped) * 2 >= len(bare):
+        for line in wrapped:
+            line.kind, line.text, line.label = Kind.TEXT, line.raw, None
+
+
+def _wrapped_times(lines: list[Line]) -> list[Line]:
+    """Bare-time lines in the middle of a paragraph that opened with a line of prose."""
+    found: list[Line] = []
+    prose = False
+    for i, line in enumerate(lines):
+        kind = line.kind
+        if kind is Kind.BLANK:
+            prose = False
+        elif kind is Kind.TEXT:
+            prose = prose or i == 0 or lines[i - 1].kind is Kind.BLANK
+        elif kind is Kind.TIMED and line.bare_time and prose:
+            after = lines[i + 1].kind if i + 1 < len(lines) else Kind.BLANK
+            if after is not Kind.TIMED and after is not Kind.TIME_ALONE:
+                found.append(line)
+                continue
+            prose = False
+        else:
+            prose = False
+    return found
 
 
 def _accepted_speakers(lines: list[Line]) -> dict[str, str]:
@@ -240,6 +278,8 @@ class _Assembler:
         self.buffer: list[str] = []
         self.buffer_block = Block("")
         self.speaker: str | None = None
+        self.new_turn = False
+        """A speaker label was just read: the next spoken block opens a turn."""
         self.pending_time: float | None = None
         self.sections: list[tuple[int, str]] = []
         self.dropped_code: list[tuple[int, int]] = []
@@ -270,6 +310,9 @@ class _Assembler:
 
     def run(self) -> Body:
         fence: str | None = None
+        last_fence = {
+            line.marker: i for i, line in enumerate(self.lines) if line.kind is Kind.FENCE
+        }
         handlers = self.handlers()
         unwrapped = self.unwrapped
         blank = Kind.BLANK
@@ -286,6 +329,9 @@ class _Assembler:
                 # Half the lines of most files: handled here, without a call.
                 if self.buffer:
                     self.flush()
+                continue
+            if kind is Kind.FENCE and last_fence[line.marker] == i:
+                # A fence never closed: a stray line, not a code block swallowing the file.
                 continue
             if kind is Kind.FENCE:
                 self.flush()
@@ -332,6 +378,7 @@ class _Assembler:
             return
         self.flush()
         self.speaker = self.speakers[line.label]
+        self.new_turn = True
         self.open(i, line.text, Role.PARAGRAPH, start=line.time)
 
     def list_item(self, i: int, line: Line) -> None:
@@ -382,6 +429,7 @@ class _Assembler:
             kind = self.sections[-1][1]
         self.sections.append((level, kind))
         self.speaker = None
+        self.new_turn = False
         if text.strip():
             self.body.headings.append(Mark(text, start, len(self.body.blocks)))
         heading = Block(text, Role.HEADING, start, level=level, line=at, section=section)
@@ -427,10 +475,12 @@ class _Assembler:
         if line.label is not None and line.label in self.speakers:
             self.speaker = self.speakers[line.label]
             text = line.text[line.said_at :]
+        stamp = line.raw[: len(line.raw) - len(line.text)]
         following = self.lines[i + 1].kind if i + 1 < len(self.lines) else Kind.BLANK
         if following is Kind.BLANK or following is Kind.TIMED:
             # Nothing can continue this line: the block is finished now (most transcript lines).
             self.pending_time = None
+            self.new_turn = False
             self.body.blocks.append(
                 Block(
                     self.inline(text),
@@ -442,8 +492,10 @@ class _Assembler:
                     line.end,
                 )
             )
+            self.body.blocks[-1].stamp = stamp
             return
         self.open(i, text, Role.PARAGRAPH, start=line.time, end=line.end)
+        self.buffer_block.stamp = stamp
 
     def name_time(self, i: int, line: Line) -> None:
         label = line.label or ""
@@ -457,6 +509,7 @@ class _Assembler:
         elif label in self.speakers:
             self.flush()
             self.speaker = self.speakers[label]
+            self.new_turn = True
             self.pending_time = line.time
         else:
             self.text(i, line.raw)
@@ -472,6 +525,7 @@ class _Assembler:
         if speaker is not None:
             self.flush()
             self.speaker = speaker
+            self.new_turn = True
         else:
             self.text(i, line.raw)
 
@@ -531,6 +585,9 @@ class _Assembler:
             speaker = self.speaker
         self.buffer = [text]
         self.buffer_block = Block("", role, start, speaker, 0, self.first_line + i, end)
+        if spoken and self.new_turn:
+            self.buffer_block.turn = True
+            self.new_turn = False
 
     def flush(self) -> None:
         if not self.buffer:

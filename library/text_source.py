@@ -13,9 +13,12 @@ from library.frontmatter_meta import Chapter, Metadata, read_metadata, split_fro
 from library.model import Role, Segment, Source
 from library.text_body import Block, Body, Mark, parse_body
 from library.text_clipped import ClippedHeader, read_clipped_header
+from library.text_inline import reduce_inline
+from library.timecode import format_timecode
 from library.titles import title_from_stem
 
 _WORDS = re.compile(r"\w+")
+_LIST_MARKER = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 _CLOSERS = "\"'”’»)]*_ "
 _SENTENCE_END = ".!?…"
 _KEY_WORDS = 8
@@ -24,7 +27,11 @@ _FRAGMENT_SPAN = 20.0
 """Caption fragments are joined into blocks of at most about this many seconds."""
 _FRAGMENT_PAUSE = 2.0
 """A silence this long between caption fragments ends a sentence block."""
+_FRAGMENT_LIMIT = 60.0
+"""A quotation still open keeps a block growing past sentence ends and pauses up to this."""
 _FRAGMENT_RUN = 6
+_TIMED_RUN = 4
+"""This many timed paragraphs in a row make a file a timed transcript, whatever else it holds."""
 """Fewer timed lines than this are too few to tell caption fragments from short turns."""
 
 
@@ -62,6 +69,8 @@ def _read(text: str, source_id: str, stem: str, *, fmt: str, markdown: bool) -> 
             "kept the paragraphs, dated from the timed lines"
         )
     _join_caption_fragments(body)
+    _times_as_references(body.blocks, markdown=markdown)
+    _time_continuations(body.blocks, meta.duration)
     _set_ends(body.blocks, meta.duration)
     builder = SourceBuilder(id=source_id, title=title, format=fmt, warnings=warnings)
     segment_of, timeline = _add_blocks(builder, body.blocks)
@@ -120,6 +129,95 @@ def _set_ends(blocks: list[Block], duration: float | None) -> None:
     if previous is not None and previous.start is not None and duration is not None:
         if duration > previous.start and previous.end is None:
             previous.end = duration
+
+
+def _times_as_references(blocks: list[Block], *, markdown: bool) -> None:
+    """Take a few times cited in notes or an article off the timeline.
+
+    A file is a timed transcript when at least half of what is said is timed (a timed turn's
+    later paragraphs count with it) or when timed paragraphs run several in a row. Otherwise its
+    times are references to the media, not where the reading is: the block keeps its time
+    written in front of its text, and the source has no timeline (so no ▶ in the list).
+    """
+    said = timed = 0
+    run = longest = 0
+    turn: str | None = None
+    joined = -1  # the file line a block must start on to go on the last timed one's paragraph
+    for block in blocks:
+        if block.role is Role.HEADING:
+            run, turn = 0, None
+            continue
+        if not block.on_timeline:
+            continue  # key points, chapter entries, credited quotes: pointers already
+        said += 1
+        paragraph = block.role is Role.PARAGRAPH
+        if paragraph and block.start is not None:
+            timed += 1
+            run += 1
+            longest = max(longest, run)
+            turn, joined = block.speaker, block.line + 1
+        elif paragraph and not block.turn and turn and block.speaker == turn:
+            timed += 1  # a timed turn goes on
+        elif block.line == joined:
+            timed += 1  # the next line, with no blank between: the timed line goes on
+            joined += 1
+        else:
+            run, turn = 0, None
+    if not timed or longest >= _TIMED_RUN or timed * 2 >= said:
+        return
+    for block in blocks:
+        if block.on_timeline and block.start is not None and block.role is Role.PARAGRAPH:
+            block.text = f"{_written_time(block, markdown=markdown)} {block.text}"
+            block.on_timeline = False
+            block.end = None
+
+
+def _written_time(block: Block, *, markdown: bool) -> str:
+    """The time of `block` as the file writes it, without a list marker."""
+    if block.start is None:
+        return ""
+    written = _LIST_MARKER.sub("", block.stamp.strip()).rstrip(" :|-–—")
+    if not written:
+        return f"[{format_timecode(block.start)}]"
+    return reduce_inline(written) if markdown else written
+
+
+def _time_continuations(blocks: list[Block], duration: float | None) -> None:
+    """Give the untimed paragraphs that go on a timed turn a time of their own.
+
+    A turn's later paragraphs share the time up to the next timed block by their length, so
+    the gutter, jumps and citations reach them; with no later time (nor a duration) they take
+    the turn's start.
+    """
+    turn: Block | None = None
+    group: list[Block] = []
+    going_on = False
+    paragraph = Role.PARAGRAPH
+    for block in blocks:
+        if block.role is Role.HEADING:
+            going_on = False
+        elif block.role is not paragraph or not block.on_timeline:
+            continue  # a list or a quotation inside a turn neither ends it nor is timed
+        elif block.start is not None:
+            _share_time(turn, group, block.start)
+            turn, group, going_on = block, [], True
+        elif going_on and turn is not None and block.speaker == turn.speaker and not block.turn:
+            group.append(block)
+        else:
+            going_on = False
+    _share_time(turn, group, duration)
+
+
+def _share_time(turn: Block | None, group: list[Block], until: float | None) -> None:
+    if turn is None or turn.start is None or not group:
+        return
+    start = turn.start
+    span = until - start if until is not None and until > start else 0.0
+    total = len(turn.text) + sum(len(b.text) for b in group)
+    done = len(turn.text)
+    for block in group:
+        block.start = max(start, round(start + span * done / total, 2))
+        done += len(block.text)
 
 
 def _replace_blocks(body: Body, blocks: list[Block], moved: list[int]) -> None:
@@ -263,11 +361,14 @@ def _join_caption_fragments(body: Body) -> None:
         moved.extend(range(len(kept), len(kept) + first - done))
         kept.extend(blocks[done:first])
         group: list[Block] = []
+        curly = straight = 0  # quotation marks of `group`, kept as it grows (not rescanned)
         for block in blocks[first:end]:
-            if group and not _continues(group, block):
+            if group and not _continues(group, block, curly > 0 or straight % 2 == 1):
                 kept.append(_joined(group))
-                group = []
+                group, curly, straight = [], 0, 0
             group.append(block)
+            opened, closed, plain = _quote_marks(block.text)
+            curly, straight = curly + opened - closed, straight + plain
             moved.append(len(kept))
         kept.append(_joined(group))
         done = end
@@ -288,15 +389,34 @@ def _mostly_unfinished(blocks: list[Block]) -> bool:
     return finished * 2 < len(sample)
 
 
-def _continues(group: list[Block], block: Block) -> bool:
+def _continues(group: list[Block], block: Block, quoted: bool) -> bool:
     """Whether caption fragment `block` belongs to the sentence block `group` builds."""
     last = group[-1]
     start, last_start = block.start or 0.0, last.start or 0.0
-    if _ends_sentence(last.text) or block.speaker != last.speaker or start < last_start:
+    if block.speaker != last.speaker or start < last_start:
+        return False
+    elapsed = start - (group[0].start or 0.0)
+    if quoted:
+        # A block never ends inside a quotation, short of the hard limit.
+        return elapsed < _FRAGMENT_LIMIT
+    if _ends_sentence(last.text):
         return False
     if last.end is not None and start - last.end >= _FRAGMENT_PAUSE:
         return False
-    return start - (group[0].start or 0.0) < _FRAGMENT_SPAN
+    return elapsed < _FRAGMENT_SPAN
+
+
+def _quote_marks(text: str) -> tuple[int, int, int]:
+    """Opening and closing curly or angle double quotes, and straight double quotes, in `text`.
+
+    Single quotes are left out: they are apostrophes as often as not.
+    """
+    if "“" in text or "”" in text or "«" in text or "»" in text:
+        opened = text.count("“") + text.count("«")
+        closed = text.count("”") + text.count("»")
+    else:
+        opened = closed = 0
+    return opened, closed, text.count('"') if '"' in text else 0
 
 
 def _joined(group: list[Block]) -> Block:

@@ -30,6 +30,9 @@ PARALLEL_THRESHOLD = 200
 PROGRESS_STEPS = 100
 """A scan reports progress about this many times, however many files the vault holds."""
 
+_Result = tuple[dict[str, Any] | None, str | None, bool]
+"""(summary JSON, None, cacheable) or (None, skip reason, cacheable): one file's scan result."""
+
 ScanProgress = Callable[[int, int], None]
 """Called as `progress(done, total)` while a scan checks the files it found: `done` rises
 from 0 to `total`, and the last call is always `(total, total)`. Called from the thread
@@ -130,7 +133,8 @@ class Vault:
         changed = entries.keys() != cached.keys()
         del cached  # the entries kept are in `entries`; the rest can go before parsing
         report.advance(len(files) - len(to_parse))
-        for file, (row, reason, cacheable) in zip(to_parse, self._parse_all(to_parse), strict=True):
+        for index, (row, reason, cacheable) in self._parse_all(to_parse):
+            file = to_parse[index]
             if cacheable:
                 entries[file.id] = CacheEntry(file.size, file.mtime_ns, row, reason)
                 changed = True
@@ -273,15 +277,13 @@ class Vault:
             raise FileNotFoundError(2, "broken link", path)
         return Path(real).is_relative_to(self._real_root)
 
-    def _parse_all(
-        self, files: list[_File]
-    ) -> Iterator[tuple[dict[str, Any] | None, str | None, bool]]:
-        """Results in the order of `files`, as they come, so progress can follow them."""
+    def _parse_all(self, files: list[_File]) -> Iterator[tuple[int, _Result]]:
+        """(index in `files`, result) for every file, as they come, so progress can follow."""
         jobs = [(f.path, f.id, f.size) for f in files]
         # Forking a process that runs other threads (the TUI) can deadlock, so only fork alone.
         if self.workers > 1 and len(jobs) >= PARALLEL_THRESHOLD and threading.active_count() == 1:
             return _parse_in_processes(jobs, self.workers)
-        return map(summarise_file, jobs)
+        return enumerate(map(summarise_file, jobs))
 
 
 class _Reporter:
@@ -312,9 +314,7 @@ class _Reporter:
             self._callback(done, self._total)
 
 
-def summarise_file(
-    job: tuple[str, str, int],
-) -> tuple[dict[str, Any] | None, str | None, bool]:
+def summarise_file(job: tuple[str, str, int]) -> _Result:
     """Parse one file into (summary JSON, None, cacheable) or (None, skip reason, cacheable).
 
     Module-level so worker processes can run it; a failure to open is not cached, so it is
@@ -335,28 +335,88 @@ def summarise_file(
 
 def _parse_in_processes(
     jobs: list[tuple[str, str, int]], workers: int
-) -> Iterator[tuple[dict[str, Any] | None, str | None, bool]]:
-    """`summarise_file` over `jobs` in worker processes; in this one when they cannot start."""
+) -> Iterator[tuple[int, _Result]]:
+    """`summarise_file` over `jobs` in this process and `workers - 1` forked ones.
+
+    Every process takes the next chunk from a shared counter, so a slow one takes fewer;
+    this one parses too (no idle parent, no pickling of its own results) and reads what the
+    others send between its chunks. Chunks a child does not deliver are parsed here.
+    """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     from library.loading import readers
 
-    done = 0
+    # Small chunks keep every process busy to the end; files differ a lot in cost.
+    size = max(1, min(64, len(jobs) // (workers * 4)))
+    starts = range(0, len(jobs), size)
+    done: set[int] = set()
     if "fork" in multiprocessing.get_all_start_methods():
-        readers()  # imported once here, so the forked workers inherit them
-        # Small chunks keep both workers busy to the end; files differ a lot in cost.
-        chunk = max(1, min(64, len(jobs) // (workers * 4)))
+        readers()  # imported once here, so the forked children inherit them
         context = multiprocessing.get_context("fork")
+        counter = context.RawValue("l", 0)
+        lock = context.Lock()
+
+        def claim() -> int | None:
+            with lock:
+                index = counter.value
+                counter.value = index + 1
+            return starts[index] if index < len(starts) else None
+
+        children = []
         try:
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for result in pool.map(summarise_file, jobs, chunksize=chunk):
-                    done += 1
-                    yield result
-            return
-        except (OSError, RuntimeError):
-            pass  # no processes to be had (a sandbox, a broken pool): finish the rest here
-    yield from map(summarise_file, jobs[done:])
+            for _ in range(workers - 1):
+                receiver, sender = context.Pipe(duplex=False)
+                child = context.Process(
+                    target=_child_scan, args=(claim, jobs, size, sender), daemon=True
+                )
+                child.start()
+                sender.close()
+                _widen_pipe(receiver.fileno())
+                children.append((child, receiver))
+        except OSError:
+            pass  # no processes to be had (a sandbox): this one parses what they do not
+        while (start := claim()) is not None:
+            yield from enumerate(map(summarise_file, jobs[start : start + size]), start)
+            done.add(start)
+            for _, receiver in children:
+                yield from _received(receiver, done, block=False)
+        for child, receiver in children:
+            yield from _received(receiver, done, block=True)
+            receiver.close()
+            child.join()
+    for start in starts:
+        if start not in done:
+            yield from enumerate(map(summarise_file, jobs[start : start + size]), start)
+
+
+def _child_scan(
+    claim: Callable[[], int | None], jobs: list[tuple[str, str, int]], size: int, sender: Any
+) -> None:
+    """A forked child: parse claimed chunks and send `(start, results)` for each."""
+    while (start := claim()) is not None:
+        sender.send((start, [summarise_file(job) for job in jobs[start : start + size]]))
+    sender.close()
+
+
+def _received(receiver: Any, done: set[int], *, block: bool) -> Iterator[tuple[int, _Result]]:
+    """Results a child has sent; all of them until it ends when `block`."""
+    try:
+        while block or receiver.poll():
+            start, results = receiver.recv()
+            done.add(start)
+            yield from enumerate(results, start)
+    except (EOFError, OSError):
+        pass  # the child ended (or died): what it did not send is parsed by the caller
+
+
+def _widen_pipe(fd: int) -> None:
+    # A child blocks when the pipe is full; a wider pipe lets it run on while this one parses.
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
 
 
 def _silently_hidden(entry: os.DirEntry[str]) -> bool:

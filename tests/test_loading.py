@@ -136,3 +136,19 @@ def test_quick_summary_refuses_binary_files_like_a_full_load(tmp_path: Path) -> 
     path.write_bytes(b"\x00\x01" * 5000)
     with pytest.raises(NotASource, match="binary file"):
         quick_summary(path, "blob.txt")
+
+
+def test_quick_summary_of_long_reading_notes_is_not_a_timed_transcript(tmp_path: Path) -> None:
+    paragraphs = [
+        f"Paragraph {i} weighs the argument about harbour walls and who pays for them."
+        for i in range(400)
+    ]
+    paragraphs[10] = "[12:30] She says the walls only move the problem down the coast."
+    paragraphs[200] = "41:05 The host pushes back on the cost figures."
+    path = tmp_path / "notes.md"
+    path.write_text("# Notes on the harbour talk\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    quick = quick_summary(path, "notes.md")
+    exact = summarise(load_path(path, "notes.md"))
+    assert quick is not None
+    assert quick.timed_segments == exact.timed_segments == 0
+    assert quick.duration is None

@@ -360,3 +360,16 @@ def test_a_timed_line_above_a_rule_keeps_its_time() -> None:
         (9.0, "Then back."),
     ]
     assert all(s.role is Role.PARAGRAPH for s in source.segments)
+
+
+def test_a_fence_never_closed_does_not_swallow_the_transcript() -> None:
+    source = read(
+        "[00:01] We set off at dawn.\n```\n\n[00:06] The wind came up.\n\n[00:09] We turned."
+    )
+    assert [(s.start, s.text) for s in source.timed_segments] == [
+        (1.0, "We set off at dawn."),
+        (6.0, "The wind came up."),
+        (9.0, "We turned."),
+    ]
+    closed = read('[00:01] We set off.\n```\n{"raw": 1}\n```\n[00:06] The wind came up.\n')
+    assert "raw" not in closed.text

@@ -17,6 +17,8 @@ def sniff(name: str, head: str) -> float:
         return 0.5
     if not head or "\x00" in head:
         return 0.0
+    if head.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+        return 0.1  # all printable: no need to count character by character
     printable = sum(1 for ch in head if ch.isprintable() or ch in "\n\r\t")
     return 0.1 if printable >= 0.95 * len(head) else 0.0
 
