@@ -2,7 +2,8 @@
 
 Re-anchoring tries, in order: the exact quote where it was; the exact quote (or the same quote
 with other spacing, quote marks or case) anywhere, choosing by context, then time, then offset;
-a fuzzy match near the old place, then anywhere; and otherwise marks the annotation orphaned.
+a fuzzy match near the old place (forgiving a few words cut from inside the quote), then
+anywhere; and otherwise marks the annotation orphaned.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from annotations.quote_match import FoldedText, find_all, find_first, fold, fold
 from library.model import Segment, Source
 
 FUZZY_THRESHOLD = 85.0
-"""Least similarity (0-100) for a fuzzy match to count as the quote."""
+"""Least similarity (0-100) for a fuzzy match anywhere in the text to count as the quote."""
+
+NEAR_FUZZY_THRESHOLD = 75.0
+"""Least similarity near the quote's old time or place: a corrected source may drop a few
+words from inside the quote, and most of it still standing there is the same passage."""
+
+MIN_NEAR_FUZZY_LENGTH = 20
+"""Quotes shorter than this need `FUZZY_THRESHOLD` even near their old place."""
 
 CONTEXT_TIE = 0.1
 """Candidates whose context scores are within this of the best are judged by time and place."""
@@ -103,13 +111,16 @@ def span_metadata(
 ) -> tuple[float | None, float | None, str | None]:
     """Start and end seconds and the speaker of a span, from the segments it covers.
 
-    The start is the first timed segment's start; the end is the last timed segment's end (its
-    start when it has no end). The speaker is given only when one speaker said the whole span.
+    Times are interpolated where the span begins and ends inside its first and last timed
+    segments (`Source.seconds_at_offset`), so a quote from the middle of a long segment links
+    to about when it is said. The speaker is given only when one speaker said the whole span.
     """
     covered = segments_spanned(source, start, end)
     timed = [s for s in covered if s.start is not None]
-    begin = timed[0].start if timed else None
-    finish = (timed[-1].end if timed[-1].end is not None else timed[-1].start) if timed else None
+    begin = finish = None
+    if timed:
+        begin = source.seconds_at_offset(max(start, timed[0].char_start))
+        finish = source.seconds_at_offset(min(end, timed[-1].char_end))
     speakers = {s.speaker for s in covered}
     speaker = speakers.pop() if len(speakers) == 1 else None
     return begin, finish, speaker
@@ -261,25 +272,58 @@ def _fuzzy_find(annotation: Annotation, source: Source) -> tuple[tuple[int, int]
         return None
     folded = fold(source.text)
     haystack = folded.lower
+    near = NEAR_FUZZY_THRESHOLD if len(needle) >= MIN_NEAR_FUZZY_LENGTH else FUZZY_THRESHOLD
     found: list[tuple[tuple[int, int], float]] = []
     for center in _search_centers(annotation, source, folded):
         radius = max(4 * len(needle), 1500)
         lo = max(center - radius, 0)
-        hit = _align(needle, haystack, lo, min(center + radius + len(needle), len(haystack)))
+        hi = min(center + radius + len(needle), len(haystack))
+        hit = _align(needle, haystack, lo, hi, near)
         if hit is not None:
             found.append(hit)
+    threshold = near
     if not found:
         found = _coarse_scan(needle, haystack)
+        threshold = FUZZY_THRESHOLD
     if not found:
         return None
     old = folded.folded_offset(annotation.anchor.position.start)
     (a, b), score = max(found, key=lambda f: (f[1], -abs(f[0][0] - old)))
-    start, end = folded.original_span(a, b)
-    while start < end and source.text[start].isspace():
-        start += 1
-    while end > start and source.text[end - 1].isspace():
-        end -= 1
+    start, end = _trim_space(source.text, *folded.original_span(a, b))
+    if PARAGRAPH_BREAK in source.text[start:end] and PARAGRAPH_BREAK not in annotation.quote:
+        # Words cut from the quote's end let the match run on into the next paragraph.
+        start, end, score = _best_paragraph(needle, source.text, start, end, threshold, score)
     return (start, end), score
+
+
+PARAGRAPH_BREAK = "\n\n"
+
+
+def _trim_space(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _best_paragraph(
+    needle: str, text: str, start: int, end: int, threshold: float, score: float
+) -> tuple[int, int, float]:
+    """The part of `text[start:end]` within one paragraph most like the needle, if it is good
+    enough by itself; else the span as it was (a quote may have been reflowed across two)."""
+    best = (start, end, score)
+    best_part_score = -1.0
+    at = start
+    for part in text[start:end].split(PARAGRAPH_BREAK):
+        a, b = _trim_space(text, at, at + len(part))
+        at += len(part) + len(PARAGRAPH_BREAK)
+        if a == b:
+            continue
+        part_score = fuzz.ratio(needle, fold_quote(text[a:b]).lower())
+        if part_score >= threshold and part_score > best_part_score:
+            best, best_part_score = (a, b, part_score), part_score
+    return best
 
 
 def _search_centers(annotation: Annotation, source: Source, folded: FoldedText) -> list[int]:
@@ -295,17 +339,20 @@ def _search_centers(annotation: Annotation, source: Source, folded: FoldedText) 
     return centers
 
 
-def _align(needle: str, haystack: str, lo: int, hi: int) -> tuple[tuple[int, int], float] | None:
+def _align(
+    needle: str, haystack: str, lo: int, hi: int, threshold: float = FUZZY_THRESHOLD
+) -> tuple[tuple[int, int], float] | None:
     """The best match of `needle` inside `haystack[lo:hi]`, edges tuned, if above threshold."""
     window = haystack[lo:hi]
     if not window:
         return None
-    alignment = fuzz.partial_ratio_alignment(needle, window, score_cutoff=FUZZY_THRESHOLD - 10)
+    alignment = fuzz.partial_ratio_alignment(needle, window, score_cutoff=threshold - 10)
     if alignment is None:
         return None
     a, b = _tune_edges(needle, haystack, lo + alignment.dest_start, lo + alignment.dest_end)
+    a, b = _snap_to_words(needle, haystack, a, b)
     score = fuzz.ratio(needle, haystack[a:b])
-    return ((a, b), score) if score >= FUZZY_THRESHOLD else None
+    return ((a, b), score) if score >= threshold else None
 
 
 def _tune_edges(needle: str, haystack: str, a: int, b: int) -> tuple[int, int]:
@@ -324,6 +371,35 @@ def _tune_edges(needle: str, haystack: str, a: int, b: int) -> tuple[int, int]:
             key=lambda s: (fuzz.ratio(needle, haystack[s:b]), -abs(s - a)),
         )
     return a, b
+
+
+WORD_REACH = 40
+"""Farthest an edge moves to the start or end of the word it cuts (bounds a run-on "word")."""
+
+
+def _snap_to_words(needle: str, haystack: str, a: int, b: int) -> tuple[int, int]:
+    """Move an end that cuts a word to that word's edge, when that is more like the needle.
+
+    Edge tuning has a short reach, so after many cut words it can stop inside a word before the
+    quote ("...Monda|y the council"); the ratio still decides, so a quote begun mid-word stays.
+    """
+    starts = {a, *_cut_word(haystack, a)}
+    ends = {b, *_cut_word(haystack, b)}
+    spans = [(s, e) for s in starts for e in ends if s < e]
+    return max(spans, key=lambda p: (fuzz.ratio(needle, haystack[p[0] : p[1]]), p == (a, b)))
+
+
+def _cut_word(haystack: str, at: int) -> tuple[int, ...]:
+    """Where the word that offset `at` cuts in two begins and ends; nothing if it cuts none."""
+    if not (0 < at < len(haystack) and haystack[at - 1].isalnum() and haystack[at].isalnum()):
+        return ()
+    begin = at
+    while begin > max(at - WORD_REACH, 0) and haystack[begin - 1].isalnum():
+        begin -= 1
+    end = at
+    while end < min(at + WORD_REACH, len(haystack)) and haystack[end].isalnum():
+        end += 1
+    return begin, end
 
 
 def _coarse_scan(needle: str, haystack: str) -> list[tuple[tuple[int, int], float]]:

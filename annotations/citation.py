@@ -6,6 +6,8 @@ Rules shared by every template:
 - "who said it" is the speaker when one speaker said the whole quote; for sources without
   speakers (articles, notes) it is the authors, since an article's author is who says it there;
   a quote spanning several speakers gets no attribution rather than a wrong one;
+- a channel naming the same person as "who said it" is left out (a file without a channel gets
+  its author as the channel), so no name is said twice;
 - without a time there is no time link (the plain URL is used when there is one); parts that
   are missing drop out together with the commas, dashes, brackets and emphasis around them.
 """
@@ -101,13 +103,16 @@ def citation_fields(annotation: Annotation, source: Source | None) -> dict[str, 
     authors = join_names(source.authors) if source else ""
     has_speakers = bool(source and source.speakers)
     who = annotation.speaker or ("" if has_speakers else authors)
+    channel = (source.channel if source else None) or ""
+    if _same_name(channel, who):
+        channel = ""  # a channel that is only the author (the reader's fallback) says it twice
     return {
         "quote": quote_for_citation(annotation.quote),
         "who": who,
         "speaker": annotation.speaker or "",
         "title": source.title if source else annotation.source,
         "authors": authors,
-        "channel": (source.channel if source else None) or "",
+        "channel": channel,
         "date": (source.date if source else None) or "",
         "timestamp": format_timecode(annotation.start) if annotation.start is not None else "",
         "url": url,
@@ -119,6 +124,11 @@ def citation_fields(annotation: Annotation, source: Source | None) -> dict[str, 
         "tags": ", ".join(annotation.tags),
         "source": annotation.source,
     }
+
+
+def _same_name(name: str, *others: str) -> bool:
+    folded = " ".join(name.split()).casefold()
+    return bool(folded) and any(folded == " ".join(o.split()).casefold() for o in others)
 
 
 def _builtin(fields: Mapping[str, str], *, markdown: bool) -> str:
@@ -181,6 +191,8 @@ _TIDY = [
     (re.compile(r"\(\s*\x00(?:\s*[,;]?\s*\x00)*\s*\)"), _GAP),  # ({empty}, {empty})
     (re.compile(r"\[\s*\x00(?:\s*[,;]?\s*\x00)*\s*\]"), _GAP),
     (re.compile(r"([,;])\s*\x00\s*[,;]"), r"\1"),  # a, {empty}, b
+    (re.compile(r"(\s[\u2014\u2013]|\s--?)\s*\x00\s*[,;]\s*"), r"\1 "),  # "q" — {empty}, title
+    (re.compile(r"(?m)^[ \t]*\x00[\x00 \t]*[.,;:]+[ \t]*"), ""),  # {empty}: "q" / {empty}. t
     (re.compile(r"\s*[\u2014\u2013]\s*\x00\s*[,;]?"), _GAP),  # "q" — {empty}, title
     (re.compile(r"\x00\s*[\u2014\u2013,;]\s*"), _GAP),  # {empty} — title / {empty}, b
     (re.compile(r"\s*[,;]\s*\x00"), _GAP),  # a, {empty}

@@ -2,7 +2,9 @@
 
 Author and URL are the source's (Readwise groups highlights into one book by title and
 author, so a per-quote speaker would split a podcast into many books). Location is the start
-second as a whole number (empty when untimed); Date is `YYYY-MM-DD HH:MM:SS` (UTC).
+second as a whole number (empty when untimed); Date is `YYYY-MM-DD HH:MM:SS` (UTC). Tags open
+the Note as Readwise inline tags (`.reading .ai`, a dot and one word each), the note follows on
+the next line.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ def _author(source: Source | None) -> str:
 
 
 def _note(annotation: Annotation) -> str:
+    text = _note_text(annotation)
+    tags = " ".join(f".{tag}" for tag in annotation.tags)
+    return "\n".join(part for part in (tags, text) if part)
+
+
+def _note_text(annotation: Annotation) -> str:
     note = annotation.note.strip()
     if annotation.kind != Kind.DISSENT:
         return note

@@ -22,13 +22,16 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index, LockError
 from whoosh.qparser.common import QueryParserError
-from whoosh.query import And, Query, Term
+from whoosh.query import And, Phrase, Query, Term
+from whoosh.query.qcore import QueryError
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
 from annotations.index_schema import (
     ANNOTATION,
     FIELD_ALIASES,
+    NAMES,
     PASSAGE,
     SCHEMA_VERSION,
     STEMMING,
@@ -40,6 +43,7 @@ from annotations.index_schema import (
     date_query,
     passage_documents,
     segment_index_of,
+    source_words,
 )
 from annotations.index_state import (
     AnnotationFileState,
@@ -67,6 +71,9 @@ BULK_THRESHOLD = 20_000
 BULK_LIMIT_MB = 256
 SNIPPET_CHARS = 160
 BUSY = "The search index is busy: another readmark is writing to it. Try again in a moment."
+# Whoosh averages a field's length over every document, and most (the passages) have no quote
+# or note: normalising those two by length would sink every annotation below the passages.
+WEIGHTING = BM25F(quote_B=0.0, note_B=0.0)
 
 Op = Callable[[IndexWriter], None]
 Progress = Callable[[int], None]
@@ -235,6 +242,11 @@ class SearchIndex:
                 report.deferred = True
                 return report
             plan = _plan(self._state, annotation_files, source_files)
+            if plan.empty:
+                # Nothing to write: no commit, so searchers stay current and the index untouched.
+                if plan.touched:
+                    self._save_state()
+                return report
             try:
                 writer = self._writer(bulk=plan.size > BULK_THRESHOLD)
             except (LockError, OSError):
@@ -378,6 +390,9 @@ class SearchIndex:
                     results = searcher.search(parsed, limit=limit)
                     terms = _matched_terms(parsed, searcher)
                     return [_hit(hit.fields(), hit.score or 0.0, terms) for hit in results]
+                except QueryError as error:
+                    # The query, not the index, is at fault: say so, and leave the index alone.
+                    raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
                 except OSError:
                     # Another process's commit removed the segment files we were about to read.
                     self._drop_searcher()
@@ -390,6 +405,10 @@ class SearchIndex:
         """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one."""
         text = _rename_aliases(query.strip())
         _check_fields(text, self._ix.schema.names())
+        problem = _syntax_problem(text)
+        if problem:
+            raise SearchError(f"Cannot read the query {query!r}: {problem}.")
+        text, sources = _take_sources(text)
         try:
             parsed: Query = self._parser.parse(text)
         except (ValueError, ArithmeticError, QueryParserError) as error:
@@ -398,8 +417,12 @@ class SearchIndex:
         if problem:
             raise SearchError(f"Cannot read the query {query!r}: {problem}.")
         try:
+            if "source:" in text:
+                with self._mutex:
+                    known = self._current_searcher().reader()
+                    parsed = parsed.accept(lambda node: _source_query(node, sources, known))
             return parsed.accept(date_query)
-        except DateQueryError as error:
+        except (DateQueryError, _EmptySource) as error:
             raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
 
     def doc_count(self) -> int:
@@ -464,7 +487,7 @@ class SearchIndex:
             return current
         if current is not None:
             current.close()
-        self._searcher = self._ix.searcher()
+        self._searcher = self._ix.searcher(weighting=WEIGHTING)
         return self._searcher
 
     def _set_title(self, source_id: str, title: str) -> list[str]:
@@ -491,6 +514,17 @@ class _Plan:
     changed_annotation_files: list[tuple[str, FileStamp]]
     removed_annotation_files: list[str]
     annotation_files: Mapping[str, Path]
+    touched: bool = False
+    """Some file's stamp moved without its content changing: the state needs saving."""
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.changed_sources
+            or self.removed_sources
+            or self.changed_annotation_files
+            or self.removed_annotation_files
+        )
 
     @property
     def size(self) -> int:
@@ -510,11 +544,13 @@ def _plan(
     state: IndexState, annotation_files: Mapping[str, Path], source_files: Mapping[str, Path]
 ) -> _Plan:
     changed_sources: list[tuple[str, FileStamp]] = []
+    touched = False
     for sid, path in source_files.items():
         old = state.source_files.get(sid)
         stamp = _changed_stamp(old.stamp if old else None, path)
         if stamp is not None and old is not None and stamp.digest == old.stamp.digest:
             old.stamp = stamp  # touched, not changed
+            touched = True
         elif stamp is not None:
             changed_sources.append((sid, stamp))
     changed_files: list[tuple[str, FileStamp]] = []
@@ -523,6 +559,7 @@ def _plan(
         stamp = _changed_stamp(old_file.stamp if old_file else None, path)
         if stamp is not None and old_file is not None and stamp.digest == old_file.stamp.digest:
             old_file.stamp = stamp
+            touched = True
         elif stamp is not None:
             changed_files.append((key, stamp))
     return _Plan(
@@ -531,6 +568,7 @@ def _plan(
         changed_annotation_files=changed_files,
         removed_annotation_files=[k for k in state.annotation_files if k not in annotation_files],
         annotation_files=annotation_files,
+        touched=touched,
     )
 
 
@@ -623,7 +661,27 @@ def _open_or_create(folder: Path) -> _Opened:
         ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
     except OSError:
         return _Opened(_in_memory_index(), fresh=True, in_memory=True, repaired=damaged)
+    _remove_other_versions(folder)
     return _Opened(ix, fresh=True, repaired=damaged)
+
+
+_VERSIONED_FILE = re.compile(r"_?readmark(\d+)_.+")
+
+
+def _remove_other_versions(folder: Path) -> None:
+    """Delete the files of an index of another schema version: the new one replaces it."""
+    try:
+        for entry in os.scandir(folder):
+            match = _VERSIONED_FILE.fullmatch(entry.name)
+            if (
+                match
+                and int(match.group(1)) != SCHEMA_VERSION
+                and not entry.name.endswith("_WRITELOCK")  # an older readmark may still hold it
+                and entry.is_file(follow_symlinks=False)
+            ):
+                os.unlink(entry.path)
+    except OSError:
+        pass  # only disk space is lost; the old files are never read
 
 
 def _wipe(folder: Path) -> bool:
@@ -664,10 +722,29 @@ class _committing:
         return self.writer
 
     def __exit__(self, error_type: object, *_: object) -> None:
-        if error_type is None:
+        if error_type is not None:
+            _abandon(self.writer)
+            return
+        try:
             self.writer.commit(**self.commit_args)
-        else:
-            self.writer.cancel()
+        except BaseException:
+            # Whoosh's commit keeps the lock when it fails (a full disk): free it, or every
+            # later save in this process waits for the garbage collector.
+            _abandon(self.writer)
+            raise
+
+
+def _abandon(writer: IndexWriter) -> None:
+    """Cancel `writer` and release its lock, however far its commit got."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - half-closed after a failed commit
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            try:
+                lock.release()
+            except Exception:  # noqa: BLE001 - already released
+                pass
 
 
 def _delete_passages(writer: IndexWriter, source_id: str) -> None:
@@ -703,6 +780,80 @@ def _check_fields(text: str, known: Iterable[str]) -> None:
         if name and name not in names:
             usable = "kind, tag, speaker, source, created, quote, note, text, type"
             raise SearchError(f"There is no field {name!r} to search; use one of: {usable}.")
+
+
+_EMPTY_VALUE = re.compile(r'"[^"]*"|(?<![\w:/])([A-Za-z_]\w*):(?:""|\'\')?(?=[\s)]|$)')
+_PHRASE = re.compile(r'("[^"]*")')
+
+
+def _syntax_problem(text: str) -> str | None:
+    """What Whoosh would silently guess around: an unclosed phrase or group, an empty field."""
+    if text.count('"') % 2:
+        return 'a " opens a phrase that is never closed'
+    depth = 0
+    for part in _PHRASE.split(text):
+        if part.startswith('"'):
+            continue  # brackets inside a phrase are words
+        for char in part:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth < 0:
+                return "a ) closes a group that was never opened"
+    if depth:
+        return "a ( opens a group that is never closed"
+    for match in _EMPTY_VALUE.finditer(text):
+        name = match.group(1)
+        if name:
+            return f"{name}: has no value; write {name}:WORD, with no space after the colon"
+    return None
+
+
+_SOURCE_VALUE = re.compile(r'"[^"]*"|(?<![\w:/])source:(?:"([^"]*)"|([^\s()"^]+))')
+_SOURCE_MARK = "readmarksource"
+"""A placeholder word standing for the n-th `source:` value while Whoosh parses the rest."""
+
+
+def _take_sources(text: str) -> tuple[str, list[str]]:
+    """Take each `source:VALUE` (an id like `dir/my talk.md` when quoted) out of the query.
+
+    Whoosh would split an id into words that never match the indexed ones; a placeholder keeps
+    the value whole, in its place among the query's ANDs, ORs and NOTs.
+    """
+    values: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        quoted, bare = match.group(1), match.group(2)
+        value = quoted if quoted is not None else bare
+        if value is None or (bare is not None and (bare[0] in "[{" or "*" in bare or "?" in bare)):
+            return match.group(0)  # another field's phrase, or a range or wildcard for Whoosh
+        values.append(value.strip())
+        return f"source:{_SOURCE_MARK}{len(values) - 1}"
+
+    return _SOURCE_VALUE.sub(take, text), values
+
+
+class _EmptySource(ValueError):
+    """A `source:` value with no words in it."""
+
+
+def _source_query(node: Query, values: list[str], reader: Any) -> Query:
+    """A `source:` placeholder as the exact source id when one is indexed, else as the words of
+    the value, all of them in the source's path or title (`source:orchard` still works)."""
+    if isinstance(node, Phrase) and node.fieldname == "source":
+        return And([Term("source", word) for word in node.words])  # `source:` has no positions
+    if not (isinstance(node, Term) and node.fieldname == "source"):
+        return node
+    mark = str(node.text)
+    if not mark.startswith(_SOURCE_MARK) or not mark[len(_SOURCE_MARK) :].isdigit():
+        return node
+    value = values[int(mark[len(_SOURCE_MARK) :])]
+    if value and ("source_id", value) in reader:
+        return Term("source_id", value, boost=node.boost)
+    words = [token.text for token in NAMES(source_words(value, ""))]
+    if not words:
+        raise _EmptySource("source: has no value; give a source id or words of its title")
+    if len(words) == 1:
+        return Term("source", words[0], boost=node.boost)
+    return And([Term("source", word) for word in words], boost=node.boost)
 
 
 def _first_error(query: Query) -> str | None:

@@ -8,24 +8,36 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import Analyzer, RegexTokenizer, StemFilter, StopFilter
-from whoosh.analysis.filters import LowercaseFilter
+from whoosh.analysis import (
+    Analyzer,
+    CommaSeparatedTokenizer,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
+from whoosh.analysis.filters import CharsetFilter, LowercaseFilter
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
+from whoosh.support.charset import accent_map
 
 from annotations.model import Annotation
 from library.model import Source
 
-SCHEMA_VERSION = 3
-"""Bumped whenever the fields change; an index of another version is rebuilt."""
+SCHEMA_VERSION = 4
+"""Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
+from the vault's files (4: accents folded, tags and names compared without case or accents)."""
 
 ANNOTATION = "annotation"
 PASSAGE = "passage"
 TEXT_FIELDS = ("quote", "note", "text")
 """Where plain words are looked for."""
+FIELD_BOOSTS = {"quote": 2.0, "note": 2.0}
+"""Plain words found in what the reader marked or wrote count double: their own annotation on
+the words comes before the bare passage that says the same."""
 
 FIELD_ALIASES = {"tags": "tag", "date": "created", "type": "type"}
 """Spellings users reach for, mapped to the field that exists."""
@@ -39,16 +51,42 @@ def stem_word(word: str) -> str:
     return str(stem(word))
 
 
+_FOLDS = {**accent_map, **dict.fromkeys(range(0x300, 0x370))}
+"""Whoosh's accent map, and combining accents (a decomposed `é`) dropped."""
+_WORD = r"[\w\u0300-\u036f]+(?:\.?[\w\u0300-\u036f]+)*"
+"""Whoosh's default word pattern, keeping a word's combining accents inside it."""
+
+
+class FoldAccents(CharsetFilter):
+    """`café` -> `cafe`, `naïve` -> `naive`; plain ASCII words (nearly all) pass untouched."""
+
+    def __init__(self) -> None:
+        super().__init__(_FOLDS)
+
+    def __reduce__(self) -> tuple[type[FoldAccents], tuple[()]]:
+        return (FoldAccents, ())  # the index stores its schema: not the whole map, every commit
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        charmap = self.charmap
+        for token in tokens:
+            if not token.text.isascii():
+                token.text = token.text.translate(charmap)
+            yield token
+
+
 # One stemming analyzer shared by the schema, the parser and snippets, so all three agree on terms.
-# Whoosh's `StemmingAnalyzer` (same terms), with the stem cache of functools instead of its own.
+# Whoosh's `StemmingAnalyzer` (same terms, accents folded), with functools' stem cache.
 STEMMING: Analyzer = (
-    RegexTokenizer()
+    RegexTokenizer(_WORD)
     | LowercaseFilter()
+    | FoldAccents()
     | StopFilter()
     | StemFilter(stemfn=stem_word, cachesize=None)
 )
-NAMES: Analyzer = RegexTokenizer() | LowercaseFilter()
-"""Names and titles: lowercased words, no stemming, no stop words."""
+NAMES: Analyzer = RegexTokenizer(_WORD) | LowercaseFilter() | FoldAccents()
+"""Names and titles: lowercased words without accents, no stemming, no stop words."""
+TAGS: Analyzer = CommaSeparatedTokenizer() | LowercaseFilter() | FoldAccents()
+"""Comma-separated tags, each one term, compared without case or accents."""
 
 
 class IndexCodec(W3Codec):
@@ -70,7 +108,7 @@ def build_schema() -> Schema:
         source_id=ID(stored=True),
         source=TEXT(analyzer=NAMES, phrase=False),
         kind=KEYWORD(lowercase=True, stored=True),
-        tag=KEYWORD(lowercase=True, commas=True),
+        tag=KEYWORD(analyzer=TAGS, commas=True),
         speaker=TEXT(analyzer=NAMES),
         quote=TEXT(analyzer=STEMMING, stored=True),
         note=TEXT(analyzer=STEMMING, stored=True),
@@ -185,6 +223,6 @@ def passage_documents(source: Source) -> Iterator[dict[str, Any]]:
 
 def build_parser(schema: Schema) -> QueryParser:
     """Plain words over quote, note and text; `field:value`, phrases, ranges and `>`/`<` dates."""
-    parser = MultifieldParser(list(TEXT_FIELDS), schema)
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
     parser.add_plugin(GtLtPlugin())
     return parser

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -77,9 +79,32 @@ class Annotation:
     orphaned: bool = False
     """True when re-anchoring could not find the quote in the edited source; kept, never dropped."""
 
+    def __post_init__(self) -> None:
+        # Tags come typed by hand (CLI, editor, an edited file): `#a, b` is the tags a and b.
+        object.__setattr__(self, "tags", normalise_tags(self.tags))
+
     @property
     def quote(self) -> str:
         return self.anchor.quote.exact
+
+
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as typed (`#reading`, `a,b`, `a, b`, ` a `) as clean words: `#` stripped, split on
+    commas and white space, empty ones dropped, duplicates (ignoring case) dropped, order kept."""
+    if isinstance(tags, str):
+        tags = (tags,)
+    clean: list[str] = []
+    seen: set[str] = set()
+    for raw in tags:
+        for word in _TAG_SEPARATORS.split(str(raw)):
+            tag = word.lstrip("#")
+            if tag and tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                clean.append(tag)
+    return tuple(clean)
 
 
 def fingerprint(text: str) -> str:

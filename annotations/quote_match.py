@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,7 +76,65 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+def _is_starter(char: str) -> bool:
+    # Conjoining Hangul vowels and finals compose with the syllable before them.
+    return unicodedata.combining(char) == 0 and not (
+        "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff"
+    )
+
+
+# Runs that may need composing: non-ASCII text and the character just before it.
+_NON_ASCII = re.compile(r".?[^\x00-\x7f]+", re.DOTALL)
+
+
+def _nfc(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """`text` in NFC, with each composed character's original start and end offsets.
+
+    The offsets are None when the text already is NFC (the common case: nothing moves).
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text, None, None
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def keep(a: int, b: int) -> None:
+        pieces.append(text[a:b])
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+
+    last = 0
+    for run in _NON_ASCII.finditer(text):
+        keep(last, run.start())
+        cluster = run.start()
+        for at in range(cluster + 1, run.end() + 1):
+            if at < run.end() and not _is_starter(text[at]):
+                continue
+            # A starter and the marks after it compose on their own, so offsets stay local.
+            composed = unicodedata.normalize("NFC", text[cluster:at])
+            pieces.append(composed)
+            starts.extend([cluster] * len(composed))
+            ends.extend([at] * len(composed))
+            cluster = at
+        last = run.end()
+    keep(last, len(text))
+    return "".join(pieces), starts, ends
+
+
 def _fold_uncached(original: str) -> FoldedText:
+    composed, nfc_starts, nfc_ends = _nfc(original)
+    folded = _fold_composed(composed)
+    if nfc_starts is None or nfc_ends is None:
+        return folded
+    return FoldedText(
+        folded.text,
+        folded.lower,
+        array("q", (nfc_starts[i] for i in folded.starts)),
+        array("q", (nfc_ends[i - 1] for i in folded.ends)),
+    )
+
+
+def _fold_composed(original: str) -> FoldedText:
     marked = original.translate(_MARKS)
     pieces: list[str] = []
     starts: list[int] = []
@@ -107,8 +166,9 @@ def _fold_uncached(original: str) -> FoldedText:
 
 @lru_cache(maxsize=4)
 def fold(text: str) -> FoldedText:
-    """The canonical form of `text`: one space for any run of white space, straight quote marks,
-    `-` for any dash (and the spaces around it), `...` for an ellipsis.
+    """The canonical form of `text`: NFC (so decomposed accents match composed ones), one space
+    for any run of white space, straight quote marks, `-` for any dash (and the spaces around
+    it), `...` for an ellipsis.
 
     Cached, since the same source text is searched for many quotes in a row.
     """

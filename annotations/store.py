@@ -75,8 +75,8 @@ class AnnotationStore:
             # YAML cannot write a lone surrogate (a file name that is not UTF-8).
             raise StoreError(
                 f"cannot save annotation to {path}: its source name {annotation.source!r} is not "
-                "valid UTF-8; your note was not lost: it is still open in readmark. Rename the "
-                "source file to a UTF-8 name and annotate it again."
+                "valid UTF-8; your note was not lost: nothing was written. Rename the source "
+                "file to a UTF-8 name and annotate it again."
             ) from error
         try:
             try:
@@ -90,8 +90,8 @@ class AnnotationStore:
         except OSError as error:
             reason, advice = durable.describe_os_error(error)
             raise StoreError(
-                f"cannot save annotation to {path}: {reason}; your note was not lost: it is "
-                f"still open in readmark and the file on disk was left as it was. {advice}"
+                f"cannot save annotation to {path}: {reason}; your note was not lost: nothing "
+                f"was written and the file on disk was left as it was. {advice}"
             ) from error
         previous = self._paths.get(annotation.id)
         if previous is not None and previous != path:

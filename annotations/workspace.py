@@ -381,7 +381,14 @@ class Workspace:
     ) -> tuple[Annotation, ReanchorStatus | None]:
         """The annotation on the source's current text (saved when it changed); the status is
         None when the source did not change since the annotation was anchored."""
-        if annotation.anchor.fingerprint == fingerprint(source.text) and not annotation.orphaned:
+        anchor = annotation.anchor
+        at_position = source.text[anchor.position.start : anchor.position.end]
+        # A hand-edited quote on an unchanged source must be looked for again too.
+        if (
+            anchor.fingerprint == fingerprint(source.text)
+            and at_position == anchor.quote.exact
+            and not annotation.orphaned
+        ):
             return annotation, None
         result = reanchor(annotation, source)
         placed = result.annotation

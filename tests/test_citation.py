@@ -74,7 +74,7 @@ def test_a_quote_across_speakers_has_no_attribution() -> None:
     assert annotation.speaker is None
     assert cite(annotation, source) == (
         '> "welcome. Well. We are" \u2014 *Title* (Channel, 2026-02-13), '
-        "[0:00](https://www.youtube.com/watch?v=ID&t=0s)"
+        "[2:15](https://www.youtube.com/watch?v=ID&t=135s)"  # "welcome." is late in 0-244 s
     )
 
 

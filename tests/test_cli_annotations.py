@@ -192,6 +192,8 @@ def test_search_finds_an_annotation_and_a_passage(
         "start",
         "score",
         "snippet",
+        "snippet_marked",
+        "marks",
     ]
     assert list(passage) == [
         "type",
@@ -203,6 +205,8 @@ def test_search_finds_an_annotation_and_a_passage(
         "start",
         "score",
         "snippet",
+        "snippet_marked",
+        "marks",
     ]
     assert (annotation["id"], annotation["kind"], annotation["quote"]) == (
         made["id"],
@@ -210,6 +214,7 @@ def test_search_finds_an_annotation_and_a_passage(
         "Trees heal fast",
     )
     assert (annotation["note"], annotation["start"]) == ("True for apples.", 244.0)
+    assert "**heal**" in passage["snippet_marked"]
     assert (passage["source"], passage["kind"], passage["start"]) == (
         "talks/orchard.md",
         None,

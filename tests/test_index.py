@@ -170,6 +170,24 @@ def test_more_occurrences_rank_higher(tmp_path: Path) -> None:
     assert ids(index.search("entropy")) == ["thrice", "once"]
 
 
+@pytest.mark.parametrize("passages", [3, 400])
+def test_a_highlight_outranks_its_passage_in_a_vault_of_many_passages(
+    tmp_path: Path, passages: int
+) -> None:
+    # Most documents are passages, without a quote field: length normalisation must not
+    # sink the reader's highlight below the passage it was taken from.
+    turns: list[tuple[float | None, str, str]] = [
+        (float(i), "", f"Row {i} of the seed ledger lists beans, squash and maize.")
+        for i in range(passages)
+    ]
+    turns.append((float(passages), "", "Saved seed from the tallest sunflowers every autumn"))
+    ledger = make_source("farm/ledger.md", "Seed Ledger", turns)
+    highlight = note("sun1", "Saved seed from the tallest sunflowers", source="farm/ledger.md")
+    index = SearchIndex(tmp_path)
+    index.rebuild([highlight], [ledger])
+    assert ids(index.search("sunflowers")) == ["sun1", f"farm/ledger.md#{passages}"]
+
+
 def test_snippet_marks_the_matched_words(index: SearchIndex) -> None:
     [hit] = index.search("kind:dissent reasoning")
     assert hit.marked() == "The falling loss says nothing about laws of **reasoning**."

@@ -222,8 +222,8 @@ def test_a_full_disk_keeps_the_old_file_and_says_what_to_do(
             store.save(make("a1", note="new note"))
 
     assert str(caught.value) == (
-        f"cannot save annotation to {path}: the disk is full; your note was not lost: it is "
-        "still open in readmark and the file on disk was left as it was. "
+        f"cannot save annotation to {path}: the disk is full; your note was not lost: nothing "
+        "was written and the file on disk was left as it was. "
         "Free some space and save again."
     )
     assert store.get("a1").note == "old note"

@@ -37,7 +37,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--kind", choices=KINDS, default="highlight", help="default: highlight")
     parser.add_argument("--note", default="", metavar="TEXT", help="your note (Markdown)")
     parser.add_argument(
-        "--tag", action="append", default=[], metavar="T", help="a tag; repeat for more"
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="a tag (`#` optional); repeat, or separate with commas, for more",
     )
     parser.add_argument(
         "--confidence", choices=CONFIDENCES, help="how sure you are (dissent notes only)"
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             args.quote,
             Kind(args.kind),
             note=args.note,
-            tags=[t.strip() for t in args.tag if t.strip()],
+            tags=args.tag,  # the model splits `a,b` and strips `#`
             confidence=Confidence(args.confidence) if args.confidence else None,
         )
         path = workspace.store.path_for(annotation)

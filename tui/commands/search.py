@@ -20,8 +20,9 @@ def register(subparsers: Any) -> None:
         help="search your annotations and the sources",
         description="Search what you wrote and what the sources say. Plain words search quotes, "
         'notes and passages; fields narrow it: kind:dissent, tag:NAME, speaker:"Name", '
-        "source:WORD, type:annotation|passage, created:[2026-01-01 to 2026-02-01], "
-        '"a phrase".',
+        "source:ID (as `readmark sources` lists it; quoted when it has spaces) or source:WORD, "
+        "type:annotation|passage, created:[2026-01-01 to 2026-02-01], "
+        '"a phrase". Case and accents do not matter (cafe finds café).',
     )
     parser.add_argument("query", metavar="QUERY", help="words, phrases and field:value terms")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits")
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
     """type, id, source, kind, quote (annotations) or text (passages), note, start, score,
-    snippet."""
+    snippet (plain), then snippet_marked (the matches in `**`, as the text output bolds them)
+    and marks ([start, end] character ranges of the matches in snippet)."""
     body = "quote" if hit.type == "annotation" else "text"
     return {
         "type": hit.type,
@@ -57,6 +59,8 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "start": hit.start,
         "score": round(hit.score, 4),
         "snippet": hit.snippet,
+        "snippet_marked": hit.marked(),
+        "marks": [[start, end] for start, end in hit.marks],
     }
 
 
