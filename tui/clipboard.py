@@ -49,3 +49,22 @@ def copy_text(app: SupportsCopy, text: str) -> str:
         return TERMINAL
     except Exception:
         return NOWHERE
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with `…` when longer than `limit`."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"
+
+
+def copied_message(how: str, quote: str, target: str, *, quote_chars: int = 60) -> str:
+    """A short toast: how it was copied (always whole), the shortened quote, what it cites."""
+    if how == NOWHERE:
+        return f"Not copied: no clipboard and the terminal refused — “{shorten(quote, 40)}”"
+    return f"Copied to the {how}: “{shorten(quote, quote_chars)}” — {shorten(target, 40)}"

@@ -87,6 +87,12 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+        Binding("j,down", "scroll('scroll_down')", "Down", id="help.down", show=False),
+        Binding("k,up", "scroll('scroll_up')", "Up", id="help.up", show=False),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", id="help.page_down"),
+        Binding("pageup", "scroll('page_up')", "Page up", id="help.page_up", show=False),
+        Binding("g,home", "scroll('scroll_home')", "Top", id="help.top", show=False),
+        Binding("G,end", "scroll('scroll_end')", "Bottom", id="help.bottom", show=False),
     ]
 
     AUTO_FOCUS = "#help-box"
@@ -116,6 +122,10 @@ class HelpScreen(ModalScreen[None]):
             keys = " / ".join(self.app.get_key_display(Binding(key, "")) for key in row.keys)
             table.add_row(Text(keys), Text(row.description))
         return table
+
+    def action_scroll(self, how: str) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        getattr(box, f"action_{how}")()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -16,9 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from annotations.anchoring import new_annotation
+from annotations.anchoring import ReanchorStatus, new_annotation, reanchor
 from annotations.citation import CitationError, cite
 from annotations.config import load_citation_config
 from annotations.durable import ensure_dir, write_atomic
@@ -31,7 +31,7 @@ from library.safe_text import printable
 from library.summary import SourceSummary
 from library.timecode import format_timecode, url_at_time
 from library.vault import DATA_FOLDER
-from tui.clipboard import copy_text
+from tui.clipboard import NOWHERE, copied_message, copy_text
 from tui.keymap import load_keymap
 from tui.reading_state import ReadingState, load_reading_state, save_reading_state
 from tui.screens.choice_screen import ChoiceScreen
@@ -39,6 +39,7 @@ from tui.screens.help_screen import HelpScreen
 from tui.screens.note_editor import NoteEditor, NoteResult
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.annotation_sidebar import AnnotationSidebar
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outline_view import OutlineView
 from tui.widgets.source_list import SourceList
 from tui.widgets.transcript import Transcript
@@ -117,7 +118,7 @@ class ReaderScreen(Screen[None]):
                 yield Static("Choose a source and press enter.", id="transcript-header")
                 yield Transcript(id="transcript")
             yield AnnotationSidebar(id="sidebar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(SourceList).focus()
@@ -263,6 +264,7 @@ class ReaderScreen(Screen[None]):
         self._cursor_offset = transcript.cursor_offset
         self.query_one(OutlineView).show(source)
         self.query_one(AnnotationSidebar).show(annotations)
+        self.query_one(SourceList).highlight(source.id)
         if focus:
             transcript.focus()
         self._update_header()
@@ -302,11 +304,23 @@ class ReaderScreen(Screen[None]):
         elif source_now != opened:
             self._open_file = source_now
             self.notify(f"{name} changed on disk: reloaded.", markup=False)
-            self.open_source(opened.source_id, offset, focus=False)
+            transcript = self.query_one(Transcript)
+            if transcript.source is self.source:
+                start, end = transcript.cursor_span
+                self._reload_source(self.source, start, end)
+            else:
+                self.open_source(opened.source_id, offset, focus=False)
         elif notes_now != notes:
             self._notes_stamp = notes_now
             self.notify(f"Annotations of {name} changed on disk: reloaded.", markup=False)
             self._reload_annotations(opened.source_id)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _reload_source(self, old: Source, start: int, end: int) -> None:
+        """Load `old` again, the cursor on the sentence it was on wherever that moved to."""
+        self._load_and_show(
+            old.id, lambda new, _annotations: follow_span(old, start, end, new), focus=False
+        )
 
     def _annotation_files_stamp(self, source_id: str) -> tuple[tuple[str, int, int], ...]:
         return self.workspace.store.folder_stamp(source_id)
@@ -587,7 +601,11 @@ class ReaderScreen(Screen[None]):
             self.notify(str(error), severity="error", markup=False)
             return
         how = copy_text(self.app, citation)
-        self.notify(f"Copied to the {how}:\n{printable(citation[:160])}", markup=False)
+        title = self.source.title if self.source else annotation.source
+        when = annotation.start
+        target = f"{title}, {format_timecode(when)}" if when is not None else title
+        message = copied_message(how, printable(annotation.quote), printable(target))
+        self.notify(message, severity="warning" if how == NOWHERE else "information")
 
     def _choose_citation_format(self, annotation: Annotation) -> None:
         try:
@@ -749,6 +767,19 @@ def _chapter_at(source: Source, segment_index: int, seconds: float | None) -> st
         else:
             break
     return title
+
+
+def follow_span(old: Source, start: int, end: int, new: Source) -> int:
+    """Where `old.text[start:end]` stands in `new.text`, found by its words and context as an
+    annotation is; else the same offset, kept inside the new text."""
+    if 0 <= start < end <= len(old.text) and new.text:
+        try:
+            found = reanchor(new_annotation(old, start, end, Kind.HIGHLIGHT), new)
+        except Exception:  # noqa: BLE001 - a lost cursor is not worth an error
+            found = None
+        if found is not None and found.status is not ReanchorStatus.ORPHANED:
+            return found.annotation.anchor.position.start
+    return max(0, min(start, len(new.text) - 1))
 
 
 def _explanation(source: Source) -> Source:

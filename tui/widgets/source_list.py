@@ -173,6 +173,17 @@ class SourceList(Vertical, can_focus=True):
         self._options = {}
         self._refresh_list()
 
+    def highlight(self, source_id: str) -> bool:
+        """Put the list cursor on `source_id` (scrolled into view); False when it is not shown."""
+        option_list = self._list
+        try:
+            index = option_list.get_option_index(source_id)
+        except Exception:  # noqa: BLE001 - OptionDoesNotExist: filtered out or not listed yet
+            return False
+        option_list.highlighted = index
+        option_list.scroll_to_highlight()
+        return True
+
     def set_counts(self, counts: Mapping[str, int]) -> None:
         """Update the annotation counts shown, e.g. after a save."""
         changed = {k for k in set(counts) | set(self.counts) if counts.get(k) != self.counts.get(k)}

@@ -56,6 +56,25 @@ SPAN_ACTIONS = (
     "open",
 )
 _CLEARS_SELECTION = frozenset({"highlight", "annotate", "dissent", "copy"})
+TIME_EXAMPLES = "4:04, 1:02:03, 244s, +30, -1m"
+
+
+def _parse_time_text(raw: str) -> tuple[str, float]:
+    """`+`, `-` or "" and the seconds of `raw`; raises TimecodeError."""
+    sign = raw[:1] if raw[:1] in "+-" else ""
+    return sign, parse_timecode(raw[1:] if sign else raw)
+
+
+def time_problem(text: str) -> str | None:
+    """Why `text` is not a time to go to, or None when it is one (or blank: nothing asked)."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        _parse_time_text(raw)
+    except TimecodeError:
+        return f"Not a time: {printable(raw)} — try {TIME_EXAMPLES}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +117,8 @@ class Transcript(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
     }
     Transcript > .transcript--gutter { color: $text-muted; }
-    Transcript > .transcript--speaker { color: $accent; text-style: bold; }
-    Transcript > .transcript--heading { color: $primary; text-style: bold; }
+    Transcript > .transcript--speaker { color: $text-accent; text-style: bold; }
+    Transcript > .transcript--heading { color: $text-primary; text-style: bold; }
     Transcript > .transcript--highlight { background: $warning 30%; text-style: bold; }
     Transcript > .transcript--note { background: $success 25%; text-style: underline; }
     Transcript > .transcript--dissent { background: $error 30%; text-style: italic; }
@@ -306,6 +325,13 @@ class Transcript(ScrollView, can_focus=True):
         return self._sentences.starts[self.cursor]
 
     @property
+    def cursor_span(self) -> tuple[int, int]:
+        """Char offsets of the cursor sentence ((0, 0) when nothing is open)."""
+        if not self._sentences:
+            return 0, 0
+        return self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
+
+    @property
     def current_seconds(self) -> float | None:
         """Time at the cursor sentence, when its segment has one."""
         if not self._sentences:
@@ -340,15 +366,10 @@ class Transcript(ScrollView, can_focus=True):
             self.notify("This source has no times.", severity="warning", markup=False)
             return False
         raw = text.strip()
-        sign = raw[:1] if raw[:1] in "+-" and raw else ""
         try:
-            seconds = parse_timecode(raw[1:] if sign else raw)
+            sign, seconds = _parse_time_text(raw)
         except TimecodeError:
-            self.notify(
-                f"{raw!r} is not a time: try 4:04, 1:02:03, 244s, +30 or -1m.",
-                severity="error",
-                markup=False,
-            )
+            self.notify(time_problem(raw) or "", severity="error", markup=False)
             return False
         if sign:
             now = self.current_seconds or 0.0
@@ -474,7 +495,8 @@ class Transcript(ScrollView, can_focus=True):
         now = self.current_seconds
         prompt = PromptScreen(
             "Go to time" + (f" (now {format_timecode(now)})" if now is not None else ""),
-            placeholder="4:04, 1:02:03, 244s, +30, -1m",
+            placeholder=TIME_EXAMPLES,
+            check=time_problem,
         )
         self.app.push_screen(prompt, self._time_entered)
 
@@ -836,7 +858,8 @@ class Transcript(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+            # Not `partial`: a partial style drops the alpha, so `$warning 30%` came out solid.
+            style = self._styles[name] = self.get_component_rich_style(name)
         return style
 
     def render_line(self, y: int) -> Strip:
@@ -895,6 +918,12 @@ class Transcript(ScrollView, can_focus=True):
             for a, b, name in self._marks.get(self._segment_of(start), ())
             if a < end and b > start
         ]
+        # Matches after the cursor: `/` lands on the match's sentence, whose word must still show.
+        cursor = self._clip(
+            (self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]), line
+        )
+        if cursor[1]:
+            spans.append((*cursor, "transcript--cursor"))
         first = bisect.bisect_right(self._match_ends, start)
         for i in range(first, len(self._match_starts)):
             if self._match_starts[i] >= end:
@@ -906,11 +935,6 @@ class Transcript(ScrollView, can_focus=True):
                     "transcript--match",
                 )
             )
-        cursor = self._clip(
-            (self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]), line
-        )
-        if cursor[1]:
-            spans.append((*cursor, "transcript--cursor"))
         if self._anchor is not None:
             selection = self._clip(self.selected_span(), line)
             if selection[1]:
