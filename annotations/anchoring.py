@@ -28,7 +28,7 @@ from annotations.model import (
     new_annotation_id,
     utc_now,
 )
-from annotations.quote_match import FoldedText, find_all, find_first, fold, fold_quote
+from annotations.quote_match import FoldedText, find_all, find_candidates, fold, fold_quote
 from library.model import Segment, Source
 
 FUZZY_THRESHOLD = 85.0
@@ -85,12 +85,24 @@ def anchor_span(source: Source, start: int, end: int) -> Anchor:
 
 
 def find_quote(source: Source, quote: str) -> tuple[int, int] | None:
-    """Offsets in `source.text` of the first place `quote` stands.
+    """Offsets in `source.text` of the place `quote` stands: the first place where it is said
+    on the source's timeline, else the first place at all.
 
-    Literal first; then forgiving white space, curly/straight quote marks, dashes and
-    ellipses; then also ignoring case.
+    Pages often repeat a line of the transcript in a list of key quotes or a heading, with no
+    time; the timed place is the one a citation can link to. Literal first; then forgiving
+    white space, curly/straight quote marks, dashes and ellipses; then also ignoring case.
     """
-    return find_first(source.text, quote)
+    hits = find_candidates(source.text, quote)
+    if not hits:
+        return None
+    for start, end in hits[:_TIMED_LOOKUPS]:
+        if span_metadata(source, start, end)[0] is not None:
+            return start, end
+    return hits[0]
+
+
+_TIMED_LOOKUPS = 200
+"""How many places of a very common quote are checked for a time before the first is taken."""
 
 
 def segments_spanned(source: Source, start: int, end: int) -> list[Segment]:
@@ -119,11 +131,16 @@ def span_metadata(
     timed = [s for s in covered if s.start is not None]
     begin = finish = None
     if timed:
-        begin = source.seconds_at_offset(max(start, timed[0].char_start))
-        finish = source.seconds_at_offset(min(end, timed[-1].char_end))
+        begin = _to_ms(source.seconds_at_offset(max(start, timed[0].char_start)))
+        finish = _to_ms(source.seconds_at_offset(min(end, timed[-1].char_end)))
     speakers = {s.speaker for s in covered}
     speaker = speakers.pop() if len(speakers) == 1 else None
     return begin, finish, speaker
+
+
+def _to_ms(seconds: float | None) -> float | None:
+    # An estimate within a segment: milliseconds are as exact as any subtitle format gets.
+    return None if seconds is None else round(seconds, 3)
 
 
 def new_annotation(

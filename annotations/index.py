@@ -50,6 +50,7 @@ from annotations.index_state import (
     FileStamp,
     IndexState,
     SourceFileState,
+    StrPath,
     discard_state,
     load_state,
     save_state,
@@ -163,6 +164,8 @@ class SearchIndex:
         self._state = (
             IndexState(SCHEMA_VERSION) if opened.fresh else load_state(self.folder, SCHEMA_VERSION)
         )
+        self._state_changed = False
+        """Titles learnt since the state was last saved (the rest is saved as it changes)."""
 
     # -- single changes (a save in the reader) --------------------------------------------
 
@@ -225,9 +228,9 @@ class SearchIndex:
 
     def reconcile(
         self,
-        annotation_files: Mapping[str, Path],
+        annotation_files: Mapping[str, StrPath],
         load_annotations: Callable[[Path], Iterable[Annotation]],
-        source_files: Mapping[str, Path],
+        source_files: Mapping[str, StrPath],
         load_source: Callable[[str], Source | None],
         progress: Progress | None = None,
     ) -> ReconcileReport:
@@ -304,7 +307,7 @@ class SearchIndex:
             written: set[str] = set()
             for key, stamp in plan.changed_annotation_files:
                 path = plan.annotation_files[key]
-                annotations = _load_annotations(load_annotations, path, report)
+                annotations = _load_annotations(load_annotations, Path(path), report)
                 old = state.annotation_files.get(key)
                 kept = {a.id for a in annotations}
                 stale = set(old.ids if old else ()) - kept
@@ -434,7 +437,7 @@ class SearchIndex:
         with self._mutex:
             self.flush(timeout=1.0)
             self._drop_searcher()
-            if self._state.titles or self._state.annotation_files or self._state.source_files:
+            if self._state_changed:
                 self._save_state()
 
     def __enter__(self) -> SearchIndex:
@@ -455,6 +458,7 @@ class SearchIndex:
     def _save_state(self) -> None:
         if not self.in_memory:
             save_state(self.folder, self._state)
+        self._state_changed = False
 
     def _saved_state(self) -> IndexState:
         if self.in_memory:
@@ -494,7 +498,9 @@ class SearchIndex:
         """Remember a source's title; when it changed, forget the stamps of the annotation files
         pointing at it (so they are relabelled) and return their keys."""
         old = self._state.titles.get(source_id)
-        self._state.titles[source_id] = title
+        if old != title:
+            self._state.titles[source_id] = title
+            self._state_changed = True
         if old is None or old == title:
             return []
         files = self._state.annotation_files
@@ -513,9 +519,11 @@ class _Plan:
     removed_sources: list[str]
     changed_annotation_files: list[tuple[str, FileStamp]]
     removed_annotation_files: list[str]
-    annotation_files: Mapping[str, Path]
+    annotation_files: Mapping[str, StrPath]
     touched: bool = False
     """Some file's stamp moved without its content changing: the state needs saving."""
+    _queued: set[str] | None = None
+    """Keys in `changed_annotation_files`, made on the first relabel that needs them."""
 
     @property
     def empty(self) -> bool:
@@ -532,16 +540,23 @@ class _Plan:
 
     def relabel(self, keys: list[str]) -> None:
         """Also re-read these annotation files (they point at a source whose title changed)."""
-        queued = {key for key, _ in self.changed_annotation_files}
+        if not keys:
+            return  # the common case, once per file: it must not cost a pass over the plan
+        if self._queued is None:
+            self._queued = {key for key, _ in self.changed_annotation_files}
+        queued = self._queued
         for key in keys:
             path = self.annotation_files.get(key)
             stamp = _changed_stamp(None, path) if path and key not in queued else None
             if stamp is not None:
                 self.changed_annotation_files.append((key, stamp))
+                queued.add(key)
 
 
 def _plan(
-    state: IndexState, annotation_files: Mapping[str, Path], source_files: Mapping[str, Path]
+    state: IndexState,
+    annotation_files: Mapping[str, StrPath],
+    source_files: Mapping[str, StrPath],
 ) -> _Plan:
     changed_sources: list[tuple[str, FileStamp]] = []
     touched = False
@@ -574,13 +589,15 @@ def _plan(
 
 def _files_holding(state: IndexState, ids: set[str]) -> list[str]:
     """Keys of the annotation files whose indexed annotations include one of `ids`."""
+    if not ids:
+        return []
     return [key for key, entry in state.annotation_files.items() if ids.intersection(entry.ids)]
 
 
-def _changed_stamp(old: FileStamp | None, path: Path) -> FileStamp | None:
+def _changed_stamp(old: FileStamp | None, path: StrPath) -> FileStamp | None:
     """A new stamp when the file's size or mtime moved (or it is new); None when unchanged."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     if old is not None and old.same_stat(info.st_size, info.st_mtime_ns):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotations import durable
@@ -49,11 +50,16 @@ class IndexState:
     """Source id -> title, as last indexed, to label the annotations of that source."""
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+StrPath = str | os.PathLike[str]
+"""A file's path, as text or a Path (plain text is cheaper by the hundred thousand)."""
 
 
-def stamp_of(path: Path, size: int, mtime_ns: int) -> FileStamp:
+def file_digest(path: StrPath) -> str:
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+
+
+def stamp_of(path: StrPath, size: int, mtime_ns: int) -> FileStamp:
     return FileStamp(size=size, mtime_ns=mtime_ns, digest=file_digest(path))
 
 
@@ -83,7 +89,7 @@ def load_state(folder: Path, version: int) -> IndexState:
 def save_state(folder: Path, state: IndexState) -> bool:
     """Write the state atomically (a crash leaves the old state or the new one); False when the
     folder is not writable, which only costs a re-read of every file on the next reconcile."""
-    data = json.dumps(asdict(state), separators=(",", ":")).encode("utf-8")
+    data = json.dumps(_plain(state), separators=(",", ":")).encode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # A unique temporary name: two readmark processes may save at the same moment.
@@ -91,6 +97,25 @@ def save_state(folder: Path, state: IndexState) -> bool:
     except OSError:
         return False
     return True
+
+
+def _plain(state: IndexState) -> dict[str, object]:
+    # By hand, not `dataclasses.asdict`: that deep-copies every list, a second per 20,000 files.
+    def stamp(s: FileStamp) -> dict[str, object]:
+        return {"size": s.size, "mtime_ns": s.mtime_ns, "digest": s.digest}
+
+    return {
+        "version": state.version,
+        "annotation_files": {
+            key: {"stamp": stamp(v.stamp), "ids": v.ids, "sources": v.sources}
+            for key, v in state.annotation_files.items()
+        },
+        "source_files": {
+            key: {"stamp": stamp(v.stamp), "title": v.title}
+            for key, v in state.source_files.items()
+        },
+        "titles": state.titles,
+    }
 
 
 def discard_state(folder: Path) -> None:

@@ -49,6 +49,7 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
+from annotations.quick_yaml import read_mapping
 from library.timecode import try_parse_timecode
 
 FENCE = "---"
@@ -152,6 +153,9 @@ def _front_matter(annotation: Annotation) -> dict[str, object]:
 
 
 def _load_yaml(header: str) -> dict[str, Any]:
+    simple = read_mapping(header)
+    if simple is not None:
+        return simple
     try:
         fields = yaml.load(header, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as error:

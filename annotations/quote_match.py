@@ -211,13 +211,27 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def find_first(text: str, quote: str) -> tuple[int, int] | None:
     """Where `quote` first stands in `text`: literally, then forgivingly, then ignoring case."""
-    if not quote.strip():
-        return None
-    at = text.find(quote)
+    at = text.find(quote) if quote.strip() else -1
     if at != -1:
         return at, at + len(quote)
+    hits = find_candidates(text, quote)
+    return hits[0] if hits else None
+
+
+def find_candidates(text: str, quote: str) -> list[tuple[int, int]]:
+    """Every place `quote` stands, from the strictest way of matching that finds it at all:
+    literally, then forgiving spacing and marks, then also ignoring case."""
+    if not quote.strip():
+        return []
+    literal: list[tuple[int, int]] = []
+    at = text.find(quote)
+    while at != -1:
+        literal.append((at, at + len(quote)))
+        at = text.find(quote, at + len(quote))
+    if literal:
+        return literal
     for ignore_case in (False, True):
         hits = find_all(text, quote, ignore_case=ignore_case)
         if hits:
-            return hits[0]
-    return None
+            return hits
+    return []

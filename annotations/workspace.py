@@ -344,16 +344,22 @@ class Workspace:
 
     # -- files -----------------------------------------------------------------------------
 
-    def annotation_files(self) -> dict[str, Path]:
-        """Every annotation file, keyed by its path inside the vault."""
-        return {path.relative_to(self.vault.root).as_posix(): path for path in self._walk_store()}
+    def annotation_files(self) -> dict[str, str]:
+        """Every annotation file's path, keyed by its path inside the vault."""
+        # Plain strings, not Paths: making a Path is most of the cost with 100,000 files.
+        prefix = self.store.root.relative_to(self.vault.root).as_posix()
+        return {
+            f"{prefix}/{folder}/{name}": os.path.join(folder_path, name)
+            for folder, folder_path, name in self._walk_store()
+        }
 
     def source_files(self) -> dict[str, Path]:
         """Every listed source's file, by source id."""
         root = self.vault.root
         return {s.id: root.joinpath(*s.id.split("/")) for s in self.vault.scan().sources}
 
-    def _walk_store(self) -> Iterator[Path]:
+    def _walk_store(self) -> Iterator[tuple[str, str, str]]:
+        """(folder name, folder path, file name) of every annotation file, in name order."""
         # An unreadable folder is skipped here; `all_annotations` and `check` report it.
         try:
             folders = sorted(os.scandir(self.store.root), key=lambda e: e.name)
@@ -372,7 +378,7 @@ class Workspace:
             except OSError:
                 continue
             for name in names:
-                yield Path(folder.path) / name
+                yield folder.name, folder.path, name
 
     # -- internals -------------------------------------------------------------------------
 

@@ -54,6 +54,25 @@ def plain(text: str) -> Source:
     return builder.build()
 
 
+def test_find_quote_prefers_where_the_quote_is_said_on_the_timeline() -> None:
+    # A page that repeats a line of its transcript as an untimed key quote, above it.
+    builder = SourceBuilder("page.md", "Page", "markdown")
+    builder.add_segment("Key quote: water early, never at noon.", speaker="Guest")
+    builder.add_segment("Welcome back to the garden.", start=0.0, end=20.0, speaker="Host")
+    builder.add_segment("The trick is patience. Water early, never at noon.", start=20.0, end=40.0)
+    source = builder.build()
+    start, end = find_quote(source, "Water early, never at noon") or (0, 0)
+    assert source.text[start:end] == "Water early, never at noon"
+    assert start > source.text.index("Welcome")
+    assert span_metadata(source, start, end)[0] is not None
+
+
+def test_find_quote_takes_the_first_place_when_none_is_timed() -> None:
+    source = plain("Rain again.\n\nThen rain again, and more.")
+    assert find_quote(source, "rain again") == (18, 28)
+    assert find_quote(source, "Rain again") == (0, 10)
+
+
 def test_find_quote_literal_gives_offsets_of_the_quote() -> None:
     source = plain("One two three.\n\nFour five six.")
     assert find_quote(source, "five six") == (21, 29)
@@ -122,8 +141,8 @@ def test_span_metadata_within_one_turn() -> None:
     at = source.text.index("never at noon")
     # Times are interpolated by character within the 30-51 s turn (50 characters long).
     assert span_metadata(source, at, at + 13) == (
-        pytest.approx(30 + 21 * 36 / 50),
-        pytest.approx(30 + 21 * 49 / 50),
+        pytest.approx(30 + 21 * 36 / 50, abs=0.001),
+        pytest.approx(30 + 21 * 49 / 50, abs=0.001),
         "Guest",
     )
 
@@ -133,8 +152,8 @@ def test_span_metadata_across_turns_of_one_speaker() -> None:
     start = source.text.index("thirty years")
     end = source.text.index("Water early") + len("Water early")
     assert span_metadata(source, start, end) == (
-        pytest.approx(12 + 18 * 48 / 61),
-        pytest.approx(30 + 21 * 34 / 50),
+        pytest.approx(12 + 18 * 48 / 61, abs=0.001),
+        pytest.approx(30 + 21 * 34 / 50, abs=0.001),
         "Guest",
     )
 
@@ -144,8 +163,8 @@ def test_span_metadata_across_speakers_has_no_speaker() -> None:
     start = source.text.index("never at noon")
     end = source.text.index("overrated")
     assert span_metadata(source, start, end) == (
-        pytest.approx(30 + 21 * 36 / 50),
-        pytest.approx(51 + 13 * 20 / 49),
+        pytest.approx(30 + 21 * 36 / 50, abs=0.001),
+        pytest.approx(51 + 13 * 20 / 49, abs=0.001),
         None,
     )
 
@@ -160,7 +179,7 @@ def test_new_annotation_takes_time_and_speaker_from_the_segments() -> None:
     annotation = annotate(source, "Compost is the soil's memory.", Kind.NOTE, note="Nice line")
     assert (annotation.start, annotation.end, annotation.speaker) == (
         64.0,
-        pytest.approx(64 + 26 * 29 / 68),
+        pytest.approx(64 + 26 * 29 / 68, abs=0.001),
         "Guest",
     )
     assert annotation.source == "talk.srt"
@@ -232,7 +251,7 @@ def test_reanchor_follows_regenerated_timestamps() -> None:
     assert result.status == ReanchorStatus.UNCHANGED
     assert (result.annotation.start, result.annotation.end) == (
         34.5,
-        pytest.approx(34.5 + 21 * 22 / 50),
+        pytest.approx(34.5 + 21 * 22 / 50, abs=0.001),
     )
 
 
@@ -245,7 +264,7 @@ def test_reanchor_follows_reflowed_white_space() -> None:
     result = reanchor(annotation, build(reflowed))
     assert result.status == ReanchorStatus.MOVED
     assert result.annotation.quote == "The trick is patience.\n\nWater early"
-    assert result.annotation.end == pytest.approx(40 + 11 * 11 / 27)
+    assert result.annotation.end == pytest.approx(40 + 11 * 11 / 27, abs=0.001)
 
 
 REFRAIN = "Keep the soil covered."

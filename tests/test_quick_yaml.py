@@ -1,0 +1,156 @@
+"""The fast front-matter reader must read exactly what YAML reads, or step aside."""
+
+import math
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.markdown_format import _Loader, render
+from annotations.model import (
+    Anchor,
+    Annotation,
+    Confidence,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from annotations.quick_yaml import read_mapping
+
+
+def yaml_reads(header: str) -> Any:
+    return yaml.load(header, Loader=_Loader)  # noqa: S506 - a SafeLoader
+
+
+def header_of(annotation: Annotation) -> str:
+    text = render(annotation)
+    return text[4 : text.index("\n---\n", 4) + 1]
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b and type(a) is type(b))
+
+
+def make(**changes: Any) -> Annotation:
+    fields: dict[str, Any] = {
+        "id": "01m8y96y8k7frpea6q",
+        "source": "talks/the long night.md",
+        "kind": Kind.DISSENT,
+        "anchor": Anchor(
+            TextQuoteSelector("the exact words", "it's the ", ", and then"),
+            TextPositionSelector(120, 135),
+            "eb5ff99f253fa40d",
+        ),
+        "start": 259.224,
+        "end": 260.5,
+        "speaker": "Inés Carvalho-Reyes",
+        "tags": ("heat", "cities"),
+        "confidence": Confidence.LOW,
+        "created": "2026-12-03T15:43:47Z",
+    }
+    fields.update(changes)
+    return Annotation(**fields)
+
+
+def test_a_typical_annotation_is_read_without_yaml_and_the_same() -> None:
+    header = header_of(make())
+    quick = read_mapping(header)
+    assert quick is not None, "the fast path must serve the files readmark writes"
+    assert quick == yaml_reads(header)
+    assert quick["tags"] == ["heat", "cities"]
+    assert quick["start"] == 259.224
+    assert quick["quote_prefix"] == "it's the "
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "speaker: yes\n",  # YAML 1.1 reads a boolean
+        "start: 1:30\n",  # sexagesimal
+        "start: 1.5e+3\n",
+        "no: 1\n",  # the key itself reads as a boolean
+        "start: 0x1F\n",
+        "created: 2026-01-02\n",
+        "note: |\n  block text\n",
+        "tags: [a, b]\n",
+        "  indented: 1\n",
+        "id: a # a comment\n",
+        "id: 'unclosed\n",
+        'id: "bad \\q escape"\n',
+        "id: a\n\n",
+        "",
+    ],
+)
+def test_what_is_not_plainly_simple_is_left_to_yaml(header: str) -> None:
+    assert read_mapping(header) is None
+
+
+_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    speaker=st.one_of(st.none(), _text),
+    source=_text.filter(lambda s: s.strip() != ""),
+    prefix=_text,
+    suffix=_text,
+    tags=st.lists(st.text(st.characters(codec="ascii"), min_size=1, max_size=12), max_size=4),
+    start=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False)),
+)
+def test_rendered_front_matter_reads_the_same_both_ways(
+    speaker: str | None,
+    source: str,
+    prefix: str,
+    suffix: str,
+    tags: list[str],
+    start: float | None,
+) -> None:
+    annotation = make(
+        speaker=speaker,
+        source=source,
+        tags=tuple(tags),
+        start=start,
+        end=None,
+        anchor=Anchor(TextQuoteSelector("x", prefix, suffix), TextPositionSelector(0, 1), "0"),
+    )
+    try:
+        header = header_of(annotation)
+    except UnicodeError:
+        return
+    quick = read_mapping(header)
+    if quick is not None:
+        expected = yaml_reads(header)
+        assert quick.keys() == expected.keys()
+        for key in quick:
+            assert same(quick[key], expected[key]), key
+
+
+_value = st.one_of(
+    st.sampled_from(["null", "~", "true", "false", "yes", "No", "[]", "1", "-3", "1.5", "0.0"]),
+    st.from_regex(r"[A-Za-z0-9 ._:#'\"\\/-]{0,12}", fullmatch=True),
+    _text.map(lambda t: "'" + t.replace("'", "''") + "'"),
+    _text.map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.from_regex(r"[a-z_]{1,6}", fullmatch=True), _value), max_size=6))
+def test_any_header_the_fast_path_takes_reads_as_yaml_reads_it(
+    pairs: list[tuple[str, str]],
+) -> None:
+    header = "".join(f"{key}: {value}\n" for key, value in pairs)
+    quick = read_mapping(header)
+    if quick is None:
+        return
+    expected = yaml_reads(header)
+    assert isinstance(expected, dict)
+    assert quick.keys() == expected.keys()
+    for key in quick:
+        assert same(quick[key], expected[key]), (key, header)
