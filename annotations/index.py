@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index, LockError
 from whoosh.qparser.common import QueryParserError
-from whoosh.query import And, Phrase, Query, Term
+from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
@@ -166,17 +166,22 @@ class SearchIndex:
         )
         self._state_changed = False
         """Titles learnt since the state was last saved (the rest is saved as it changes)."""
+        self._source_words_cache: tuple[tuple[int, int], dict[str, frozenset[str]]] | None = None
 
     # -- single changes (a save in the reader) --------------------------------------------
 
     def add_or_update_annotation(
         self, annotation: Annotation, source_title: str | None = None
     ) -> bool:
-        """Index one annotation; False when the index is busy and the change is kept pending."""
-        title = (
-            self._state.titles.get(annotation.source, "") if source_title is None else source_title
-        )
-        doc = annotation_document(annotation, title)
+        """Index one annotation; False when the index is busy and the change is kept pending.
+
+        `source_title`, when given, is remembered for `source:` queries on words of the title.
+        """
+        if source_title and annotation.source not in self._state.titles:
+            with self._mutex:
+                self._state.titles[annotation.source] = source_title
+                self._state_changed = True
+        doc = annotation_document(annotation)
         return self._submit(f"a:{annotation.id}", lambda w: w.update_document(**doc))
 
     def remove_annotation(self, annotation_id: str) -> bool:
@@ -318,7 +323,7 @@ class SearchIndex:
                     if annotation.id in written:
                         continue  # a copy in a second file: a writer cannot update its own add
                     written.add(annotation.id)
-                    add(**annotation_document(annotation, state.titles.get(annotation.source, "")))
+                    add(**annotation_document(annotation))
                 state.annotation_files[key] = AnnotationFileState(
                     stamp, sorted(kept), sorted({a.source for a in annotations})
                 )
@@ -344,7 +349,7 @@ class SearchIndex:
                 titles[source.id] = source.title
                 yield from passage_documents(source)
             for annotation in annotations:
-                yield annotation_document(annotation, titles.get(annotation.source, ""))
+                yield annotation_document(annotation)
 
         docs = documents()
         # Look ahead far enough to tell whether worker processes would pay for their start-up.
@@ -423,10 +428,29 @@ class SearchIndex:
             if "source:" in text:
                 with self._mutex:
                     known = self._current_searcher().reader()
-                    parsed = parsed.accept(lambda node: _source_query(node, sources, known))
+                    words = self._source_words(known)
+                    parsed = parsed.accept(lambda node: _source_query(node, sources, known, words))
             return parsed.accept(date_query)
         except (DateQueryError, _EmptySource) as error:
             raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
+
+    def _source_words(self, reader: Any) -> dict[str, frozenset[str]]:
+        """Every indexed source id, with the words of its path and title (`source:WORD`).
+
+        Annotations do not carry their source's title (it was a fifth of a reindex): a
+        `source:` query finds them through these ids instead.
+        """
+        key = (reader.generation(), len(self._state.titles))
+        if self._source_words_cache is not None and self._source_words_cache[0] == key:
+            return self._source_words_cache[1]
+        ids = {raw.decode("utf-8") for raw in reader.lexicon("source_id")}
+        titles = self._state.titles
+        found = {
+            sid: frozenset(token.text for token in NAMES(source_words(sid, titles.get(sid, ""))))
+            for sid in ids
+        }
+        self._source_words_cache = (key, found)
+        return found
 
     def doc_count(self) -> int:
         with self._mutex:
@@ -852,9 +876,14 @@ class _EmptySource(ValueError):
     """A `source:` value with no words in it."""
 
 
-def _source_query(node: Query, values: list[str], reader: Any) -> Query:
+def _source_query(
+    node: Query, values: list[str], reader: Any, known: Mapping[str, frozenset[str]]
+) -> Query:
     """A `source:` placeholder as the exact source id when one is indexed, else as the words of
-    the value, all of them in the source's path or title (`source:orchard` still works)."""
+    the value, all of them in the source's path or title (`source:orchard` still works).
+
+    `known` gives each indexed source id its words: passages carry them in the `source` field,
+    annotations are found by the ids of the sources whose words match."""
     if isinstance(node, Phrase) and node.fieldname == "source":
         return And([Term("source", word) for word in node.words])  # `source:` has no positions
     if not (isinstance(node, Term) and node.fieldname == "source"):
@@ -868,9 +897,15 @@ def _source_query(node: Query, values: list[str], reader: Any) -> Query:
     words = [token.text for token in NAMES(source_words(value, ""))]
     if not words:
         raise _EmptySource("source: has no value; give a source id or words of its title")
-    if len(words) == 1:
-        return Term("source", words[0], boost=node.boost)
-    return And([Term("source", word) for word in words], boost=node.boost)
+    wanted = set(words)
+    ids = sorted(sid for sid, have in known.items() if wanted <= have)
+    by_words: Query = (
+        Term("source", words[0]) if len(words) == 1 else And([Term("source", w) for w in words])
+    )
+    if not ids:
+        by_words.boost = node.boost
+        return by_words
+    return Or([by_words, *(Term("source_id", sid) for sid in ids)], boost=node.boost)
 
 
 def _first_error(query: Query) -> str | None:

@@ -179,7 +179,7 @@ def whoosh_naive_bulk(vault: Path, corpus: Corpus, n_ann: int, n_src: int) -> No
         for doc in passage_documents(source):
             writer.add_document(**doc)
     for annotation in make_annotations(corpus, n_ann, n_src):
-        writer.add_document(**annotation_document(annotation, ""))
+        writer.add_document(**annotation_document(annotation))
     writer.commit()
 
 
