@@ -123,24 +123,19 @@ def span_metadata(
 ) -> tuple[float | None, float | None, str | None]:
     """Start and end seconds and the speaker of a span, from the segments it covers.
 
-    Times are interpolated where the span begins and ends inside its first and last timed
-    segments (`Source.seconds_at_offset`), so a quote from the middle of a long segment links
-    to about when it is said. The speaker is given only when one speaker said the whole span.
+    The start is the first timed segment's start, the end the last one's end (its start when it
+    has none): the times the file gives, never a guess inside a segment, so a citation's link
+    lands at or before the quote. The speaker is given only when one speaker said the whole span.
     """
     covered = segments_spanned(source, start, end)
     timed = [s for s in covered if s.start is not None]
     begin = finish = None
     if timed:
-        begin = _to_ms(source.seconds_at_offset(max(start, timed[0].char_start)))
-        finish = _to_ms(source.seconds_at_offset(min(end, timed[-1].char_end)))
+        last = timed[-1]
+        begin, finish = timed[0].start, last.end if last.end is not None else last.start
     speakers = {s.speaker for s in covered}
     speaker = speakers.pop() if len(speakers) == 1 else None
     return begin, finish, speaker
-
-
-def _to_ms(seconds: float | None) -> float | None:
-    # An estimate within a segment: milliseconds are as exact as any subtitle format gets.
-    return None if seconds is None else round(seconds, 3)
 
 
 def new_annotation(
@@ -310,7 +305,72 @@ def _fuzzy_find(annotation: Annotation, source: Source) -> tuple[tuple[int, int]
     if PARAGRAPH_BREAK in source.text[start:end] and PARAGRAPH_BREAK not in annotation.quote:
         # Words cut from the quote's end let the match run on into the next paragraph.
         start, end, score = _best_paragraph(needle, source.text, start, end, threshold, score)
+    start, end = _whole_words(source.text, start, end, needle, _cut_edges(annotation))
     return (start, end), score
+
+
+def _cut_edges(annotation: Annotation) -> tuple[bool, bool]:
+    """Whether the reader's own quote began and ended inside a word (then a match may too)."""
+    selector = annotation.anchor.quote
+    text = f"{selector.prefix}{selector.exact}{selector.suffix}"
+    at = len(selector.prefix)
+    return _inside_word(text, at), _inside_word(text, at + len(selector.exact))
+
+
+_JOINERS = "-'’"
+"""Characters that join two words into one (`air-conditioning`, `don't`)."""
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether character `i` belongs to a word: a letter or digit, or a joiner between two."""
+    if not 0 <= i < len(text):
+        return False
+    char = text[i]
+    if char.isalnum():
+        return True
+    return (
+        char in _JOINERS
+        and 0 < i < len(text) - 1
+        and text[i - 1].isalnum()
+        and (text[i + 1].isalnum())
+    )
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """Whether offset `at` falls between two characters of one word."""
+    return _in_word(text, at - 1) and _in_word(text, at)
+
+
+def _whole_words(
+    text: str, start: int, end: int, needle: str, allowed: tuple[bool, bool]
+) -> tuple[int, int]:
+    """Widen or narrow a match that cuts a word (`air-condition|ing`) to whole words, whichever
+    reads more like the quote; a citation must never put half a word in someone's mouth."""
+    starts, ends = [start], [end]
+    if not allowed[0] and _inside_word(text, start):
+        before = start
+        while _in_word(text, before - 1):
+            before -= 1
+        after = start
+        while after < end and _in_word(text, after):
+            after += 1
+        while after < end and not _in_word(text, after):
+            after += 1
+        starts = [before] + ([after] if after < end else [])
+    if not allowed[1] and _inside_word(text, end):
+        beyond = end
+        while _in_word(text, beyond):
+            beyond += 1
+        back = end
+        while back > start and _in_word(text, back - 1):
+            back -= 1
+        while back > start and not _in_word(text, back - 1):
+            back -= 1
+        ends = [beyond] + ([back] if back > start else [])
+    spans = [(a, b) for a in starts for b in ends if a < b]
+    if not spans:
+        return start, end
+    return max(spans, key=lambda p: fuzz.ratio(needle, fold_quote(text[p[0] : p[1]]).lower()))
 
 
 PARAGRAPH_BREAK = "\n\n"

@@ -104,7 +104,8 @@ def citation_fields(annotation: Annotation, source: Source | None) -> dict[str, 
     has_speakers = bool(source and source.speakers)
     who = annotation.speaker or ("" if has_speakers else authors)
     channel = (source.channel if source else None) or ""
-    if _same_name(channel, who):
+    named = list(source.authors) if source and who == authors else [who]
+    if _same_name(channel, who, *named):
         channel = ""  # a channel that is only the author (the reader's fallback) says it twice
     return {
         "quote": quote_for_citation(annotation.quote),

@@ -312,7 +312,9 @@ class SearchIndex:
             written: set[str] = set()
             for key, stamp in plan.changed_annotation_files:
                 path = plan.annotation_files[key]
+                problems = len(report.problems)
                 annotations = _load_annotations(load_annotations, Path(path), report)
+                readable = len(report.problems) == problems
                 old = state.annotation_files.get(key)
                 kept = {a.id for a in annotations}
                 stale = set(old.ids if old else ()) - kept
@@ -327,7 +329,7 @@ class SearchIndex:
                 state.annotation_files[key] = AnnotationFileState(
                     stamp, sorted(kept), sorted({a.source for a in annotations})
                 )
-                report.annotation_files_indexed += 1
+                report.annotation_files_indexed += readable  # a file left out is not counted
                 done += len(annotations)
                 _tick(progress, done)
 

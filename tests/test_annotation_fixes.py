@@ -133,20 +133,19 @@ LONG_TALK = f"""WEBVTT
 """
 
 
-def test_a_quote_in_the_middle_of_a_long_segment_is_timed_about_halfway(tmp_path: Path) -> None:
+def test_a_quote_in_the_middle_of_a_long_segment_links_to_the_segments_own_time(
+    tmp_path: Path,
+) -> None:
+    # The file says when the segment starts; a guess inside it could land after the words.
     root = _vault_with(tmp_path, "river.vtt", LONG_TALK)
     with Workspace(root) as workspace:
         made = workspace.annotate("river.vtt", "the river turns north", Kind.HIGHLIGHT)
         source = workspace.source("river.vtt")
-    assert made.start is not None and made.end is not None
-    assert 88.0 <= made.start <= 92.0  # halfway through 1:00-2:00, not 1:00
-    assert made.start < made.end <= 95.0
+    segment = source.segment_at_offset(made.anchor.position.start)
+    assert (made.start, made.end) == (segment.start, segment.end)
     source.url = "https://video.example/watch?v=river"
     link = cite(made, source, "plain", templates={})
-    stamp, _, url = link.rpartition(", ")[2].partition(" ")
-    assert stamp in {"1:28", "1:29", "1:30", "1:31", "1:32"}
-    assert url.startswith("https://video.example/watch?v=river#t=")
-    assert 88 <= int(url.rpartition("=")[2]) <= 92
+    assert link.endswith(f"https://video.example/watch?v=river#t={int(segment.start or 0)}")
 
 
 def test_seconds_at_offset_interpolates_and_clamps() -> None:

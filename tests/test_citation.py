@@ -74,7 +74,7 @@ def test_a_quote_across_speakers_has_no_attribution() -> None:
     assert annotation.speaker is None
     assert cite(annotation, source) == (
         '> "welcome. Well. We are" \u2014 *Title* (Channel, 2026-02-13), '
-        "[2:15](https://www.youtube.com/watch?v=ID&t=135s)"  # "welcome." is late in 0-244 s
+        "[0:00](https://www.youtube.com/watch?v=ID&t=0s)"
     )
 
 
@@ -90,6 +90,15 @@ def test_an_article_is_attributed_to_its_authors_and_inner_quotes_become_single(
     annotation = annotate(source, 'so-called "lazy gardener" wins')
     assert cite(annotation, source, "plain") == (
         "\"so-called 'lazy gardener' wins\" \u2014 Ann Lee and Bo Chen, On Gardens (2025-05-01)"
+    )
+
+
+def test_two_authors_are_not_named_again_as_the_channel() -> None:
+    # Without a channel the reader falls back to the first author as the channel.
+    source = article(authors=["Ann Lee", "Bo Chen"], channel="Ann Lee", date="2025-05-01")
+    annotation = annotate(source, "wins in the end")
+    assert cite(annotation, source, "plain") == (
+        '"wins in the end" \u2014 Ann Lee and Bo Chen, On Gardens (2025-05-01)'
     )
 
 

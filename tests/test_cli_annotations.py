@@ -49,6 +49,9 @@ ANNOTATION_KEYS = [
     "note",
     "tags",
     "created",
+    "confidence",
+    "updated",
+    "orphaned",
 ]
 
 
@@ -102,6 +105,7 @@ def test_annotate_finds_a_reflowed_quote_with_curly_marks(
     assert data["quote"] == '"never prune in spring" is the oldest myth'
     assert (data["start"], data["end"], data["speaker"]) == (244.0, 244.0, "Sam Webb")
     assert (data["note"], data["tags"]) == ("Stone fruit *does* suffer.", ["pruning", "myths"])
+    assert (data["confidence"], data["orphaned"]) == ("medium", False)
     saved = vault / ".readmark" / "annotations"
     assert [p.name for p in saved.rglob("*.md")] == [f"{data['id']}.md"]
 
@@ -327,6 +331,7 @@ def test_export_json_csv_and_markdown_parse_back(
     status, out, _ = run(
         vault, capsys, "export", "--format", "markdown", "--source", "talks/orchard.md"
     )
+    assert out.startswith("<!-- file: talks/orchard.notes.md -->\n---\n")
     front = yaml.safe_load(out.split("---\n")[1])
     assert (front["title"], front["source"]) == ("Orchard Hour 7: pruning", "talks/orchard.md")
     assert "## Where I disagree\n\n> oldest myth" in out
@@ -420,7 +425,7 @@ def test_check_exits_1_for_a_corrupt_annotation_file(
     (folder / "01bbbbbbbbbbbbbbbb.md").write_text("not front matter\n", encoding="utf-8")
     status, out, _ = run(vault, capsys, "check")
     assert status == 1
-    assert "1 annotation files cannot be read" in out
+    assert "1 annotation file cannot be read" in out
     assert "01bbbbbbbbbbbbbbbb.md" in out
 
 

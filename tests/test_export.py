@@ -108,7 +108,7 @@ def test_markdown_body_has_quotes_with_time_links_notes_dissent_and_orphans() ->
         "#friction",
         "## Where I disagree",
         '> It is "fast", very fast.\n'
-        "> \u2014 Dario Amodei, [4:08](https://www.youtube.com/watch?v=ID&t=248s)",
+        "> \u2014 Dario Amodei, [4:04](https://www.youtube.com/watch?v=ID&t=244s)",
         "**Confidence:** medium",
         "Benchmarks are not the world.",
         "## Orphaned",
@@ -194,8 +194,7 @@ def test_json_target_has_quote_position_and_time_selectors() -> None:
             {
                 "type": "FragmentSelector",
                 "conformsTo": "http://www.w3.org/TR/media-frags/",
-                # The quote ends 39 of the cue's 64 characters into 244-250.5 s.
-                "value": "t=244,247.961",
+                "value": "t=244,250.5",
             },
         ],
     }
@@ -239,7 +238,7 @@ def test_readwise_csv_columns_and_rows() -> None:
         "Author": "Channel",
         "URL": URL,
         "Note": "I disagree (medium confidence): Benchmarks are not the world.",
-        "Location": "248",  # where the quote begins inside the 244-250.5 s cue
+        "Location": "244",
         "Date": "2026-02-13 10:15:00",
     }
     assert '"It is ""fast"", very fast."' in text
@@ -252,4 +251,4 @@ def test_readwise_csv_with_a_missing_source() -> None:
     talk_rows = [r for r in rows if r["Title"] == "talks/scaling.srt"]
     assert len(talk_rows) == 4
     assert {r["Author"] for r in talk_rows} == {""}
-    assert {r["Location"] for r in talk_rows} == {"0", "244", "248", "250"}
+    assert {r["Location"] for r in talk_rows} == {"0", "244", "250"}

@@ -37,7 +37,7 @@ def test_annotate_sets_time_speaker_and_is_searchable(vault: Path) -> None:
         )
         assert (made.quote, made.start, made.speaker, made.tags) == (
             "three kilometres",
-            72.0,  # 70-75 s, interpolated to where the words stand in the cue
+            70.0,
             "Ada",
             ("range",),
         )

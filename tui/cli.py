@@ -60,6 +60,24 @@ def _is_command_line(argv: list[str]) -> bool:
     return any(a in ("-h", "--help") for a in argv)
 
 
+def _refuse_unknown_command(argv: list[str]) -> None:
+    """A first word that is no folder but reads like a command (`sourcse`, or options only a
+    command takes) is a mistyped command, not a folder to open."""
+    words = [a for a in argv if not a.startswith("-")]
+    if not words or Path(words[0]).expanduser().exists():
+        return
+    import difflib
+
+    close = difflib.get_close_matches(words[0], COMMANDS, n=1)
+    command_options = any(a.split("=")[0] in ("--vault", "--json") for a in argv)
+    if close or command_options:
+        hint = f"; did you mean `readmark {close[0]}`?" if close else ""
+        raise CommandError(
+            f"{words[0]!r} is neither a command nor a folder{hint} "
+            "(`readmark --help` lists the commands)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run `readmark` with `argv` (default: the process arguments); returns the exit status."""
     args_list = sys.argv[1:] if argv is None else argv
@@ -69,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             if _is_command_line(args_list):
                 args = _parse_command(build_parser(), args_list)
             else:
+                _refuse_unknown_command(args_list)
                 args = _reader_parser().parse_args(args_list)
         except SystemExit as exit_:
             return exit_.code if isinstance(exit_.code, int) else 2

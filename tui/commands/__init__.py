@@ -44,7 +44,7 @@ def common_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--vault",
-        type=Path,
+        type=_folder_argument,
         metavar="PATH",
         help="the folder of sources (default: the folder `readmark` alone would open)",
     )
@@ -62,6 +62,13 @@ def default_vault_path() -> Path:
     from library.sample import ensure_user_sample_vault
 
     return ensure_user_sample_vault()
+
+
+def _folder_argument(text: str) -> Path:
+    # An empty value would be the current folder; a script that lost its variable means none.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the folder of your sources")
+    return Path(text)
 
 
 def vault_path(args: argparse.Namespace) -> Path:

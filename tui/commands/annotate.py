@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def annotation_json(annotation: Annotation) -> dict[str, Any]:
-    """What scripts read: id, source, kind, quote, start, end, speaker, note, tags, created."""
+    """What scripts read: id, source, kind, quote, start, end, speaker, note, tags, created,
+    then confidence (dissent notes; else null), updated and orphaned."""
     return {
         "id": annotation.id,
         "source": annotation.source,
@@ -91,6 +92,9 @@ def annotation_json(annotation: Annotation) -> dict[str, Any]:
         "note": annotation.note,
         "tags": list(annotation.tags),
         "created": annotation.created,
+        "confidence": annotation.confidence.value if annotation.confidence else None,
+        "updated": annotation.updated,
+        "orphaned": annotation.orphaned,
     }
 
 

@@ -56,10 +56,14 @@ def run(args: argparse.Namespace) -> int:
     for problem in report.source_problems:
         lines.append(f"Cannot read source (its annotations are left as they are): {problem}")
     if report.unreadable:
-        lines.append(f"{len(report.unreadable)} annotation files cannot be read (fix or remove):")
+        lines.append(
+            f"{_count(len(report.unreadable), 'annotation file')} cannot be read (fix or remove):"
+        )
         lines += [f"  {p.path}: {p.reason}" for p in report.unreadable]
     if report.orphans:
-        lines.append(f"{len(report.orphans)} orphaned annotations (kept; re-annotate or delete):")
+        lines.append(
+            f"{_count(len(report.orphans), 'orphaned annotation')} (kept; re-annotate or delete):"
+        )
         for orphan in report.orphans:
             a = orphan.annotation
             lines.append(f"  {a.id} in {a.source}: \u201c{_short(a.quote)}\u201d ({orphan.reason})")
@@ -72,3 +76,7 @@ def run(args: argparse.Namespace) -> int:
 def _short(text: str, width: int = 80) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

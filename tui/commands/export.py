@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             annotations = _annotations(workspace, source_id)
             files = _render(args.format, annotations, workspace, source_id)
             if args.out is None:
-                _print(_terminal_safe(files, args.format))
+                _print(_terminal_safe(files, args.format), marked=args.format == "markdown")
             else:
                 for path in _write(files, args.out, args.format):
                     sys.stderr.write(printable(f"Wrote {path}") + "\n")
@@ -122,9 +122,11 @@ def _terminal_safe(files: dict[str, str], fmt: str) -> dict[str, str]:
     return {printable(name): safe(text) for name, text in files.items()}
 
 
-def _print(files: dict[str, str]) -> None:
-    if len(files) == 1:
-        sys.stdout.write(next(iter(files.values())))
+def _print(files: dict[str, str], *, marked: bool) -> None:
+    """JSON and CSV are one file; Markdown files each come after a `<!-- file: NAME -->` line,
+    one source or many, so a script splits them the same way."""
+    if not marked:
+        sys.stdout.write("".join(files.values()))
         return
     for number, (name, text) in enumerate(files.items()):
         sys.stdout.write(("\n" if number else "") + f"<!-- file: {name} -->\n{text}")

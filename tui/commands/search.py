@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from tui.commands import CommandError, common_options, print_json
@@ -25,7 +26,9 @@ def register(subparsers: Any) -> None:
         '"a phrase". Case and accents do not matter (cafe finds café).',
     )
     parser.add_argument("query", metavar="QUERY", help="words, phrases and field:value terms")
-    parser.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits")
+    parser.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="at most N hits (default: 20)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.set_defaults(run=run)
 
@@ -41,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
         print_json([hit_json(hit) for hit in hits])
     else:
         print_hits(hits)
+        if len(hits) == args.limit:
+            # On stderr: the listing itself stays the same for a script reading stdout.
+            sys.stderr.write(f"(the best {args.limit}; there may be more: --limit N shows N)\n")
     return 0
 
 
@@ -85,18 +91,35 @@ def print_hits(hits: list[SearchHit]) -> None:
             header.append(format_timecode(hit.start, hours=hit.start >= 3600))
         header.append(hit.id)
         console.print(Text(printable(" · ".join(header)), style="dim"), soft_wrap=True)
+        note = " ".join(hit.note.split())
+        in_note = hit.type == "annotation" and bool(note) and _snippet_is_from(hit.snippet, note)
+        if in_note:
+            # The words matched in the note: show what it is a note on, then the note marked.
+            console.print(Text("  " + printable(_shorten(" ".join(hit.text.split()), 160))))
+            console.print(Text("  note: ").append_text(marked_snippet(hit, indent="")))
+            continue
         console.print(marked_snippet(hit))
-        if hit.type == "annotation" and hit.note.strip():
-            console.print(Text("  note: " + printable(" ".join(hit.note.split()))))
+        if hit.type == "annotation" and note:
+            console.print(Text("  note: " + printable(note)))
 
 
-def marked_snippet(hit: SearchHit) -> Text:
+def _snippet_is_from(snippet: str, note: str) -> bool:
+    """Whether the snippet was cut from the note (not from the quote)."""
+    core = " ".join(snippet.split()).strip("…. ")
+    return bool(core) and core[:40] in note
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def marked_snippet(hit: SearchHit, indent: str = "  ") -> Text:
     """The snippet as a rich `Text`, matched words bold; file text is never read as markup."""
     from rich.text import Text
 
     from library.safe_text import printable
 
-    text = Text("  ")
+    text = Text(indent)
     last = 0
     for start, end in hit.marks:
         text.append(printable(hit.snippet[last:start]))

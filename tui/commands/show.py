@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from tui.commands import CommandError, common_options, print_json, vault_path
@@ -54,7 +54,9 @@ def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tup
     path = Path(source).expanduser()
     if args.vault is not None:
         vault = Vault(vault_path(args))
-        if _is_id_of(vault, source) or not path.is_file():
+        if _is_id_of(vault, source):
+            return vault, _canonical(source)
+        if not path.is_file():
             return vault, source
         return vault, _id_inside(vault, path, source)
     if not path.is_file():
@@ -70,6 +72,11 @@ def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tup
         )
     vault = Vault(_vault_above(path))
     return vault, _id_inside(vault, path, source)
+
+
+def _canonical(source_id: str) -> str:
+    """The id as the vault lists it: `./talk.srt` and `talk.srt` are one source."""
+    return PurePosixPath(source_id).as_posix()
 
 
 def _is_id_of(vault: Vault, source: str) -> bool:
