@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """Bump when the cached shape or what the readers extract changes; older caches are ignored."""
 
 

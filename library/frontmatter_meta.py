@@ -20,6 +20,16 @@ _HANDLER = frontmatter.YAMLHandler()
 # A chapter written as a string: "0:00 Intro", "Intro 0:00" or "Intro (0:00)".
 _CHAPTER_TIME_FIRST = re.compile(r"^\s*[\[(]?([\d:.,]+)[\])]?\s*[-–—:]?\s*(.+?)\s*$")
 _CHAPTER_TIME_LAST = re.compile(r"^\s*(.+?)\s*[-–—:]?\s*[\[(]?([\d:.,]+)[\])]?\s*$")
+_ISO_DURATION = re.compile(
+    r"P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?",
+    re.IGNORECASE,
+)
+_ISO_UNITS = (604800.0, 86400.0, 3600.0, 60.0, 1.0)
+"""Seconds in a week, day, hour, minute and second: the groups of `_ISO_DURATION`."""
+_NUMERIC_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
+_DATE_KEYS = ("upload_date", "date", "published", "published_at", "release_date", "created")
+_DURATION_KEYS = ("duration_seconds", "duration", "length")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,8 @@ class Metadata:
     """Seconds."""
     tags: list[str] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Values that are there but could not be read, and so were left out."""
 
 
 def split_front_matter(text: str) -> FrontMatter:
@@ -98,7 +110,8 @@ def read_metadata(meta: dict[str, object]) -> Metadata:
     """Normalise keys that vary between tools (`channel`/`uploader`, `upload_date`/`date`...)."""
     authors = _names(_first(meta, "authors", "author", "creator", "creators", "by"))
     chapters = _chapters(_first(meta, "chapters_json", "chapters"))
-    duration = _seconds(_first(meta, "duration_seconds", "duration", "length"))
+    warnings: list[str] = []
+    duration = _duration(meta, warnings)
     if duration is None and chapters and chapters[-1].end is not None:
         duration = chapters[-1].end
     return Metadata(
@@ -108,10 +121,11 @@ def read_metadata(meta: dict[str, object]) -> Metadata:
         channel=_string(_first(meta, "channel", "uploader", "publication", "site_name", "site"))
         or (authors[0] if authors else None),
         url=_url(meta),
-        date=_date(meta),
+        date=_date(meta, warnings),
         duration=duration,
         tags=_tags(_first(meta, "tags", "keywords", "tag")),
         chapters=chapters,
+        warnings=warnings,
     )
 
 
@@ -167,12 +181,47 @@ def _url(meta: dict[str, object]) -> str | None:
     return None
 
 
-def _date(meta: dict[str, object]) -> str | None:
-    for key in ("upload_date", "date", "published", "published_at", "release_date", "created"):
+def _first_key(meta: dict[str, object], keys: tuple[str, ...]) -> str | None:
+    return next((k for k in keys if _first(meta, k) is not None), None)
+
+
+def _date(meta: dict[str, object], warnings: list[str]) -> str | None:
+    """The first readable date; a warning for an unreadable one when none can be read."""
+    for key in _DATE_KEYS:
         found = parse_date(meta.get(key))
         if found:
             return found
+    unread = _first_key(meta, _DATE_KEYS)
+    if unread is not None:
+        warnings.append(_date_warning(unread, _shown(meta[unread])))
     return None
+
+
+def _date_warning(key: str, value: str) -> str:
+    if _NUMERIC_DATE.fullmatch(value):
+        return (
+            f"front matter: {key} {value!r} could be day or month first; "
+            "left out (write it as 2026-02-16)"
+        )
+    return f"front matter: {key} {value!r} is not a date; left out"
+
+
+def _duration(meta: dict[str, object], warnings: list[str]) -> float | None:
+    """Seconds from the duration keys; a warning when the value is not a length of time."""
+    key = _first_key(meta, _DURATION_KEYS)
+    if key is None:
+        return None
+    seconds = _seconds(meta[key])
+    if seconds is None:
+        value = _shown(meta[key])
+        warnings.append(f"front matter: {key} {value!r} is not a length of time; left out")
+    return seconds
+
+
+def _shown(value: object) -> str:
+    """A value as a warning quotes it: on one line and short."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _seconds(value: object) -> float | None:
@@ -185,8 +234,18 @@ def _seconds(value: object) -> float | None:
             return None
         return seconds if math.isfinite(seconds) and seconds >= 0 else None
     if isinstance(value, str):
-        return try_parse_timecode(value)
+        clock = try_parse_timecode(value)
+        return clock if clock is not None else _iso_duration(value)
     return None
+
+
+def _iso_duration(text: str) -> float | None:
+    """Seconds from an ISO 8601 duration such as `PT1H2M3S` (YouTube's API writes these)."""
+    match = _ISO_DURATION.fullmatch(text.strip())
+    if match is None or not any(match.groups()) or text.strip().upper().endswith("T"):
+        return None
+    seconds = sum(float(g) * unit for g, unit in zip(match.groups(), _ISO_UNITS, strict=True) if g)
+    return seconds if math.isfinite(seconds) else None
 
 
 def _chapters(value: object) -> list[Chapter]:

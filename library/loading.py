@@ -146,9 +146,8 @@ def load_path(path: Path, source_id: str) -> Source:
         raise NotASource(name, reason)
     if not data.strip():
         reader = choose_reader(name, "")
-        return Source(
-            id=source_id, title=path.stem, format=reader.FORMAT, warnings=["file is empty"]
-        )
+        title = _stem_title(path.stem, reader.FORMAT)
+        return Source(id=source_id, title=title, format=reader.FORMAT, warnings=["file is empty"])
     decoded = decode(data)
     del data
     reader = choose_reader(name, decoded.text[:HEAD_SIZE])
@@ -157,7 +156,8 @@ def load_path(path: Path, source_id: str) -> Source:
     try:
         source = _read_with(reader, decoded.text, source_id, path.stem)
     except SourceError as error:
-        return _failed(path, source_id, str(error), reader.FORMAT, decoded.warnings)
+        reason = _without_name(str(error), source_id)
+        return _failed(path, source_id, reason, reader.FORMAT, decoded.warnings)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a whole listing
         message = f"could not be read ({type(error).__name__}: {error}); this is a bug in readmark"
         return _failed(path, source_id, message, reader.FORMAT, decoded.warnings)
@@ -471,9 +471,31 @@ def _failed(
     format_name: str = "text",
     warnings: list[str] | None = None,
 ) -> Source:
+    title = _stem_title(path.stem, format_name)
     return Source(
-        id=source_id, title=path.stem, format=format_name, error=error, warnings=warnings or []
+        id=source_id, title=title, format=format_name, error=error, warnings=warnings or []
     )
+
+
+_CUE_FORMATS = frozenset({"srt", "vtt", "whisper-json"})
+
+
+def _stem_title(stem: str, format_name: str) -> str:
+    """The title the format's reader would give a file with no title of its own."""
+    if format_name in _CUE_FORMATS:
+        # Imported here: listing from the cache never needs the subtitle code.
+        from library.cues import title_from_stem as cue_title  # drops a `.en` suffix too
+
+        return cue_title(stem)
+    return title_from_stem(stem)
+
+
+def _without_name(message: str, source_id: str) -> str:
+    """A reader's message without the file name it starts with: callers show the name."""
+    for prefix in (f"{source_id}: ", f"{source_id} is "):
+        if message.startswith(prefix) and len(message) > len(prefix):
+            return message[len(prefix) :]
+    return message
 
 
 def _too_large(size: int) -> str:

@@ -12,6 +12,8 @@ _DOMAIN = re.compile(
     r"(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?:/\S*)?", re.I
 )
 _BY = re.compile(r"by\s+(.+)", re.IGNORECASE)
+# Tags in one part: `#energy #batteries` or `energy, batteries`.
+_TAG_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?=#)")
 _LOOKAHEAD = 8
 """How many lines from the top a clipped header may start on."""
 
@@ -80,5 +82,11 @@ def _meta(line: str, index: int) -> ClippedHeader | None:
             domain = _DOMAIN.fullmatch(part)
             channel = domain.group(1) if domain else part
         else:
-            tags.append(part.lstrip("#"))
+            tags.extend(_tags(part))
     return ClippedHeader(index, date=date, channel=channel, authors=authors, tags=tags)
+
+
+def _tags(part: str) -> list[str]:
+    """The tags of one `·` part; several when it lists them with `#` or commas."""
+    words = (w.lstrip("#").strip() for w in _TAG_SPLIT.split(part))
+    return [w for w in words if w]

@@ -8,6 +8,7 @@ import re
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_NUMERIC_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 _MONTH_FIRST = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
 _MONTHS = {
@@ -34,7 +35,8 @@ _MONTHS = {
 
 
 def parse_date(value: object) -> str | None:
-    """ISO `YYYY-MM-DD` from a date object, `20260216`, `2026-02-16[T...]`, `March 3, 2026`.
+    """ISO `YYYY-MM-DD` from a date object, `20260216`, `2026-02-16[T...]`, `March 3, 2026`,
+    or `16/02/2026` when the day is over 12.
 
     Anything else, including impossible dates, gives None.
     """
@@ -59,7 +61,15 @@ def parse_date(value: object) -> str | None:
         match = pattern.fullmatch(text)
         if match:
             return _assemble(dict(zip(order, match.groups()[:3], strict=True)))
-    return None
+    return _day_first_numbers(text)
+
+
+def _day_first_numbers(text: str) -> str | None:
+    """`16/02/2026` read day first, only when the day is over 12 and so cannot be a month."""
+    match = _NUMERIC_DAY_FIRST.fullmatch(text)
+    if match is None or int(match.group(1)) <= 12:
+        return None
+    return _assemble({"d": match.group(1), "m": match.group(3), "y": match.group(4)})
 
 
 def _assemble(parts: dict[str, str]) -> str | None:

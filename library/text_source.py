@@ -14,11 +14,14 @@ from library.model import Role, Segment, Source
 from library.text_body import Block, Body, Mark, parse_body
 from library.text_clipped import ClippedHeader, read_clipped_header
 from library.text_inline import reduce_inline
-from library.timecode import format_timecode
+from library.timecode import CLOCK_PATTERN, format_timecode, url_without_time
 from library.titles import title_from_stem
 
 _WORDS = re.compile(r"\w+")
 _LIST_MARKER = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
+_TIME_LINK = re.compile(rf"\[\s*{CLOCK_PATTERN}\s*\]\((https?://[^)\s]+)\)")
+_LINKS_COMPARED = 5
+"""The first this many timestamp links (at least two) must name one video to give its url."""
 _CLOSERS = "\"'”’»)]*_ "
 _SENTENCE_END = ".!?…"
 _KEY_WORDS = 8
@@ -485,12 +488,15 @@ def _parse(text: str, *, markdown: bool) -> tuple[Metadata, ClippedHeader | None
         split = split_front_matter(text)
         warnings.extend(split.warnings)
         meta = read_metadata(split.meta)
+        warnings.extend(meta.warnings)
         body_text, body_line = split.body, split.body_line
     lines = body_text.splitlines()
     # The body is a copy of most of the file when there is front matter: free it early.
     del body_text
     if markdown:
         del split
+    if markdown and meta.url is None:
+        meta.url = _linked_media(lines)
     clipped = read_clipped_header(lines)
     body = parse_body(
         lines,
@@ -501,3 +507,15 @@ def _parse(text: str, *, markdown: bool) -> tuple[Metadata, ClippedHeader | None
     )
     body.warnings[:0] = warnings
     return meta, clipped, body
+
+
+def _linked_media(lines: list[str]) -> str | None:
+    """The video a transcript's `[0:05](https://youtu.be/ID?t=5)` links point at, if one."""
+    found: list[str] = []
+    for line in lines:
+        if "](" in line:
+            found.extend(url_without_time(m.group(1)) for m in _TIME_LINK.finditer(line))
+            if len(found) >= _LINKS_COMPARED:
+                break
+    compared = set(found[:_LINKS_COMPARED])
+    return found[0] if len(found) >= 2 and len(compared) == 1 else None

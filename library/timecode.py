@@ -130,3 +130,18 @@ def url_at_time(url: str, seconds: float) -> str:
 
 def _fragment_is_time(fragment: str) -> bool:
     return any(key in _TIME_KEYS for key, _ in parse_qsl(fragment))
+
+
+def url_without_time(url: str) -> str:
+    """`url` with the moment it points at removed: `youtu.be/ABC?t=5` -> `youtu.be/ABC`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k not in _TIME_KEYS]
+    timed_fragment = _fragment_is_time(parts.fragment)
+    if len(kept) == len(pairs) and not timed_fragment:
+        return url  # nothing to remove: keep the query as written, not re-encoded
+    fragment = "" if timed_fragment else parts.fragment
+    return urlunsplit(parts._replace(query=urlencode(kept), fragment=fragment))

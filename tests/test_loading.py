@@ -56,7 +56,7 @@ def test_blank_file_is_a_source_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "blank.md"
     path.write_text("\n  \n", encoding="utf-8")
     source = load_path(path, "blank.md")
-    assert (source.title, source.format, source.segments) == ("blank", "markdown", [])
+    assert (source.title, source.format, source.segments) == ("Blank", "markdown", [])
     assert source.warnings == ["file is empty"]
 
 
