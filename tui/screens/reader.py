@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Static
 
 from annotations.anchoring import ReanchorStatus, new_annotation, reanchor
 from annotations.citation import CitationError, cite
@@ -37,12 +35,13 @@ from tui.reading_state import ReadingState, load_reading_state, save_reading_sta
 from tui.screens.choice_screen import ChoiceScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.note_editor import NoteEditor, NoteResult
-from tui.screens.search_screen import SearchScreen
+from tui.screens.search_screen import RESULT_LIMIT, SearchScreen
 from tui.widgets.annotation_sidebar import AnnotationSidebar
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outline_view import OutlineView
 from tui.widgets.source_list import SourceList
 from tui.widgets.transcript import Transcript
+from tui.widgets.transcript_header import HeaderParts, TranscriptHeader
 
 if TYPE_CHECKING:
     from annotations.index import SearchHit
@@ -106,6 +105,8 @@ class ReaderScreen(Screen[None]):
         self._cursor_offset = 0
         self._counts: dict[str, int] = {}
         self._notes_stamp: tuple[tuple[str, int, int], ...] = ()
+        self._citation_format = "markdown"
+        """What `y` copies as: `Y` changes it for the rest of the session."""
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -115,7 +116,7 @@ class ReaderScreen(Screen[None]):
                 yield SourceList(id="sources")
                 yield OutlineView(id="outline")
             with Vertical(id="reading-pane"):
-                yield Static("Choose a source and press enter.", id="transcript-header")
+                yield TranscriptHeader("Choose a source and press enter.", id="transcript-header")
                 yield Transcript(id="transcript")
             yield AnnotationSidebar(id="sidebar")
         yield KeyFooter()
@@ -368,25 +369,20 @@ class ReaderScreen(Screen[None]):
 
     def _update_header(self) -> None:
         source = self.source
-        header = self.query_one("#transcript-header", Static)
         if source is None:
             return
         transcript = self.query_one(Transcript)
-        # Time first: on a narrow pane the title is what gets cut, never the position.
-        text = Text(no_wrap=True, overflow="ellipsis")
+        time = chapter = speaker = ""
         seconds = transcript.current_seconds
         if seconds is not None:
             total = f" / {format_timecode(source.duration)}" if source.duration else ""
-            text.append(f"{format_timecode(seconds)}{total}  ", style="bold")
+            time = f"{format_timecode(seconds)}{total}"
         segment = source.segment_at_offset(transcript.cursor_offset)
         if segment is not None:
-            chapter = _chapter_at(source, segment.index, seconds)
-            if chapter:
-                text.append(f"§ {chapter}  ", style="italic")
-            if segment.speaker:
-                text.append(f"{segment.speaker}  ", style="bold italic")
-        text.append(f"— {source.title}", style="dim")
-        header.update(text)
+            chapter = _chapter_at(source, segment.index, seconds) or ""
+            speaker = segment.speaker or ""
+        parts = HeaderParts(time, chapter, speaker, source.title)
+        self.query_one(TranscriptHeader).show(parts)
 
     # -- actions on the text -------------------------------------------------------------------
 
@@ -401,7 +397,7 @@ class ReaderScreen(Screen[None]):
             )
             return
         if action == "highlight":
-            if self._same_span(start, end, Kind.HIGHLIGHT) is not None:
+            if self._covering_highlight(start, end) is not None:
                 self.notify("Already highlighted.")
                 return
             self._save(new_annotation(source, start, end, Kind.HIGHLIGHT), "Highlighted")
@@ -413,7 +409,8 @@ class ReaderScreen(Screen[None]):
             else:
                 self._edit_new(source, start, end, kind)
         elif action == "copy":
-            self._copy_citation(new_annotation(source, start, end, Kind.HIGHLIGHT), "markdown")
+            annotation = new_annotation(source, start, end, Kind.HIGHLIGHT)
+            self._copy_citation(annotation, self._citation_format)
         elif action == "copy_format":
             self._choose_citation_format(new_annotation(source, start, end, Kind.HIGHLIGHT))
         elif action == "edit":
@@ -501,6 +498,15 @@ class ReaderScreen(Screen[None]):
             position = annotation.anchor.position
             if annotation.kind is kind and (position.start, position.end) == (start, end):
                 return annotation
+        return None
+
+    def _covering_highlight(self, start: int, end: int) -> Annotation | None:
+        """A highlight holding all of `start:end`: another one inside it would only duplicate."""
+        for annotation in self.annotations:
+            position = annotation.anchor.position
+            if annotation.kind is Kind.HIGHLIGHT and not annotation.orphaned:
+                if position.start <= start and end <= position.end:
+                    return annotation
         return None
 
     def _annotation(self, annotation_id: str | None) -> Annotation | None:
@@ -594,18 +600,21 @@ class ReaderScreen(Screen[None]):
         notes = self._annotation_files_stamp(restored.source)
         self.app.call_from_thread(self._saved, restored, "Restored", None, notes)
 
-    def _copy_citation(self, annotation: Annotation, template: str) -> None:
+    def _copy_citation(self, annotation: Annotation, template: str, then: str = "") -> bool:
+        """Copy the citation of `annotation`; False when `template` cannot make one."""
         try:
             citation = cite(annotation, self.source, template)
         except CitationError as error:
             self.notify(str(error), severity="error", markup=False)
-            return
+            return False
         how = copy_text(self.app, citation)
         title = self.source.title if self.source else annotation.source
         when = annotation.start
         target = f"{title}, {format_timecode(when)}" if when is not None else title
         message = copied_message(how, printable(annotation.quote), printable(target))
+        message = f"{message} {then}" if then else message
         self.notify(message, severity="warning" if how == NOWHERE else "information")
+        return True
 
     def _choose_citation_format(self, annotation: Annotation) -> None:
         try:
@@ -616,8 +625,11 @@ class ReaderScreen(Screen[None]):
         options = [(name, name) for name in dict.fromkeys(names)]
 
         def chosen(name: str | None) -> None:
-            if name:
-                self._copy_citation(annotation, name)
+            if not name:
+                return
+            then = f"From now on y copies as {name}."
+            if self._copy_citation(annotation, name, then if name != self._citation_format else ""):
+                self._citation_format = name
 
         self.app.push_screen(ChoiceScreen("Copy the citation as", options), chosen)
 
@@ -698,7 +710,11 @@ class ReaderScreen(Screen[None]):
             if hit is not None:
                 self._open_hit(hit)
 
-        self.app.push_screen(SearchScreen(self.workspace.search, title_of=self._title_of), chosen)
+        def search(query: str) -> list[SearchHit]:
+            return self.workspace.search(query, limit=RESULT_LIMIT)
+
+        screen = SearchScreen(search, title_of=self._title_of, limit=RESULT_LIMIT)
+        self.app.push_screen(screen, chosen)
 
     def _title_of(self, source_id: str) -> str:
         for summary in self._summaries:

@@ -32,6 +32,8 @@ TitleFunction = Callable[[str], str]
 PLACEHOLDER = 'words, "a phrase", kind:dissent, speaker:"Name", tag:NAME, type:passage'
 _MARKS = {"highlight": "▌", "note": "✎", "dissent": "⚑", None: "¶"}
 _NOTE_CHARS = 100
+RESULT_LIMIT = 100
+"""How many hits the reader asks for; reaching it means there may be more."""
 
 
 def hit_label(hit: SearchHit, title: str, match: Style, meta: Style) -> Text:
@@ -122,10 +124,17 @@ class SearchScreen(Screen["SearchHit | None"]):
     AUTO_FOCUS = "#search-query"
 
     def __init__(
-        self, search: SearchFunction, *, title_of: TitleFunction | None = None, query: str = ""
+        self,
+        search: SearchFunction,
+        *,
+        title_of: TitleFunction | None = None,
+        query: str = "",
+        limit: int | None = None,
     ) -> None:
         super().__init__()
         self.search_function = search
+        self.limit = limit
+        """Most hits `search` returns, when it caps them: a full page is not the whole count."""
         self.title_of = title_of
         self.initial_query = query
         self.hits: list[SearchHit] = []
@@ -179,7 +188,10 @@ class SearchScreen(Screen["SearchHit | None"]):
         results = self.query_one(SearchResults)
         results.show_hits(hits, titles)
         if hits:
-            count = "1 result" if len(hits) == 1 else f"{len(hits)} results"
+            if self.limit is not None and len(hits) >= self.limit:
+                count = f"The first {len(hits)} results"
+            else:
+                count = "1 result" if len(hits) == 1 else f"{len(hits)} results"
             self._set_status(f"{count} for {query}. Enter opens one.")
             results.focus()
         else:

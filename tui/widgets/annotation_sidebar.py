@@ -96,6 +96,9 @@ class AnnotationSidebar(OptionList):
         Binding("2", "filter('note')", "Notes", id="annotation_sidebar.notes"),
         Binding("3", "filter('dissent')", "Dissent", id="annotation_sidebar.dissent"),
         Binding("0", "filter('')", "All", id="annotation_sidebar.all"),
+        # Same keys as the transcript's; they merge with OptionList's arrows in the help.
+        Binding("j,down", "cursor_down", "Down", show=False, id="annotation_sidebar.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="annotation_sidebar.up"),
     ]
 
     class AnnotationChosen(Message):

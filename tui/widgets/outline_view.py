@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -42,6 +44,12 @@ class OutlineView(OptionList):
         text-overflow: ellipsis;
     }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Same keys as the transcript's; they merge with OptionList's arrows in the help.
+        Binding("j,down", "cursor_down", "Down", show=False, id="outline.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="outline.up"),
+    ]
 
     class EntryChosen(Message):
         """The user chose an entry: the screen moves the transcript to its segment."""

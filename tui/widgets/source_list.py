@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
@@ -39,18 +40,24 @@ def source_label(summary: SourceSummary, count: int = 0) -> Content:
     return label
 
 
+def fold(text: str) -> str:
+    """`text` case-folded and without accents, so `ines` finds "Inés" and `INÉS` finds "ines"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def search_text(summary: SourceSummary) -> str:
-    """What the filter matches against: title, channel, speakers and tags, case-folded."""
+    """What the filter matches against: title, channel, speakers and tags, folded."""
     channel = getattr(summary, "channel", None) or ""
     speakers: Sequence[str] = getattr(summary, "speakers", None) or ()
     tags: Sequence[str] = getattr(summary, "tags", None) or ()
     words = [summary.title, channel, *speakers, *(f"#{t.lstrip('#')}" for t in tags)]
-    return "\n".join(words).casefold()
+    return fold("\n".join(words))
 
 
 def matches(haystack: str, query: str) -> bool:
-    """Every word of `query` occurs in `haystack` (already case-folded)."""
-    return all(word in haystack for word in query.casefold().split())
+    """Every word of `query` occurs in `haystack` (already folded by `search_text`)."""
+    return all(word in haystack for word in fold(query).split())
 
 
 class _Options(OptionList, can_focus=False):
@@ -93,8 +100,9 @@ class SourceList(Vertical, can_focus=True):
         Binding("/", "start_filter", "Filter", id="source_list.filter"),
         Binding("enter", "open", "Open", id="source_list.open"),
         Binding("escape", "clear_filter", "Clear filter", id="source_list.clear_filter"),
-        Binding("down", "move('cursor_down')", "Down", show=False, id="source_list.down"),
-        Binding("up", "move('cursor_up')", "Up", show=False, id="source_list.up"),
+        # j/k reach the list only from here: while the filter is typed, the Input keeps them.
+        Binding("j,down", "move('cursor_down')", "Down", show=False, id="source_list.down"),
+        Binding("k,up", "move('cursor_up')", "Up", show=False, id="source_list.up"),
         Binding("home", "move('first')", "First", show=False, id="source_list.first"),
         Binding("end", "move('last')", "Last", show=False, id="source_list.last"),
         Binding("pagedown", "move('page_down')", "Page down", show=False, id="source_list.pgdn"),
@@ -240,7 +248,8 @@ class SourceList(Vertical, can_focus=True):
         if query == self.filter_text:
             return
         self.filter_text = query
-        self._refresh_list(keep_cursor=False)
+        # A cleared filter keeps the source that was found; a new one starts at its best match.
+        self._refresh_list(keep_cursor=not query)
         self.refresh_bindings()
 
     def _option(self, summary: SourceSummary) -> Option:

@@ -119,11 +119,14 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--gutter { color: $text-muted; }
     Transcript > .transcript--speaker { color: $text-accent; text-style: bold; }
     Transcript > .transcript--heading { color: $text-primary; text-style: bold; }
+    /* Each mark its own hue and style: in 256 colours dim tints of different hues collapse. */
     Transcript > .transcript--highlight { background: $warning 30%; text-style: bold; }
-    Transcript > .transcript--note { background: $success 25%; text-style: underline; }
-    Transcript > .transcript--dissent { background: $error 30%; text-style: italic; }
-    Transcript > .transcript--match { background: $secondary 60%; text-style: bold; }
-    Transcript > .transcript--cursor { background: $primary 35%; }
+    Transcript > .transcript--note {
+        background: $success 55%; color: $text; text-style: underline;
+    }
+    Transcript > .transcript--dissent { background: $error 45%; text-style: italic; }
+    Transcript > .transcript--match { background: $warning 80%; color: $text; text-style: bold; }
+    Transcript > .transcript--cursor { background: $primary 50%; }
     Transcript > .transcript--selection { background: $secondary 45%; text-style: reverse; }
     """
 

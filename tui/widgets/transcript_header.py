@@ -1,0 +1,73 @@
+"""The line above the transcript: time, chapter, speaker and source title, fitted to its width."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import RenderResult
+from textual.widgets import Static
+
+from library.safe_text import printable
+
+SHORTEST = 6
+"""Cells below which a shortened chapter or title says too little to keep."""
+
+
+def shorten(text: str, cells: int) -> str:
+    """`text` cut to `cells` with an ellipsis; "" when less than `SHORTEST` cells would show."""
+    if cell_len(text) <= cells:
+        return text
+    if cells < SHORTEST:
+        return ""
+    cut = Text(text)
+    cut.truncate(cells, overflow="ellipsis")
+    return cut.plain
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderParts:
+    time: str = ""
+    """`4:40 / 1:02:57`, or "" for a source without times."""
+    chapter: str = ""
+    speaker: str = ""
+    title: str = ""
+
+
+def fit_header(parts: HeaderParts, width: int) -> Text:
+    """The header in `width` cells: the time and speaker are kept, the chapter gives way first
+    and the title next, each shortened with `…` (whatever is still too wide is cut at the end)."""
+    time = f"{parts.time}  " if parts.time else ""
+    speaker = f"{parts.speaker}  " if parts.speaker else ""
+    room = width - cell_len(time) - cell_len(speaker)
+    chapter_least = min(cell_len(parts.chapter), SHORTEST) + 4 if parts.chapter else 0
+    title = shorten(parts.title, room - chapter_least - 2)
+    title_piece = f"— {title}" if title else ""
+    chapter = shorten(parts.chapter, room - cell_len(title_piece) - 4)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(time, style="bold")
+    if chapter:
+        text.append(f"§ {chapter}  ", style="italic")
+    text.append(speaker, style="bold italic")
+    text.append(title_piece, style="dim")
+    return text
+
+
+class TranscriptHeader(Static):
+    """Shows `HeaderParts` fitted to its width again whenever the pane is resized."""
+
+    def __init__(self, content: str = "", *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(content, id=id)
+        self.parts: HeaderParts | None = None
+
+    def show(self, parts: HeaderParts) -> None:
+        clean = HeaderParts(*(" ".join(printable(p).split()) for p in astuple(parts)))
+        if clean != self.parts:
+            self.parts = clean
+            self.refresh()
+
+    def render(self) -> RenderResult:
+        if self.parts is None:
+            return super().render()
+        return fit_header(self.parts, self.content_size.width)
