@@ -152,6 +152,8 @@ def _times_as_references(blocks: list[Block], *, markdown: bool) -> None:
             continue
         if not block.on_timeline:
             continue  # key points, chapter entries, credited quotes: pointers already
+        if not block.text.strip():
+            continue  # an empty item (a bare link) says nothing, timed or not
         said += 1
         paragraph = block.role is Role.PARAGRAPH
         if paragraph and block.start is not None:
