@@ -154,6 +154,8 @@ def _times_as_references(blocks: list[Block], *, markdown: bool) -> None:
             continue  # key points, chapter entries, credited quotes: pointers already
         if not block.text.strip():
             continue  # an empty item (a bare link) says nothing, timed or not
+        if block.turn and block.start is not None and block.role is Role.PARAGRAPH:
+            return  # a timed speaker turn (`**Ana** [00:12:34]`) is a transcript, never a citation
         said += 1
         paragraph = block.role is Role.PARAGRAPH
         if paragraph and block.start is not None:
