@@ -285,17 +285,18 @@ def _fuzzy_find(annotation: Annotation, source: Source) -> tuple[tuple[int, int]
     folded = fold(source.text)
     haystack = folded.lower
     near = NEAR_FUZZY_THRESHOLD if len(needle) >= MIN_NEAR_FUZZY_LENGTH else FUZZY_THRESHOLD
+    cuts = _cut_edges(annotation)
     found: list[tuple[tuple[int, int], float]] = []
     for center in _search_centers(annotation, source, folded):
         radius = max(4 * len(needle), 1500)
         lo = max(center - radius, 0)
         hi = min(center + radius + len(needle), len(haystack))
-        hit = _align(needle, haystack, lo, hi, near)
+        hit = _align(needle, haystack, lo, hi, cuts, near)
         if hit is not None:
             found.append(hit)
     threshold = near
     if not found:
-        found = _coarse_scan(needle, haystack)
+        found = _coarse_scan(needle, haystack, cuts)
         threshold = FUZZY_THRESHOLD
     if not found:
         return None
@@ -305,7 +306,6 @@ def _fuzzy_find(annotation: Annotation, source: Source) -> tuple[tuple[int, int]
     if PARAGRAPH_BREAK in source.text[start:end] and PARAGRAPH_BREAK not in annotation.quote:
         # Words cut from the quote's end let the match run on into the next paragraph.
         start, end, score = _best_paragraph(needle, source.text, start, end, threshold, score)
-    start, end = _whole_words(source.text, start, end, needle, _cut_edges(annotation))
     return (start, end), score
 
 
@@ -339,38 +339,6 @@ def _in_word(text: str, i: int) -> bool:
 def _inside_word(text: str, at: int) -> bool:
     """Whether offset `at` falls between two characters of one word."""
     return _in_word(text, at - 1) and _in_word(text, at)
-
-
-def _whole_words(
-    text: str, start: int, end: int, needle: str, allowed: tuple[bool, bool]
-) -> tuple[int, int]:
-    """Widen or narrow a match that cuts a word (`air-condition|ing`) to whole words, whichever
-    reads more like the quote; a citation must never put half a word in someone's mouth."""
-    starts, ends = [start], [end]
-    if not allowed[0] and _inside_word(text, start):
-        before = start
-        while _in_word(text, before - 1):
-            before -= 1
-        after = start
-        while after < end and _in_word(text, after):
-            after += 1
-        while after < end and not _in_word(text, after):
-            after += 1
-        starts = [before] + ([after] if after < end else [])
-    if not allowed[1] and _inside_word(text, end):
-        beyond = end
-        while _in_word(text, beyond):
-            beyond += 1
-        back = end
-        while back > start and _in_word(text, back - 1):
-            back -= 1
-        while back > start and not _in_word(text, back - 1):
-            back -= 1
-        ends = [beyond] + ([back] if back > start else [])
-    spans = [(a, b) for a in starts for b in ends if a < b]
-    if not spans:
-        return start, end
-    return max(spans, key=lambda p: fuzz.ratio(needle, fold_quote(text[p[0] : p[1]]).lower()))
 
 
 PARAGRAPH_BREAK = "\n\n"
@@ -417,7 +385,12 @@ def _search_centers(annotation: Annotation, source: Source, folded: FoldedText) 
 
 
 def _align(
-    needle: str, haystack: str, lo: int, hi: int, threshold: float = FUZZY_THRESHOLD
+    needle: str,
+    haystack: str,
+    lo: int,
+    hi: int,
+    cuts: tuple[bool, bool],
+    threshold: float = FUZZY_THRESHOLD,
 ) -> tuple[tuple[int, int], float] | None:
     """The best match of `needle` inside `haystack[lo:hi]`, edges tuned, if above threshold."""
     window = haystack[lo:hi]
@@ -427,7 +400,7 @@ def _align(
     if alignment is None:
         return None
     a, b = _tune_edges(needle, haystack, lo + alignment.dest_start, lo + alignment.dest_end)
-    a, b = _snap_to_words(needle, haystack, a, b)
+    a, b = _snap_to_words(needle, haystack, a, b, cuts)
     score = fuzz.ratio(needle, haystack[a:b])
     return ((a, b), score) if score >= threshold else None
 
@@ -454,32 +427,49 @@ WORD_REACH = 40
 """Farthest an edge moves to the start or end of the word it cuts (bounds a run-on "word")."""
 
 
-def _snap_to_words(needle: str, haystack: str, a: int, b: int) -> tuple[int, int]:
-    """Move an end that cuts a word to that word's edge, when that is more like the needle.
+def _snap_to_words(
+    needle: str, haystack: str, a: int, b: int, cuts: tuple[bool, bool]
+) -> tuple[int, int]:
+    """Widen or narrow an end that cuts a word (`air-condition|ing`, `Monda|y the`) to whole
+    words, whichever reads more like the needle: a citation must never put half a word in
+    someone's mouth. An end the reader's own quote cut (`cuts`) may stay where it is.
 
-    Edge tuning has a short reach, so after many cut words it can stop inside a word before the
-    quote ("...Monda|y the council"); the ratio still decides, so a quote begun mid-word stays.
+    Edge tuning has a short reach, so after many cut words it can stop inside a word.
     """
-    starts = {a, *_cut_word(haystack, a)}
-    ends = {b, *_cut_word(haystack, b)}
+    starts, ends = [a], [b]
+    if not cuts[0] and _inside_word(haystack, a):
+        before = _word_edge(haystack, a, -1)
+        after = _word_edge(haystack, a, +1)
+        while after < b and not _in_word(haystack, after):
+            after += 1
+        starts = [before] + ([after] if after < b else [])
+    if not cuts[1] and _inside_word(haystack, b):
+        beyond = _word_edge(haystack, b, +1)
+        back = _word_edge(haystack, b, -1)
+        while back > a and not _in_word(haystack, back - 1):
+            back -= 1
+        ends = [beyond] + ([back] if back > a else [])
     spans = [(s, e) for s in starts for e in ends if s < e]
-    return max(spans, key=lambda p: (fuzz.ratio(needle, haystack[p[0] : p[1]]), p == (a, b)))
+    if not spans:
+        return a, b
+    return max(spans, key=lambda p: fuzz.ratio(needle, haystack[p[0] : p[1]]))
 
 
-def _cut_word(haystack: str, at: int) -> tuple[int, ...]:
-    """Where the word that offset `at` cuts in two begins and ends; nothing if it cuts none."""
-    if not (0 < at < len(haystack) and haystack[at - 1].isalnum() and haystack[at].isalnum()):
-        return ()
-    begin = at
-    while begin > max(at - WORD_REACH, 0) and haystack[begin - 1].isalnum():
-        begin -= 1
-    end = at
-    while end < min(at + WORD_REACH, len(haystack)) and haystack[end].isalnum():
-        end += 1
-    return begin, end
+def _word_edge(text: str, at: int, step: int) -> int:
+    """Where the word that offset `at` cuts begins (`step` -1) or ends (+1), within reach."""
+    limit = WORD_REACH
+    if step < 0:
+        while limit and _in_word(text, at - 1):
+            at, limit = at - 1, limit - 1
+    else:
+        while limit and _in_word(text, at):
+            at, limit = at + 1, limit - 1
+    return at
 
 
-def _coarse_scan(needle: str, haystack: str) -> list[tuple[tuple[int, int], float]]:
+def _coarse_scan(
+    needle: str, haystack: str, cuts: tuple[bool, bool]
+) -> list[tuple[tuple[int, int], float]]:
     """Rank needle-sized windows over the whole text cheaply, then align around the best few."""
     size = len(needle)
     step = max(size // 4, 1)
@@ -489,7 +479,7 @@ def _coarse_scan(needle: str, haystack: str) -> list[tuple[tuple[int, int], floa
     found: list[tuple[tuple[int, int], float]] = []
     for _, _, index in best:
         at = starts[index]
-        hit = _align(needle, haystack, max(at - size, 0), min(at + 2 * size, len(haystack)))
+        hit = _align(needle, haystack, max(at - size, 0), min(at + 2 * size, len(haystack)), cuts)
         if hit is not None:
             found.append(hit)
     return found

@@ -166,6 +166,8 @@ class SearchIndex:
         )
         self._state_changed = False
         """Titles learnt since the state was last saved (the rest is saved as it changes)."""
+        self._titles_version = 0
+        """Bumped whenever a title is learnt, so the `source:` words are made again."""
         self._source_words_cache: tuple[tuple[int, int], dict[str, frozenset[str]]] | None = None
 
     # -- single changes (a save in the reader) --------------------------------------------
@@ -179,8 +181,7 @@ class SearchIndex:
         """
         if source_title and annotation.source not in self._state.titles:
             with self._mutex:
-                self._state.titles[annotation.source] = source_title
-                self._state_changed = True
+                self._set_title(annotation.source, source_title)
         doc = annotation_document(annotation)
         return self._submit(f"a:{annotation.id}", lambda w: w.update_document(**doc))
 
@@ -298,7 +299,7 @@ class SearchIndex:
                         writer.add_document(**doc)
                     done += len(source.segments)
                 state.source_files[sid] = SourceFileState(stamp, title)
-                plan.relabel(self._set_title(sid, title))
+                self._set_title(sid, title)
                 report.sources_indexed += 1
                 _tick(progress, done)
             for key in plan.removed_annotation_files:
@@ -306,7 +307,7 @@ class SearchIndex:
                 for annotation_id in gone:
                     writer.delete_by_term("id", annotation_id)
                 # Another file with one of these ids (a copy in another folder) is indexed again.
-                plan.relabel(_files_holding(state, set(gone)))
+                plan.read_again(_files_holding(state, set(gone)))
                 report.annotation_files_removed += 1
             add = writer.add_document if empty else writer.update_document
             written: set[str] = set()
@@ -320,15 +321,13 @@ class SearchIndex:
                 stale = set(old.ids if old else ()) - kept
                 for annotation_id in stale:
                     writer.delete_by_term("id", annotation_id)
-                plan.relabel(_files_holding(state, stale))
+                plan.read_again(_files_holding(state, stale))
                 for annotation in annotations:
                     if annotation.id in written:
                         continue  # a copy in a second file: a writer cannot update its own add
                     written.add(annotation.id)
                     add(**annotation_document(annotation))
-                state.annotation_files[key] = AnnotationFileState(
-                    stamp, sorted(kept), sorted({a.source for a in annotations})
-                )
+                state.annotation_files[key] = AnnotationFileState(stamp, sorted(kept))
                 report.annotation_files_indexed += readable  # a file left out is not counted
                 done += len(annotations)
                 _tick(progress, done)
@@ -442,7 +441,7 @@ class SearchIndex:
         Annotations do not carry their source's title (it was a fifth of a reindex): a
         `source:` query finds them through these ids instead.
         """
-        key = (reader.generation(), len(self._state.titles))
+        key = (reader.generation(), self._titles_version)
         if self._source_words_cache is not None and self._source_words_cache[0] == key:
             return self._source_words_cache[1]
         ids = {raw.decode("utf-8") for raw in reader.lexicon("source_id")}
@@ -520,20 +519,15 @@ class SearchIndex:
         self._searcher = self._ix.searcher(weighting=WEIGHTING)
         return self._searcher
 
-    def _set_title(self, source_id: str, title: str) -> list[str]:
-        """Remember a source's title; when it changed, forget the stamps of the annotation files
-        pointing at it (so they are relabelled) and return their keys."""
-        old = self._state.titles.get(source_id)
-        if old != title:
+    def _set_title(self, source_id: str, title: str) -> None:
+        """Remember a source's title, for `source:` words (annotations do not carry it)."""
+        if self._state.titles.get(source_id) != title:
             self._state.titles[source_id] = title
-            self._state_changed = True
-        if old is None or old == title:
-            return []
-        files = self._state.annotation_files
-        stale = [key for key, entry in files.items() if source_id in entry.sources]
-        for key in stale:
-            del files[key]
-        return stale
+            self._titles_changed()
+
+    def _titles_changed(self) -> None:
+        self._state_changed = True
+        self._titles_version += 1
 
 
 # -- planning a reconcile ---------------------------------------------------------------------
@@ -549,7 +543,7 @@ class _Plan:
     touched: bool = False
     """Some file's stamp moved without its content changing: the state needs saving."""
     _queued: set[str] | None = None
-    """Keys in `changed_annotation_files`, made on the first relabel that needs them."""
+    """Keys in `changed_annotation_files`, made on the first `read_again` that needs them."""
 
     @property
     def empty(self) -> bool:
@@ -564,8 +558,8 @@ class _Plan:
     def size(self) -> int:
         return len(self.changed_sources) * 30 + len(self.changed_annotation_files)
 
-    def relabel(self, keys: list[str]) -> None:
-        """Also re-read these annotation files (they point at a source whose title changed)."""
+    def read_again(self, keys: list[str]) -> None:
+        """Also re-read these annotation files (another copy of their annotations went away)."""
         if not keys:
             return  # the common case, once per file: it must not cost a pass over the plan
         if self._queued is None:

@@ -31,8 +31,6 @@ class AnnotationFileState:
     stamp: FileStamp
     ids: list[str]
     """Annotations the file held when indexed, so they can be removed with it."""
-    sources: list[str]
-    """Sources those annotations point at, so a renamed source re-indexes them."""
 
 
 @dataclass(slots=True)
@@ -72,7 +70,7 @@ def load_state(folder: Path, version: int) -> IndexState:
         return IndexState(
             version=version,
             annotation_files={
-                key: AnnotationFileState(FileStamp(**v["stamp"]), v["ids"], v["sources"])
+                key: AnnotationFileState(FileStamp(**v["stamp"]), v["ids"])
                 for key, v in raw["annotation_files"].items()
             },
             source_files={
@@ -107,7 +105,7 @@ def _plain(state: IndexState) -> dict[str, object]:
     return {
         "version": state.version,
         "annotation_files": {
-            key: {"stamp": stamp(v.stamp), "ids": v.ids, "sources": v.sources}
+            key: {"stamp": stamp(v.stamp), "ids": v.ids}
             for key, v in state.annotation_files.items()
         },
         "source_files": {

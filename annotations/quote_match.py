@@ -209,15 +209,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find_first(text: str, quote: str) -> tuple[int, int] | None:
-    """Where `quote` first stands in `text`: literally, then forgivingly, then ignoring case."""
-    at = text.find(quote) if quote.strip() else -1
-    if at != -1:
-        return at, at + len(quote)
-    hits = find_candidates(text, quote)
-    return hits[0] if hits else None
-
-
 def find_candidates(text: str, quote: str) -> list[tuple[int, int]]:
     """Every place `quote` stands, from the strictest way of matching that finds it at all:
     literally, then forgiving spacing and marks, then also ignoring case."""

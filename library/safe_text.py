@@ -49,3 +49,15 @@ def escape_json_controls(json_text: str) -> str:
     terminal raw. They can only stand inside JSON strings, where the escape means the same.
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with `…` when longer than `limit`."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 class TimecodeError(ValueError):
@@ -112,14 +112,11 @@ def url_at_time(url: str, seconds: float) -> str:
     if not math.isfinite(seconds):
         return url
     whole = _whole(seconds)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    untimed = _untimed(url)
+    if untimed is None:
         return url
+    parts, query, fragment, _ = untimed
     host = (parts.hostname or "").lower()
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = [(k, v) for k, v in pairs if k not in _TIME_KEYS]
-    fragment = "" if _fragment_is_time(parts.fragment) else parts.fragment
     if host.endswith(("youtube.com", "youtu.be", "youtube-nocookie.com")):
         query.append(("t", f"{whole}s"))
         return urlunsplit(parts._replace(query=urlencode(query), fragment=fragment))
@@ -134,14 +131,22 @@ def _fragment_is_time(fragment: str) -> bool:
 
 def url_without_time(url: str) -> str:
     """`url` with the moment it points at removed: `youtu.be/ABC?t=5` -> `youtu.be/ABC`."""
+    untimed = _untimed(url)
+    if untimed is None or not untimed[3]:
+        return url  # nothing to remove: keep the query as written, not re-encoded
+    parts, query, fragment, _ = untimed
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=fragment))
+
+
+def _untimed(url: str) -> tuple[SplitResult, list[tuple[str, str]], str, bool] | None:
+    """`url`'s parts, its query pairs and fragment without a time, and whether it had one;
+    None when it is not a URL."""
     try:
         parts = urlsplit(url)
     except ValueError:
-        return url
+        return None
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if k not in _TIME_KEYS]
+    query = [(k, v) for k, v in pairs if k not in _TIME_KEYS]
     timed_fragment = _fragment_is_time(parts.fragment)
-    if len(kept) == len(pairs) and not timed_fragment:
-        return url  # nothing to remove: keep the query as written, not re-encoded
     fragment = "" if timed_fragment else parts.fragment
-    return urlunsplit(parts._replace(query=urlencode(kept), fragment=fragment))
+    return parts, query, fragment, timed_fragment or len(query) != len(pairs)

@@ -11,6 +11,8 @@ from typing import Protocol
 
 import pyperclip
 
+from library.safe_text import shorten
+
 SYSTEM = "clipboard"
 TERMINAL = "terminal (OSC 52)"
 NOWHERE = "nowhere (no clipboard available)"
@@ -49,18 +51,6 @@ def copy_text(app: SupportsCopy, text: str) -> str:
         return TERMINAL
     except Exception:
         return NOWHERE
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` on one line, cut at a word boundary with `…` when longer than `limit`."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-—") + "…"
 
 
 def copied_message(how: str, quote: str, target: str, *, quote_chars: int = 60) -> str:

@@ -76,7 +76,7 @@ def print_hits(hits: list[SearchHit]) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from library.safe_text import printable
+    from library.safe_text import printable, shorten
     from library.timecode import format_timecode
 
     console = Console(highlight=False, soft_wrap=False)
@@ -95,7 +95,7 @@ def print_hits(hits: list[SearchHit]) -> None:
         in_note = hit.type == "annotation" and bool(note) and _snippet_is_from(hit.snippet, note)
         if in_note:
             # The words matched in the note: show what it is a note on, then the note marked.
-            console.print(Text("  " + printable(_shorten(" ".join(hit.text.split()), 160))))
+            console.print(Text("  " + printable(shorten(hit.text, 160))))
             console.print(Text("  note: ").append_text(marked_snippet(hit, indent="")))
             continue
         console.print(marked_snippet(hit))
@@ -107,10 +107,6 @@ def _snippet_is_from(snippet: str, note: str) -> bool:
     """Whether the snippet was cut from the note (not from the quote)."""
     core = " ".join(snippet.split()).strip("…. ")
     return bool(core) and core[:40] in note
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def marked_snippet(hit: SearchHit, indent: str = "  ") -> Text:
