@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from library import titles
+from library import text_lines, titles
 from library.builder import SourceBuilder
 from library.model import Role
 
@@ -530,4 +530,4 @@ def title_from_stem(stem: str) -> str:
 
 def split_lines(text: str) -> list[str]:
     """Lines of a subtitle file without a byte-order mark, whatever the line ends."""
-    return text.removeprefix("\ufeff").splitlines()
+    return text_lines.split_lines(text.removeprefix("\ufeff"))

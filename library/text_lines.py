@@ -131,6 +131,20 @@ _NOT_NAMES = frozenset(
 )
 
 
+def split_lines(text: str) -> list[str]:
+    """`text` cut at line ends: `\n`, `\r\n` or a lone `\r`, and nothing else.
+
+    Not `str.splitlines`, which also cuts at control characters (`\x1c`-`\x1e`, NEL, which
+    a Windows file decoded as Latin-1 holds for `…`) and would tear a paragraph apart.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # a final line end ends the last line; it does not open another
+    return lines
+
+
 def classify(raw_line: str, *, markdown: bool) -> Line:
     """Classify one line (without its line break)."""
     s = raw_line.strip()

@@ -14,6 +14,7 @@ from library.model import Role, Segment, Source
 from library.text_body import Block, Body, Mark, parse_body
 from library.text_clipped import ClippedHeader, read_clipped_header
 from library.text_inline import reduce_inline
+from library.text_lines import split_lines
 from library.timecode import CLOCK_PATTERN, format_timecode, url_without_time
 from library.titles import title_from_stem
 
@@ -494,7 +495,7 @@ def _parse(text: str, *, markdown: bool) -> tuple[Metadata, ClippedHeader | None
         meta = read_metadata(split.meta)
         warnings.extend(meta.warnings)
         body_text, body_line = split.body, split.body_line
-    lines = body_text.splitlines()
+    lines = split_lines(body_text)
     # The body is a copy of most of the file when there is front matter: free it early.
     del body_text
     if markdown:

@@ -163,3 +163,11 @@ def test_front_matter_warnings_reach_the_source() -> None:
 def test_readable_front_matter_gives_no_warning() -> None:
     source = md("---\nduration: 1:02:03\ndate: 2026-02-16\n---\n\nMoss grows slowly.\n")
     assert (source.duration, source.date, source.warnings) == (3723.0, "2026-02-16", [])
+
+
+def test_lines_end_only_at_line_ends() -> None:
+    from library.text_lines import split_lines
+
+    # \x1e and NEL (a Latin-1 `…`) are not line ends; a lone CR is.
+    assert split_lines("a\x1eb\x85c\r\nd\re\n") == ["a\x1eb\x85c", "d", "e"]
+    assert split_lines("") == []
