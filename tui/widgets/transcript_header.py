@@ -36,13 +36,13 @@ class HeaderParts:
 
 
 def fit_header(parts: HeaderParts, width: int) -> Text:
-    """The header in `width` cells: the time and speaker are kept, the chapter gives way first
-    and the title next, each shortened with `…` (whatever is still too wide is cut at the end)."""
+    """The header in `width` cells: the time and speaker are kept; the source's title gives way
+    first (the list shows which source is open), then the chapter, each shortened with `…`."""
     time = f"{parts.time}  " if parts.time else ""
     speaker = f"{parts.speaker}  " if parts.speaker else ""
     room = width - cell_len(time) - cell_len(speaker)
-    chapter_least = min(cell_len(parts.chapter), SHORTEST) + 4 if parts.chapter else 0
-    title = shorten(parts.title, room - chapter_least - 2)
+    chapter_cells = cell_len(parts.chapter) + 4 if parts.chapter else 0  # "§ " and "  "
+    title = shorten(parts.title, room - chapter_cells - 2)  # "— "
     title_piece = f"— {title}" if title else ""
     chapter = shorten(parts.chapter, room - cell_len(title_piece) - 4)
     text = Text(no_wrap=True, overflow="ellipsis")
