@@ -4,13 +4,20 @@ Re-anchoring tries, in order: the exact quote where it was; the exact quote (or 
 with other spacing, quote marks or case) anywhere, choosing by context, then time, then offset;
 a fuzzy match near the old place (forgiving a few words cut from inside the quote), then
 anywhere; and otherwise marks the annotation orphaned.
+
+Only the same words move an annotation by themselves, and only where the reader can trust the
+place: the old offsets, matching context, or the one place the words stand. Anything else (a
+fuzzy match, or the same words in a place whose context differs) is recorded as a candidate and
+the annotation *needs review*: its quote and anchor stay as they were until the reader accepts
+the candidate or gives up on it (see `annotations.review`). A fuzzy match that adds or drops a
+negation or says other content words is no candidate at all (see `annotations.wording`).
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -20,6 +27,7 @@ from annotations.model import (
     CONTEXT_CHARS,
     Anchor,
     Annotation,
+    Candidate,
     Confidence,
     Kind,
     TextPositionSelector,
@@ -29,6 +37,7 @@ from annotations.model import (
     utc_now,
 )
 from annotations.quote_match import FoldedText, find_all, find_candidates, fold, fold_quote
+from annotations.wording import refusal
 from library.model import Segment, Source
 
 FUZZY_THRESHOLD = 85.0
@@ -47,14 +56,24 @@ CONTEXT_TIE = 0.1
 MIN_FUZZY_LENGTH = 4
 """Quotes shorter than this are never matched fuzzily: too many places look alike."""
 
+CONTEXT_MATCH = 0.75
+"""Least similarity (0-1) of the text on one side of an exact hit to the stored prefix or
+suffix for the hit to be the quote's own place; an edit or a shuffle rarely changes both."""
+
+DISTINCT_LENGTH = 20
+"""Quotes at least this long that stand in one place only are taken there whatever the context
+(a paragraph quoted whole has new neighbours after a shuffle, but is still itself)."""
+
 
 class ReanchorStatus(StrEnum):
     UNCHANGED = "unchanged"
     """The same quote stands at the same offsets."""
     MOVED = "moved"
-    """The quote stands elsewhere, or with other spacing, quote marks or case."""
-    FUZZY = "fuzzy"
-    """A similar passage was found; the quote became that passage's text."""
+    """The quote stands elsewhere (where its context matches, or in one place only), or with
+    other spacing, quote marks or case."""
+    NEEDS_REVIEW = "needs_review"
+    """Only a candidate was found: a passage like the quote, or the same words where the context
+    does not match. The quote and anchor are kept; the candidate waits for the reader."""
     ORPHANED = "orphaned"
     """Nothing close enough was found; the annotation is kept as it was, flagged orphaned."""
 
@@ -63,9 +82,9 @@ class ReanchorStatus(StrEnum):
 class ReanchorResult:
     status: ReanchorStatus
     annotation: Annotation
-    """The annotation anchored on the new text (or flagged orphaned)."""
+    """The annotation anchored on the new text, or with a candidate to review, or orphaned."""
     score: float = 100.0
-    """Similarity (0-100) of the anchored text to the old quote; 0 when orphaned."""
+    """Similarity (0-100) to the old quote of the anchored text or candidate; 0 when orphaned."""
 
 
 def anchor_span(source: Source, start: int, end: int) -> Anchor:
@@ -169,7 +188,7 @@ def new_annotation(
 def relocate(annotation: Annotation, source: Source, start: int, end: int) -> Annotation:
     """`annotation` anchored on `source.text[start:end]`: new quote, context, times and speaker.
 
-    The note, tags, kind and dates are kept.
+    The note, tags, kind and dates are kept; a candidate under review and the orphaned flag go.
     """
     begin, finish, speaker = span_metadata(source, start, end)
     return replace(
@@ -180,24 +199,40 @@ def relocate(annotation: Annotation, source: Source, start: int, end: int) -> An
         end=finish,
         speaker=speaker,
         orphaned=False,
+        candidate=None,
+        searched="",
     )
+
+
+def search_stamp(quote: str, text_fingerprint: str) -> str:
+    """What `Annotation.searched` holds: the quote and the source text it was looked for in.
+
+    A quote that needs review or is orphaned is not searched for again in the same text, unless
+    the reader edits the quote (then the stamp differs).
+    """
+    return fingerprint(f"{text_fingerprint}\n{quote}")
 
 
 def reanchor(annotation: Annotation, source: Source) -> ReanchorResult:
     """Find `annotation`'s quote in `source` (whose text may have changed) and anchor it there.
 
     Whatever the status, a found annotation's times and speaker are read again from the
-    segments, so a source whose timestamps were regenerated is followed too. An orphaned
-    annotation keeps its old anchor, so a later call can still find it if the text returns.
+    segments, so a source whose timestamps were regenerated is followed too. An annotation that
+    needs review or is orphaned keeps its old anchor, so a later call can still find it if the
+    text returns; it is not searched for again in a text it was already searched in.
     """
     old = annotation.anchor
     exact = old.quote.exact
     position = old.position
     text = source.text
-    if text[position.start : position.end] == exact and old.fingerprint == fingerprint(text):
+    current = fingerprint(text)
+    if text[position.start : position.end] == exact and old.fingerprint == current:
         # Same text; times and speakers may still have been regenerated, so read them again.
         same_place = relocate(annotation, source, position.start, position.end)
         return ReanchorResult(ReanchorStatus.UNCHANGED, same_place)
+    stamp = search_stamp(exact, current)
+    if annotation.searched == stamp and (annotation.candidate or annotation.orphaned):
+        return _as_decided(annotation)
 
     candidates = _literal_hits(text, exact)
     if not candidates:
@@ -205,14 +240,55 @@ def reanchor(annotation: Annotation, source: Source) -> ReanchorResult:
     if candidates:
         start, end = _best_candidate(annotation, source, candidates)
         same = (start, end) == (position.start, position.end) and text[start:end] == exact
-        status = ReanchorStatus.UNCHANGED if same else ReanchorStatus.MOVED
-        return ReanchorResult(status, relocate(annotation, source, start, end))
+        if same:
+            return ReanchorResult(
+                ReanchorStatus.UNCHANGED, relocate(annotation, source, start, end)
+            )
+        if _trusted_place(annotation, source, candidates, (start, end), current):
+            return ReanchorResult(ReanchorStatus.MOVED, relocate(annotation, source, start, end))
+        return _for_review(annotation, source, start, end, 100.0, stamp)
 
-    fuzzy = _fuzzy_find(annotation, source)
-    if fuzzy is not None:
-        (start, end), score = fuzzy
-        return ReanchorResult(ReanchorStatus.FUZZY, relocate(annotation, source, start, end), score)
-    return ReanchorResult(ReanchorStatus.ORPHANED, replace(annotation, orphaned=True), 0.0)
+    for (start, end), score in _fuzzy_candidates(annotation, source):
+        if refusal(exact, text[start:end]) is None:
+            return _for_review(annotation, source, start, end, score, stamp)
+    orphan = replace(annotation, orphaned=True, candidate=None, searched=stamp)
+    return ReanchorResult(ReanchorStatus.ORPHANED, orphan, 0.0)
+
+
+def _as_decided(annotation: Annotation) -> ReanchorResult:
+    """The result already recorded on an annotation searched for in this very text."""
+    if annotation.candidate is not None:
+        candidate = annotation.candidate
+        return ReanchorResult(ReanchorStatus.NEEDS_REVIEW, annotation, candidate.score)
+    return ReanchorResult(ReanchorStatus.ORPHANED, annotation, 0.0)
+
+
+def _for_review(
+    annotation: Annotation, source: Source, start: int, end: int, score: float, stamp: str
+) -> ReanchorResult:
+    """`annotation` as it was, with `source.text[start:end]` as the candidate to review."""
+    candidate = Candidate(start, end, source.text[start:end], round(score, 1))
+    held = replace(annotation, orphaned=False, candidate=candidate, searched=stamp)
+    return ReanchorResult(ReanchorStatus.NEEDS_REVIEW, held, candidate.score)
+
+
+def _trusted_place(
+    annotation: Annotation,
+    source: Source,
+    hits: Sequence[tuple[int, int]],
+    chosen: tuple[int, int],
+    current: str,
+) -> bool:
+    """Whether the same words at `chosen` (not the old offsets) are surely the quote's place."""
+    if annotation.anchor.fingerprint == current:
+        return True  # the source is as it was: the reader edited the quote, and chose the words
+    quote = annotation.anchor.quote
+    sides = _context_sides(source.text, *chosen, quote.prefix, quote.suffix)
+    if all(side is None for side in sides):
+        return True  # the quote was the whole text: nothing around it to compare
+    if any(side is not None and side >= CONTEXT_MATCH for side in sides):
+        return True
+    return len(hits) == 1 and len(fold_quote(quote.exact)) >= DISTINCT_LENGTH
 
 
 def _literal_hits(text: str, quote: str) -> list[tuple[int, int]]:
@@ -226,22 +302,35 @@ def _literal_hits(text: str, quote: str) -> list[tuple[int, int]]:
     return hits
 
 
-def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    """How well the text around a candidate matches the stored prefix and suffix (0-1)."""
-    total = 0.0
-    weight = 0
+def _context_sides(
+    text: str, start: int, end: int, prefix: str, suffix: str
+) -> tuple[float | None, float | None]:
+    """How well the text before and after a candidate matches the stored prefix and suffix
+    (0-1 each; None for a side with nothing stored)."""
+    before = after = None
     want_before = fold_quote(prefix)
     if want_before:
         slack = len(prefix) + 16  # room for white space the fold will collapse
         have = fold_quote(text[max(start - slack, 0) : start])[-len(want_before) :]
-        total += fuzz.ratio(want_before, have) * len(want_before)
-        weight += len(want_before)
+        before = fuzz.ratio(want_before, have) / 100
     want_after = fold_quote(suffix)
     if want_after:
         have = fold_quote(text[end : end + len(suffix) + 16])[: len(want_after)]
-        total += fuzz.ratio(want_after, have) * len(want_after)
-        weight += len(want_after)
-    return total / weight / 100 if weight else 1.0
+        after = fuzz.ratio(want_after, have) / 100
+    return before, after
+
+
+def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    """How well the text around a candidate matches the stored prefix and suffix (0-1)."""
+    before, after = _context_sides(text, start, end, prefix, suffix)
+    total = 0.0
+    weight = 0
+    for side, stored in ((before, prefix), (after, suffix)):
+        if side is not None:
+            size = len(fold_quote(stored))
+            total += side * size
+            weight += size
+    return total / weight if weight else 1.0
 
 
 def _time_distance(
@@ -277,11 +366,14 @@ def _best_candidate(
     )
 
 
-def _fuzzy_find(annotation: Annotation, source: Source) -> tuple[tuple[int, int], float] | None:
-    """The passage most like the quote, near the old time and offset first, then anywhere."""
+def _fuzzy_candidates(
+    annotation: Annotation, source: Source
+) -> Iterator[tuple[tuple[int, int], float]]:
+    """Passages most like the quote, best first: near the old time and offset, then anywhere
+    (reached only when every passage near was refused)."""
     needle = fold_quote(annotation.quote).lower()
     if len(needle) < MIN_FUZZY_LENGTH:
-        return None
+        return
     folded = fold(source.text)
     haystack = folded.lower
     near = NEAR_FUZZY_THRESHOLD if len(needle) >= MIN_NEAR_FUZZY_LENGTH else FUZZY_THRESHOLD
@@ -294,19 +386,30 @@ def _fuzzy_find(annotation: Annotation, source: Source) -> tuple[tuple[int, int]
         hit = _align(needle, haystack, lo, hi, cuts, near)
         if hit is not None:
             found.append(hit)
-    threshold = near
-    if not found:
-        found = _coarse_scan(needle, haystack, cuts)
-        threshold = FUZZY_THRESHOLD
-    if not found:
-        return None
     old = folded.folded_offset(annotation.anchor.position.start)
-    (a, b), score = max(found, key=lambda f: (f[1], -abs(f[0][0] - old)))
-    start, end = _trim_space(source.text, *folded.original_span(a, b))
-    if PARAGRAPH_BREAK in source.text[start:end] and PARAGRAPH_BREAK not in annotation.quote:
-        # Words cut from the quote's end let the match run on into the next paragraph.
-        start, end, score = _best_paragraph(needle, source.text, start, end, threshold, score)
-    return (start, end), score
+    yield from _ranked(needle, source.text, folded, found, old, near, annotation.quote)
+    anywhere = _coarse_scan(needle, haystack, cuts)
+    yield from _ranked(
+        needle, source.text, folded, anywhere, old, FUZZY_THRESHOLD, annotation.quote
+    )
+
+
+def _ranked(
+    needle: str,
+    text: str,
+    folded: FoldedText,
+    found: list[tuple[tuple[int, int], float]],
+    old: int,
+    threshold: float,
+    quote: str,
+) -> Iterator[tuple[tuple[int, int], float]]:
+    """Folded matches as spans of the original text, best score first, nearest on a tie."""
+    for (a, b), score in sorted(found, key=lambda f: (-f[1], abs(f[0][0] - old))):
+        start, end = _trim_space(text, *folded.original_span(a, b))
+        if PARAGRAPH_BREAK in text[start:end] and PARAGRAPH_BREAK not in quote:
+            # Words cut from the quote's end let the match run on into the next paragraph.
+            start, end, score = _best_paragraph(needle, text, start, end, threshold, score)
+        yield (start, end), score
 
 
 def _cut_edges(annotation: Annotation) -> tuple[bool, bool]:

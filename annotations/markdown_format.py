@@ -28,9 +28,21 @@ Layout::
 
 The front matter holds every field except the quote and the note, flat, with one line per
 scalar (`char_start`/`char_end` are offsets into the source's normalised text, `start`/`end`
-are seconds). The quote (the blockquote) and the note (everything after it) live only in the
-body, so they are the truth when someone edits them elsewhere. `parse(render(a)) == a` holds
-for every annotation whose strings have no lone surrogates.
+are seconds). An annotation that needs review (its source changed and only a passage like the
+quote was found) also has, after `orphaned`::
+
+    review_candidate: the words found instead of the quote
+    review_start: 1190
+    review_end: 1251
+    review_score: 87.5
+    searched_fingerprint: 9b1c0e7d2a4f6e3b
+
+`review_start`/`review_end` are offsets into the source's text as it was when the candidate
+was found; `searched_fingerprint` stands for that text and the quote, so the quote is not looked
+for again in the same text (an orphaned annotation keeps it too). Deleting the `review_` lines,
+or editing the quote, makes readmark look again. The quote (the blockquote) and the note
+(everything after it) live only in the body, so they are the truth when someone edits them
+elsewhere. `parse(render(a)) == a` holds for every annotation whose strings have no lone surrogates.
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ import yaml
 from annotations.model import (
     Anchor,
     Annotation,
+    Candidate,
     Confidence,
     Kind,
     TextPositionSelector,
@@ -132,7 +145,7 @@ def parse(text: str) -> Annotation:
 
 def _front_matter(annotation: Annotation) -> dict[str, object]:
     anchor = annotation.anchor
-    return {
+    fields: dict[str, object] = {
         "id": annotation.id,
         "source": annotation.source,
         "kind": annotation.kind.value,
@@ -144,12 +157,22 @@ def _front_matter(annotation: Annotation) -> dict[str, object]:
         "updated": annotation.updated,
         "confidence": annotation.confidence.value if annotation.confidence else None,
         "orphaned": annotation.orphaned,
-        "quote_prefix": anchor.quote.prefix,
-        "quote_suffix": anchor.quote.suffix,
-        "char_start": anchor.position.start,
-        "char_end": anchor.position.end,
-        "fingerprint": anchor.fingerprint,
     }
+    # Written only when set, so an annotation that never needed review keeps its usual lines.
+    candidate = annotation.candidate
+    if candidate is not None:
+        fields["review_candidate"] = candidate.text
+        fields["review_start"] = candidate.start
+        fields["review_end"] = candidate.end
+        fields["review_score"] = candidate.score
+    if annotation.searched:
+        fields["searched_fingerprint"] = annotation.searched
+    fields["quote_prefix"] = anchor.quote.prefix
+    fields["quote_suffix"] = anchor.quote.suffix
+    fields["char_start"] = anchor.position.start
+    fields["char_end"] = anchor.position.end
+    fields["fingerprint"] = anchor.fingerprint
+    return fields
 
 
 def _load_yaml(header: str) -> dict[str, Any]:
@@ -218,6 +241,30 @@ def _annotation(fields: dict[str, Any], quote: str, note: str) -> Annotation:
         updated=_optional_text(fields, "updated") or "",
         confidence=Confidence(confidence) if confidence is not None else None,
         orphaned=_flag(fields, "orphaned"),
+        candidate=_candidate(fields),
+        searched=_optional_text(fields, "searched_fingerprint") or "",
+    )
+
+
+def _candidate(fields: dict[str, Any]) -> Candidate | None:
+    text = _optional_text(fields, "review_candidate")
+    if text is None:
+        return None
+    if fields.get("review_start") is None or fields.get("review_end") is None:
+        raise AnnotationFormatError(
+            "`review_candidate:` needs `review_start:` and `review_end:`; delete the `review_` "
+            "lines to have readmark look for the quote again"
+        )
+    score = fields.get("review_score")
+    if score is None:
+        score = 0.0
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
+        raise AnnotationFormatError(f"`review_score:` should be a number, not {_describe(score)}")
+    return Candidate(
+        start=_required_int(fields, "review_start"),
+        end=_required_int(fields, "review_end"),
+        text=text,
+        score=float(score),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Kind(StrEnum):
@@ -56,6 +57,24 @@ class Anchor:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """A passage of an edited source that may be an annotation's quote, for the reader to judge.
+
+    Re-anchoring records one when it finds only something like the quote (words cut from it,
+    a typo fixed) or the same words in a place whose context does not match; the stored quote
+    stays as it was until the reader accepts the candidate or gives up on it.
+    """
+
+    start: int
+    """Offset into the source's text as it was when the candidate was found."""
+    end: int
+    text: str
+    """The candidate's words, as they stand in the source."""
+    score: float
+    """Similarity (0-100) of the candidate to the stored quote."""
+
+
+@dataclass(frozen=True, slots=True)
 class Annotation:
     id: str
     """Sortable by creation time (see `new_annotation_id`)."""
@@ -78,6 +97,12 @@ class Annotation:
     """Only for dissent notes."""
     orphaned: bool = False
     """True when re-anchoring could not find the quote in the edited source; kept, never dropped."""
+    candidate: Candidate | None = None
+    """Set while the annotation needs review: what re-anchoring found instead of the quote."""
+    searched: str = ""
+    """Stands for the quote and the source text it was last looked for in without being found
+    exactly (set while needs review or orphaned), so the same search is not made again; see
+    `annotations.anchoring.search_stamp`."""
 
     def __post_init__(self) -> None:
         # Tags come typed by hand (CLI, editor, an edited file): `#a, b` is the tags a and b.
@@ -86,6 +111,19 @@ class Annotation:
     @property
     def quote(self) -> str:
         return self.anchor.quote.exact
+
+    @property
+    def needs_review(self) -> bool:
+        """True when the source changed and only a candidate (not the quote itself) was found."""
+        return self.candidate is not None
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Where the annotation stands in the source's current text: the candidate while it
+        needs review (the anchor's offsets belong to the text before the edit), else the anchor."""
+        if self.candidate is not None:
+            return self.candidate.start, self.candidate.end
+        return self.anchor.position.start, self.anchor.position.end
 
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
@@ -107,8 +145,12 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(clean)
 
 
+@lru_cache(maxsize=8)
 def fingerprint(text: str) -> str:
-    """A short content hash of a source's normalised text."""
+    """A short content hash of a source's normalised text.
+
+    Cached: re-anchoring compares every annotation of a source with the same long text.
+    """
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
@@ -137,6 +179,8 @@ class LoadProblem:
 
     path: str
     reason: str
+    conflict_of: str | None = None
+    """Set when the file is a sync tool's second copy of this annotation id."""
 
 
 @dataclass(slots=True)

@@ -122,7 +122,7 @@ class AnnotationStore:
             try:
                 annotation = self._read(path)
             except _FileProblem as problem:
-                result.problems.append(LoadProblem(str(path), problem.reason))
+                result.problems.append(LoadProblem(str(path), problem.reason, problem.conflict_of))
                 continue
             other = kept.get(annotation.id)
             if other is not None:
@@ -271,7 +271,7 @@ class AnnotationStore:
             raise _FileProblem(str(error)) from None
         if f"{annotation.id}{SUFFIX}" != path.name:
             if path.name.startswith(annotation.id):
-                raise _FileProblem(conflict_copy_reason(annotation.id))
+                raise _FileProblem(conflict_copy_reason(annotation.id), annotation.id)
             raise _FileProblem(
                 f"the file name does not match `id: {annotation.id}`; "
                 f"rename the file to {annotation.id}{SUFFIX} or fix the id"
@@ -309,9 +309,10 @@ def normalise_id(text: str) -> str:
 
 
 class _FileProblem(Exception):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, conflict_of: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.conflict_of = conflict_of
 
 
 def _check_id(annotation_id: str) -> None:

@@ -24,6 +24,7 @@ from annotations.model import (
     fingerprint,
     utc_now,
 )
+from annotations.review import Decision, ReviewError, settle
 from annotations.store import (
     ENCODING,
     ENCODING_ERRORS,
@@ -69,10 +70,15 @@ class CheckReport:
     annotations: int = 0
     """Annotation files read."""
     reanchored: list[Annotation] = field(default_factory=list)
-    """Annotations moved onto the edited text of their source (and saved)."""
+    """Annotations moved onto the same words in the edited text of their source (and saved)."""
+    needs_review: list[Annotation] = field(default_factory=list)
+    """Annotations whose source changed and for which only a candidate was found: the user
+    accepts it or gives up (orphans the annotation)."""
     orphans: list[Orphan] = field(default_factory=list)
     unreadable: list[LoadProblem] = field(default_factory=list)
     """Annotation files that cannot be read: the user must fix or remove them."""
+    conflicts: list[LoadProblem] = field(default_factory=list)
+    """Second copies of annotations made by a sync tool (`conflict_of` says of which)."""
     source_problems: list[str] = field(default_factory=list)
     """Sources that cannot be read; their annotations are left as they are."""
     temp_files_removed: list[Path] = field(default_factory=list)
@@ -85,7 +91,24 @@ class CheckReport:
     @property
     def needs_attention(self) -> bool:
         """True when something is left that only the user can fix."""
-        return bool(self.unreadable or self.orphans)
+        return bool(self.needs_review or self.orphans or self.unreadable or self.conflicts)
+
+    @property
+    def repaired(self) -> list[str]:
+        """What check fixed by itself, one sentence each."""
+        done = [
+            f"removed {path}, a temporary file left by a crash" for path in self.temp_files_removed
+        ]
+        if self.index_rebuilt:
+            done.append("rebuilt the search index (it could not be read)")
+        elif self.index is not None and self.index.changed and not self.index.deferred:
+            index = self.index
+            removed = index.annotation_files_removed + index.sources_removed
+            done.append(
+                f"updated the search index: {index.annotation_files_indexed} annotation files "
+                f"and {index.sources_indexed} sources re-read, {removed} removed"
+            )
+        return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +230,38 @@ class Workspace:
         placed = [self._reanchored(a, source)[0] for a in stored]
         return sorted(placed, key=lambda a: (a.anchor.position.start, a.anchor.position.end, a.id))
 
+    def settle(self, annotation_id: str, decision: Decision) -> Annotation:
+        """Accept the candidate of an annotation that needs review, or give up on it (mark it
+        orphaned); save and return it.
+
+        The annotation is first re-anchored on its source as it is now. When that finds other
+        words than the candidate the user saw, nothing is decided: `ReviewError` says what the
+        candidate is now, so a decision never applies to words the user did not see.
+        """
+        stored = self.get(annotation_id)
+        source = self.source_or_none(stored.source)
+        current = stored
+        if source is not None:
+            current = self._reanchored(stored, source)[0]
+        seen, now = stored.candidate, current.candidate
+        if seen is not None and (now is None or now.text != seen.text):
+            found = (
+                f"the candidate is now \u201c{_short(now.text)}\u201d"
+                if now
+                else (
+                    "its quote stands exactly again"
+                    if not current.orphaned
+                    else "no candidate is left"
+                )
+            )
+            raise ReviewError(
+                f"{stored.source} changed since {stored.id} was checked: {found}. "
+                "Nothing was decided; look again and repeat the command if it still stands."
+            )
+        settled = settle(current, source, decision)
+        self.save(settled, source.title if source is not None else None)
+        return settled
+
     def all_annotations(self) -> tuple[list[Annotation], list[LoadProblem]]:
         """Every stored annotation (as stored) and the files that cannot be read."""
         result = self.store.load_all()
@@ -302,8 +357,10 @@ class Workspace:
         """
         report = CheckReport()
         report.temp_files_removed = self.store.cleanup_temp_files(older_than=TEMP_FILE_AGE)
-        annotations, report.unreadable = self.all_annotations()
-        report.annotations = len(annotations) + len(report.unreadable)
+        annotations, problems = self.all_annotations()
+        report.unreadable = [p for p in problems if p.conflict_of is None]
+        report.conflicts = [p for p in problems if p.conflict_of is not None]
+        report.annotations = len(annotations) + len(problems)
         by_source: dict[str, list[Annotation]] = {}
         for annotation in annotations:
             by_source.setdefault(annotation.source, []).append(annotation)
@@ -329,7 +386,9 @@ class Workspace:
             if status == ReanchorStatus.ORPHANED:
                 reason = f"the quote is no longer in {source_id}"
                 report.orphans.append(Orphan(placed, reason))
-            elif status in (ReanchorStatus.MOVED, ReanchorStatus.FUZZY):
+            elif status == ReanchorStatus.NEEDS_REVIEW:
+                report.needs_review.append(placed)
+            elif status == ReanchorStatus.MOVED:
                 report.reanchored.append(placed)
 
     def _check_index(self, report: CheckReport) -> None:
@@ -394,6 +453,7 @@ class Workspace:
             anchor.fingerprint == fingerprint(source.text)
             and at_position == anchor.quote.exact
             and not annotation.orphaned
+            and annotation.candidate is None
         ):
             return annotation, None
         result = reanchor(annotation, source)

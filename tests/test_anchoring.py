@@ -195,15 +195,22 @@ def test_reanchor_after_a_paragraph_is_inserted_before() -> None:
     assert moved.quote == "Compost is the soil's memory."
 
 
-def test_reanchor_a_typo_fixed_inside_the_quote_is_fuzzy() -> None:
+def test_reanchor_a_typo_fixed_inside_the_quote_needs_review() -> None:
     typo = [*TALK]
     typo[4] = (64.0, "Guest", "Compost is the soils memroy. Without it the beds forget everything.")
     annotation = annotate(build(typo), "Compost is the soils memroy. Without it")
-    result = reanchor(annotation, build(TALK))
-    assert result.status == ReanchorStatus.FUZZY
-    assert result.annotation.quote == "Compost is the soil's memory. Without it"
+    edited = build(TALK)
+    result = reanchor(annotation, edited)
+    assert result.status == ReanchorStatus.NEEDS_REVIEW
+    # The stored quote and anchor stay; the corrected words wait as the candidate.
+    assert result.annotation.quote == "Compost is the soils memroy. Without it"
+    assert result.annotation.anchor == annotation.anchor
+    candidate = result.annotation.candidate
+    assert candidate is not None
+    assert candidate.text == "Compost is the soil's memory. Without it"
+    assert edited.text[candidate.start : candidate.end] == candidate.text
     assert result.annotation.start == 64.0
-    assert result.score >= 85
+    assert result.score == candidate.score >= 85
 
 
 def test_reanchor_a_deleted_quote_is_orphaned_but_kept() -> None:
@@ -314,14 +321,21 @@ def test_reanchor_is_fast_on_a_three_hour_transcript() -> None:
     assert len(source.text) > 150_000
     target = turns[1200][2]
     annotation = annotate(source, target[5:60])
+    cut_word = target.split()[4]
     edited_turns = [(0.0, "A", "A new opening remark that was not there before."), *turns]
-    edited_turns[1201] = (edited_turns[1201][0], "A", target.replace("says", "said", 1))
+    edited_turns[1201] = (edited_turns[1201][0], "A", target.replace(f" {cut_word}", "", 1))
+    reworded_turns = [*turns]
+    reworded_turns[1200] = (turns[1200][0], "A", target.replace("says", "said", 1))
     deleted = [t for i, t in enumerate(turns) if i != 1200]
-    edited, cut = build(edited_turns), build(deleted)
+    edited, reworded, cut = build(edited_turns), build(reworded_turns), build(deleted)
     fuzzy = reanchor(annotation, edited)
+    other_word = reanchor(annotation, reworded)
     orphan = reanchor(annotation, cut)
-    assert fuzzy.status == ReanchorStatus.FUZZY
-    assert fuzzy.annotation.quote == target.replace("says", "said", 1)[5:60].strip()
+    assert fuzzy.status == ReanchorStatus.NEEDS_REVIEW
+    assert fuzzy.annotation.candidate is not None
+    assert target[5:60].replace(f" {cut_word}", "", 1).startswith(fuzzy.annotation.candidate.text)
+    # "said" is not a word of the quote: no candidate, however alike the letters.
+    assert other_word.status == ReanchorStatus.ORPHANED
     assert orphan.status == ReanchorStatus.ORPHANED
 
 
@@ -395,9 +409,11 @@ def test_reanchor_after_words_cut_from_the_quote_keeps_whole_words_at_the_edges(
     annotation = annotate(before, "the council quite quickly agreed to fund")
     after = plain("On Monday the council agreed to fund the bridge. Then it rained.")
     result = reanchor(annotation, after)
-    assert result.status == ReanchorStatus.FUZZY
+    assert result.status == ReanchorStatus.NEEDS_REVIEW
     # Not "y the council agreed to fund": the match must not begin inside "Monday".
-    assert result.annotation.quote == "the council agreed to fund"
+    assert result.annotation.candidate is not None
+    assert result.annotation.candidate.text == "the council agreed to fund"
+    assert result.annotation.quote == "the council quite quickly agreed to fund"
 
 
 def test_reanchor_never_leaves_half_a_word_at_an_edge() -> None:
@@ -405,5 +421,6 @@ def test_reanchor_never_leaves_half_a_word_at_an_edge() -> None:
     annotation = annotate(before, "trees are the cheapest air conditioner")
     after = plain("He said trees are the cheapest air-conditioning unit we have, and he meant it.")
     result = reanchor(annotation, after)
-    assert result.status == ReanchorStatus.FUZZY
-    assert result.annotation.quote == "trees are the cheapest air-conditioning"
+    assert result.status == ReanchorStatus.NEEDS_REVIEW
+    assert result.annotation.candidate is not None
+    assert result.annotation.candidate.text == "trees are the cheapest air-conditioning"
