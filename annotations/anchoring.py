@@ -37,7 +37,7 @@ from annotations.model import (
     utc_now,
 )
 from annotations.quote_match import FoldedText, find_all, find_candidates, fold, fold_quote
-from annotations.wording import refusal
+from annotations.wording import foreign_edges, refusal
 from library.model import Segment, Source
 
 FUZZY_THRESHOLD = 85.0
@@ -409,6 +409,12 @@ def _ranked(
         if PARAGRAPH_BREAK in text[start:end] and PARAGRAPH_BREAK not in quote:
             # Words cut from the quote's end let the match run on into the next paragraph.
             start, end, score = _best_paragraph(needle, text, start, end, threshold, score)
+        head, tail = foreign_edges(quote, text[start:end])
+        if head or tail:
+            a, b = _trim_space(text, start + head, end - tail)
+            trimmed = fuzz.ratio(needle, fold_quote(text[a:b]).lower())
+            if trimmed >= threshold:
+                start, end, score = a, b, trimmed
         yield (start, end), score
 
 

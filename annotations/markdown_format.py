@@ -42,7 +42,8 @@ was found; `searched_fingerprint` stands for that text and the quote, so the quo
 for again in the same text (an orphaned annotation keeps it too). Deleting the `review_` lines,
 or editing the quote, makes readmark look again. The quote (the blockquote) and the note
 (everything after it) live only in the body, so they are the truth when someone edits them
-elsewhere. `parse(render(a)) == a` holds for every annotation whose strings have no lone surrogates.
+elsewhere. `parse(render(a)) == a` holds for every annotation whose strings have no lone
+surrogates.
 """
 
 from __future__ import annotations

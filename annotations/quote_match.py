@@ -175,6 +175,12 @@ def fold(text: str) -> FoldedText:
     return _fold_uncached(text)
 
 
+def straighten(text: str) -> str:
+    """`text` with curly quote marks and typographic dashes made ASCII; the length is kept, so
+    offsets into it are offsets into `text`."""
+    return text.translate(_MARKS)
+
+
 def fold_quote(quote: str) -> str:
     """A quote folded like a text, and trimmed."""
     return _fold_uncached(quote).text.strip()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from annotations.quote_match import fold_quote
+from annotations.quote_match import fold_quote, straighten
 
 NEGATIONS = frozenset(
     {
@@ -105,6 +105,41 @@ def _stray_word(said: list[str], found: list[str]) -> str | None:
             return word
         at += 1
     return None
+
+
+def foreign_edges(quote: str, passage: str) -> tuple[int, int]:
+    """How many characters to drop from the start and the end of `passage` so that it neither
+    begins nor ends with a word the quote does not have there (a fuzzy match may take in a
+    neighbour for a few letters of likeness); at least one word is always left.
+
+    An edge word is foreign when the quote lacks it, or has it only out of order: `The` before
+    `council` when the quote has `the` only after `council`.
+    """
+    said = words(quote)
+    found = [
+        (m, _places(m.group().lower(), said)) for m in _WORD.finditer(straighten(passage))
+    ]
+    if not found:
+        return 0, 0
+    first, last = 0, len(found) - 1
+    while first < last:
+        here, after = found[first][1], found[first + 1][1]
+        if here and (not after or min(here) < max(after)):
+            break
+        first += 1
+    while last > first:
+        here, before = found[last][1], found[last - 1][1]
+        if here and (not before or max(here) > min(before)):
+            break
+        last -= 1
+    head = found[first][0].start() if first else 0
+    tail = len(passage) - found[last][0].end() if last < len(found) - 1 else 0
+    return head, tail
+
+
+def _places(word: str, said: list[str]) -> list[int]:
+    """Where `word` (or a respelling of it) stands among the quote's words."""
+    return [i for i, other in enumerate(said) if _same_word(other, word)]
 
 
 def _same_word(said: str, found: str) -> bool:

@@ -97,16 +97,17 @@ class CheckReport:
     def repaired(self) -> list[str]:
         """What check fixed by itself, one sentence each."""
         done = [
-            f"removed {path}, a temporary file left by a crash" for path in self.temp_files_removed
+            f"Removed {path}, a temporary file left by a crash" for path in self.temp_files_removed
         ]
         if self.index_rebuilt:
-            done.append("rebuilt the search index (it could not be read)")
+            done.append("Rebuilt the search index (it could not be read)")
         elif self.index is not None and self.index.changed and not self.index.deferred:
             index = self.index
             removed = index.annotation_files_removed + index.sources_removed
+            files = _count(index.annotation_files_indexed, "annotation file")
+            sources = _count(index.sources_indexed, "source")
             done.append(
-                f"updated the search index: {index.annotation_files_indexed} annotation files "
-                f"and {index.sources_indexed} sources re-read, {removed} removed"
+                f"Updated the search index: {files} and {sources} re-read, {removed} removed"
             )
         return done
 
@@ -502,6 +503,10 @@ QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
 def _unwrapped(quote: str) -> str:
     """The quote without the quote marks a user may put around it when pasting."""
     return quote.strip().strip(QUOTE_MARKS).strip()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _short(text: str, width: int = 60) -> str:

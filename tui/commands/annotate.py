@@ -133,6 +133,7 @@ def user_errors() -> Iterator[None]:
     from annotations.citation import CitationError
     from annotations.config import ConfigError
     from annotations.index import SearchError
+    from annotations.review import ReviewError
     from annotations.store import AnnotationNotFoundError, StoreError
     from annotations.workspace import WorkspaceError
 
@@ -145,7 +146,7 @@ def user_errors() -> Iterator[None]:
     except StoreError as error:
         advice = UNREADABLE_ADVICE if str(error).startswith(UNREADABLE) else ""
         raise CommandError(_advised(str(error), advice)) from error
-    except (SearchError, CitationError, WorkspaceError) as error:
+    except (SearchError, CitationError, WorkspaceError, ReviewError) as error:
         raise CommandError(str(error)) from error
 
 
