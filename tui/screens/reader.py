@@ -22,10 +22,11 @@ from annotations.config import load_citation_config
 from annotations.durable import ensure_dir, write_atomic
 from annotations.export_markdown import export_markdown_files
 from annotations.model import Annotation, Confidence, Kind, utc_now
+from annotations.review import Decision
 from annotations.workspace import Workspace
 from library.builder import SourceBuilder
 from library.model import Role, Source
-from library.safe_text import printable
+from library.safe_text import printable, shorten
 from library.summary import SourceSummary
 from library.timecode import format_timecode, url_at_time
 from library.vault import DATA_FOLDER
@@ -269,6 +270,19 @@ class ReaderScreen(Screen[None]):
         if focus:
             transcript.focus()
         self._update_header()
+        self._tell_of_reviews(annotations)
+
+    def _tell_of_reviews(self, annotations: list[Annotation]) -> None:
+        waiting = sum(a.needs_review for a in annotations)
+        if waiting:
+            which = "1 annotation needs" if waiting == 1 else f"{waiting} annotations need"
+            self.notify(
+                f"{which} review: the source changed and other words stand where its quote was "
+                "(marked ? in the sidebar, underlined in the text). On one, A takes the new "
+                "words, O keeps the quote and marks it orphaned.",
+                severity="warning",
+                timeout=10,
+            )
 
     def _check_source_changed(self) -> None:
         if self._open_file is not None and self.source is not None:
@@ -364,8 +378,13 @@ class ReaderScreen(Screen[None]):
         self, message: AnnotationSidebar.AnnotationChosen
     ) -> None:
         for annotation in self.annotations:
-            if annotation.id == message.annotation_id:
-                self.query_one(Transcript).go_to_offset(annotation.anchor.position.start)
+            if annotation.id == message.annotation_id and not annotation.orphaned:
+                self.query_one(Transcript).go_to_offset(annotation.span[0])
+
+    def on_annotation_sidebar_review_decided(
+        self, message: AnnotationSidebar.ReviewDecided
+    ) -> None:
+        self._settle(message.annotation_id, message.decision)
 
     def _update_header(self) -> None:
         source = self.source
@@ -421,6 +440,8 @@ class ReaderScreen(Screen[None]):
             self._undo_delete()
         elif action == "open":
             self._open_in_browser()
+        elif action in ("accept", "orphan") and message.annotation_id is not None:
+            self._settle(message.annotation_id, Decision(action))
 
     def _edit_new(self, source: Source, start: int, end: int, kind: Kind) -> None:
         key = _DraftKey(source.id, start, end, kind)
@@ -504,7 +525,9 @@ class ReaderScreen(Screen[None]):
         """A highlight holding all of `start:end`: another one inside it would only duplicate."""
         for annotation in self.annotations:
             position = annotation.anchor.position
-            if annotation.kind is Kind.HIGHLIGHT and not annotation.orphaned:
+            if annotation.kind is Kind.HIGHLIGHT and not (
+                annotation.orphaned or annotation.needs_review
+            ):
                 if position.start <= start and end <= position.end:
                     return annotation
         return None
@@ -535,12 +558,26 @@ class ReaderScreen(Screen[None]):
         if notes is not None:
             self._notes_stamp = notes  # our own write is not news from another program
         others = [a for a in self.annotations if a.id != annotation.id]
-        self.annotations = sorted(
-            [*others, annotation], key=lambda a: (a.anchor.position.start, a.id)
-        )
+        self.annotations = sorted([*others, annotation], key=lambda a: (a.span[0], a.id))
         self._refresh_annotations()
         when = f" at {format_timecode(annotation.start)}" if annotation.start is not None else ""
         self.notify(f"{done}{when}.")
+
+    @work(thread=True, group="save")
+    def _settle(self, annotation_id: str, decision: Decision) -> None:
+        """Accept the candidate of an annotation that needs review, or give up on it."""
+        try:
+            settled = self.workspace.settle(annotation_id, decision)
+        except Exception as error:  # noqa: BLE001 - a worker must never take the app down
+            message = f"Not decided: {error}"
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=12)
+            return
+        if decision is Decision.ACCEPT:
+            done = f"Accepted the new words: \u201c{shorten(settled.quote, 60)}\u201d"
+        else:
+            done = f"Marked orphaned, quote kept: \u201c{shorten(settled.quote, 60)}\u201d"
+        notes = self._annotation_files_stamp(settled.source)
+        self.app.call_from_thread(self._saved, settled, done, None, notes)
 
     def _save_failed(self, annotation: Annotation, reason: str, draft: _DraftKey | None) -> None:
         if draft is not None:
@@ -733,7 +770,7 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="open")
     def _open_at_annotation(self, source_id: str, annotation_id: str) -> None:
         def offset_of(_source: Source, annotations: list[Annotation]) -> int:
-            return next((a.anchor.position.start for a in annotations if a.id == annotation_id), 0)
+            return next((a.span[0] for a in annotations if a.id == annotation_id), 0)
 
         self._load_and_show(source_id, offset_of)
 
@@ -794,7 +831,7 @@ def follow_span(old: Source, start: int, end: int, new: Source) -> int:
         except Exception:  # noqa: BLE001 - a lost cursor is not worth an error
             found = None
         if found is not None and found.status is not ReanchorStatus.ORPHANED:
-            return found.annotation.anchor.position.start
+            return found.annotation.span[0]
     return max(0, min(start, len(new.text) - 1))
 
 

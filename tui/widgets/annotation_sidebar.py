@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from annotations.model import Annotation, Kind
+from annotations.review import Decision
 from library.safe_text import printable
 from library.timecode import format_timecode
 
@@ -23,22 +24,23 @@ KIND_MARKS: dict[Kind, tuple[str, str]] = {
 }
 """The mark and its theme style for each kind."""
 
+REVIEW_MARK = ("?", "$text-warning bold reverse")
+"""Marks an annotation whose source changed and whose candidate waits for the reader."""
+
 _FILTER_NAMES = {Kind.HIGHLIGHT: "highlights", Kind.NOTE: "notes", Kind.DISSENT: "dissent"}
 _QUOTE_CHARS = 240
 """Enough for any pane width; the line is cut to the pane with an ellipsis by `text-overflow`."""
 
 
 def document_order(annotations: Sequence[Annotation]) -> list[Annotation]:
-    """Anchored annotations by position in the text, then orphans (their position is stale)."""
-    return sorted(
-        annotations,
-        key=lambda a: (a.orphaned, a.anchor.position.start, a.anchor.position.end, a.id),
-    )
+    """Annotations by place in the text (one needing review at its candidate), then orphans
+    (their position is stale)."""
+    return sorted(annotations, key=lambda a: (a.orphaned, *a.span, a.id))
 
 
 def distance(annotation: Annotation, offset: int) -> int:
     """Characters between `offset` and the annotation's span (0 inside it)."""
-    start, end = annotation.anchor.position.start, annotation.anchor.position.end
+    start, end = annotation.span
     if offset < start:
         return start - offset
     if offset < end or offset == start:
@@ -51,7 +53,7 @@ def nearest(annotations: Sequence[Annotation], offset: int) -> Annotation | None
     anchored = [a for a in annotations if not a.orphaned]
     if not anchored:
         return None
-    return min(anchored, key=lambda a: (distance(a, offset), a.anchor.position.start))
+    return min(anchored, key=lambda a: (distance(a, offset), a.span[0]))
 
 
 def one_line(text: str, limit: int) -> str:
@@ -62,8 +64,9 @@ def one_line(text: str, limit: int) -> str:
 
 
 def annotation_label(annotation: Annotation, time_width: int) -> Content:
-    """Two lines: mark, time and quote; then the note's first line (or why it is orphaned)."""
-    mark, style = KIND_MARKS[annotation.kind]
+    """Two lines: mark, time and quote; then the note's first line (or why it is orphaned, or
+    the candidate it may now read, when it needs review)."""
+    mark, style = REVIEW_MARK if annotation.needs_review else KIND_MARKS[annotation.kind]
     time = format_timecode(annotation.start) if annotation.start is not None else ""
     quote = " ".join(printable(annotation.quote).split())[:_QUOTE_CHARS]
     parts: list[Content | str | tuple[str, str]] = [
@@ -73,7 +76,10 @@ def annotation_label(annotation: Annotation, time_width: int) -> Content:
         " " if time_width else "",
         f"“{quote}”",
     ]
-    if annotation.orphaned:
+    if annotation.candidate is not None:
+        found = one_line(annotation.candidate.text, _QUOTE_CHARS)
+        parts.append((f"\n  needs review, now: “{found}”", "$text-warning italic"))
+    elif annotation.orphaned:
         parts.append(("\n  quote no longer found in the source", "$text-warning italic"))
     elif annotation.note.strip():
         parts.append((f"\n  {one_line(annotation.note, _QUOTE_CHARS)}", "italic"))
@@ -81,7 +87,8 @@ def annotation_label(annotation: Annotation, time_width: int) -> Content:
 
 
 class AnnotationSidebar(OptionList):
-    """Lists annotations; `enter` posts `AnnotationChosen`; `1` `2` `3` `0` filter by kind."""
+    """Lists annotations; `enter` posts `AnnotationChosen`; `1` `2` `3` `0` filter by kind;
+    `A` and `O` post `ReviewDecided` for the marked annotation when it needs review."""
 
     DEFAULT_CSS = """
     AnnotationSidebar {
@@ -99,6 +106,11 @@ class AnnotationSidebar(OptionList):
         # Same keys as the transcript's; they merge with OptionList's arrows in the help.
         Binding("j,down", "cursor_down", "Down", show=False, id="annotation_sidebar.down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="annotation_sidebar.up"),
+        # Shown only on an annotation that needs review (see check_action).
+        Binding(
+            "A", "decide('accept')", "Accept candidate", id="annotation_sidebar.accept_candidate"
+        ),
+        Binding("O", "decide('orphan')", "Orphan (keep quote)", id="annotation_sidebar.orphan"),
     ]
 
     class AnnotationChosen(Message):
@@ -108,6 +120,21 @@ class AnnotationSidebar(OptionList):
             super().__init__()
             self.sidebar = sidebar
             self.annotation_id = annotation_id
+
+        @property
+        def control(self) -> AnnotationSidebar:
+            return self.sidebar
+
+    class ReviewDecided(Message):
+        """The user accepted the candidate of the marked annotation, or gave up on it."""
+
+        def __init__(
+            self, sidebar: AnnotationSidebar, annotation_id: str, decision: Decision
+        ) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.annotation_id = annotation_id
+            self.decision = decision
 
         @property
         def control(self) -> AnnotationSidebar:
@@ -154,8 +181,30 @@ class AnnotationSidebar(OptionList):
         target = nearest(self._shown, offset)
         self._mark(None if target is None else target.id)
 
+    @property
+    def marked(self) -> Annotation | None:
+        """The annotation the list has marked, if any."""
+        marked_id = self.marked_id
+        return next((a for a in self._shown if a.id == marked_id), None)
+
     def action_filter(self, kind: str) -> None:
         self.kind_filter = Kind(kind) if kind else None
+
+    def action_decide(self, decision: str) -> None:
+        marked = self.marked
+        if marked is not None and marked.needs_review:
+            self.post_message(self.ReviewDecided(self, marked.id, Decision(decision)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide":
+            # Hidden from the footer (and passed on) unless the marked one needs review.
+            marked = self.marked
+            return marked is not None and marked.needs_review
+        return True
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self.refresh_bindings()  # A and O follow the marked annotation
 
     def watch_kind_filter(self) -> None:
         self._render_list()

@@ -54,8 +54,12 @@ SPAN_ACTIONS = (
     "delete",
     "undo",
     "open",
+    "accept",
+    "orphan",
 )
 _CLEARS_SELECTION = frozenset({"highlight", "annotate", "dissent", "copy"})
+_REVIEW_ACTIONS = frozenset({"accept", "orphan"})
+"""Span actions on the annotation under the cursor that needs review."""
 TIME_EXAMPLES = "4:04, 1:02:03, 244s, +30, -1m"
 
 
@@ -105,6 +109,7 @@ class Transcript(ScrollView, can_focus=True):
         "transcript--highlight",
         "transcript--note",
         "transcript--dissent",
+        "transcript--review",
         "transcript--match",
         "transcript--cursor",
         "transcript--selection",
@@ -125,6 +130,8 @@ class Transcript(ScrollView, can_focus=True):
         background: $success 55%; color: $text; text-style: underline;
     }
     Transcript > .transcript--dissent { background: $error 45%; text-style: italic; }
+    /* Words that may be an annotation's quote, waiting for the reader: A takes, O gives up. */
+    Transcript > .transcript--review { color: $text-warning; text-style: underline italic; }
     Transcript > .transcript--match { background: $warning 80%; color: $text; text-style: bold; }
     Transcript > .transcript--cursor { background: $primary 50%; }
     Transcript > .transcript--selection { background: $secondary 45%; text-style: reverse; }
@@ -176,6 +183,9 @@ class Transcript(ScrollView, can_focus=True):
         Binding("x", "span('delete')", "Delete", id="transcript.delete", show=False),
         Binding("u", "span('undo')", "Undo delete", id="transcript.undo", show=False),
         Binding("o", "span('open')", "Open URL", id="transcript.open", show=False),
+        # Shown only on an annotation that needs review (see check_action).
+        Binding("A", "span('accept')", "Accept candidate", id="transcript.accept_candidate"),
+        Binding("O", "span('orphan')", "Orphan (keep quote)", id="transcript.orphan"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=False)
@@ -252,6 +262,8 @@ class Transcript(ScrollView, can_focus=True):
         self._size_pending = False
         self._annotations: list[Annotation] = []
         self._marks: dict[int, list[tuple[int, int, str]]] = {}
+        self._review_id: str | None = None
+        """The annotation needing review under the cursor, when the footer last asked."""
         self._match_starts = array("q")
         self._match_ends = array("q")
         self._anchor: tuple[int, int] | None = None
@@ -317,6 +329,8 @@ class Transcript(ScrollView, can_focus=True):
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Show these annotations (all of the open source) in the text."""
         self._set_marks(annotations)
+        if self._sentences:
+            self._refresh_review_keys()
         self._strips.clear()
         self.refresh()
 
@@ -422,16 +436,19 @@ class Transcript(ScrollView, can_focus=True):
             self.refresh()
             self.refresh_bindings()
 
-    def annotation_at_cursor(self) -> Annotation | None:
-        """The annotation overlapping the cursor sentence most (the newest on a tie)."""
+    def annotation_at_cursor(self, *, needing_review: bool = False) -> Annotation | None:
+        """The annotation overlapping the cursor sentence most (the newest on a tie); with
+        `needing_review`, only those whose candidate waits for the reader."""
         if not self._sentences:
             return None
         start, end = self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
         best: Annotation | None = None
         best_key = (0, "")
         for annotation in self._annotations:
-            position = annotation.anchor.position
-            overlap = min(end, position.end) - max(start, position.start)
+            if needing_review and not annotation.needs_review:
+                continue
+            first, last = annotation.span
+            overlap = min(end, last) - max(start, first)
             key = (overlap, annotation.id)
             if overlap > 0 and key > best_key:
                 best, best_key = annotation, key
@@ -567,7 +584,7 @@ class Transcript(ScrollView, can_focus=True):
         if not self._sentences:
             return
         start, end = self.selected_span()
-        annotation = self.annotation_at_cursor()
+        annotation = self.annotation_at_cursor(needing_review=action in _REVIEW_ACTIONS)
         self.post_message(
             self.SpanAction(self, action, start, end, annotation.id if annotation else None)
         )
@@ -582,6 +599,9 @@ class Transcript(ScrollView, can_focus=True):
             return self._anchor is not None or bool(self._match_starts)
         if action == "find_next":
             return bool(self._match_starts)
+        if action == "span" and parameters and parameters[0] in _REVIEW_ACTIONS:
+            # Hidden from the footer (and passed on) unless a candidate is under the cursor.
+            return self.annotation_at_cursor(needing_review=True) is not None
         return True
 
     # --- cursor -----------------------------------------------------------------------------
@@ -596,6 +616,7 @@ class Transcript(ScrollView, can_focus=True):
         self.refresh()
         if self._source is None or not self._sentences:
             return
+        self._refresh_review_keys()
         self._scroll_to_cursor(center=center)
         segment = self._sentences.segments[self.cursor]
         offset = self.cursor_offset
@@ -955,16 +976,27 @@ class Transcript(ScrollView, can_focus=True):
             pieces.append(RichSegment(printable(text[a:b]), style))
         return pieces
 
+    def _refresh_review_keys(self) -> None:
+        """Show or hide `A` and `O` in the footer when the cursor reaches or leaves a candidate."""
+        review = self.annotation_at_cursor(needing_review=True)
+        review_id = review.id if review is not None else None
+        if review_id != self._review_id:
+            self._review_id = review_id
+            self.refresh_bindings()
+
     def _set_marks(self, annotations: Sequence[Annotation]) -> None:
-        self._annotations = [a for a in annotations if not a.orphaned]
+        # One needing review is drawn on its candidate (its anchor belongs to the old text).
+        self._annotations = [a for a in annotations if not a.orphaned or a.needs_review]
         self._marks = {}
         if not self._segment_ends:
             return
         for annotation in self._annotations:
-            start, end = annotation.anchor.position.start, annotation.anchor.position.end
-            if end <= start:
+            start, end = annotation.span
+            if end <= start or end > len(self._source.text if self._source else ""):
                 continue
             name = _KIND_CLASS.get(annotation.kind, "transcript--highlight")
+            if annotation.needs_review:
+                name = "transcript--review"
             for segment in range(self._segment_of(start), self._segment_of(end - 1) + 1):
                 self._marks.setdefault(segment, []).append((start, end, name))
 
