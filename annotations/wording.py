@@ -149,8 +149,8 @@ def _same_word(said: str, found: str) -> bool:
         return False
     if any(c.isdigit() for c in said + found):
         return False  # 1998 and 1999 are different years, however alike
-    if fuzz.ratio(said, found) >= RESPELLING_RATIO:
-        return True
+    if said[0] == found[0] and fuzz.ratio(said, found) >= RESPELLING_RATIO:
+        return True  # a typo rarely hits the first letter; `could` and `would` are two words
     # Another ending of the same stem: `conditioner` and `conditioning`.
     stem = len(os.path.commonprefix([said, found]))
     return stem >= max(MIN_RESPELLED_LENGTH, STEM_SHARE * min(len(said), len(found)))

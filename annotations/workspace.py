@@ -383,7 +383,8 @@ class Workspace:
             report.source_problems.append(_source_problem(self, source_id))
             return
         for annotation in members:
-            placed, status = self._reanchored(annotation, source)
+            # The index catches up with every saved file at once at the end of the check.
+            placed, status = self._reanchored(annotation, source, index=False)
             if status == ReanchorStatus.ORPHANED:
                 reason = f"the quote is no longer in {source_id}"
                 report.orphans.append(Orphan(placed, reason))
@@ -443,10 +444,11 @@ class Workspace:
     # -- internals -------------------------------------------------------------------------
 
     def _reanchored(
-        self, annotation: Annotation, source: Source
+        self, annotation: Annotation, source: Source, *, index: bool = True
     ) -> tuple[Annotation, ReanchorStatus | None]:
-        """The annotation on the source's current text (saved when it changed); the status is
-        None when the source did not change since the annotation was anchored."""
+        """The annotation on the source's current text (saved when it changed, and indexed
+        unless `index` is False); the status is None when the source did not change since the
+        annotation was anchored."""
         anchor = annotation.anchor
         at_position = source.text[anchor.position.start : anchor.position.end]
         # A hand-edited quote on an unchanged source must be looked for again too.
@@ -462,7 +464,8 @@ class Workspace:
         if placed != annotation:
             placed = replace(placed, updated=utc_now())
             self.store.save(placed)
-            self._index_quietly(lambda index: index.add_or_update_annotation(placed, source.title))
+            if index:
+                self._index_quietly(lambda ix: ix.add_or_update_annotation(placed, source.title))
         return placed, result.status
 
     def _index_quietly(self, change: Callable[[SearchIndex], object]) -> None:

@@ -78,7 +78,7 @@ def annotation_label(annotation: Annotation, time_width: int) -> Content:
     ]
     if annotation.candidate is not None:
         found = one_line(annotation.candidate.text, _QUOTE_CHARS)
-        parts.append((f"\n  needs review, now: “{found}”", "$text-warning italic"))
+        parts.append((f"\n  → “{found}”", "$text-warning italic"))
     elif annotation.orphaned:
         parts.append(("\n  quote no longer found in the source", "$text-warning italic"))
     elif annotation.note.strip():
