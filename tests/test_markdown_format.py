@@ -13,6 +13,7 @@ from annotations.markdown_format import AnnotationFormatError, parse, render
 from annotations.model import (
     Anchor,
     Annotation,
+    Candidate,
     Confidence,
     Kind,
     TextPositionSelector,
@@ -83,6 +84,62 @@ def test_render_writes_front_matter_then_blockquote_then_note() -> None:
 
 def test_parse_reads_the_rendered_file_back() -> None:
     assert parse(EXPECTED_FILE) == make()
+
+
+NEEDS_REVIEW_LINES = """\
+orphaned: false
+review_candidate: Prices fall when supply rises.
+review_start: 131
+review_end: 161
+review_score: 86.5
+searched_fingerprint: 9b1c0e7d2a4f6e3b
+quote_prefix: 'she argued that '
+"""
+
+
+def needing_review() -> Annotation:
+    candidate = Candidate(131, 161, "Prices fall when supply rises.", 86.5)
+    return make(candidate=candidate, searched="9b1c0e7d2a4f6e3b")
+
+
+def test_a_candidate_to_review_is_written_after_orphaned_and_read_back() -> None:
+    text = render(needing_review())
+    assert NEEDS_REVIEW_LINES in text
+    # The quote and the anchor stay the reader's; only the lines above were added.
+    assert text.replace(
+        NEEDS_REVIEW_LINES, "orphaned: false\nquote_prefix: 'she argued that '\n"
+    ) == (EXPECTED_FILE)
+    assert parse(text) == needing_review()
+    assert parse(text).needs_review
+
+
+def test_an_annotation_without_a_candidate_has_no_review_lines() -> None:
+    assert "review_" not in render(make()) and "searched_" not in render(make())
+
+
+def test_deleting_the_review_lines_by_hand_drops_the_candidate() -> None:
+    text = render(needing_review())
+    kept = "".join(
+        line for line in text.splitlines(keepends=True) if not line.startswith("review_")
+    )
+    assert parse(kept) == make(searched="9b1c0e7d2a4f6e3b")
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("review_candidate: words\nreview_end: 9\n", "`review_candidate:` needs `review_start:`"),
+        ("review_candidate: words\nreview_start: a\nreview_end: 9\n", "`review_start:` should be"),
+        (
+            "review_candidate: words\nreview_start: 1\nreview_end: 9\nreview_score: high\n",
+            "`review_score:` should be a number, not 'high'",
+        ),
+    ],
+)
+def test_a_broken_review_line_says_which(lines: str, message: str) -> None:
+    text = EXPECTED_FILE.replace("orphaned: false\n", f"orphaned: false\n{lines}")
+    with pytest.raises(AnnotationFormatError, match=re.escape(message)):
+        parse(text)
 
 
 def test_a_note_edited_in_another_editor_is_the_new_note() -> None:
@@ -211,6 +268,19 @@ def any_annotation(draw: st.DrawFn) -> Annotation:
         updated=draw(text),
         confidence=draw(st.one_of(st.none(), st.sampled_from(Confidence))),
         orphaned=draw(st.booleans()),
+        candidate=draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    Candidate,
+                    st.integers(0, 10**9),
+                    st.integers(0, 10**9),
+                    text,
+                    st.floats(0, 100, allow_nan=False),
+                ),
+            )
+        ),
+        searched=draw(text),
     )
 
 

@@ -12,6 +12,7 @@ from annotations.markdown_format import _Loader, render
 from annotations.model import (
     Anchor,
     Annotation,
+    Candidate,
     Confidence,
     Kind,
     TextPositionSelector,
@@ -66,6 +67,19 @@ def test_a_typical_annotation_is_read_without_yaml_and_the_same() -> None:
     assert quick["quote_prefix"] == "it's the "
 
 
+def test_an_annotation_that_needs_review_is_read_without_yaml_and_the_same() -> None:
+    candidate = Candidate(98, 131, "the exact words, it's said", 87.5)
+    header = header_of(make(candidate=candidate, searched="5c0e9a1b2d3f4e6a"))
+    quick = read_mapping(header)
+    assert quick is not None
+    assert quick == yaml_reads(header)
+    assert (quick["review_candidate"], quick["review_start"], quick["review_score"]) == (
+        "the exact words, it's said",
+        98,
+        87.5,
+    )
+
+
 @pytest.mark.parametrize(
     "header",
     [
@@ -103,6 +117,16 @@ _text = st.text(
     suffix=_text,
     tags=st.lists(st.text(st.characters(codec="ascii"), min_size=1, max_size=12), max_size=4),
     start=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False)),
+    candidate=st.one_of(
+        st.none(),
+        st.builds(
+            Candidate,
+            st.integers(0, 10**9),
+            st.integers(0, 10**9),
+            _text,
+            st.floats(0, 100, allow_nan=False),
+        ),
+    ),
 )
 def test_rendered_front_matter_reads_the_same_both_ways(
     speaker: str | None,
@@ -111,6 +135,7 @@ def test_rendered_front_matter_reads_the_same_both_ways(
     suffix: str,
     tags: list[str],
     start: float | None,
+    candidate: Candidate | None,
 ) -> None:
     annotation = make(
         speaker=speaker,
@@ -119,6 +144,8 @@ def test_rendered_front_matter_reads_the_same_both_ways(
         start=start,
         end=None,
         anchor=Anchor(TextQuoteSelector("x", prefix, suffix), TextPositionSelector(0, 1), "0"),
+        candidate=candidate,
+        searched="9b1c0e7d2a4f6e3b" if candidate else "",
     )
     try:
         header = header_of(annotation)
