@@ -76,3 +76,20 @@ def test_help_screen(snap_compare, app: ReadmarkApp, size: tuple[int, int]) -> N
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_annotation_needing_review(snap_compare, app: ReadmarkApp) -> None:  # type: ignore[no-untyped-def]
+    # The talk loses a word of the dissent's quote: the candidate is underlined, marked ? in
+    # the sidebar, and A and O show in the footer on it.
+    talk = app.vault_path / "tides-and-towns.md"
+    talk.write_text(
+        talk.read_text(encoding="utf-8").replace("are always the answer", "are the answer"),
+        encoding="utf-8",
+    )
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open_talk(pilot)
+        await pilot.press("j")  # onto the candidate
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZES[0], run_before=run_before)
