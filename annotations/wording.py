@@ -116,9 +116,7 @@ def foreign_edges(quote: str, passage: str) -> tuple[int, int]:
     `council` when the quote has `the` only after `council`.
     """
     said = words(quote)
-    found = [
-        (m, _places(m.group().lower(), said)) for m in _WORD.finditer(straighten(passage))
-    ]
+    found = [(m, _places(m.group().lower(), said)) for m in _WORD.finditer(straighten(passage))]
     if not found:
         return 0, 0
     first, last = 0, len(found) - 1
