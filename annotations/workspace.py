@@ -245,19 +245,11 @@ class Workspace:
         if source is not None:
             current = self._reanchored(stored, source)[0]
         seen, now = stored.candidate, current.candidate
-        if seen is not None and (now is None or now.text != seen.text):
-            found = (
-                f"the candidate is now \u201c{_short(now.text)}\u201d"
-                if now
-                else (
-                    "its quote stands exactly again"
-                    if not current.orphaned
-                    else "no candidate is left"
-                )
-            )
+        if (seen is None) != (now is None) or (seen and now and seen.text != now.text):
             raise ReviewError(
-                f"{stored.source} changed since {stored.id} was checked: {found}. "
-                "Nothing was decided; look again and repeat the command if it still stands."
+                f"{stored.source} changed since {stored.id} was last checked: "
+                f"{_review_state(current)}. Nothing was decided; look again "
+                "(`readmark check`) and repeat the decision if it still stands."
             )
         settled = settle(current, source, decision)
         self.save(settled, source.title if source is not None else None)
@@ -475,6 +467,15 @@ class Workspace:
         except Exception:
             # A locked or broken index must never fail a save that already happened.
             pass
+
+
+def _review_state(annotation: Annotation) -> str:
+    """What re-anchoring made of an annotation, in words, for a refused decision."""
+    if annotation.candidate is not None:
+        return f"the candidate is now \u201c{_short(annotation.candidate.text)}\u201d"
+    if annotation.orphaned:
+        return "no candidate is left, the annotation is orphaned"
+    return "its quote stands in the source as it is"
 
 
 def _load_annotation_file(path: Path) -> list[Annotation]:

@@ -199,6 +199,7 @@ def test_accept_takes_the_candidate_with_its_time_and_speaker(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     review_id = with_review(vault, capsys)
+    run(vault, capsys, "check")  # the user sees the candidate first
     status, out, err = run(vault, capsys, "check", "--accept", review_id)
     assert (status, err) == (0, "")
     assert out == (
@@ -214,6 +215,7 @@ def test_orphan_keeps_the_quote_and_check_lists_it_as_orphaned(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     review_id = with_review(vault, capsys)
+    run(vault, capsys, "check")  # the user sees the candidate first
     status, out, err = run(vault, capsys, "check", "--orphan", review_id)
     assert (status, err) == (0, "")
     assert out == (
@@ -252,6 +254,16 @@ def test_accept_and_orphan_print_json(vault: Path, capsys: pytest.CaptureFixture
     }
 
 
+def test_a_candidate_not_yet_shown_is_not_accepted(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    review_id = with_review(vault, capsys)  # edited, but check has not shown it yet
+    status, out, err = run(vault, capsys, "check", "--accept", review_id)
+    assert (status, out) == (2, "")
+    assert f"changed since {review_id} was last checked: the candidate is now" in err
+    assert f"> {QUOTE}\n" in stored_file(vault, review_id)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -280,6 +292,7 @@ def test_a_settle_that_fails_halfway_reports_what_was_done(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     review = with_review(vault, capsys)
+    run(vault, capsys, "check")  # the user sees the candidate first
     status, out, err = run(
         vault, capsys, "check", "--accept", review, "--accept", "01zzzzzzzzzzzzzzzz"
     )

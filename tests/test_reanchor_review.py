@@ -338,6 +338,22 @@ def test_a_decision_on_a_candidate_the_source_changed_since_is_refused(owls: Pat
     assert stored.quote == held.quote  # the reader never saw the new words: nothing taken
 
 
+def test_a_candidate_nobody_was_shown_cannot_be_accepted_blind(owls: Path) -> None:
+    with Workspace(owls) as workspace:
+        made = workspace.annotate(
+            "owls.vtt", "feathers are very soft so that their wings make almost no sound"
+        )
+    (owls / "owls.vtt").write_text(TALK_AFTER, encoding="utf-8")
+    with Workspace(owls) as workspace:
+        with pytest.raises(ReviewError, match="the candidate is now \u201cfeathers are soft"):
+            workspace.settle(made.id, Decision.ACCEPT)
+        assert workspace.get(made.id).quote == made.quote
+        # Now it has been shown (check lists it), the same decision goes through.
+        assert [a.id for a in workspace.check().needs_review] == [made.id]
+        accepted = workspace.settle(made.id, Decision.ACCEPT)
+    assert accepted.quote == "feathers are soft so that their wings make no sound"
+
+
 def test_an_anchored_annotation_has_nothing_to_settle(owls: Path) -> None:
     with Workspace(owls) as workspace:
         made = workspace.annotate("owls.vtt", "hollow trees", Kind.HIGHLIGHT)

@@ -17,6 +17,7 @@ from tui.commands import CommandError, common_options, print_json
 
 if TYPE_CHECKING:
     from annotations.model import Annotation
+    from annotations.review import Decision
     from annotations.workspace import CheckReport
 
 
@@ -178,7 +179,7 @@ def _settle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _settled_json(done: list[tuple[Annotation, Any]]) -> dict[str, Any]:
+def _settled_json(done: list[tuple[Annotation, Decision]]) -> dict[str, Any]:
     from annotations.review import Decision
 
     return {
@@ -202,7 +203,7 @@ def _settled_json(done: list[tuple[Annotation, Any]]) -> dict[str, Any]:
     }
 
 
-def _settled_line(annotation: Annotation, decision: Any) -> str:
+def _settled_line(annotation: Annotation, decision: Decision) -> str:
     from annotations.review import Decision
     from library.timecode import format_timecode
 
