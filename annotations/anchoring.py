@@ -249,7 +249,7 @@ def reanchor(annotation: Annotation, source: Source) -> ReanchorResult:
         return _for_review(annotation, source, start, end, 100.0, stamp)
 
     for (start, end), score in _fuzzy_candidates(annotation, source):
-        if refusal(exact, text[start:end]) is None:
+        if start < end and refusal(exact, text[start:end]) is None:
             return _for_review(annotation, source, start, end, score, stamp)
     orphan = replace(annotation, orphaned=True, candidate=None, searched=stamp)
     return ReanchorResult(ReanchorStatus.ORPHANED, orphan, 0.0)
