@@ -46,6 +46,9 @@ class IndexState:
     source_files: dict[str, SourceFileState] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     """Source id -> title, as last indexed, to label the annotations of that source."""
+    complete: bool = True
+    """False when the saved state was missing or unreadable: what the index holds is unknown (a
+    rebuild that failed half-way, say), so the next reconcile rewrites it whole."""
 
 
 StrPath = str | os.PathLike[str]
@@ -62,11 +65,12 @@ def stamp_of(path: StrPath, size: int, mtime_ns: int) -> FileStamp:
 
 
 def load_state(folder: Path, version: int) -> IndexState:
-    """The saved state, or an empty one when it is missing, unreadable or of another version."""
+    """The saved state, or an empty, incomplete one when it is missing, unreadable or of another
+    version."""
     try:
         raw = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
         if raw.get("version") != version:
-            return IndexState(version=version)
+            return IndexState(version=version, complete=False)
         return IndexState(
             version=version,
             annotation_files={
@@ -80,8 +84,8 @@ def load_state(folder: Path, version: int) -> IndexState:
             titles=dict(raw["titles"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        # A damaged state only costs a re-read of every file on the next reconcile.
-        return IndexState(version=version)
+        # A damaged state only costs a rewrite of the index on the next reconcile.
+        return IndexState(version=version, complete=False)
 
 
 def save_state(folder: Path, state: IndexState) -> bool:
@@ -117,8 +121,8 @@ def _plain(state: IndexState) -> dict[str, object]:
 
 
 def discard_state(folder: Path) -> None:
-    """Forget every stamp before the index is cleared, so a crash in between cannot leave a
-    state that claims files are indexed when the index no longer holds them."""
+    """Forget every stamp before the index is rewritten, so a crash or a full disk in between
+    cannot leave a state that claims to know what the index holds."""
     try:
         (folder / STATE_NAME).unlink(missing_ok=True)
     except OSError:

@@ -21,11 +21,12 @@ import pytest
 
 from annotations import durable
 from annotations.anchoring import new_annotation
-from annotations.index import INDEX_DIR, SearchIndex
+from annotations.index import SearchIndex
 from annotations.markdown_format import render
 from annotations.model import Kind
 from annotations.store import AnnotationStore, StoreError
 from annotations.workspace import Workspace
+from library.layout import VaultLayout
 from library.vault import Vault
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +126,7 @@ def test_a_lock_left_by_a_killed_writer_blocks_nobody(tmp_path: Path) -> None:
     assert holder.stdout.readline() == "up\n"
     holder.send_signal(signal.SIGKILL)
     holder.communicate()
-    assert list((vault / INDEX_DIR).glob("*WRITELOCK*"))  # the file stays behind
+    assert list(VaultLayout(vault).index.glob("*WRITELOCK*"))  # the file stays behind
 
     with Workspace(vault) as workspace:
         made = workspace.annotate("talk-001.vtt", "the same old words", Kind.NOTE, note="kiwis")
@@ -137,7 +138,7 @@ def test_a_lock_left_by_a_killed_writer_blocks_nobody(tmp_path: Path) -> None:
 def test_segment_files_gone_from_the_index_are_rebuilt_on_the_next_search(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault", 3, 6)
     Workspace(vault).reindex()
-    segments = [p for p in (vault / INDEX_DIR).iterdir() if p.suffix == ".seg"]
+    segments = [p for p in VaultLayout(vault).index.iterdir() if p.suffix == ".seg"]
     assert segments
     for segment in segments:
         segment.unlink()
@@ -151,7 +152,7 @@ def test_segment_files_gone_from_the_index_are_rebuilt_on_the_next_search(tmp_pa
 def test_a_damaged_table_of_contents_is_rebuilt_on_the_next_search(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault", 3, 6)
     Workspace(vault).reindex()
-    for toc in (vault / INDEX_DIR).glob("*.toc"):
+    for toc in VaultLayout(vault).index.glob("*.toc"):
         toc.write_bytes(b"\x00" * 40)
 
     with Workspace(vault) as workspace:
@@ -166,12 +167,12 @@ def test_a_damaged_index_held_by_another_writer_is_searched_from_memory(tmp_path
     assert holder.stdout is not None
     try:
         assert holder.stdout.readline() == "up\n"
-        for toc in (vault / INDEX_DIR).glob("*.toc"):
+        for toc in VaultLayout(vault).index.glob("*.toc"):
             toc.write_bytes(b"\x00" * 40)
         with Workspace(vault) as workspace:
             assert len(annotation_ids_found(workspace)) == 6
             assert workspace.index.in_memory
-        assert [p.read_bytes() for p in (vault / INDEX_DIR).glob("*.toc")] == [b"\x00" * 40]
+        assert [p.read_bytes() for p in VaultLayout(vault).index.glob("*.toc")] == [b"\x00" * 40]
     finally:
         holder.kill()
         holder.communicate()
@@ -230,8 +231,9 @@ def test_a_failing_disk_keeps_the_old_file_and_says_the_note_was_not_lost(
 
 def test_an_unwritable_index_never_fails_a_save(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault", 1, 0)
-    (vault / ".readmark").mkdir(exist_ok=True)
-    (vault / INDEX_DIR).write_text("a file where the index folder should be")
+    folder = VaultLayout(vault).index
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the index folder should be")
     with Workspace(vault) as workspace:
         made = workspace.annotate("talk-000.vtt", "the same old words", Kind.NOTE, note="robins")
         assert workspace.store.path_for(made).is_file()

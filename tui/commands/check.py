@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from library.safe_text import printable
     from tui.commands.annotate import open_workspace, user_errors
 
-    with user_errors(), open_workspace(args) as workspace:
+    with user_errors(), open_workspace(args, notes=False) as workspace:
         report = workspace.check()
     lines = [f"Checked {report.annotations} annotation files."]
     if report.temp_files_removed:
@@ -51,8 +51,14 @@ def run(args: argparse.Namespace) -> int:
             f"{index.sources_indexed} sources re-read, "
             f"{index.annotation_files_removed + index.sources_removed} removed."
         )
+    elif report.index is not None and report.index.unwritten:
+        lines.append(
+            f"The search index could not be updated ({report.index.unwritten}); searches answer "
+            "around the changes, and it catches up once it can be written."
+        )
     if report.index_problem:
         lines.append(f"The search index could not be updated: {report.index_problem}")
+    lines += report.index_notes
     for problem in report.source_problems:
         lines.append(f"Cannot read source (its annotations are left as they are): {problem}")
     if report.unreadable:
