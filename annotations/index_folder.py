@@ -88,7 +88,7 @@ def repair(folder: Path, lock_name: str) -> Repair:
     Refused when the folder, or anything in it, is a link: a repair never deletes through one.
     """
     if _is_link(folder):
-        return Repair(False, problem=_refused(f"{folder} is a link"))
+        return Repair(False, left=foreign_files(folder), problem=_refused(f"{folder} is a link"))
     links = _links(folder)
     if links:
         why = _refused(f"{folder / links[0]} is a link")
