@@ -55,8 +55,12 @@ from annotations.index_state import (
     IndexState,
     SourceFileState,
     StrPath,
+    clear_saves,
     discard_state,
     load_state,
+    merge_saves,
+    note_save,
+    read_saves,
     save_state,
     stamp_of,
 )
@@ -195,15 +199,23 @@ class SearchIndex:
     # -- single changes (a save in the reader) --------------------------------------------
 
     def add_or_update_annotation(
-        self, annotation: Annotation, source_title: str | None = None
+        self,
+        annotation: Annotation,
+        source_title: str | None = None,
+        *,
+        file_key: str | None = None,
     ) -> bool:
         """Index one annotation; False when the index is busy and the change is kept pending.
 
         `source_title`, when given, is remembered for `source:` queries on words of the title.
+        `file_key`, the key `reconcile` knows its file by, lets the next reconcile take the
+        annotation out again if that file is deleted meanwhile.
         """
         if source_title and annotation.source not in self._state.titles:
             with self._mutex:
                 self._set_title(annotation.source, source_title)
+        if file_key is not None and not self.in_memory:
+            note_save(self.folder, file_key, annotation.id)
         doc = annotation_document(annotation)
         return self._submit(f"a:{annotation.id}", lambda w: w.update_document(**doc))
 
@@ -311,6 +323,8 @@ class SearchIndex:
         with self._mutex:
             report = ReconcileReport()
             flushed = self.flush(timeout=lock_timeout)
+            saves = {} if self.in_memory else read_saves(self.folder)
+            merge_saves(self._state, saves)
             plan = _plan(self._state, annotation_files, source_files)
             # Without a state, what the index holds is unknown: rewrite it whole.
             clear = not self._state.complete and self._ix.doc_count_all() > 0
@@ -319,6 +333,7 @@ class SearchIndex:
                 if plan.touched or not self._state.complete:
                     self._state.complete = True
                     self._save_state()
+                clear_saves(self.folder, saves)  # merging them changed nothing: all known
                 self._held = None
                 return report
             reason = self._pending_problem if not flushed else None
@@ -327,9 +342,12 @@ class SearchIndex:
                     plan, clear, load_annotations, load_source, report, progress, lock_timeout
                 )
                 if reason is None:
+                    if self._save_state():
+                        clear_saves(self.folder, saves)
                     self._held = None
                     return report
-                plan = _plan(self._state, annotation_files, source_files)  # the state as saved
+                merge_saves(self._state, saves)  # into the state as saved
+                plan = _plan(self._state, annotation_files, source_files)
             reason = reason or _BUSY_REASON
             self._hold_back(plan, reason, source_files.keys(), load_annotations, load_source)
             if reason == _BUSY_REASON:
@@ -367,7 +385,6 @@ class SearchIndex:
             self._state = self._saved_state()
             raise
         self._state.complete = True
-        self._save_state()
         return None
 
     @staticmethod
@@ -683,10 +700,11 @@ class SearchIndex:
             self._pending[key] = op
             return self.flush()
 
-    def _save_state(self) -> None:
-        if not self.in_memory:
-            save_state(self.folder, self._state)
-        self._state_changed = False
+    def _save_state(self) -> bool:
+        """Save the state; False when it could not be (it is then saved by a later call)."""
+        saved = self.in_memory or save_state(self.folder, self._state)
+        self._state_changed = not saved
+        return saved
 
     def _saved_state(self) -> IndexState:
         if self.in_memory:

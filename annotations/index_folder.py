@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotations.durable import TEMP_PREFIX
-from annotations.index_state import STATE_NAME
+from annotations.index_state import SAVES_DIR, STATE_NAME
 from library.layout import cache_root, inside, unsafe_folder
 
 _OWN_FILE = re.compile(
@@ -27,8 +27,9 @@ _OWN_FILE = re.compile(
     r"|readmark\d+_WRITELOCK"
     rf"|{re.escape(STATE_NAME)}|{re.escape(TEMP_PREFIX)}[0-9a-f]+-{re.escape(STATE_NAME)}"
 )
-_OWN_FOLDER = re.compile(r"readmark\d+\.tmp")
-"""A writer's temporary storage (Whoosh names it after the index)."""
+_OWN_FOLDER = re.compile(rf"readmark\d+\.tmp|{SAVES_DIR}")
+"""A writer's temporary storage (Whoosh names it after the index), and readmark's notes of
+annotations indexed outside a reconcile."""
 _VERSIONED = re.compile(r"_?readmark(\d+)[_.]")
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_DIRECTORY", 0)

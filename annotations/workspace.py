@@ -188,13 +188,13 @@ class Workspace:
             source, span[0], span[1], kind, note=note, tags=tags, confidence=confidence
         )
         self.store.save(annotation)
-        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source.title))
+        self._index_annotation(annotation, source.title)
         return annotation
 
     def save(self, annotation: Annotation, source_title: str | None = None) -> Path:
         """Write the annotation durably, then index it (best effort); `StoreError` on failure."""
         path = self.store.save(annotation)
-        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source_title))
+        self._index_annotation(annotation, source_title)
         return path
 
     def get(self, annotation_id: str) -> Annotation:
@@ -229,7 +229,7 @@ class Workspace:
     def restore(self, annotation_id: str) -> Annotation:
         """Bring an annotation back from the trash."""
         annotation = self.store.restore(annotation_id)
-        self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
+        self._index_annotation(annotation)
         return annotation
 
     # -- search ----------------------------------------------------------------------------
@@ -255,9 +255,8 @@ class Workspace:
             return None
         unread = index.unread
         if unread:
-            what = (
-                f"deleted annotations are left out, but {unread} changed files are not searched yet"
-            )
+            files = "1 changed file is" if unread == 1 else f"{unread} changed files are"
+            what = f"deleted annotations are left out, but {files} not searched yet"
         else:
             what = "the results take in the changes it lacks"
         return (
@@ -475,8 +474,15 @@ class Workspace:
         if placed != annotation:
             placed = replace(placed, updated=utc_now())
             self.store.save(placed)
-            self._index_quietly(lambda index: index.add_or_update_annotation(placed, source.title))
+            self._index_annotation(placed, source.title)
         return placed, result.status
+
+    def _index_annotation(self, annotation: Annotation, source_title: str | None = None) -> None:
+        """Index a saved annotation, telling the index which file holds it (best effort)."""
+        key = self.store.path_for(annotation).relative_to(self.vault.root).as_posix()
+        self._index_quietly(
+            lambda index: index.add_or_update_annotation(annotation, source_title, file_key=key)
+        )
 
     def _index_quietly(self, change: Callable[[SearchIndex], object]) -> None:
         """Apply a change to the index if it can be done now; the next sync catches up if not."""

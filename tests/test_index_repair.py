@@ -4,6 +4,7 @@ the folder, never through a link. What it leaves, it names."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -152,9 +153,7 @@ def test_a_link_to_the_vaults_own_folder_loses_no_annotation(
 ) -> None:
     # The worst case the old repair met: the index folder leads back into `.readmark`.
     layout = VaultLayout(vault)
-    for path in layout.index.iterdir():
-        path.unlink()
-    layout.index.rmdir()
+    shutil.rmtree(layout.index)
     layout.index.symlink_to(layout.data, target_is_directory=True)
     (layout.data / f"_{INDEX_NAME}_3.toc").write_bytes(b"\x00" * 40)
     notes = sorted(layout.annotations.rglob("*.md"))
