@@ -3,6 +3,7 @@ annotation folders edited by other programs, and two readmark processes on one v
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import hashlib
@@ -25,7 +26,7 @@ from annotations.index import SearchIndex
 from annotations.markdown_format import render
 from annotations.model import Kind
 from annotations.store import AnnotationStore, StoreError
-from annotations.workspace import Workspace
+from annotations.workspace import Workspace, WorkspaceError
 from library.layout import VaultLayout
 from library.vault import Vault
 
@@ -471,3 +472,29 @@ def test_search_survives_another_process_merging_the_index(tmp_path: Path) -> No
         SearchIndex(vault).optimize()  # rewrites every segment under the first's searcher
         second.reindex()
         assert len(annotation_ids_found(first)) == 4
+
+
+def test_a_rebuild_on_a_really_full_disk_leaves_no_deleted_annotation_findable(
+    tiny_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READMARK_CACHE_DIR", str(tiny_disk / "cache"))
+    vault = make_vault(tmp_path / "vault", 2, 6)
+    with Workspace(vault) as workspace:
+        workspace.reindex()
+        ids = annotation_ids_found(workspace)
+    gone = sorted(ids)[0]
+    AnnotationStore(vault).delete(gone)  # by another program: this index never hears of it
+    filler = tiny_disk / "filler"
+    with contextlib.suppress(OSError), open(filler, "wb", buffering=0) as file:
+        while True:
+            file.write(b"\0" * 4096)
+
+    with Workspace(vault) as workspace, pytest.raises(WorkspaceError, match="the disk is full"):
+        workspace.reindex()
+    with Workspace(vault) as workspace:
+        assert annotation_ids_found(workspace) == ids - {gone}
+        assert "the disk is full" in (workspace.search_behind() or "")
+    filler.unlink()
+    with Workspace(vault) as workspace:
+        assert annotation_ids_found(workspace) == ids - {gone}
+        assert workspace.search_behind() is None
