@@ -291,15 +291,14 @@ class SearchIndex:
     def forget(self) -> None:
         """Forget what the index has seen: the next reconcile rewrites it whole, in one commit.
 
-        The state file goes first, so a failure before that commit lands (a full disk, a kill)
-        leaves the old index with no state, which the next reconcile rewrites too: no annotation
-        deleted meanwhile can stay findable.
+        The state file goes once that reconcile holds the write lock, before it writes: a
+        failure before the commit lands (a full disk, a kill) leaves the old index with no
+        state, which the reconcile after rewrites too, so no annotation deleted meanwhile can
+        stay findable. Until then (another readmark writing, say) the state on disk stands.
         """
         with self._mutex:
-            if not self.in_memory:
-                discard_state(self.folder)
             self._state = IndexState(SCHEMA_VERSION, complete=False)
-            self._titles_changed()
+            self._titles_version += 1
 
     # -- the vault as a whole ---------------------------------------------------------------
 
@@ -373,6 +372,8 @@ class SearchIndex:
             return _BUSY_REASON
         except OSError as error:
             return describe_os_error(error)[0]
+        if not self._state.complete and not self.in_memory:
+            discard_state(self.folder)  # rewriting: what the index holds is unknown until done
         try:
             self._apply(plan, writer, load_annotations, load_source, report, progress, clear)
         except OSError as error:

@@ -121,17 +121,41 @@ def test_a_rebuild_that_fails_on_a_full_disk_leaves_no_deleted_annotation_findab
     assert notes_on_disk(vault) == ["quarries"]
 
 
-def test_a_rebuild_killed_before_its_commit_leaves_no_deleted_annotation_findable(
-    vault: Path, two_notes: tuple[str, str]
+def test_a_rebuild_stopped_before_its_commit_leaves_no_deleted_annotation_findable(
+    vault: Path, two_notes: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, _ = two_notes
-    AnnotationStore(vault).delete(first)  # by another readmark, whose index write was lost
     with Workspace(vault) as workspace:
-        workspace.index.forget()  # where a rebuild starts; then the process dies
+        workspace.sync_index()
+    AnnotationStore(vault).delete(first)  # by another readmark, whose index write was lost
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt  # ctrl+c half-way through the rebuild
+
+    monkeypatch.setattr(annotations.index.SearchIndex, "_apply", interrupted)
+    with Workspace(vault) as workspace, pytest.raises(KeyboardInterrupt):
+        workspace.reindex()
+    monkeypatch.undo()
     assert notes_on_disk(vault) == ["masonry", "quarries"]
     with Workspace(vault) as workspace:
         assert notes_found(workspace) == ["quarries"]
     assert notes_on_disk(vault) == ["quarries"]
+
+
+def test_a_rebuild_that_finds_the_index_busy_keeps_its_state(
+    vault: Path, two_notes: tuple[str, str]
+) -> None:
+    with Workspace(vault) as workspace:
+        workspace.sync_index()
+    state = (VaultLayout(vault).index / "state.json").read_bytes()
+    holder = whoosh_index.open_dir(str(VaultLayout(vault).index), indexname=INDEX_NAME)
+    writer = holder.writer()
+    try:
+        with Workspace(vault) as workspace, pytest.raises(WorkspaceError, match="busy"):
+            workspace.reindex()
+    finally:
+        writer.cancel()
+    assert (VaultLayout(vault).index / "state.json").read_bytes() == state
 
 
 @pytest.fixture
