@@ -1,15 +1,17 @@
 """Full-text search over what the reader wrote and what the sources say (Whoosh, on disk).
 
-The index is derived data under `<vault>/.readmark/index/`: deleting it and reconciling again
-gives the same results. Writes never wait on another process holding the index: they try the
-lock briefly, keep the work pending when it is busy, and catch up on the next call.
+The index is derived data, kept per machine in the user's cache folder (never in the vault:
+Whoosh unpickles its files, see `index_folder`): deleting it and reconciling again gives the same
+results. Writes never wait on another process holding the index: they try the lock briefly, keep
+the work pending when it is busy, and catch up on the next call. When the index cannot be
+written (busy, or a full or read-only disk), searches still answer: from the index as it is,
+less what the files say is gone or changed, plus those changes held in memory.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index, LockError
 from whoosh.qparser.common import QueryParserError
 from whoosh.query import And, Or, Phrase, Query, Term
@@ -28,6 +30,8 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
+from annotations.durable import describe_os_error
+from annotations.index_folder import remove_other_versions, repair, trust_problem
 from annotations.index_schema import (
     ANNOTATION,
     FIELD_ALIASES,
@@ -51,16 +55,20 @@ from annotations.index_state import (
     IndexState,
     SourceFileState,
     StrPath,
+    clear_saves,
     discard_state,
     load_state,
+    merge_saves,
+    note_save,
+    read_saves,
     save_state,
     stamp_of,
 )
 from annotations.model import Annotation
 from library.errors import SourceError
+from library.layout import VaultLayout, ensure_private_dir
 from library.model import Source
 
-INDEX_DIR = Path(".readmark") / "index"
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
 LOCK_TIMEOUT = 0.05
 """Seconds a write waits for another process's lock before it leaves the work pending."""
@@ -72,6 +80,9 @@ BULK_THRESHOLD = 20_000
 BULK_LIMIT_MB = 256
 SNIPPET_CHARS = 160
 BUSY = "The search index is busy: another readmark is writing to it. Try again in a moment."
+HELD_BACK_LIMIT = 2_000
+"""Changed files (a source counts as 30) whose new text a search that cannot write holds in
+memory; past it, search leaves out what changed and only hides what is gone."""
 # Whoosh averages a field's length over every document, and most (the passages) have no quote
 # or note: normalising those two by length would sink every annotation below the passages.
 WEIGHTING = BM25F(quote_B=0.0, note_B=0.0)
@@ -129,6 +140,9 @@ class ReconcileReport:
     """Files that could not be read; they are left out of the index until they change."""
     deferred: bool = False
     """True when another process held the index: nothing changed, the next call catches up."""
+    unwritten: str | None = None
+    """Why the changes could not be written (e.g. `the disk is full`): nothing changed on disk,
+    searches answer around the changes, and the next call catches up."""
 
     @property
     def changed(self) -> bool:
@@ -146,19 +160,31 @@ class SearchIndex:
     merge_on_save = True
     """Let single saves merge small segments (Whoosh's MERGE_SMALL), so they never pile up."""
 
-    def __init__(self, vault: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
-        self.folder = vault / INDEX_DIR
+    def __init__(
+        self, vault: Path, *, folder: Path | None = None, lock_timeout: float = LOCK_TIMEOUT
+    ) -> None:
+        self.folder = folder if folder is not None else VaultLayout(vault).index
+        """Where the index lives: this machine's cache folder for the vault, never the vault."""
         self._lock_timeout = lock_timeout
         self._mutex = threading.RLock()
         self._pending: dict[str, Op] = {}
+        self._pending_problem: str | None = None
+        """Why the pending changes could not be written at the last try."""
+        self._held: _HeldBack | None = None
+        """Changes a reconcile found but could not write: searches answer around them."""
+        self._overlay: tuple[tuple[int, ...], Index] | None = None
         self._searcher: Searcher | None = None
-        opened = _open_or_create(self.folder)
+        opened = _open_or_create(self.folder, vault)
         self._ix = opened.index
         self.in_memory = opened.in_memory
-        """True when the folder cannot hold the index (a read-only vault, or a broken index that
-        another process holds): it is built in memory for this session and never saved."""
+        """True when the folder cannot hold the index (it cannot be made or trusted, or a broken
+        index there cannot be repaired): it is built in memory for this run and never saved."""
+        self.problem = opened.problem
+        """Why the index is in memory, in words for the user; None when it is on disk."""
         self.repaired = opened.repaired
         """True when the index on disk was half-written or damaged and was started afresh."""
+        self.left = opened.left
+        """Files in the index folder that a repair left because readmark did not make them."""
         self._parser = build_parser(self._ix.schema)
         # A fresh index has seen nothing, whatever a leftover state file says.
         self._state = (
@@ -173,15 +199,23 @@ class SearchIndex:
     # -- single changes (a save in the reader) --------------------------------------------
 
     def add_or_update_annotation(
-        self, annotation: Annotation, source_title: str | None = None
+        self,
+        annotation: Annotation,
+        source_title: str | None = None,
+        *,
+        file_key: str | None = None,
     ) -> bool:
         """Index one annotation; False when the index is busy and the change is kept pending.
 
         `source_title`, when given, is remembered for `source:` queries on words of the title.
+        `file_key`, the key `reconcile` knows its file by, lets the next reconcile take the
+        annotation out again if that file is deleted meanwhile.
         """
         if source_title and annotation.source not in self._state.titles:
             with self._mutex:
                 self._set_title(annotation.source, source_title)
+        if file_key is not None and not self.in_memory:
+            note_save(self.folder, file_key, annotation.id)
         doc = annotation_document(annotation)
         return self._submit(f"a:{annotation.id}", lambda w: w.update_document(**doc))
 
@@ -211,24 +245,60 @@ class SearchIndex:
                 return True
             try:
                 writer = self._writer(bulk=False, timeout=timeout)
-            except (LockError, OSError):
-                # Busy, or a read-only or full disk: the work stays pending for the next call.
+            except LockError:
+                self._pending_problem = _BUSY_REASON
+                return False
+            except OSError as error:
+                # A read-only or full disk: the work stays pending for the next call.
+                self._pending_problem = describe_os_error(error)[0]
                 return False
             pending, self._pending = self._pending, {}
             try:
                 with _committing(writer, merge=self.merge_on_save):
                     for op in pending.values():
                         op(writer)
-            except OSError:
+            except OSError as error:
                 # A full disk mid-commit: keep the changes (newer ones submitted since win).
                 self._pending = {**pending, **self._pending}
+                self._pending_problem = describe_os_error(error)[0]
                 return False
+            self._pending_problem = None
             return True
 
     @property
     def pending(self) -> int:
         """Changes waiting for the index to be free."""
         return len(self._pending)
+
+    @property
+    def behind(self) -> str | None:
+        """Why the index lags the files (`the disk is full`, another readmark writing), or None.
+
+        Searches answer all the same: from the index as it is, less what is known to be gone or
+        changed, plus the changes held in memory (see `HELD_BACK_LIMIT`).
+        """
+        with self._mutex:
+            if self._held is not None:
+                return self._held.reason
+            return self._pending_problem if self._pending else None
+
+    @property
+    def unread(self) -> int:
+        """Changed files a search that lags cannot take into account (too many to read)."""
+        with self._mutex:
+            return self._held.unread if self._held is not None else 0
+
+    def forget(self) -> None:
+        """Forget what the index has seen: the next reconcile rewrites it whole, in one commit.
+
+        The state file goes once that reconcile holds the write lock, before it writes: a
+        failure before the commit lands (a full disk, a kill) leaves the old index with no
+        state, which the reconcile after rewrites too, so no annotation deleted meanwhile can
+        stay findable. Until then (another readmark writing, say) the state on disk stands.
+        """
+        with self._mutex:
+            self._state = IndexState(SCHEMA_VERSION, complete=False)
+            self._titles_version += 1
 
     # -- the vault as a whole ---------------------------------------------------------------
 
@@ -239,36 +309,89 @@ class SearchIndex:
         source_files: Mapping[str, StrPath],
         load_source: Callable[[str], Source | None],
         progress: Progress | None = None,
+        *,
+        lock_timeout: float | None = None,
     ) -> ReconcileReport:
         """Bring the index in line with the vault's files, re-reading only those that changed.
 
         `annotation_files` maps a key (e.g. the file's vault path) to an annotation file;
         `source_files` maps a source id to its file. Loaders are called for changed files only.
+        When the index cannot be written, nothing is raised: the report says why, and searches
+        answer around the changes until a later call writes them.
         """
         with self._mutex:
             report = ReconcileReport()
-            if not self.flush():
-                report.deferred = True
-                return report
+            flushed = self.flush(timeout=lock_timeout)
+            saves = {} if self.in_memory else read_saves(self.folder)
+            merge_saves(self._state, saves)
             plan = _plan(self._state, annotation_files, source_files)
-            if plan.empty:
+            # Without a state, what the index holds is unknown: rewrite it whole.
+            clear = not self._state.complete and self._ix.doc_count_all() > 0
+            if flushed and plan.empty and not clear:
                 # Nothing to write: no commit, so searchers stay current and the index untouched.
-                if plan.touched:
+                if plan.touched or not self._state.complete:
+                    self._state.complete = True
                     self._save_state()
+                clear_saves(self.folder, saves)  # merging them changed nothing: all known
+                self._held = None
                 return report
-            try:
-                writer = self._writer(bulk=plan.size > BULK_THRESHOLD)
-            except (LockError, OSError):
+            reason = self._pending_problem if not flushed else None
+            if flushed:
+                reason = self._write_plan(
+                    plan, clear, load_annotations, load_source, report, progress, lock_timeout
+                )
+                if reason is None:
+                    if self._save_state():
+                        clear_saves(self.folder, saves)
+                    self._held = None
+                    return report
+                merge_saves(self._state, saves)  # into the state as saved
+                plan = _plan(self._state, annotation_files, source_files)
+            reason = reason or _BUSY_REASON
+            self._hold_back(plan, reason, source_files.keys(), load_annotations, load_source)
+            if reason == _BUSY_REASON:
                 report.deferred = True
-                return report
-            try:
-                self._apply(plan, writer, load_annotations, load_source, report, progress)
-            except BaseException:
-                # The writer was cancelled: forget what this call learnt, keep what is on disk.
-                self._state = self._saved_state()
-                raise
-            self._save_state()
+            else:
+                report.unwritten = reason
             return report
+
+    def _write_plan(
+        self,
+        plan: _Plan,
+        clear: bool,
+        load_annotations: Callable[[Path], Iterable[Annotation]],
+        load_source: Callable[[str], Source | None],
+        report: ReconcileReport,
+        progress: Progress | None,
+        lock_timeout: float | None,
+    ) -> str | None:
+        """Write the plan in one commit; None when done, else why it could not be written."""
+        try:
+            writer = self._writer(bulk=plan.size > BULK_THRESHOLD, timeout=lock_timeout)
+        except LockError:
+            return _BUSY_REASON
+        except OSError as error:
+            return describe_os_error(error)[0]
+        if not self._state.complete and not self.in_memory:
+            discard_state(self.folder)  # rewriting: what the index holds is unknown until done
+        try:
+            self._apply(plan, writer, load_annotations, load_source, report, progress, clear)
+        except OSError as error:
+            # A full disk mid-commit: the old index stands, and so must the state saved with it.
+            self._state = self._saved_state()
+            self._discard_report(report)
+            return describe_os_error(error)[0]
+        except BaseException:
+            # The writer was cancelled: forget what this call learnt, keep what is on disk.
+            self._state = self._saved_state()
+            raise
+        self._state.complete = True
+        return None
+
+    @staticmethod
+    def _discard_report(report: ReconcileReport) -> None:
+        report.annotation_files_indexed = report.annotation_files_removed = 0
+        report.sources_indexed = report.sources_removed = 0
 
     def _apply(
         self,
@@ -278,11 +401,14 @@ class SearchIndex:
         load_source: Callable[[str], Source | None],
         report: ReconcileReport,
         progress: Progress | None,
+        clear: bool = False,
     ) -> None:
-        """Write the planned changes through `writer` and record them in the state."""
+        """Write the planned changes through `writer` and record them in the state; with
+        `clear`, the commit drops everything the index held before."""
         state = self._state
-        empty = self._ix.doc_count_all() == 0
-        with _committing(writer, merge=True):
+        empty = clear or self._ix.doc_count_all() == 0
+        commit_args: dict[str, Any] = {"mergetype": CLEAR} if clear else {"merge": True}
+        with _committing(writer, **commit_args):
             done = 0
             for sid in plan.removed_sources:
                 _delete_passages(writer, sid)
@@ -393,9 +519,12 @@ class SearchIndex:
         parsed = self.parse(query)
         with self._mutex:
             self.flush(timeout=0)
+            view = self._held_view()
             for attempt in range(OPEN_ATTEMPTS):
                 try:
                     searcher = self._current_searcher()
+                    if view is not None:
+                        return self._search_around(parsed, searcher, limit, view)
                     results = searcher.search(parsed, limit=limit)
                     terms = _matched_terms(parsed, searcher)
                     return [_hit(hit.fields(), hit.score or 0.0, terms) for hit in results]
@@ -409,6 +538,98 @@ class SearchIndex:
                         raise
                     time.sleep(RETRY_DELAY)
             raise AssertionError("unreachable")
+
+    def _search_around(
+        self, parsed: Query, searcher: Searcher, limit: int, view: _HeldBack
+    ) -> list[SearchHit]:
+        """Search an index that lags the files: its hits less those known to be gone or out of
+        date, merged by score with the held-back changes (searched in memory)."""
+        want = limit + len(view.masked)
+        while True:
+            results = searcher.search(parsed, limit=want)
+            kept = [hit for hit in results if view.keeps(hit.fields())]
+            if len(kept) >= limit or results.scored_length() < want:
+                break
+            want *= 2  # ghosts crowded the page out: look further down
+        terms = _matched_terms(parsed, searcher)
+        hits = [_hit(hit.fields(), hit.score or 0.0, terms) for hit in kept[:limit]]
+        if view.ops:
+            with self._overlay_index(view.ops).searcher(weighting=WEIGHTING) as held:
+                terms = _matched_terms(parsed, held)
+                found = held.search(parsed, limit=limit)
+                hits += [_hit(hit.fields(), hit.score or 0.0, terms) for hit in found]
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def _held_view(self) -> _HeldBack | None:
+        """What a search must correct for: changes not written yet (pending, or held back)."""
+        if self._held is None and not self._pending:
+            return None
+        held = self._held or _HeldBack(self._pending_problem or _BUSY_REASON)
+        if not self._pending:
+            return held
+        return _HeldBack(
+            held.reason,
+            masked=held.masked | self._pending.keys(),
+            ops={**held.ops, **self._pending},
+            live=held.live,
+            unread=held.unread,
+        )
+
+    def _overlay_index(self, ops: Mapping[str, Op]) -> Index:
+        """The held-back changes as a small in-memory index, made again only when they change."""
+        key = tuple(id(op) for op in ops.values())
+        if self._overlay is None or self._overlay[0] != key:
+            index = _in_memory_index()
+            writer = index.writer(codec=IndexCodec())
+            for op in ops.values():
+                op(writer)
+            writer.commit()
+            self._overlay = (key, index)
+        return self._overlay[1]
+
+    def _hold_back(
+        self,
+        plan: _Plan,
+        reason: str,
+        source_ids: Iterable[str],
+        load_annotations: Callable[[Path], Iterable[Annotation]],
+        load_source: Callable[[str], Source | None],
+    ) -> None:
+        """Remember what the files say that the index does not, for searches until it is written.
+
+        What is gone is always hidden. What changed is read into memory while it is small; past
+        that, searches show the older version until the index can be written.
+        """
+        state = self._state
+        held = _HeldBack(reason)
+        for key in plan.removed_annotation_files:
+            held.masked.update(f"a:{aid}" for aid in state.annotation_files[key].ids)
+        held.masked.update(f"s:{sid}" for sid in plan.removed_sources)
+        ignored = ReconcileReport()
+        if plan.size > HELD_BACK_LIMIT:
+            held.unread = len(plan.changed_annotation_files) + len(plan.changed_sources)
+        else:
+            for key, _ in plan.changed_annotation_files:
+                old = state.annotation_files.get(key)
+                held.masked.update(f"a:{aid}" for aid in (old.ids if old else ()))
+                path = Path(plan.annotation_files[key])
+                for annotation in _load_annotations(load_annotations, path, ignored):
+                    held.masked.add(f"a:{annotation.id}")
+                    held.ops[f"a:{annotation.id}"] = _adding([annotation_document(annotation)])
+            for sid, _ in plan.changed_sources:
+                held.masked.add(f"s:{sid}")
+                source = _load_source(load_source, sid, ignored)
+                if source is not None:
+                    held.ops[f"s:{sid}"] = _adding(list(passage_documents(source)))
+        if not state.complete:
+            # What the index holds is unknown: only what the files still name may be shown.
+            names = (os.path.basename(os.fspath(p)) for p in plan.annotation_files.values())
+            held.live = (
+                frozenset(os.path.splitext(name)[0] for name in names),
+                frozenset(source_ids),
+            )
+        self._held = held
 
     def parse(self, query: str) -> Query:
         """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one."""
@@ -480,10 +701,11 @@ class SearchIndex:
             self._pending[key] = op
             return self.flush()
 
-    def _save_state(self) -> None:
-        if not self.in_memory:
-            save_state(self.folder, self._state)
-        self._state_changed = False
+    def _save_state(self) -> bool:
+        """Save the state; False when it could not be (it is then saved by a later call)."""
+        saved = self.in_memory or save_state(self.folder, self._state)
+        self._state_changed = not saved
+        return saved
 
     def _saved_state(self) -> IndexState:
         if self.in_memory:
@@ -528,6 +750,43 @@ class SearchIndex:
     def _titles_changed(self) -> None:
         self._state_changed = True
         self._titles_version += 1
+
+
+_BUSY_REASON = "another readmark is writing to it"
+
+
+@dataclass(slots=True)
+class _HeldBack:
+    """Changes the index on disk does not have yet, and how a search corrects for them."""
+
+    reason: str
+    """Why they are not written: `the disk is full`, another readmark writing, ..."""
+    masked: set[str] = field(default_factory=set)
+    """Documents on disk that are out of date: `a:<annotation id>`, `s:<source id>` (passages)."""
+    ops: dict[str, Op] = field(default_factory=dict)
+    """Writes that make the new documents, applied to an in-memory index for searches."""
+    live: tuple[frozenset[str], frozenset[str]] | None = None
+    """Annotation ids and source ids the files hold now, when what the index holds is unknown."""
+    unread: int = 0
+    """Changed files too many to hold in memory: searches miss their changes until written."""
+
+    def keeps(self, stored: Mapping[str, Any]) -> bool:
+        """Whether a document found on disk may be shown."""
+        if stored.get("type", ANNOTATION) == PASSAGE:
+            source_id = stored.get("source_id", "")
+            return f"s:{source_id}" not in self.masked and (
+                self.live is None or source_id in self.live[1]
+            )
+        doc_id = stored["id"]
+        return f"a:{doc_id}" not in self.masked and (self.live is None or doc_id in self.live[0])
+
+
+def _adding(docs: list[dict[str, Any]]) -> Op:
+    def add(writer: IndexWriter) -> None:
+        for doc in docs:
+            writer.add_document(**doc)
+
+    return add
 
 
 # -- planning a reconcile ---------------------------------------------------------------------
@@ -662,22 +921,31 @@ class _Opened:
     """Created just now: it holds nothing, whatever the state file says."""
     in_memory: bool = False
     repaired: bool = False
+    problem: str | None = None
+    """Why the index is in memory, for the user."""
+    left: list[str] = field(default_factory=list)
 
 
-def _open_or_create(folder: Path) -> _Opened:
+def _open_or_create(folder: Path, vault: Path) -> _Opened:
     """The index in `folder`; a half-written or damaged one is started afresh.
 
-    A writer killed mid-commit leaves at worst segment files no table of contents names (Whoosh
-    writes the table last, by rename) and its lock file. The lock is an `flock`, which the
-    kernel releases when the process dies, so a lock file on disk never blocks anyone: there
-    is no stale lock to break, and breaking a live one would let two writers in. What can go
-    wrong is a table naming files that are gone (a sync tool, a disk error), or a damaged table:
-    opening every segment here finds both.
+    The folder is made private to the user, and refused (the index is then built in memory)
+    when another user could have written to it or it lies inside the vault: opening an index
+    unpickles its files. A writer killed mid-commit leaves at worst segment files no table of
+    contents names (Whoosh writes the table last, by rename) and its lock file. The lock is an
+    `flock`, which the kernel releases when the process dies, so a lock file on disk never
+    blocks anyone: there is no stale lock to break, and breaking a live one would let two
+    writers in. What can go wrong is a table naming files that are gone (a sync tool, a disk
+    error), or a damaged table: opening every segment here finds both.
     """
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return _Opened(_in_memory_index(), fresh=True, in_memory=True)
+        ensure_private_dir(folder)
+    except OSError as error:
+        problem = f"{folder} cannot be made ({describe_os_error(error)[0]})"
+        return _Opened(_in_memory_index(), fresh=True, in_memory=True, problem=problem)
+    distrust = trust_problem(folder, vault)
+    if distrust is not None:
+        return _Opened(_in_memory_index(), fresh=True, in_memory=True, problem=distrust)
     damaged = False
     for attempt in range(OPEN_ATTEMPTS):
         try:
@@ -691,56 +959,25 @@ def _open_or_create(folder: Path) -> _Opened:
             damaged = True
             if attempt < OPEN_ATTEMPTS - 1:
                 time.sleep(RETRY_DELAY)
-    if damaged and not _wipe(folder):
-        # Another process holds the write lock (and is likely rebuilding): leave its files alone.
-        return _Opened(_in_memory_index(), fresh=True, in_memory=True, repaired=True)
+    left: list[str] = []
+    if damaged:
+        fixed = repair(folder, f"{INDEX_NAME}_WRITELOCK")
+        left = fixed.left
+        if not fixed.done:
+            # Another process holds the lock (and is likely rebuilding), or a link is in the way.
+            problem = f"the search index in {folder} is damaged and not repaired: {fixed.problem}"
+            return _Opened(
+                _in_memory_index(), True, in_memory=True, repaired=True, problem=problem, left=left
+            )
     try:
         ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
-    except OSError:
-        return _Opened(_in_memory_index(), fresh=True, in_memory=True, repaired=damaged)
-    _remove_other_versions(folder)
-    return _Opened(ix, fresh=True, repaired=damaged)
-
-
-_VERSIONED_FILE = re.compile(r"_?readmark(\d+)_.+")
-
-
-def _remove_other_versions(folder: Path) -> None:
-    """Delete the files of an index of another schema version: the new one replaces it."""
-    try:
-        for entry in os.scandir(folder):
-            match = _VERSIONED_FILE.fullmatch(entry.name)
-            if (
-                match
-                and int(match.group(1)) != SCHEMA_VERSION
-                and not entry.name.endswith("_WRITELOCK")  # an older readmark may still hold it
-                and entry.is_file(follow_symlinks=False)
-            ):
-                os.unlink(entry.path)
-    except OSError:
-        pass  # only disk space is lost; the old files are never read
-
-
-def _wipe(folder: Path) -> bool:
-    """Delete a damaged index's files while holding its write lock; False when it is held."""
-    lock = FileStorage(str(folder)).lock(f"{INDEX_NAME}_WRITELOCK")
-    try:
-        if not lock.acquire(blocking=False):
-            return False
-    except OSError:
-        return False
-    try:
-        for entry in os.scandir(folder):
-            # The lock file stays: deleting it would let a second writer lock a new one.
-            if entry.name != lock.filename.rsplit(os.sep, 1)[-1] and entry.is_file():
-                os.unlink(entry.path)
-            elif entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)  # a bulk writer's temp folder
-    except OSError:
-        return False
-    finally:
-        lock.release()
-    return True
+    except OSError as error:
+        problem = f"{folder} cannot be written ({describe_os_error(error)[0]})"
+        return _Opened(
+            _in_memory_index(), True, in_memory=True, repaired=damaged, problem=problem, left=left
+        )
+    remove_other_versions(folder, SCHEMA_VERSION)
+    return _Opened(ix, fresh=True, repaired=damaged, left=left)
 
 
 def _in_memory_index() -> Index:

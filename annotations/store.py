@@ -16,13 +16,12 @@ import os
 from pathlib import Path
 
 from annotations import durable
+from annotations.gitignore import ensure_gitignore
 from annotations.markdown_format import AnnotationFormatError, parse, render
 from annotations.model import Annotation, LoadProblem, LoadResult
 from annotations.slug import MAX_ID_CHARS, is_valid_annotation_id, source_slug
+from library.layout import VaultLayout
 
-STORE_DIR = ".readmark"
-ANNOTATIONS_DIR = "annotations"
-TRASH_DIR = "trash"
 SUFFIX = ".md"
 ENCODING = "utf-8"
 ENCODING_ERRORS = "surrogatepass"
@@ -50,9 +49,12 @@ class AnnotationStore:
 
     def __init__(self, vault: Path) -> None:
         self.vault = vault
-        self.root = vault / STORE_DIR / ANNOTATIONS_DIR
+        layout = VaultLayout(vault)
+        self.data = layout.data
+        """readmark's folder in the vault."""
+        self.root = layout.annotations
         """The folder holding one sub-folder per source."""
-        self.trash = vault / STORE_DIR / TRASH_DIR
+        self.trash = layout.trash
         self._paths: dict[str, Path] = {}
         """Where each annotation seen by this store lives, so a changed source moves its file."""
         self._ready_dirs: set[Path] = set()
@@ -219,7 +221,7 @@ class AnnotationStore:
 
         Pass `older_than` (seconds) to spare files another running readmark may be writing.
         """
-        folders = [self.vault / STORE_DIR, self.root, self.trash]
+        folders = [self.data, self.root, self.trash]
         folders += [Path(entry.path) for entry in _subfolders(self.root)]
         removed: list[Path] = []
         for folder in folders:
@@ -229,6 +231,7 @@ class AnnotationStore:
     def _ensure_dir(self, folder: Path) -> None:
         if folder not in self._ready_dirs:
             durable.ensure_dir(folder)
+            ensure_gitignore(self.vault)  # the first write into a vault says what git shares
             self._ready_dirs.add(folder)
 
     def _find(self, key: str) -> Path | None:

@@ -8,7 +8,6 @@ the next `sync_index`.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from annotations.store import (
     conflict_copy_reason,
 )
 from library.errors import SourceError
+from library.layout import ensure_private_dir
 from library.model import Source
 from library.vault import Vault
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     # Whoosh is imported on first use of the index: it is a large share of start-up time.
     from annotations.index import ReconcileReport, SearchHit, SearchIndex
 
+REINDEX_LOCK_WAIT = 2.0
+"""Seconds `reindex` waits for another readmark's write to finish before calling it busy."""
 TEMP_FILE_AGE = 60.0
 """Seconds after which a temporary file is taken as left by a crash, not by a running save."""
 
@@ -87,6 +89,9 @@ class CheckReport:
     """True when the index could not be opened and was rebuilt from the files."""
     index_problem: str | None = None
     """Why the index could not be brought up to date, if it could not."""
+    index_notes: list[str] = field(default_factory=list)
+    """What the user should know about the index: kept in memory and why, files a repair
+    left in its folder, an old index inside the vault that is ignored."""
 
     @property
     def needs_attention(self) -> bool:
@@ -120,6 +125,8 @@ class ReindexReport:
     """Documents in the index afterwards (annotations plus source passages)."""
     problems: list[str]
     """Files left out of the index because they cannot be read."""
+    notes: list[str] = field(default_factory=list)
+    """What the user should know about the index (see `Workspace.index_notes`)."""
 
 
 class Workspace:
@@ -205,13 +212,13 @@ class Workspace:
             source, span[0], span[1], kind, note=note, tags=tags, confidence=confidence
         )
         self.store.save(annotation)
-        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source.title))
+        self._index_annotation(annotation, source.title)
         return annotation
 
     def save(self, annotation: Annotation, source_title: str | None = None) -> Path:
         """Write the annotation durably, then index it (best effort); `StoreError` on failure."""
         path = self.store.save(annotation)
-        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source_title))
+        self._index_annotation(annotation, source_title)
         return path
 
     def get(self, annotation_id: str) -> Annotation:
@@ -270,7 +277,7 @@ class Workspace:
     def restore(self, annotation_id: str) -> Annotation:
         """Bring an annotation back from the trash."""
         annotation = self.store.restore(annotation_id)
-        self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
+        self._index_annotation(annotation)
         return annotation
 
     # -- search ----------------------------------------------------------------------------
@@ -285,14 +292,32 @@ class Workspace:
         except SearchError:
             raise
         except Exception as error:
-            raise WorkspaceError(_broken_index(self.vault.root, error)) from error
+            raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
+
+    def search_behind(self) -> str | None:
+        """A word for the user when the last search answered from an index that lags the
+        files (it could not be written), or None when the index is current."""
+        index = self._index
+        reason = index.behind if index is not None else None
+        if index is None or reason is None:
+            return None
+        unread = index.unread
+        if unread:
+            files = "1 changed file is" if unread == 1 else f"{unread} changed files are"
+            what = f"deleted annotations are left out, but {files} not searched yet"
+        else:
+            what = "the results take in the changes it lacks"
+        return (
+            f"The search index is behind ({reason}: {index.folder}); {what}. "
+            "It catches up once it can be written."
+        )
 
     def sync_index(self, progress: Progress | None = None) -> ReconcileReport:
         """Re-read the annotation files and sources that changed since the index saw them."""
         try:
             index = self.index
         except Exception as error:
-            raise WorkspaceError(_broken_index(self.vault.root, error)) from error
+            raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
         return index.reconcile(
             self.annotation_files(),
             _load_annotation_file,
@@ -302,36 +327,80 @@ class Workspace:
         )
 
     def reindex(self, progress: Progress | None = None) -> ReindexReport:
-        """Rebuild the index from the annotation files and the sources.
+        """Rebuild the index from the annotation files and the sources, in one commit.
 
-        An index that cannot even be opened is deleted and made again.
+        An index that cannot be opened was repaired when it was opened (its own files removed,
+        nothing else). A rebuild that fails half-way (a full disk) leaves the old index marked
+        as unknown, so the next search rewrites it rather than trusting it.
         """
         try:
             index = self.index
-        except Exception:
-            self._index = None
-            shutil.rmtree(self.vault.root / ".readmark" / "index", ignore_errors=True)
-            index = self.index
-        # Clearing first lets the reconcile add every document without looking up old ones,
-        # and it remembers each file's stamp, so the next search re-reads nothing.
-        index.rebuild([], [])
+        except Exception as error:
+            raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
+        index.forget()
         report = index.reconcile(
             self.annotation_files(),
             _load_annotation_file,
             self.source_files(),
             self.source_or_none,
             progress,
+            lock_timeout=REINDEX_LOCK_WAIT,
         )
         if report.deferred:
             raise WorkspaceError(
                 "The search index is busy: another readmark is writing to it. "
                 "Try `readmark reindex` again in a moment."
             )
+        if report.unwritten:
+            raise WorkspaceError(
+                f"The search index in {index.folder} could not be rebuilt: {report.unwritten}. "
+                "Nothing is lost (the annotation files hold everything) and searches still "
+                "answer; fix that and run `readmark reindex` again."
+            )
         return ReindexReport(
             annotation_files=report.annotation_files_indexed,
             sources=report.sources_indexed,
             documents=index.doc_count(),
             problems=list(report.problems),
+            notes=self.index_notes(with_foreign_files=True),
+        )
+
+    def index_notes(self, *, with_foreign_files: bool = False) -> list[str]:
+        """What the user should know about the index, once it is open: that it is kept in memory
+        (and why), and the files in its folder readmark did not make (left by a repair, or all of
+        them with `with_foreign_files`)."""
+        from annotations.index_folder import foreign_files
+
+        index = self._index
+        if index is None:
+            return []
+        notes = []
+        if index.problem:
+            notes.append(f"The search index is kept in memory for now: {index.problem}.")
+        left = foreign_files(index.folder) if with_foreign_files else index.left
+        if left and (with_foreign_files or index.repaired):
+            names = ", ".join(left)
+            notes.append(f"Left in {index.folder} (not readmark's files, so not touched): {names}")
+        return notes
+
+    def legacy_index_notice(self, *, always: bool = False) -> str | None:
+        """A word about a search index found inside the vault (from an older readmark or another
+        machine): never opened, safe to delete. Said once per vault on this machine, or every
+        time with `always` (for `check`)."""
+        layout = self.vault.layout
+        if not layout.legacy_index.is_dir():
+            return None
+        if not always:
+            if os.path.lexists(layout.legacy_index_noted):
+                return None
+            try:
+                ensure_private_dir(layout.machine)
+                layout.legacy_index_noted.touch()
+            except OSError:
+                pass  # said again next time: better than never
+        return (
+            f"{layout.legacy_index} is ignored: readmark keeps its search index on each machine "
+            "now and never opens one found in a vault. You can delete that folder."
         )
 
     def index_size_hint(self) -> int:
@@ -394,6 +463,10 @@ class Workspace:
                 report.index_rebuilt = True
             except Exception as error:
                 report.index_problem = str(error)
+        report.index_notes = self.index_notes(with_foreign_files=True)
+        legacy = self.legacy_index_notice(always=True)
+        if legacy:
+            report.index_notes.append(legacy)
 
     # -- files -----------------------------------------------------------------------------
 
@@ -457,8 +530,15 @@ class Workspace:
             placed = replace(placed, updated=utc_now())
             self.store.save(placed)
             if index:
-                self._index_quietly(lambda ix: ix.add_or_update_annotation(placed, source.title))
+                self._index_annotation(placed, source.title)
         return placed, result.status
+
+    def _index_annotation(self, annotation: Annotation, source_title: str | None = None) -> None:
+        """Index a saved annotation, telling the index which file holds it (best effort)."""
+        key = self.store.path_for(annotation).relative_to(self.vault.root).as_posix()
+        self._index_quietly(
+            lambda index: index.add_or_update_annotation(annotation, source_title, file_key=key)
+        )
 
     def _index_quietly(self, change: Callable[[SearchIndex], object]) -> None:
         """Apply a change to the index if it can be done now; the next sync catches up if not."""
@@ -518,8 +598,8 @@ def _short(text: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
-def _broken_index(root: Path, error: Exception) -> str:
+def _broken_index(folder: Path, error: Exception) -> str:
     return (
-        f"The search index in {root / '.readmark' / 'index'} cannot be read "
+        f"The search index in {folder} cannot be read "
         f"({type(error).__name__}: {error}); run `readmark reindex` to rebuild it."
     )

@@ -9,6 +9,7 @@ Prints one table of figures; `--levers` also measures the naive ways the index d
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.analysis import STOP_WORDS  # noqa: E402
 
-from annotations.index import BULK_LIMIT_MB, INDEX_DIR, INDEX_NAME, SearchIndex  # noqa: E402
+from annotations.index import BULK_LIMIT_MB, INDEX_NAME, SearchIndex  # noqa: E402
 from annotations.index_schema import (  # noqa: E402
     annotation_document,
     build_schema,
@@ -40,6 +41,7 @@ from annotations.model import (  # noqa: E402
     TextQuoteSelector,
 )
 from library.builder import SourceBuilder  # noqa: E402
+from library.layout import CACHE_DIR_VARIABLE, VaultLayout  # noqa: E402
 from library.model import Source  # noqa: E402
 
 SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
@@ -171,7 +173,7 @@ def whoosh_bulk(vault: Path, corpus: Corpus, n_ann: int, n_src: int) -> tuple[Se
 
 def whoosh_naive_bulk(vault: Path, corpus: Corpus, n_ann: int, n_src: int) -> None:
     """One plain writer and one commit, as Whoosh's tutorial does it."""
-    folder = vault / INDEX_DIR
+    folder = VaultLayout(vault).index
     folder.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
     writer = ix.writer()
@@ -294,6 +296,7 @@ def main() -> None:
     args = parser.parse_args()
     n_ann, n_src = int(100_000 * args.scale), max(int(1_000 * args.scale), 1)
     work = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    os.environ[CACHE_DIR_VARIABLE] = str(work / "cache")  # the index goes with the rest
     table = Table()
     table.add("data", f"{n_ann:,} annotations + {n_src * 30:,} passages ({n_src:,} sources)")
     try:
@@ -311,7 +314,7 @@ def main() -> None:
             fts_index_time,
         )
         table.add("peak memory after bulk load", peak_mb())
-        size = sum(p.stat().st_size for p in (work / "vault" / INDEX_DIR).iterdir()) >> 20
+        size = sum(p.stat().st_size for p in VaultLayout(work / "vault").index.iterdir()) >> 20
         table.add("index size", f"{size} MB", f"{(work / 'fts.db').stat().st_size >> 20} MB")
 
         index.search(queries[0])  # open the searcher once, as the app does

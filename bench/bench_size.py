@@ -225,7 +225,9 @@ def bench_many_files(folder: Path, count: int) -> list[Row]:
     warm_runs = [list_in_child(vault) for _ in range(3)]
     warm = statistics.median(run[0] for run in warm_runs)
     warm_peak = max(run[1] for run in warm_runs)
-    cache = vault / ".readmark" / "cache" / "sources.json"
+    from library.layout import VaultLayout
+
+    cache = VaultLayout(vault).source_cache
     return [
         (f"sources --json, {count:,} tiny files, cold", f"{cold:.1f} s, {mb(cold_peak)}", ""),
         (f"sources --json, {count:,} tiny files, warm", f"{warm:.2f} s, {mb(warm_peak)}", ""),
@@ -288,6 +290,7 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
+        os.environ["READMARK_CACHE_DIR"] = str(folder / "cache")
         if "big" in parts:
             rows += bench_big_transcript(folder, args.big_mb)
         if "lines" in parts:

@@ -45,7 +45,12 @@ Timed(ensure_user_sample_vault()).run(headless=True)
 
 def main(runs: int = 7) -> None:
     data = tempfile.mkdtemp()
-    env = {**os.environ, "READMARK_DATA_DIR": data}
+    env = {
+        **os.environ,
+        "READMARK_DATA_DIR": data,
+        "READMARK_CACHE_DIR": os.path.join(data, "cache"),
+        "READMARK_STATE_DIR": os.path.join(data, "state"),
+    }
     # A user's Python caches bytecode; without that every run would compile Textual again.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     times: list[float] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,7 @@ def main() -> None:
     args = parser.parse_args()
     count, sources = int(100_000 * args.scale), max(int(1_000 * args.scale), 1)
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    os.environ["READMARK_CACHE_DIR"] = str(work / "cache")  # removed with the rest
     vault = work / "vault"
     vault.mkdir()
     rows: list[tuple[str, str, str]] = []

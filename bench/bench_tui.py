@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
 import resource
 import statistics
@@ -244,6 +245,8 @@ def main() -> None:
         child(kind, Path(path), int(count))
         return
     with tempfile.TemporaryDirectory() as folder:
+        os.environ["READMARK_CACHE_DIR"] = str(Path(folder) / "cache")
+        os.environ["READMARK_STATE_DIR"] = str(Path(folder) / "state")
         hours3 = Path(folder) / "three-hours.md"
         hours3.write_text(transcript(30_000, 3 * 3600), encoding="utf-8")
         opened = run_child("open", hours3, 5)

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from library.layout import ensure_private_dir
+
 CACHE_VERSION = 5
 """Bump when the cached shape or what the readers extract changes; older caches are ignored."""
 
@@ -58,7 +60,7 @@ def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
     # `dumps`, not `dump`: only the one-shot path uses json's C encoder (10x faster).
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(path.parent)
         fd, temp = tempfile.mkstemp(prefix=".sources-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:

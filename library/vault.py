@@ -14,11 +14,10 @@ from typing import Any
 from library.cache import CacheEntry, read_cache, write_cache
 from library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
 from library.errors import SourceError
+from library.layout import DATA_FOLDER, VaultLayout
 from library.model import Source
 from library.summary import SourceSummary
 
-DATA_FOLDER = ".readmark"
-"""readmark's own data inside a vault (cache, annotations); never listed."""
 SOURCE_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".srt", ".vtt", ".json"})
 """Extensions listed as sources; files without an extension are listed when they are text."""
 TEMP_PREFIX = ".tmp-"
@@ -97,14 +96,13 @@ class Vault:
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         """Processes used to parse many changed files at once; 1 parses in this process."""
         self._real_root = Path(os.path.realpath(self.root))
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / DATA_FOLDER
+        self.layout = VaultLayout(self.root)
+        """Where this vault's files live, inside it and in this machine's cache."""
 
     @property
     def cache_path(self) -> Path:
-        return self.data_dir / "cache" / "sources.json"
+        """The listing cache: per machine, outside the vault (a synced one is never trusted)."""
+        return self.layout.source_cache
 
     def scan(self, progress: ScanProgress | None = None) -> Listing:
         """List every source of the vault, parsing only files changed since the cached listing.
@@ -169,7 +167,7 @@ class Vault:
 
         entries = read_cache(self.cache_path)
         if not entries and not self.cache_path.parent.is_dir():
-            return  # never listed: no cache to correct, and no data folder to create
+            return  # never listed: no cache to correct
         entries[source_id] = CacheEntry(key[0], key[1], summarise(source).to_json())
         write_cache(self.cache_path, entries)
 

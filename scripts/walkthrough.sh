@@ -7,11 +7,11 @@ out=${1:-$(mktemp -d)}
 mkdir -p "$out"
 data=$(mktemp -d)
 session=readmark-walkthrough
-export READMARK_DATA_DIR="$data"
+export READMARK_DATA_DIR="$data" READMARK_CACHE_DIR="$data/cache" READMARK_STATE_DIR="$data/state"
 tmux kill-session -t "$session" 2>/dev/null || true
 
 start() {
-  tmux new-session -d -s "$session" -x 120 -y 36 "READMARK_DATA_DIR=$data uv run readmark"
+  tmux new-session -d -s "$session" -x 120 -y 36 "READMARK_DATA_DIR=$data READMARK_CACHE_DIR=$data/cache READMARK_STATE_DIR=$data/state uv run readmark"
   sleep 4
 }
 keys() { tmux send-keys -t "$session" "$@"; sleep "${PAUSE:-0.8}"; }

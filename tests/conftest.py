@@ -1,7 +1,10 @@
 """Shared test settings."""
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 # CI replays the same examples every run, so a red build always means a change broke something;
@@ -9,3 +12,20 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test gets its own per-user folders (cache, state, data, config), in a temporary
+    folder of its own: none reads or writes the real ones, and no test sees another's index."""
+    base = tmp_path_factory.mktemp("user")
+    names = {
+        "READMARK_CACHE_DIR": base / "cache",
+        "READMARK_STATE_DIR": base / "state",
+        "READMARK_DATA_DIR": base / "data",
+        "READMARK_CONFIG": base / "config" / "config.toml",
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, path in names.items():
+            patch.setenv(name, str(path))
+        yield base

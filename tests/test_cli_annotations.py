@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from library.layout import VaultLayout
 from tui.cli import main
 
 ORCHARD = """---
@@ -380,7 +381,7 @@ def test_reindex_after_losing_the_index_gives_the_same_results(
         sorted(h["id"] for h in json.loads(run(vault, capsys, "search", q, "--json")[1]))
         for q in queries
     ]
-    shutil.rmtree(vault / ".readmark" / "index")
+    shutil.rmtree(VaultLayout(vault).index)
     status, out, _ = run(vault, capsys, "reindex")
     assert status == 0
     assert out.startswith("Indexed 2 annotation files and 2 sources")

@@ -3,6 +3,7 @@ annotation folders edited by other programs, and two readmark processes on one v
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import hashlib
@@ -21,11 +22,12 @@ import pytest
 
 from annotations import durable
 from annotations.anchoring import new_annotation
-from annotations.index import INDEX_DIR, SearchIndex
+from annotations.index import SearchIndex
 from annotations.markdown_format import render
 from annotations.model import Kind
 from annotations.store import AnnotationStore, StoreError
-from annotations.workspace import Workspace
+from annotations.workspace import Workspace, WorkspaceError
+from library.layout import VaultLayout
 from library.vault import Vault
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +127,7 @@ def test_a_lock_left_by_a_killed_writer_blocks_nobody(tmp_path: Path) -> None:
     assert holder.stdout.readline() == "up\n"
     holder.send_signal(signal.SIGKILL)
     holder.communicate()
-    assert list((vault / INDEX_DIR).glob("*WRITELOCK*"))  # the file stays behind
+    assert list(VaultLayout(vault).index.glob("*WRITELOCK*"))  # the file stays behind
 
     with Workspace(vault) as workspace:
         made = workspace.annotate("talk-001.vtt", "the same old words", Kind.NOTE, note="kiwis")
@@ -137,7 +139,7 @@ def test_a_lock_left_by_a_killed_writer_blocks_nobody(tmp_path: Path) -> None:
 def test_segment_files_gone_from_the_index_are_rebuilt_on_the_next_search(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault", 3, 6)
     Workspace(vault).reindex()
-    segments = [p for p in (vault / INDEX_DIR).iterdir() if p.suffix == ".seg"]
+    segments = [p for p in VaultLayout(vault).index.iterdir() if p.suffix == ".seg"]
     assert segments
     for segment in segments:
         segment.unlink()
@@ -151,7 +153,7 @@ def test_segment_files_gone_from_the_index_are_rebuilt_on_the_next_search(tmp_pa
 def test_a_damaged_table_of_contents_is_rebuilt_on_the_next_search(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault", 3, 6)
     Workspace(vault).reindex()
-    for toc in (vault / INDEX_DIR).glob("*.toc"):
+    for toc in VaultLayout(vault).index.glob("*.toc"):
         toc.write_bytes(b"\x00" * 40)
 
     with Workspace(vault) as workspace:
@@ -166,12 +168,12 @@ def test_a_damaged_index_held_by_another_writer_is_searched_from_memory(tmp_path
     assert holder.stdout is not None
     try:
         assert holder.stdout.readline() == "up\n"
-        for toc in (vault / INDEX_DIR).glob("*.toc"):
+        for toc in VaultLayout(vault).index.glob("*.toc"):
             toc.write_bytes(b"\x00" * 40)
         with Workspace(vault) as workspace:
             assert len(annotation_ids_found(workspace)) == 6
             assert workspace.index.in_memory
-        assert [p.read_bytes() for p in (vault / INDEX_DIR).glob("*.toc")] == [b"\x00" * 40]
+        assert [p.read_bytes() for p in VaultLayout(vault).index.glob("*.toc")] == [b"\x00" * 40]
     finally:
         holder.kill()
         holder.communicate()
@@ -230,8 +232,9 @@ def test_a_failing_disk_keeps_the_old_file_and_says_the_note_was_not_lost(
 
 def test_an_unwritable_index_never_fails_a_save(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault", 1, 0)
-    (vault / ".readmark").mkdir(exist_ok=True)
-    (vault / INDEX_DIR).write_text("a file where the index folder should be")
+    folder = VaultLayout(vault).index
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the index folder should be")
     with Workspace(vault) as workspace:
         made = workspace.annotate("talk-000.vtt", "the same old words", Kind.NOTE, note="robins")
         assert workspace.store.path_for(made).is_file()
@@ -469,3 +472,29 @@ def test_search_survives_another_process_merging_the_index(tmp_path: Path) -> No
         SearchIndex(vault).optimize()  # rewrites every segment under the first's searcher
         second.reindex()
         assert len(annotation_ids_found(first)) == 4
+
+
+def test_a_rebuild_on_a_really_full_disk_leaves_no_deleted_annotation_findable(
+    tiny_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READMARK_CACHE_DIR", str(tiny_disk / "cache"))
+    vault = make_vault(tmp_path / "vault", 2, 6)
+    with Workspace(vault) as workspace:
+        workspace.reindex()
+        ids = annotation_ids_found(workspace)
+    gone = sorted(ids)[0]
+    AnnotationStore(vault).delete(gone)  # by another program: this index never hears of it
+    filler = tiny_disk / "filler"
+    with contextlib.suppress(OSError), open(filler, "wb", buffering=0) as file:
+        while True:
+            file.write(b"\0" * 4096)
+
+    with Workspace(vault) as workspace, pytest.raises(WorkspaceError, match="the disk is full"):
+        workspace.reindex()
+    with Workspace(vault) as workspace:
+        assert annotation_ids_found(workspace) == ids - {gone}
+        assert "the disk is full" in (workspace.search_behind() or "")
+    filler.unlink()
+    with Workspace(vault) as workspace:
+        assert annotation_ids_found(workspace) == ids - {gone}
+        assert workspace.search_behind() is None

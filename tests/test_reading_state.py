@@ -1,9 +1,13 @@
-"""Where the reader was: saved per vault, and a damaged file is a fresh start, never an error."""
+"""Where the reader was: saved per vault, per user (never inside the vault), and a damaged file
+is a fresh start, never an error."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from tui.reading_state import (
     MAX_SOURCES,
@@ -28,18 +32,57 @@ def test_a_saved_state_reads_back(tmp_path: Path) -> None:
     assert again.offset_of("never/opened.md") == 0
 
 
-def test_the_file_lives_in_the_vaults_readmark_folder_with_no_litter(tmp_path: Path) -> None:
+def test_the_file_lives_in_the_users_state_folder_not_in_the_vault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READMARK_STATE_DIR", str(tmp_path / "state"))
+    vault = tmp_path / "vault"
+    vault.mkdir()
     state = ReadingState()
     state.remember("a.md", 7)
-    save_reading_state(tmp_path, state)
+    save_reading_state(vault, state)
 
-    assert state_path(tmp_path) == tmp_path / ".readmark" / "state.json"
-    assert [p.name for p in (tmp_path / ".readmark").iterdir()] == ["state.json"]
-    assert json.loads(state_path(tmp_path).read_text("utf-8")) == {
+    assert list(vault.iterdir()) == []  # a synced vault carries no one's reading position
+    assert state_path(vault).parent == tmp_path / "state" / "vaults"
+    assert state_path(vault).name.startswith("vault-")
+    assert [p.name for p in state_path(vault).parent.iterdir()] == [state_path(vault).name]
+    assert state_path(vault).parent.stat().st_mode & 0o777 == 0o700
+    assert json.loads(state_path(vault).read_text("utf-8")) == {
         "version": 1,
         "open": "a.md",
         "offsets": {"a.md": 7},
     }
+
+
+def test_each_vault_has_its_own_state_and_a_link_to_a_vault_shares_it(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (tmp_path / "link").symlink_to(first)
+    state = ReadingState()
+    state.remember("a.md", 7)
+    save_reading_state(first, state)
+
+    assert load_reading_state(second) == ReadingState()
+    assert load_reading_state(tmp_path / "link").offsets == {"a.md": 7}
+
+
+def test_a_position_kept_in_the_vault_by_an_older_readmark_is_read_once_and_left(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / ".readmark" / "state.json"
+    old.parent.mkdir()
+    old.write_text(json.dumps({"version": 1, "open": "a.md", "offsets": {"a.md": 40}}), "utf-8")
+
+    assert load_reading_state(tmp_path).offsets == {"a.md": 40}
+    state = load_reading_state(tmp_path)
+    state.remember("b.md", 3)
+    assert save_reading_state(tmp_path, state) is True
+
+    assert load_reading_state(tmp_path).offsets == {"a.md": 40, "b.md": 3}
+    assert json.loads(old.read_text("utf-8"))["offsets"] == {"a.md": 40}  # never deleted
+    old.write_text(json.dumps({"version": 1, "open": "c.md", "offsets": {"c.md": 9}}), "utf-8")
+    assert load_reading_state(tmp_path).open_source == "b.md"  # the new file wins from now on
 
 
 def test_saving_twice_replaces_the_state(tmp_path: Path) -> None:
@@ -59,21 +102,21 @@ def test_a_missing_file_is_a_fresh_start(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_json_is_a_fresh_start(tmp_path: Path) -> None:
-    state_path(tmp_path).parent.mkdir()
+    state_path(tmp_path).parent.mkdir(parents=True)
     state_path(tmp_path).write_text('{"open": "a.md", "offs', "utf-8")
 
     assert load_reading_state(tmp_path) == ReadingState()
 
 
 def test_a_file_that_is_not_utf8_is_a_fresh_start(tmp_path: Path) -> None:
-    state_path(tmp_path).parent.mkdir()
+    state_path(tmp_path).parent.mkdir(parents=True)
     state_path(tmp_path).write_bytes(b"\xff\xfe\x00{")
 
     assert load_reading_state(tmp_path) == ReadingState()
 
 
 def test_malformed_entries_are_skipped_and_good_ones_kept(tmp_path: Path) -> None:
-    state_path(tmp_path).parent.mkdir()
+    state_path(tmp_path).parent.mkdir(parents=True)
     state_path(tmp_path).write_text(
         json.dumps(
             {
@@ -90,20 +133,22 @@ def test_malformed_entries_are_skipped_and_good_ones_kept(tmp_path: Path) -> Non
 
 
 def test_a_json_list_is_a_fresh_start(tmp_path: Path) -> None:
-    state_path(tmp_path).parent.mkdir()
+    state_path(tmp_path).parent.mkdir(parents=True)
     state_path(tmp_path).write_text("[1, 2]", "utf-8")
 
     assert load_reading_state(tmp_path) == ReadingState()
 
 
-def test_an_unwritable_vault_reports_false_instead_of_raising(tmp_path: Path) -> None:
+def test_an_unwritable_state_folder_reports_false_instead_of_raising(tmp_path: Path) -> None:
     # A file where the folder should be: no folder can be made there, whoever runs the test.
-    (tmp_path / ".readmark").write_text("in the way", "utf-8")
+    folder = Path(os.environ["READMARK_STATE_DIR"])
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("in the way", "utf-8")
     state = ReadingState()
     state.remember("a.md", 3)
 
     assert save_reading_state(tmp_path, state) is False
-    assert (tmp_path / ".readmark").read_text("utf-8") == "in the way"
+    assert folder.read_text("utf-8") == "in the way"
 
 
 def test_remember_makes_the_source_the_most_recent_and_clamps_negatives() -> None:

@@ -14,12 +14,13 @@ from textual.widgets import Static
 from whoosh import index as whoosh_index
 from whoosh.query import Phrase
 
-from annotations.index import INDEX_DIR, SearchError, SearchHit, SearchIndex
+from annotations.index import SearchError, SearchHit, SearchIndex
 from annotations.index_schema import SCHEMA_VERSION, build_schema
 from annotations.index_state import stamp_of
 from annotations.model import Anchor, Annotation, Kind, TextPositionSelector, TextQuoteSelector
 from annotations.workspace import Workspace
 from library.builder import SourceBuilder
+from library.layout import VaultLayout
 from library.model import Source
 from tui.cli import main
 from tui.screens.search_screen import SearchScreen
@@ -177,7 +178,7 @@ def index_files(vault: Path) -> dict[str, object]:
     """Each index file's modification time; the small state file by its content."""
     return {
         p.name: p.read_text(encoding="utf-8") if p.suffix == ".json" else p.stat().st_mtime_ns
-        for p in (vault / INDEX_DIR).iterdir()
+        for p in VaultLayout(vault).index.iterdir()
     }
 
 
@@ -326,7 +327,7 @@ def test_an_index_from_before_accent_folding_is_rebuilt_from_the_files(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Version 3 had no accent folding. Its state claims every file is indexed, unchanged.
-    folder = vault / INDEX_DIR
+    folder = VaultLayout(vault).index
     folder.mkdir(parents=True)
     old = whoosh_index.create_in(str(folder), build_schema(), indexname="readmark3")
     with old.writer() as writer:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from library.layout import VaultLayout
 from tui.cli import main
 
 TALK = "# River towns\n\nThe river floods every spring and the town adapts.\n"
@@ -168,7 +169,7 @@ def test_bad_search_query(
 def test_broken_index_folder(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Garbage in the index folder: search repairs it, or says to run reindex; never a crash."""
     annotate(vault, capsys)
-    index = vault / ".readmark" / "index"
+    index = VaultLayout(vault).index
     for path in index.iterdir():
         if path.is_file():
             path.write_bytes(b"not an index " * 8)

@@ -201,14 +201,14 @@ def test_cache_forgets_deleted_files(messy: Path) -> None:
     Vault(messy).scan()
     (messy / "talk.srt").unlink()
     Vault(messy).scan()
-    cache = json.loads((messy / ".readmark" / "cache" / "sources.json").read_text())
+    cache = json.loads(Vault(messy).cache_path.read_text())
     assert "talk.srt" not in cache["entries"]
     assert "notes.md" in cache["entries"]
 
 
 def test_corrupt_cache_is_ignored_and_replaced(messy: Path) -> None:
     expected = Vault(messy).scan()
-    cache = messy / ".readmark" / "cache" / "sources.json"
+    cache = Vault(messy).cache_path
     cache.write_text('{"version": 2, "entries": {"notes.md": [1, 2, {"id": 3}]', encoding="utf-8")
 
     assert Vault(messy).scan() == expected
@@ -218,16 +218,18 @@ def test_corrupt_cache_is_ignored_and_replaced(messy: Path) -> None:
 
 def test_unwritable_cache_still_lists(messy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = Vault(messy).scan()
-    (messy / ".readmark" / "cache" / "sources.json").unlink()
-    (messy / ".readmark" / "cache").rmdir()
+    cache = Vault(messy).cache_path
+    cache.unlink()
+    cache.parent.rmdir()
     # A file where the cache folder should be: every write fails, as on a read-only disk.
-    write(messy / ".readmark" / "cache", "in the way")
+    write(cache.parent, "in the way")
     assert Vault(messy).scan() == expected
+    assert cache.parent.read_text(encoding="utf-8") == "in the way"
 
 
 def test_parallel_scan_gives_the_same_listing(messy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     serial = Vault(messy, workers=1).scan()
-    (messy / ".readmark" / "cache" / "sources.json").unlink()
+    Vault(messy).cache_path.unlink()
     monkeypatch.setattr(library.vault, "PARALLEL_THRESHOLD", 1)
     assert Vault(messy, workers=2).scan() == serial
 

@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from annotations.index import INDEX_NAME
 from annotations.model import Kind
 from annotations.workspace import QuoteNotFoundError, Workspace
+from library.layout import VaultLayout
 
 LECTURE = """WEBVTT
 
@@ -51,7 +52,7 @@ def test_annotate_refuses_a_missing_quote(vault: Path) -> None:
 
 def test_a_locked_index_does_not_stop_a_save(vault: Path) -> None:
     Workspace(vault).sync_index()
-    holder = whoosh_index.open_dir(str(vault / ".readmark" / "index"), indexname=INDEX_NAME)
+    holder = whoosh_index.open_dir(str(VaultLayout(vault).index), indexname=INDEX_NAME)
     writer = holder.writer()
     try:
         with Workspace(vault) as workspace:
@@ -66,7 +67,7 @@ def test_a_locked_index_does_not_stop_a_save(vault: Path) -> None:
 
 
 def test_a_broken_index_does_not_stop_a_save_and_repairs_itself(vault: Path) -> None:
-    folder = vault / ".readmark" / "index"
+    folder = VaultLayout(vault).index
     folder.mkdir(parents=True)
     (folder / f"_{INDEX_NAME}_1.toc").write_bytes(b"not an index")
     with Workspace(vault) as workspace:

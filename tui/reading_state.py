@@ -1,7 +1,10 @@
 """Where the reader was: the open source and the cursor in each source, kept between runs.
 
-Stored as `<vault>/.readmark/state.json`. This is a convenience, never worth an error: a missing
-or damaged file reads as a fresh start, and a failed write is reported as False.
+Stored per user, outside the vault (one file per vault in the user's state folder): where one
+person stopped reading is not something a synced or shared vault should carry to others. A
+position an older readmark kept in `<vault>/.readmark/state.json` is read once, while the new
+file is missing; that old file is left alone. This is a convenience, never worth an error: a
+missing or damaged file reads as a fresh start, and a failed write is reported as False.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotations.durable import ensure_dir, write_atomic
+from annotations.durable import write_atomic
+from library.layout import VaultLayout, ensure_private_dir
 
-STATE_PATH = Path(".readmark") / "state.json"
 FORMAT_VERSION = 1
 MAX_SOURCES = 1000
 """Sources whose cursor is remembered; the least recently read are forgotten first."""
@@ -46,24 +49,38 @@ class ReadingState:
 
 
 def state_path(vault: Path) -> Path:
-    return vault / STATE_PATH
+    return VaultLayout(vault).reading_state
 
 
 def load_reading_state(vault: Path) -> ReadingState:
     """The saved state, or a fresh one when the file is missing, unreadable or malformed."""
+    layout = VaultLayout(vault)
     try:
-        raw = json.loads(state_path(vault).read_text(encoding="utf-8"))
+        text = layout.reading_state.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = _legacy_text(layout)
     except (OSError, ValueError):
+        return ReadingState()
+    try:
+        raw = json.loads(text)
+    except ValueError:
         return ReadingState()
     return _from_json(raw)
 
 
+def _legacy_text(layout: VaultLayout) -> str:
+    try:
+        return layout.legacy_reading_state.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return ""
+
+
 def save_reading_state(vault: Path, state: ReadingState) -> bool:
-    """Write the state atomically; False when the vault cannot be written (the run goes on)."""
+    """Write the state atomically; False when it cannot be written (the run goes on)."""
     path = state_path(vault)
     data = json.dumps(_to_json(state), ensure_ascii=False, indent=1).encode("utf-8")
     try:
-        ensure_dir(path.parent)
+        ensure_private_dir(path.parent)
         write_atomic(path, data)
     except OSError:
         return False

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.commands import CommandError, common_options, print_json, vault_path
@@ -52,13 +53,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotations.model import Confidence, Kind
-    from annotations.workspace import Workspace
     from tui.commands.show import locate
 
     if args.confidence and args.kind != "dissent":
         raise CommandError("--confidence is only for dissent notes: add --kind dissent")
     vault, source_id = locate(args.source, args)
-    with user_errors(), Workspace(vault.root) as workspace:
+    with user_errors(), workspace_at(vault.root) as workspace:
         annotation = workspace.annotate(
             source_id,
             args.quote,
@@ -120,11 +120,44 @@ def print_annotation(annotation: Annotation) -> None:
     sys.stdout.write(printable("\n".join(lines)) + "\n")
 
 
-def open_workspace(args: argparse.Namespace) -> Workspace:
-    """The workspace of `--vault` (or of the default vault)."""
+def open_workspace(
+    args: argparse.Namespace, *, notes: bool = True
+) -> AbstractContextManager[Workspace]:
+    """The workspace of `--vault` (or of the default vault), closed at the end; see
+    `workspace_at` for `notes`."""
+    return workspace_at(vault_path(args), notes=notes)
+
+
+@contextmanager
+def workspace_at(root: Path, *, notes: bool = True) -> Iterator[Workspace]:
+    """The workspace of the vault at `root`, closed at the end.
+
+    With `notes`, what the user should know about the index is said on stderr, one line each:
+    an index found inside the vault that is ignored (once per vault on this machine), and, at
+    the end, an index kept in memory (and why) or files a repair left. Commands that report
+    these themselves (`check`, `reindex`) pass False.
+    """
     from annotations.workspace import Workspace
 
-    return Workspace(vault_path(args))
+    workspace = Workspace(root)
+    legacy = workspace.legacy_index_notice() if notes else None
+    if legacy:
+        say(legacy)
+    said: list[str] = []
+    try:
+        yield workspace
+    finally:
+        said = workspace.index_notes() if notes else []
+        workspace.close()
+        for note in said:
+            say(note)
+
+
+def say(note: str) -> None:
+    """One line for the user on stderr, beside (never inside) what a command prints."""
+    from library.safe_text import printable
+
+    sys.stderr.write(printable(note) + "\n")
 
 
 @contextmanager

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.accept or args.orphan:
         return _settle(args)
-    with user_errors(), open_workspace(args) as workspace:
+    with user_errors(), open_workspace(args, notes=False) as workspace:
         report = workspace.check()
     if args.json:
         print_json(report_json(report))
@@ -99,8 +99,14 @@ def _report_lines(report: CheckReport, vault_option: str) -> list[str]:
         )
     if report.index is not None and report.index.deferred and not report.index_rebuilt:
         lines.append("The search index is busy (another readmark); it will catch up later.")
+    elif report.index is not None and report.index.unwritten:
+        lines.append(
+            f"The search index could not be updated ({report.index.unwritten}); searches answer "
+            "around the changes, and it catches up once it can be written."
+        )
     if report.index_problem:
         lines.append(f"The search index could not be updated: {report.index_problem}")
+    lines += report.index_notes
     for problem in report.source_problems:
         lines.append(f"Cannot read source (its annotations are left as they are): {problem}")
     if report.needs_review:

@@ -51,18 +51,18 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.workspace import Workspace
     from library.safe_text import printable
-    from tui.commands.annotate import open_workspace, user_errors
+    from tui.commands import vault_path
+    from tui.commands.annotate import user_errors, workspace_at
     from tui.commands.show import locate
 
     with user_errors():
         if args.source:
             vault, source_id = locate(args.source, args)
-            workspace = Workspace(vault.root)
+            root = vault.root
         else:
-            workspace, source_id = open_workspace(args), None
-        with workspace:
+            root, source_id = vault_path(args), None
+        with workspace_at(root) as workspace:
             annotations = _annotations(workspace, source_id)
             files = _render(args.format, annotations, workspace, source_id)
             if args.out is None:

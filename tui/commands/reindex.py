@@ -17,8 +17,9 @@ def register(subparsers: Any) -> None:
         "reindex",
         parents=[common_options()],
         help="rebuild the search index",
-        description="Rebuild the vault's search index (.readmark/index/) from the annotation "
-        "files and the sources. Safe at any time: the files hold everything the index does.",
+        description="Rebuild the vault's search index from the annotation files and the sources. "
+        "The index is kept per machine, in the user's cache folder (READMARK_CACHE_DIR moves "
+        "it). Safe at any time: the files hold everything the index does.",
     )
     parser.set_defaults(run=run)
 
@@ -28,12 +29,14 @@ def run(args: argparse.Namespace) -> int:
     from tui.commands.annotate import open_workspace, user_errors
 
     began = time.perf_counter()
-    with user_errors(), open_workspace(args) as workspace:
+    with user_errors(), open_workspace(args, notes=False) as workspace:
         with _progress(workspace.index_size_hint) as tick:
             report = workspace.reindex(tick)
     seconds = time.perf_counter() - began
     for problem in report.problems:
         sys.stderr.write(printable(f"Left out {problem}") + "\n")
+    for note in report.notes:
+        sys.stderr.write(printable(note) + "\n")
     sys.stdout.write(
         f"Indexed {report.annotation_files} annotation files and {report.sources} sources: "
         f"{report.documents} documents in {seconds:.1f} s\n"

@@ -40,6 +40,11 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--limit must be 1 or more")
     with user_errors(), open_workspace(args) as workspace:
         hits = workspace.search(args.query, limit=args.limit)
+        behind = workspace.search_behind()
+    if behind:
+        from library.safe_text import printable
+
+        sys.stderr.write(printable(behind) + "\n")
     if args.json:
         print_json([hit_json(hit) for hit in hits])
     else:

@@ -102,7 +102,7 @@ def _id_inside(vault: Vault, path: Path, source: str) -> str:
 
 def _vault_above(path: Path) -> Path:
     """The nearest folder above `path` holding readmark's data folder, else its own folder."""
-    from library.vault import DATA_FOLDER
+    from library.layout import DATA_FOLDER
 
     absolute = path.absolute()
     return next((p for p in absolute.parents if (p / DATA_FOLDER).is_dir()), absolute.parent)

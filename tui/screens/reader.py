@@ -21,6 +21,7 @@ from annotations.citation import CitationError, cite
 from annotations.config import load_citation_config
 from annotations.durable import ensure_dir, write_atomic
 from annotations.export_markdown import export_markdown_files
+from annotations.gitignore import ensure_gitignore
 from annotations.model import Annotation, Confidence, Kind, utc_now
 from annotations.review import Decision
 from annotations.workspace import Workspace
@@ -29,7 +30,6 @@ from library.model import Role, Source
 from library.safe_text import printable, shorten
 from library.summary import SourceSummary
 from library.timecode import format_timecode, url_at_time
-from library.vault import DATA_FOLDER
 from tui.clipboard import NOWHERE, copied_message, copy_text
 from tui.keymap import load_keymap
 from tui.reading_state import ReadingState, load_reading_state, save_reading_state
@@ -107,6 +107,8 @@ class ReaderScreen(Screen[None]):
         self._counts: dict[str, int] = {}
         self._notes_stamp: tuple[tuple[str, int, int], ...] = ()
         self._citation_format = "markdown"
+        self._said_behind: str | None = None
+        """The last word given on a search index that lags the files."""
         """What `y` copies as: `Y` changes it for the rest of the session."""
 
     # -- layout ------------------------------------------------------------------------------
@@ -191,11 +193,16 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="index")
     def sync_index(self) -> None:
         # Derived data: failures only mean search is behind, never that a note is lost.
+        legacy = self.workspace.legacy_index_notice()
+        if legacy:
+            self.app.call_from_thread(self.notify, legacy, timeout=15)
         try:
             self.workspace.sync_index()
         except Exception as error:  # noqa: BLE001
             message = f"The search index could not be updated ({error}); run `readmark reindex`."
             self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+        for note in self.workspace.index_notes():
+            self.app.call_from_thread(self.notify, note, severity="warning", timeout=15)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -707,10 +714,11 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, group="save")
     def _export(self, source: Source, annotations: list[Annotation]) -> None:
-        folder = self.workspace.root / DATA_FOLDER / "exports"
+        folder = self.workspace.vault.layout.exports
         try:
             files = export_markdown_files(annotations, {source.id: source})
             written = []
+            ensure_gitignore(self.workspace.root)  # exports are copies: git leaves them out
             for name, text in files.items():
                 target = folder / name
                 ensure_dir(target.parent)  # names keep the source's folders
@@ -739,6 +747,8 @@ class ReaderScreen(Screen[None]):
             return
         summary = f"Index rebuilt: {report.documents} documents from {report.sources} sources"
         self.app.call_from_thread(self.notify, summary, markup=False)
+        for note in report.notes:
+            self.app.call_from_thread(self.notify, note, severity="warning", timeout=15)
 
     # -- screens -------------------------------------------------------------------------------
 
@@ -748,7 +758,12 @@ class ReaderScreen(Screen[None]):
                 self._open_hit(hit)
 
         def search(query: str) -> list[SearchHit]:
-            return self.workspace.search(query, limit=RESULT_LIMIT)
+            hits = self.workspace.search(query, limit=RESULT_LIMIT)
+            behind = self.workspace.search_behind()
+            if behind and behind != self._said_behind:  # once, not on every query
+                self.app.call_from_thread(self.notify, behind, severity="warning")
+            self._said_behind = behind
+            return hits
 
         screen = SearchScreen(search, title_of=self._title_of, limit=RESULT_LIMIT)
         self.app.push_screen(screen, chosen)
