@@ -22,7 +22,8 @@ import hashlib
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotations import durable
@@ -85,9 +86,10 @@ class WrittenNotSyncedError(StoreError):
     """The file was written and is readable, but the disk did not confirm the rename, so it may
     not survive a power cut. The store counts it as saved: saving again makes no second one."""
 
-    def __init__(self, message: str, path: Path) -> None:
+    def __init__(self, message: str, version: FileVersion) -> None:
         super().__init__(message)
-        self.path = path
+        self.path = version.path
+        self.version = version
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +119,29 @@ Expected = FileVersion | None | _Remembered
 
 @dataclass(frozen=True, slots=True)
 class Saved:
-    """Where an annotation was saved, and the conflict copies kept beside it on the way (the
-    other program's versions, when the file changed since it was read)."""
+    """What was saved (the annotation may be another program's version with the new note on
+    it, see `save_keeping_both`), the file's version now, and the conflict copies kept beside
+    it on the way (another program's versions, when the file changed since it was read)."""
 
-    path: Path
+    annotation: Annotation
+    version: FileVersion
     conflict_copies: tuple[Path, ...] = ()
+
+    @property
+    def path(self) -> Path:
+        return self.version.path
+
+
+@dataclass(slots=True)
+class Loaded(LoadResult):
+    """Annotations and the files that failed, with the version of each annotation's file as
+    read: pass it to `write` to save an annotation only over what was read."""
+
+    versions: dict[str, FileVersion] = field(default_factory=dict)
+
+
+Rebase = Callable[[Annotation], Annotation]
+"""Applies a person's change (a note) to a newer version of the annotation."""
 
 
 class AnnotationStore:
@@ -136,6 +156,8 @@ class AnnotationStore:
         """Where each annotation seen by this store lives, so a changed source moves its file."""
         self._versions: dict[str, FileVersion] = {}
         """The version of each annotation file this store last read or wrote, by id."""
+        self._written: dict[str, bytes] = {}
+        """The digest of what this store itself last wrote, by id: not another program's edit."""
         self._ready_dirs: set[Path] = set()
 
     def path_for(self, annotation: Annotation) -> Path:
@@ -154,7 +176,13 @@ class AnnotationStore:
     def save(
         self, annotation: Annotation, expected: Expected = REMEMBERED, *, recreate: bool = True
     ) -> Path:
-        """Create or replace the annotation's file, durably; return its path.
+        """`write`, returning the file's path."""
+        return self.write(annotation, expected, recreate=recreate).path
+
+    def write(
+        self, annotation: Annotation, expected: Expected = REMEMBERED, *, recreate: bool = True
+    ) -> FileVersion:
+        """Create or replace the annotation's file, durably; return the version written.
 
         The file on disk must still be `expected`, the version the caller read (`REMEMBERED`:
         the one this store last read or wrote; None: the annotation is new, so there is no
@@ -170,40 +198,47 @@ class AnnotationStore:
         data = self._encode(annotation, path)
         if expected is REMEMBERED:
             expected = self._versions.get(annotation.id)
-        previous = expected.path if expected is not None else self._paths.get(annotation.id)
-        moving = previous is not None and previous != path
-        if moving and expected is not None and previous is not None:
+        moving = expected is not None and expected.path != path
+        if expected is not None and moving:
             # The source changed: the file to move must still be the version read.
-            current = self._look(previous, annotation.id)
+            current = self._look(expected.path, annotation.id)
             if not expected.matches(current) and (current is not None or not recreate):
-                raise self._changed(annotation.id, previous, current)
-        written = self._write(path, data, _accepts(None if moving else expected, data, recreate))
-        self._remember(annotation.id, FileVersion(path, _digest(data), *written))
-        if moving and previous is not None:
-            self._remove_stale_copy(previous, expected)
-        return path
+                raise self._changed(annotation.id, expected.path, current)
+        accepts = _accepts(None if moving else expected, data, recreate)
+        version = self._write(annotation.id, path, data, accepts)
+        if expected is not None and moving:
+            self._remove_stale_copy(expected.path, expected)
+        return version
 
-    def save_keeping_both(self, annotation: Annotation, expected: Expected = REMEMBERED) -> Saved:
+    def save_keeping_both(
+        self, annotation: Annotation, expected: Expected = REMEMBERED, rebase: Rebase | None = None
+    ) -> Saved:
         """Save the annotation; when its file changed since `expected` (another program edited
         it), first keep that other version beside it as a conflict copy, so both are on disk.
 
         For a note a person wrote: their text wins the annotation's file, the other program's
         text stays in `<id> (conflicted copy ...).md`, which `check` and the reader point to.
+        When the change is this store's own later write (a re-anchor while the note was being
+        written), `rebase` puts the person's change on that version instead: nothing to keep.
         """
         copies: list[Path] = []
         for _ in range(_KEEP_BOTH_ATTEMPTS):
             try:
-                path = self.save(annotation, expected)
+                version = self.write(annotation, expected)
             except ChangedOnDiskError as changed:
                 if changed.kept is not None:
                     copies.append(changed.kept)
                 if changed.current is None:
                     expected = None
                     continue
-                copies.append(self._keep_conflict_copy(changed.path, changed.current))
                 expected = FileVersion(changed.path, _digest(changed.current), 0, 0)
+                own = self._own_write(annotation.id, changed.current)
+                if own is not None and rebase is not None:
+                    annotation = rebase(own)
+                    continue
+                copies.append(self._keep_conflict_copy(changed.path, changed.current))
                 continue
-            return Saved(path, tuple(copies))
+            return Saved(annotation, version, tuple(copies))
         raise StoreError(
             f"cannot save annotation {annotation.id}: its file keeps being changed by another "
             f"program while readmark saves it (the versions are kept in {copies[0].parent}); "
@@ -221,9 +256,19 @@ class AnnotationStore:
                 "nothing was written. Fix the source file's text and annotate it again."
             ) from error
 
-    def _write(self, path: Path, data: bytes, accepts: durable.Unchanged) -> tuple[int, int]:
-        """Write the file if `accepts` what is there; (size, mtime_ns) of the file written."""
-        annotation_id = path.stem
+    def _own_write(self, annotation_id: str, data: bytes) -> Annotation | None:
+        """The annotation in `data` when it is what this store itself last wrote for the id."""
+        if self._written.get(annotation_id) != _digest(data):
+            return None
+        try:
+            return parse(data.decode(ENCODING, ENCODING_ERRORS))
+        except (UnicodeDecodeError, AnnotationFormatError):
+            return None
+
+    def _write(
+        self, annotation_id: str, path: Path, data: bytes, accepts: durable.Unchanged
+    ) -> FileVersion:
+        """Write the file if `accepts` what is there; remember and return the version written."""
         try:
             try:
                 self._ensure_dir(path.parent)
@@ -236,13 +281,14 @@ class AnnotationStore:
         except durable.FileChangedError as changed:
             raise self._changed(annotation_id, path, changed.current, changed.kept) from None
         except durable.NotDurableError as error:
-            self._remember(annotation_id, _version_on_disk(path, data))
+            version = _version_on_disk(path, data)
+            self._remember(annotation_id, version, written=True)
             reason, advice = durable.describe_os_error(error)
             raise WrittenNotSyncedError(
                 f"annotation {annotation_id} was written to {path}, but the disk did not "
                 f"confirm it ({reason}), so it may not survive a power cut. Saving it again "
                 f"keeps this one annotation (no second copy is made). {advice}",
-                path,
+                version,
             ) from error
         except OSError as error:
             reason, advice = durable.describe_os_error(error)
@@ -250,7 +296,9 @@ class AnnotationStore:
                 f"cannot save annotation to {path}: {reason}; your note was not lost: nothing "
                 f"was written and the file on disk was left as it was. {advice}"
             ) from error
-        return written.size, written.mtime_ns
+        version = FileVersion(path, _digest(data), written.size, written.mtime_ns)
+        self._remember(annotation_id, version, written=True)
+        return version
 
     def _look(self, path: Path, annotation_id: str) -> bytes | None:
         try:
@@ -295,28 +343,34 @@ class AnnotationStore:
             return copy
         raise StoreError(f"cannot keep another version of {path}: no free name beside it")
 
-    def _remember(self, annotation_id: str, version: FileVersion) -> None:
+    def _remember(self, annotation_id: str, version: FileVersion, *, written: bool = False) -> None:
         self._versions[annotation_id] = version
         self._paths[annotation_id] = version.path
+        if written:
+            self._written[annotation_id] = version.digest
 
     def get(self, annotation_id: str) -> Annotation:
         """The annotation with this id; `AnnotationNotFoundError` if there is none."""
+        return self.read(annotation_id)[0]
+
+    def read(self, annotation_id: str) -> tuple[Annotation, FileVersion]:
+        """The annotation with this id and the version of its file as read."""
         key = normalise_id(annotation_id)
         path = self._find(key)
         if path is None:
             raise AnnotationNotFoundError(f"there is no annotation {key} in {self.root}")
         annotation, version = self._read_or_raise(path)
         self._remember(annotation.id, version)
-        return annotation
+        return annotation, version
 
-    def load_all(self) -> LoadResult:
+    def load_all(self) -> Loaded:
         """Every annotation in the store, in id (creation) order, and every file that failed.
 
         A file that does not parse is reported with the reason and skipped. When two files hold
         the same id (a copy left in another folder), the most recently updated one wins and the
         other is reported.
         """
-        result = LoadResult()
+        result = Loaded()
         kept: dict[str, tuple[Annotation, FileVersion]] = {}
         files, unreadable = self._annotation_files()
         result.problems += unreadable
@@ -340,6 +394,7 @@ class AnnotationStore:
             kept[annotation.id] = read
         for _, (annotation, version) in sorted(kept.items()):
             self._remember(annotation.id, version)
+            result.versions[annotation.id] = version
             result.annotations.append(annotation)
         result.problems.sort(key=lambda problem: problem.path)
         return result
@@ -348,10 +403,10 @@ class AnnotationStore:
         """The annotations of one source in document order; files that do not parse are skipped."""
         return self.load_source(source_id).annotations
 
-    def load_source(self, source_id: str) -> LoadResult:
+    def load_source(self, source_id: str) -> Loaded:
         """The annotations of one source in document order, and the files of its folder that
         cannot be loaded (unreadable, conflict copies, conflict markers), with the reasons."""
-        result = LoadResult()
+        result = Loaded()
         folder = self.folder_for(source_id)
         files, failure = _files_in(folder)
         if failure is not None:
@@ -364,6 +419,7 @@ class AnnotationStore:
                 continue
             if annotation.source == source_id:
                 self._remember(annotation.id, version)
+                result.versions[annotation.id] = version
                 result.annotations.append(annotation)
         result.annotations.sort(key=_document_order)
         return result

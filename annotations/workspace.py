@@ -27,8 +27,15 @@ from annotations.model import (
 from annotations.store import (
     ENCODING,
     ENCODING_ERRORS,
+    REMEMBERED,
     SUFFIX,
     AnnotationStore,
+    ChangedOnDiskError,
+    Expected,
+    FileVersion,
+    Loaded,
+    Saved,
+    StoreError,
     conflict_copy_reason,
 )
 from library.errors import SourceError
@@ -41,6 +48,9 @@ if TYPE_CHECKING:
 
 TEMP_FILE_AGE = 60.0
 """Seconds after which a temporary file is taken as left by a crash, not by a running save."""
+
+REANCHOR_ATTEMPTS = 3
+"""Times a re-anchor is tried again on a file another program keeps changing meanwhile."""
 
 Progress = Callable[[int], None]
 
@@ -71,6 +81,9 @@ class CheckReport:
     reanchored: list[Annotation] = field(default_factory=list)
     """Annotations moved onto the edited text of their source (and saved)."""
     orphans: list[Orphan] = field(default_factory=list)
+    changed_meanwhile: list[str] = field(default_factory=list)
+    """Annotations whose file another program kept changing while check ran: not re-anchored,
+    left as that program wrote them for the next check."""
     unreadable: list[LoadProblem] = field(default_factory=list)
     """Annotation files that cannot be read: the user must fix or remove them."""
     source_problems: list[str] = field(default_factory=list)
@@ -180,15 +193,54 @@ class Workspace:
         annotation = new_annotation(
             source, span[0], span[1], kind, note=note, tags=tags, confidence=confidence
         )
-        self.store.save(annotation)
-        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source.title))
+        try:
+            self.store.write(annotation, None)
+        finally:
+            # Also when the disk did not confirm the write: the file is there.
+            if self.store.version(annotation.id) is not None:
+                self._index_quietly(
+                    lambda index: index.add_or_update_annotation(annotation, source.title)
+                )
         return annotation
 
-    def save(self, annotation: Annotation, source_title: str | None = None) -> Path:
-        """Write the annotation durably, then index it (best effort); `StoreError` on failure."""
-        path = self.store.save(annotation)
+    def save(
+        self,
+        annotation: Annotation,
+        source_title: str | None = None,
+        expected: Expected = REMEMBERED,
+    ) -> Path:
+        """Write the annotation durably over the version read (`expected`, see
+        `AnnotationStore.write`), then index it (best effort); `StoreError` on failure."""
+        path = self.store.save(annotation, expected)
         self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source_title))
         return path
+
+    def save_note(
+        self, annotation: Annotation, expected: FileVersion | None, source_title: str | None = None
+    ) -> Saved:
+        """Save what a person wrote: over `expected`, the version they started from (None for a
+        new annotation). When another program changed the file meanwhile, its version is kept
+        beside it as a conflict copy (see `Saved.conflict_copies`); when readmark itself did
+        (a re-anchor), the new note and confidence go onto that version."""
+
+        def rebase(current: Annotation) -> Annotation:
+            return replace(
+                current,
+                note=annotation.note,
+                confidence=annotation.confidence,
+                updated=annotation.updated,
+            )
+
+        try:
+            saved = self.store.save_keeping_both(annotation, expected, rebase)
+        except StoreError:
+            if self.store.version(annotation.id) is not None:
+                self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
+            raise
+        self._index_quietly(
+            lambda index: index.add_or_update_annotation(saved.annotation, source_title)
+        )
+        return saved
 
     def get(self, annotation_id: str) -> Annotation:
         """The stored annotation; `AnnotationNotFoundError` (a `StoreError`) when unknown."""
@@ -200,22 +252,39 @@ class Workspace:
         Re-anchored annotations are saved. When the source cannot be read they come back as
         stored.
         """
-        stored = self.store.for_source(source_id)
+        return self.open_annotations(source_id).annotations
+
+    def open_annotations(self, source_id: str) -> Loaded:
+        """`annotations_for`, with the version of each file as it is now (to save over) and
+        the files of the source's folder that cannot be loaded."""
+        loaded = self.store.load_source(source_id)
         source = self.source_or_none(source_id)
         if source is None:
-            return stored
-        placed = [self._reanchored(a, source)[0] for a in stored]
-        return sorted(placed, key=lambda a: (a.anchor.position.start, a.anchor.position.end, a.id))
+            return loaded
+        placed: list[Annotation] = []
+        for annotation in loaded.annotations:
+            done = self._reanchored(annotation, source, loaded.versions.get(annotation.id))
+            if done.annotation is None:
+                loaded.versions.pop(annotation.id, None)  # deleted or broken meanwhile
+                continue
+            placed.append(done.annotation)
+            if done.version is not None:
+                loaded.versions[annotation.id] = done.version
+        loaded.annotations = sorted(
+            placed, key=lambda a: (a.anchor.position.start, a.anchor.position.end, a.id)
+        )
+        return loaded
 
     def all_annotations(self) -> tuple[list[Annotation], list[LoadProblem]]:
         """Every stored annotation (as stored) and the files that cannot be read."""
         result = self.store.load_all()
         return result.annotations, result.problems
 
-    def delete(self, annotation_id: str) -> Path:
-        """Move the annotation to the trash; return where it now is."""
+    def delete(self, annotation_id: str, expected: Expected = REMEMBERED) -> Path:
+        """Move the annotation to the trash (if its file is still `expected`, see
+        `AnnotationStore.delete`); return where it now is."""
         annotation_id = annotation_id.strip().lower()
-        target = self.store.delete(annotation_id)
+        target = self.store.delete(annotation_id, expected)
         self._index_quietly(lambda index: index.remove_annotation(annotation_id))
         return target
 
@@ -302,17 +371,24 @@ class Workspace:
         """
         report = CheckReport()
         report.temp_files_removed = self.store.cleanup_temp_files(older_than=TEMP_FILE_AGE)
-        annotations, report.unreadable = self.all_annotations()
-        report.annotations = len(annotations) + len(report.unreadable)
+        loaded = self.store.load_all()
+        report.unreadable = loaded.problems
+        report.annotations = len(loaded.annotations) + len(report.unreadable)
         by_source: dict[str, list[Annotation]] = {}
-        for annotation in annotations:
+        for annotation in loaded.annotations:
             by_source.setdefault(annotation.source, []).append(annotation)
         for source_id, members in sorted(by_source.items()):
-            self._check_source(source_id, members, report)
+            self._check_source(source_id, members, report, loaded.versions)
         self._check_index(report)
         return report
 
-    def _check_source(self, source_id: str, members: list[Annotation], report: CheckReport) -> None:
+    def _check_source(
+        self,
+        source_id: str,
+        members: list[Annotation],
+        report: CheckReport,
+        versions: dict[str, FileVersion],
+    ) -> None:
         try:
             self.vault.path_of(source_id)
         except SourceError:
@@ -325,7 +401,13 @@ class Workspace:
             report.source_problems.append(_source_problem(self, source_id))
             return
         for annotation in members:
-            placed, status = self._reanchored(annotation, source)
+            done = self._reanchored(annotation, source, versions.get(annotation.id))
+            placed, status = done.annotation, done.status
+            if placed is None:
+                continue  # deleted or made unreadable meanwhile: the next check sees it
+            if done.busy:
+                report.changed_meanwhile.append(annotation.id)
+                continue
             if status == ReanchorStatus.ORPHANED:
                 reason = f"the quote is no longer in {source_id}"
                 report.orphans.append(Orphan(placed, reason))
@@ -383,26 +465,38 @@ class Workspace:
     # -- internals -------------------------------------------------------------------------
 
     def _reanchored(
-        self, annotation: Annotation, source: Source
-    ) -> tuple[Annotation, ReanchorStatus | None]:
-        """The annotation on the source's current text (saved when it changed); the status is
-        None when the source did not change since the annotation was anchored."""
-        anchor = annotation.anchor
-        at_position = source.text[anchor.position.start : anchor.position.end]
-        # A hand-edited quote on an unchanged source must be looked for again too.
-        if (
-            anchor.fingerprint == fingerprint(source.text)
-            and at_position == anchor.quote.exact
-            and not annotation.orphaned
-        ):
-            return annotation, None
-        result = reanchor(annotation, source)
-        placed = result.annotation
-        if placed != annotation:
+        self, annotation: Annotation, source: Source, version: FileVersion | None
+    ) -> _Placed:
+        """The annotation on the source's current text, saved over `version` (the file as
+        read) when it changed.
+
+        When another program changed the file since it was read, nothing is written over it:
+        its new version is read and re-anchored instead.
+        """
+        for _ in range(REANCHOR_ATTEMPTS):
+            if _in_place(annotation, source):
+                return _Placed(annotation, None, version)
+            result = reanchor(annotation, source)
+            placed = result.annotation
+            if placed == annotation:
+                return _Placed(placed, result.status, version)
             placed = replace(placed, updated=utc_now())
-            self.store.save(placed)
-            self._index_quietly(lambda index: index.add_or_update_annotation(placed, source.title))
-        return placed, result.status
+            try:
+                version = self.store.write(placed, version, recreate=False)
+            except ChangedOnDiskError:
+                try:
+                    fresh, version = self.store.read(annotation.id)
+                except StoreError:
+                    return _Placed(None, None, None)
+                if fresh.source != source.id:
+                    return _Placed(fresh, None, version)  # moved to another source by hand
+                annotation = fresh
+                continue
+            break
+        else:
+            return _Placed(annotation, None, version, busy=True)
+        self._index_quietly(lambda index: index.add_or_update_annotation(placed, source.title))
+        return _Placed(placed, result.status, version)
 
     def _index_quietly(self, change: Callable[[SearchIndex], object]) -> None:
         """Apply a change to the index if it can be done now; the next sync catches up if not."""
@@ -411,6 +505,31 @@ class Workspace:
         except Exception:
             # A locked or broken index must never fail a save that already happened.
             pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """An annotation after re-anchoring, and its file's version now."""
+
+    annotation: Annotation | None
+    """None when the file was deleted or made unreadable by another program meanwhile."""
+    status: ReanchorStatus | None
+    """None when the source did not change since the annotation was anchored."""
+    version: FileVersion | None
+    busy: bool = False
+    """True when another program kept changing the file: it was left as that program wrote it."""
+
+
+def _in_place(annotation: Annotation, source: Source) -> bool:
+    """True when the annotation still stands where it was anchored on an unchanged source."""
+    anchor = annotation.anchor
+    at_position = source.text[anchor.position.start : anchor.position.end]
+    # A hand-edited quote on an unchanged source must be looked for again too.
+    return (
+        anchor.fingerprint == fingerprint(source.text)
+        and at_position == anchor.quote.exact
+        and not annotation.orphaned
+    )
 
 
 def _load_annotation_file(path: Path) -> list[Annotation]:

@@ -40,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
             f"Re-anchored {annotation.id} on the edited text of {annotation.source}: "
             f"\u201c{_short(annotation.quote)}\u201d"
         )
+    if report.changed_meanwhile:
+        lines.append(
+            f"{_count(len(report.changed_meanwhile), 'annotation file')} kept being changed by "
+            "another program while check ran; left as it wrote them (run check again later):"
+        )
+        lines += [f"  {annotation_id}" for annotation_id in report.changed_meanwhile]
     if report.index_rebuilt:
         lines.append("Rebuilt the search index (it could not be read).")
     elif report.index is not None and report.index.deferred:
