@@ -428,13 +428,17 @@ class AnnotationStore:
         """Files a sync tool left beside an annotation file (`<id> (conflicted copy).md`,
         `<id>.sync-conflict-....md`), found from names alone: one folder listing per source."""
         found: list[LoadProblem] = []
-        for entry in _subfolders(self.root):
-            files, _ = _files_in(Path(entry.path))
-            names = {path.name for path in files}
-            for path in files:
-                copy_of = _copy_of(path.name)
+        for folder in _subfolders(self.root):
+            try:
+                with os.scandir(folder.path) as entries:
+                    names = {e.name for e in entries if e.name.endswith(SUFFIX)}
+            except OSError:
+                continue  # `load_all` reports a folder it cannot read
+            for name in names:
+                copy_of = _copy_of(name)
                 if copy_of is not None and f"{copy_of}{SUFFIX}" in names:
-                    found.append(LoadProblem(str(path), conflict_copy_reason(copy_of)))
+                    path = os.path.join(folder.path, name)
+                    found.append(LoadProblem(path, conflict_copy_reason(copy_of)))
         return sorted(found, key=lambda problem: problem.path)
 
     def delete(self, annotation_id: str, expected: Expected = REMEMBERED) -> Path:

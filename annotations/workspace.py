@@ -36,6 +36,7 @@ from annotations.store import (
     Loaded,
     Saved,
     StoreError,
+    WrittenNotSyncedError,
     conflict_copy_reason,
 )
 from library.errors import SourceError
@@ -195,12 +196,13 @@ class Workspace:
         )
         try:
             self.store.write(annotation, None)
-        finally:
-            # Also when the disk did not confirm the write: the file is there.
-            if self.store.version(annotation.id) is not None:
-                self._index_quietly(
-                    lambda index: index.add_or_update_annotation(annotation, source.title)
-                )
+        except WrittenNotSyncedError:
+            # The file is there: it is found like any other.
+            self._index_quietly(
+                lambda index: index.add_or_update_annotation(annotation, source.title)
+            )
+            raise
+        self._index_quietly(lambda index: index.add_or_update_annotation(annotation, source.title))
         return annotation
 
     def save(
@@ -233,9 +235,8 @@ class Workspace:
 
         try:
             saved = self.store.save_keeping_both(annotation, expected, rebase)
-        except StoreError:
-            if self.store.version(annotation.id) is not None:
-                self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
+        except WrittenNotSyncedError:
+            self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
             raise
         self._index_quietly(
             lambda index: index.add_or_update_annotation(saved.annotation, source_title)
