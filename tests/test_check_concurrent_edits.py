@@ -105,6 +105,36 @@ def test_check_keeps_a_note_edited_between_its_read_and_its_save(
     assert_anchored(vault, result.annotations)
 
 
+def test_check_leaves_a_note_deleted_meanwhile_deleted_and_says_which_kept_changing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(tmp_path / "vault")
+    rewrite_sources(vault, "A new opening line. ")
+    store = AnnotationStore(vault)
+    gone, busy = store.for_source("talk-1.vtt")[:2]
+    real_reanchor = workspace_module.reanchor
+    edits = 0
+
+    def reanchor(annotation: Annotation, source: Source) -> ReanchorResult:
+        nonlocal edits
+        path = store.path_for(annotation)
+        if annotation.id == gone.id and path.exists():
+            path.unlink()  # deleted in Obsidian while check runs
+        elif annotation.id == busy.id:
+            edits += 1  # a sync tool rewriting it again and again
+            edit_note(path, f"edit {edits}")
+        return real_reanchor(annotation, source)
+
+    monkeypatch.setattr(workspace_module, "reanchor", reanchor)
+    with Workspace(vault) as workspace:
+        report = workspace.check()
+    assert not store.path_for(gone).exists()
+    assert report.changed_meanwhile == [busy.id]
+    assert busy.id not in {a.id for a in report.reanchored}
+    assert store.get(busy.id).note == f"edit {edits}"
+    assert len(report.reanchored) == ANNOTATIONS - 2
+
+
 def test_opening_a_source_keeps_a_note_edited_while_it_is_re_anchored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
