@@ -722,9 +722,10 @@ def _document_order(annotation: Annotation) -> tuple[int, int, str]:
 def conflict_copy_reason(annotation_id: str) -> str:
     """Why a file named like `<id> (conflicted copy).md` is not loaded, and what to do."""
     return (
-        f"a second copy of annotation {annotation_id}, probably made by a sync tool when two "
-        f"edits clashed; compare it with {annotation_id}{SUFFIX}, keep the text you want in "
-        f"{annotation_id}{SUFFIX} and delete this file"
+        f"a second copy of annotation {annotation_id}, kept when two edits clashed (by a sync "
+        f"tool, or by readmark keeping another program's version beside yours); compare it with "
+        f"{annotation_id}{SUFFIX}, keep the text you want in {annotation_id}{SUFFIX} and delete "
+        "this file"
     )
 
 
