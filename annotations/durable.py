@@ -344,16 +344,36 @@ def _folder(folder: Path, *, lock: bool) -> Iterator[_Folder]:
     locking = lock and fcntl is not None and folder not in held
     try:
         if locking:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            locking = _lock(fd)
+            if locking:
                 held.add(folder)
-            except OSError:
-                locking = False  # no locks on this filesystem: the compare still runs
         yield _Folder(fd)
     finally:
         if locking:
             held.discard(folder)
         os.close(fd)  # closing releases the lock
+
+
+_LOCK_WAIT = 2.0
+"""Seconds to wait for another readmark's lock on a folder (held for microseconds) before
+going on without it: a stopped process must not hang every save."""
+
+
+def _lock(fd: int) -> bool:
+    """Lock an open folder for this process; False when it cannot be had (the compare still
+    runs without it)."""
+    assert fcntl is not None
+    deadline = time.monotonic() + _LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+        except OSError:
+            return False  # no locks on this filesystem
 
 
 _locks = threading.local()

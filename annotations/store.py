@@ -445,8 +445,9 @@ class AnnotationStore:
         """Move the annotation's file to the trash (durably); return where it now is.
 
         The file must still be `expected` (`REMEMBERED`: the version this store last read, if
-        it read one): an edit made since by another program is never thrown away unseen.
-        A file of the same id already in the trash is kept under another name.
+        it read one; None: whatever is there): an edit made since by another program is never
+        thrown away unseen. A file of the same id already in the trash is kept under another
+        name.
         """
         key = normalise_id(annotation_id)
         path = self._find(key)
@@ -455,13 +456,12 @@ class AnnotationStore:
         if expected is REMEMBERED:
             remembered = self._versions.get(key)
             expected = remembered if remembered is not None and remembered.path == path else None
-        aside = self.trash / f"{key}.deleting-{secrets.token_hex(4)}{SUFFIX}"
+        # Taken out under a hidden name first, then checked: see `durable.take_out`.
+        aside = path.with_name(f".{key}.deleting-{secrets.token_hex(4)}{SUFFIX}")
         target = self.trash / f"{key}{SUFFIX}"
         try:
             self._ensure_dir(self.trash)
             durable.take_out(path, aside, _still(expected))
-            self._make_room(target)
-            durable.move_durably(aside, target, replace=False)
         except durable.FileChangedError as changed:
             how = "deleted" if changed.current is None else "changed"
             raise ChangedOnDiskError(
@@ -472,17 +472,25 @@ class AnnotationStore:
                 changed.current,
                 changed.kept,
             ) from None
+        except durable.NotDurableError:
+            pass  # taken out; the move to the trash fsyncs the folders again
         except OSError as error:
             reason, advice = durable.describe_os_error(error)
-            where = (
-                f"it is in the trash as {aside}"
-                if aside.exists()
-                else "the annotation is unchanged"
-            )
             raise StoreError(
                 f"cannot move annotation {key} from {path} to the trash: {reason}; "
-                f"{where}. {advice}"
+                f"the annotation is unchanged. {advice}"
             ) from error
+        try:
+            self._make_room(target)
+            durable.move_durably(aside, target, replace=False)
+        except OSError as error:
+            if aside.exists() or not target.exists():
+                reason, advice = durable.describe_os_error(error)
+                raise StoreError(
+                    f"cannot move annotation {key} from {path} to the trash: {reason}; "
+                    f"{_put_back(aside, path)}. {advice}"
+                ) from error
+            # Moved; only the folder fsync failed: at worst a power cut brings it back.
         self._paths.pop(key, None)
         self._versions.pop(key, None)
         return target
@@ -506,6 +514,7 @@ class AnnotationStore:
         )
         if target.exists():
             raise exists
+        restored = FileVersion(target, version.digest, version.size, version.mtime_ns)
         try:
             self._ensure_dir(target.parent)
             durable.move_durably(trashed, target, replace=False)
@@ -513,11 +522,18 @@ class AnnotationStore:
             raise exists from None
         except OSError as error:
             reason, advice = durable.describe_os_error(error)
+            if target.exists() and not trashed.exists():
+                self._remember(key, restored)
+                raise WrittenNotSyncedError(
+                    f"annotation {key} was restored to {target}, but the disk did not confirm "
+                    f"it ({reason}), so it may not survive a power cut. {advice}",
+                    restored,
+                ) from error
             raise StoreError(
                 f"cannot restore annotation {key} to {target}: {reason}; "
                 f"it is still in the trash at {trashed}. {advice}"
             ) from error
-        self._remember(key, FileVersion(target, version.digest, version.size, version.mtime_ns))
+        self._remember(key, restored)
         return annotation
 
     def folder_stamp(self, source_id: str) -> tuple[tuple[str, int, int], ...]:
@@ -632,14 +648,9 @@ class AnnotationStore:
 
     def _remove_stale_copy(self, path: Path, expected: FileVersion | None) -> None:
         """Remove the file an annotation moved from, if it is still the version read."""
-        aside = self.trash / f"{path.stem}.moved-{secrets.token_hex(4)}{SUFFIX}"
+        aside = path.with_name(f".{path.stem}.moved-{secrets.token_hex(4)}{SUFFIX}")
         try:
-            self._ensure_dir(self.trash)
-            durable.take_out(
-                path,
-                aside,
-                lambda now: now is not None and (expected is None or expected.matches(now)),
-            )
+            durable.take_out(path, aside, _still(expected))
             durable.remove_durably(aside)
         except (OSError, durable.FileChangedError):
             # The new file is saved; a copy left behind (or edited meanwhile by another
@@ -674,6 +685,22 @@ def _accepts(expected: FileVersion | None, data: bytes, recreate: bool) -> durab
         return now == data or (expected is not None and expected.matches(now))
 
     return accepts
+
+
+def _put_back(aside: Path, path: Path) -> str:
+    """Move a file taken out for deletion back to its place (never over a file made there
+    meanwhile); say where it is now."""
+    try:
+        durable.move_durably(aside, path, replace=False)
+    except FileExistsError:
+        try:
+            kept = durable.keep_beside(aside, path)
+        except OSError:
+            return f"it is kept as {aside}"
+        return f"it is kept beside the file made meanwhile, as {kept}"
+    except OSError:
+        return f"it is kept as {aside}"
+    return "the annotation is unchanged"
 
 
 def _still(expected: FileVersion | None) -> durable.Unchanged:

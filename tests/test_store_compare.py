@@ -3,6 +3,7 @@ thrown away, whichever way a save, a move, a delete or a restore meets it."""
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -229,3 +230,60 @@ def test_restore_never_replaces_a_file_that_appears_meanwhile(
         store.restore("a1")
     assert target.read_text(encoding="utf-8") == "written by another program"
     assert (store.trash / "a1.md").is_file()
+
+
+def test_a_failed_move_to_the_trash_puts_the_note_back(
+    store: AnnotationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = store.save(note(text="keep me"))
+    before = path.read_bytes()
+
+    real_move = durable._move_new
+
+    def trash_full(source: Path, target: Path) -> None:
+        if target.parent == store.trash:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_move(source, target)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(durable, "_move_new", trash_full)
+        with pytest.raises(StoreError, match="the disk is full; the annotation is unchanged"):
+            store.delete("a1")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a1.md"]
+
+
+def test_a_trash_on_another_disk_still_takes_and_gives_back(
+    store: AnnotationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = store.save(note(text="across disks"))
+    real_link = os.link
+
+    def no_cross_device(source: str | Path, target: str | Path) -> None:
+        if Path(source).parent != Path(target).parent:
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        real_link(source, target)
+
+    monkeypatch.setattr(os, "link", no_cross_device)
+    trashed = store.delete("a1")
+    assert not path.exists() and "across disks" in trashed.read_text(encoding="utf-8")
+    assert store.restore("a1").note == "across disks"
+    assert path.is_file() and not trashed.exists()
+
+
+def test_a_lock_held_too_long_does_not_stop_a_save(
+    store: AnnotationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    path = store.save(note(text="first"))
+    monkeypatch.setattr(durable, "_LOCK_WAIT", 0.05)
+    stuck = os.open(path.parent, os.O_RDONLY)  # another readmark, stopped while it held it
+    try:
+        fcntl.flock(stuck, fcntl.LOCK_EX)
+        store.save(note(text="second"))
+        edit_elsewhere(path, "second", "their words")
+        with pytest.raises(ChangedOnDiskError):  # and the compare still runs without it
+            store.save(note(text="third"))
+    finally:
+        os.close(stuck)
+    assert store.get("a1").note == "their words"
