@@ -117,6 +117,7 @@ async def test_a_note_edited_elsewhere_while_the_editor_is_open_is_kept_beside_m
     async with running(vault) as run:
         await open_source(run, "talk")
         await run.keys("a", *"my first thought", "ctrl+s")
+        await run.until(lambda: len(store.load_all().annotations) == 1)
         [annotation] = store.load_all().annotations
         path = store.path_for(annotation)
 
@@ -128,7 +129,7 @@ async def test_a_note_edited_elsewhere_while_the_editor_is_open_is_kept_beside_m
         assert isinstance(run.app.screen, NoteEditor)
         await run.keys("end", *", then more", "ctrl+s")
 
-        assert store.get(annotation.id).note == "my first thought, then more"
+        await run.until(lambda: store.get(annotation.id).note == "my first thought, then more")
         copies = [p for p in path.parent.iterdir() if p.name != path.name]
         assert [c.name.startswith(f"{annotation.id} (conflicted copy ") for c in copies] == [True]
         assert "the other device's words" in copies[0].read_text(encoding="utf-8")
@@ -139,6 +140,27 @@ async def test_a_note_edited_elsewhere_while_the_editor_is_open_is_kept_beside_m
         assert sum(copies[0].name in toast for toast in run.toasts) == 1
 
 
+async def test_a_draft_kept_with_escape_saves_over_the_version_it_was_begun_on(
+    vault: Path,
+) -> None:
+    store = AnnotationStore(vault)
+    async with running(vault) as run:
+        await open_source(run, "talk")
+        await run.keys("a", *"first", "ctrl+s")
+        await run.until(lambda: len(store.load_all().annotations) == 1)
+        [annotation] = store.load_all().annotations
+        path = store.path_for(annotation)
+        await run.keys("e", "end", *" and a draft", "escape")
+        edit_note(path, "first", "their rewrite")
+        await run.poll()
+        assert [a.note for a in run.sidebar.annotations] == ["their rewrite"]
+        await run.keys("e")
+        await run.keys("ctrl+s")
+        await run.until(lambda: store.get(annotation.id).note == "first and a draft")
+        [copy] = [p for p in path.parent.iterdir() if p != path]
+        assert "their rewrite" in copy.read_text(encoding="utf-8")
+
+
 async def test_the_watch_sees_another_programs_note_saved_just_before_mine(vault: Path) -> None:
     async with running(vault) as run:
         await open_source(run, "talk")
@@ -146,7 +168,7 @@ async def test_the_watch_sees_another_programs_note_saved_just_before_mine(vault
         with Workspace(vault) as other:  # a synced note lands...
             theirs = other.annotate("talk.md", "Sea walls are always the answer.", Kind.DISSENT)
         await run.keys("h")  # ...and the reader saves its own before the next look
-        assert [a.id for a in run.sidebar.annotations] != []
+        await run.until(lambda: len(run.sidebar.annotations) == 1)
         await run.poll()
         ids = {a.id for a in run.sidebar.annotations}
         assert theirs.id in ids and len(ids) == 2
@@ -157,15 +179,16 @@ async def test_delete_refuses_a_note_changed_elsewhere_since_it_was_shown(vault:
     async with running(vault) as run:
         await open_source(run, "talk")
         await run.keys("a", *"keep this", "ctrl+s")
+        await run.until(lambda: len(store.load_all().annotations) == 1)
         [annotation] = store.load_all().annotations
         edit_note(store.path_for(annotation), "keep this", "keep this, says the other device")
         await run.keys("x")
-        await run.settle()
+        shown = ["keep this, says the other device"]
+        await run.until(lambda: [a.note for a in run.sidebar.annotations] == shown)
         assert store.get(annotation.id).note == "keep this, says the other device"
         assert any("Not deleted" in toast for toast in run.toasts)
-        assert [a.note for a in run.sidebar.annotations] == ["keep this, says the other device"]
         await run.keys("x")  # now seen: the user's choice stands
-        assert store.load_all().annotations == []
+        await run.until(lambda: store.load_all().annotations == [])
 
 
 async def test_files_that_need_the_user_are_told_once_each(vault: Path) -> None:
@@ -243,10 +266,11 @@ async def test_a_save_the_disk_did_not_confirm_stays_one_annotation(
 
         monkeypatch.setattr(durable.os, "fsync", fsync)
         await run.keys("j", "a", *"a thought", "ctrl+s")
+        await run.until(lambda: len(run.sidebar.annotations) == 2)
         assert any("may not survive a power cut" in toast for toast in run.toasts)
-        assert len(run.sidebar.annotations) == 2
         await run.keys("a")  # the key again, as a user retries: it edits the one written
         assert isinstance(run.app.screen, NoteEditor)
         await run.keys("end", *", kept", "ctrl+s")
+        await run.until(lambda: any(a.note == "a thought, kept" for a in run.sidebar.annotations))
         notes = sorted(a.note for a in store.load_all().annotations)
         assert notes == ["", "a thought, kept"]

@@ -113,6 +113,8 @@ class ReaderScreen(Screen[None]):
         self._summaries: list[SourceSummary] = []
         self._state = ReadingState()
         self._drafts: dict[_DraftKey, NoteResult] = {}
+        self._draft_bases: dict[_DraftKey, FileVersion | None] = {}
+        """The file version a kept draft of an existing note was begun on: it saves over that."""
         self._deleted: list[str] = []
         self._open_file: _OpenFile | None = None
         self._cursor_offset = 0
@@ -506,8 +508,10 @@ class ReaderScreen(Screen[None]):
         key = _DraftKey(annotation.source, 0, 0, annotation.kind, annotation.id)
         draft = self._drafts.get(key)
         title = self.source.title if self.source else ""
-        # Saved over the version shown now, whatever is reloaded while the editor is open.
+        # Saved over the version the note was begun on, whatever is reloaded meanwhile.
         opened_on = self._versions.get(annotation.id)
+        if draft is not None and key in self._draft_bases:
+            opened_on = self._draft_bases[key]
         editor = NoteEditor.for_annotation(annotation, source_title=title)
         if draft is not None:
             editor = NoteEditor(
@@ -526,6 +530,7 @@ class ReaderScreen(Screen[None]):
                 return
             if not result.saved:
                 self._drafts[key] = result
+                self._draft_bases[key] = opened_on
                 return
             confidence: Confidence | None = result.confidence
             if annotation.kind is not Kind.DISSENT:
@@ -573,7 +578,7 @@ class ReaderScreen(Screen[None]):
             # Written, and kept on screen: a retry edits this one, never makes a second.
             saved, warning = Saved(annotation, unsynced.version), str(unsynced)
         except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(self._save_failed, annotation, str(error), draft)
+            self.app.call_from_thread(self._save_failed, annotation, str(error), draft, expected)
             return
         copies = [(path, _file_stamp(path)) for path in saved.conflict_copies]
         self.app.call_from_thread(self._saved, saved, done, draft, copies, warning)
@@ -589,6 +594,7 @@ class ReaderScreen(Screen[None]):
         annotation = saved.annotation
         if draft is not None:
             self._drafts.pop(draft, None)
+            self._draft_bases.pop(draft, None)
         self._own_write(saved.version, copies)
         self._versions[annotation.id] = saved.version
         others = [a for a in self.annotations if a.id != annotation.id]
@@ -627,9 +633,16 @@ class ReaderScreen(Screen[None]):
                 stamp[path.name] = seen
         self._notes_stamp = stamp
 
-    def _save_failed(self, annotation: Annotation, reason: str, draft: _DraftKey | None) -> None:
+    def _save_failed(
+        self,
+        annotation: Annotation,
+        reason: str,
+        draft: _DraftKey | None,
+        expected: FileVersion | None,
+    ) -> None:
         if draft is not None:
             self._drafts[draft] = NoteResult(False, annotation.note, annotation.confidence)
+            self._draft_bases[draft] = expected
         self.notify(
             f"Not saved: {reason} Your text is kept; press the key again to retry.",
             severity="error",
@@ -687,17 +700,23 @@ class ReaderScreen(Screen[None]):
             self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
             return
         annotation_id = self._deleted.pop()
+        warning = ""
         try:
-            restored = self.workspace.restore(annotation_id)
+            self.workspace.restore(annotation_id)
+        except WrittenNotSyncedError as unsynced:
+            warning = str(unsynced)  # restored all the same
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(
                 self.notify, f"Not restored: {error}", severity="error", markup=False
             )
             return
-        version = self.workspace.store.version(restored.id)
-        if version is None:  # read back by another worker meanwhile: as good as restored
-            version = FileVersion(self.workspace.store.path_for(restored), b"", 0, 0)
-        self.app.call_from_thread(self._saved, Saved(restored, version), "Restored", None, [])
+        try:
+            restored, version = self.workspace.store.read(annotation_id)
+        except Exception as error:  # noqa: BLE001 - changed again at once by another program
+            self.app.call_from_thread(self.notify, f"Restored, but: {error}", markup=False)
+            return
+        saved = Saved(restored, version)
+        self.app.call_from_thread(self._saved, saved, "Restored", None, [], warning)
 
     def _copy_citation(self, annotation: Annotation, template: str, then: str = "") -> bool:
         """Copy the citation of `annotation`; False when `template` cannot make one."""
