@@ -249,6 +249,12 @@ async def test_a_file_name_that_is_not_utf8_lists_opens_and_annotates(vault: Pat
         )
         assert "Mar\ufffdes" in shown  # its title, from the name, odd byte shown as such
 
+        run.reader.action_export()
+        await run.settle()
+        exports = os.path.join(os.fsencode(vault), b".readmark", b"exports")
+        assert os.listdir(exports) == [b"mar\xe9es.notes.md"]
+        assert any("Exported to" in toast for toast in run.toasts)
+
 
 async def test_a_save_the_disk_did_not_confirm_stays_one_annotation(
     vault: Path, monkeypatch: pytest.MonkeyPatch
