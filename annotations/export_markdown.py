@@ -17,6 +17,7 @@ from annotations.export import SourceLookup, in_reading_order, lookup, time_link
 from annotations.model import Annotation, Kind
 from library.builder import normalise_space
 from library.model import Source
+from library.safe_text import without_lone_surrogates
 
 ORPHANED_HINT = (
     "*These quotes could no longer be found in the source after it changed; "
@@ -35,7 +36,7 @@ def export_markdown(
         ("Where I disagree", [a for a in placed if a.kind == Kind.DISSENT], ""),
         ("Orphaned", [a for a in ordered if a.orphaned], ORPHANED_HINT),
     ]
-    title = source.title if source else source_id
+    title = source.title if source else without_lone_surrogates(source_id)
     parts = [_front_matter(source, source_id, ordered), f"# {title}"]
     for heading, members, hint in sections:
         if not members:
@@ -77,8 +78,9 @@ def _front_matter(source: Source | None, source_id: str, annotations: list[Annot
     tags: dict[str, None] = {}
     for tag in [*(source.tags if source else []), *(t for a in annotations for t in a.tags)]:
         tags[_tag(tag)] = None
-    meta: dict[str, object] = {"title": source.title if source else source_id}
-    meta["source"] = source_id
+    # A name that is not UTF-8 shows its odd bytes as U+FFFD: YAML readers refuse them raw.
+    shown_id = without_lone_surrogates(source_id)
+    meta: dict[str, object] = {"title": source.title if source else shown_id, "source": shown_id}
     if source:
         meta |= {
             "url": source.url,

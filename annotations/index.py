@@ -35,6 +35,7 @@ from annotations.index_folder import remove_other_versions, repair, trust_proble
 from annotations.index_schema import (
     ANNOTATION,
     FIELD_ALIASES,
+    NAME_ERRORS,
     NAMES,
     PASSAGE,
     SCHEMA_VERSION,
@@ -665,7 +666,7 @@ class SearchIndex:
         key = (reader.generation(), self._titles_version)
         if self._source_words_cache is not None and self._source_words_cache[0] == key:
             return self._source_words_cache[1]
-        ids = {raw.decode("utf-8") for raw in reader.lexicon("source_id")}
+        ids = {raw.decode("utf-8", NAME_ERRORS) for raw in reader.lexicon("source_id")}
         titles = self._state.titles
         found = {
             sid: frozenset(token.text for token in NAMES(source_words(sid, titles.get(sid, ""))))

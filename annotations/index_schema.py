@@ -28,10 +28,10 @@ from whoosh.support.charset import accent_map
 from annotations.model import Annotation
 from library.model import Source
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
 from the vault's files (4: accents folded, tags and names compared without case or
-accents; 5: the stemming chain as one class)."""
+accents; 5: the stemming chain as one class; 6: ids keep a file name's undecodable bytes)."""
 
 ANNOTATION = "annotation"
 PASSAGE = "passage"
@@ -170,11 +170,34 @@ class IndexCodec(W3Codec):
     length_stats = False
 
 
+class NameID(ID):
+    """An ID field whose values may hold a file name's undecodable bytes (lone surrogates, as
+    Python reads a name that is not UTF-8): Whoosh's own encoding refuses them."""
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        kwargs.setdefault("mode", "index")
+        for word, freq, weight, data in self.format.word_values(value, self.analyzer, **kwargs):
+            yield word.encode("utf-8", NAME_ERRORS), freq, weight, data
+
+    def to_bytes(self, value: str | bytes | list[str] | tuple[str, ...]) -> bytes:
+        if isinstance(value, (list, tuple)):
+            value = value[0]
+        return value if isinstance(value, bytes) else value.encode("utf-8", NAME_ERRORS)
+
+    def from_bytes(self, data: bytes) -> str:
+        return data.decode("utf-8", NAME_ERRORS)
+
+
+NAME_ERRORS = "surrogatepass"
+"""How an id field's terms are written and read: the lone surrogates of a file name that is
+not UTF-8 go through as they are."""
+
+
 def build_schema() -> Schema:
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=NameID(stored=True, unique=True),
         type=ID(stored=True),
-        source_id=ID(stored=True),
+        source_id=NameID(stored=True),
         source=TEXT(analyzer=NAMES, phrase=False),
         kind=KEYWORD(lowercase=True, stored=True),
         tag=KEYWORD(analyzer=TAGS, commas=True),

@@ -26,6 +26,12 @@ Layout::
 
     The note, in Markdown, up to the end of the file.
 
+A source whose file name is not valid UTF-8 (a Latin-1 name on a Linux disk) has an id holding
+the undecodable bytes as lone surrogates, which YAML cannot write. Its `source:` then shows the
+name with U+FFFD for each such byte, and `source_bytes:` holds the exact bytes, percent-encoded
+(`caf%E9.md`); reading prefers them while `source:` still matches them (a hand-edited
+`source:` wins).
+
 The front matter holds every field except the quote and the note, flat, with one line per
 scalar (`char_start`/`char_end` are offsets into the source's normalised text, `start`/`end`
 are seconds). An annotation that needs review (its source changed and only a passage like the
@@ -49,8 +55,11 @@ surrogates.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote as percent_encode
+from urllib.parse import unquote_to_bytes
 
 import yaml
 
@@ -64,6 +73,7 @@ from annotations.model import (
     TextQuoteSelector,
 )
 from annotations.quick_yaml import read_mapping
+from library.safe_text import without_lone_surrogates
 from library.timecode import try_parse_timecode
 
 FENCE = "---"
@@ -130,6 +140,13 @@ def parse(text: str) -> Annotation:
     if text.startswith(FENCE + "\r\n"):
         # Saved by an editor with Windows line ends; ours never start that way.
         text = text.replace("\r\n", "\n")
+    line = conflict_marker_line(text)
+    if line is not None:
+        raise AnnotationFormatError(
+            "the file holds git's merge conflict markers (<<<<<<<, =======, >>>>>>>): keep the "
+            "text you want between them, delete the three marker lines and save",
+            line,
+        )
     if not text.startswith(FENCE + "\n"):
         raise AnnotationFormatError("the file does not start with a `---` front matter line", 1)
     header_end = text.find(f"\n{FENCE}\n", len(FENCE))
@@ -144,11 +161,35 @@ def parse(text: str) -> Annotation:
     return _annotation(fields, quote, note)
 
 
+def conflict_marker_line(text: str) -> int | None:
+    """The line (1-based) where git's conflict markers begin, if the text has a whole set:
+    `<<<<<<<`, then `=======`, then `>>>>>>>`, each on a line of its own."""
+    if "<<<<<<<" not in text:
+        return None
+    opened: int | None = None
+    divided = False
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if _is_marker(line, "<") and opened is None:
+            opened, divided = number, False
+        elif line == "=" * 7 and opened is not None:
+            divided = True
+        elif _is_marker(line, ">") and divided:
+            return opened
+    return None
+
+
+def _is_marker(line: str, mark: str) -> bool:
+    return line == mark * 7 or line.startswith(mark * 7 + " ")
+
+
 def _front_matter(annotation: Annotation) -> dict[str, object]:
     anchor = annotation.anchor
-    fields: dict[str, object] = {
-        "id": annotation.id,
-        "source": annotation.source,
+    shown, exact = _source_fields(annotation.source)
+    fields: dict[str, object] = {"id": annotation.id, "source": shown}
+    if exact is not None:
+        fields["source_bytes"] = exact
+    fields |= {
         "kind": annotation.kind.value,
         "start": annotation.start,
         "end": annotation.end,
@@ -174,6 +215,26 @@ def _front_matter(annotation: Annotation) -> dict[str, object]:
     fields["char_end"] = anchor.position.end
     fields["fingerprint"] = anchor.fingerprint
     return fields
+
+
+def _source_fields(source_id: str) -> tuple[str, str | None]:
+    """`source:` and, for a file name that is not UTF-8, `source_bytes:` (see the module doc)."""
+    if not _SURROGATE.search(source_id):
+        return source_id, None
+    raw = source_id.encode("utf-8", "surrogateescape")  # other lone surrogates raise
+    return without_lone_surrogates(source_id), percent_encode(raw, safe="/")
+
+
+def _source_id(fields: dict[str, Any]) -> str:
+    shown = _required_text(fields, "source")
+    exact = _optional_text(fields, "source_bytes")
+    if exact is None:
+        return shown
+    source_id = unquote_to_bytes(exact).decode("utf-8", "surrogateescape")
+    return source_id if without_lone_surrogates(source_id) == shown else shown
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _load_yaml(header: str) -> dict[str, Any]:
@@ -230,7 +291,7 @@ def _annotation(fields: dict[str, Any], quote: str, note: str) -> Annotation:
     )
     return Annotation(
         id=_required_text(fields, "id"),
-        source=_required_text(fields, "source"),
+        source=_source_id(fields),
         kind=Kind(kind),
         anchor=anchor,
         start=_optional_seconds(fields, "start"),

@@ -27,8 +27,17 @@ from annotations.review import Decision, ReviewError, settle
 from annotations.store import (
     ENCODING,
     ENCODING_ERRORS,
+    REMEMBERED,
     SUFFIX,
+    AnnotationNotFoundError,
     AnnotationStore,
+    ChangedOnDiskError,
+    Expected,
+    FileVersion,
+    Loaded,
+    Saved,
+    StoreError,
+    WrittenNotSyncedError,
     conflict_copy_reason,
 )
 from library.errors import SourceError
@@ -44,6 +53,9 @@ REINDEX_LOCK_WAIT = 2.0
 """Seconds `reindex` waits for another readmark's write to finish before calling it busy."""
 TEMP_FILE_AGE = 60.0
 """Seconds after which a temporary file is taken as left by a crash, not by a running save."""
+
+REANCHOR_ATTEMPTS = 3
+"""Times a re-anchor is tried again on a file another program keeps changing meanwhile."""
 
 Progress = Callable[[int], None]
 
@@ -77,6 +89,9 @@ class CheckReport:
     """Annotations whose source changed and for which only a candidate was found: the user
     accepts it or gives up (orphans the annotation)."""
     orphans: list[Orphan] = field(default_factory=list)
+    changed_meanwhile: list[str] = field(default_factory=list)
+    """Annotations whose file another program kept changing while check ran: not re-anchored,
+    left as that program wrote them for the next check."""
     unreadable: list[LoadProblem] = field(default_factory=list)
     """Annotation files that cannot be read: the user must fix or remove them."""
     conflicts: list[LoadProblem] = field(default_factory=list)
@@ -211,15 +226,52 @@ class Workspace:
         annotation = new_annotation(
             source, span[0], span[1], kind, note=note, tags=tags, confidence=confidence
         )
-        self.store.save(annotation)
+        try:
+            self.store.write(annotation, None)
+        except WrittenNotSyncedError:
+            # The file is there: it is found like any other.
+            self._index_annotation(annotation, source.title)
+            raise
         self._index_annotation(annotation, source.title)
         return annotation
 
-    def save(self, annotation: Annotation, source_title: str | None = None) -> Path:
-        """Write the annotation durably, then index it (best effort); `StoreError` on failure."""
-        path = self.store.save(annotation)
+    def save(
+        self,
+        annotation: Annotation,
+        source_title: str | None = None,
+        expected: Expected = REMEMBERED,
+    ) -> Path:
+        """Write the annotation durably over the version read (`expected`, see
+        `AnnotationStore.write`), then index it (best effort); `StoreError` on failure."""
+        path = self.store.save(annotation, expected)
         self._index_annotation(annotation, source_title)
         return path
+
+    def save_note(
+        self, annotation: Annotation, expected: FileVersion | None, source_title: str | None = None
+    ) -> Saved:
+        """Save what a person wrote: over `expected`, the version they started from (None for a
+        new annotation). When another program changed the file meanwhile, its version is kept
+        beside it as a conflict copy (see `Saved.conflict_copies`); when readmark itself did
+        (a re-anchor), the new note and confidence go onto that version."""
+
+        def rebase(current: Annotation) -> Annotation:
+            return replace(
+                current,
+                note=annotation.note,
+                confidence=annotation.confidence,
+                updated=annotation.updated,
+            )
+
+        try:
+            saved = self.store.save_keeping_both(annotation, expected, rebase)
+        except WrittenNotSyncedError:
+            self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
+            raise
+        self._index_quietly(
+            lambda index: index.add_or_update_annotation(saved.annotation, source_title)
+        )
+        return saved
 
     def get(self, annotation_id: str) -> Annotation:
         """The stored annotation; `AnnotationNotFoundError` (a `StoreError`) when unknown."""
@@ -231,12 +283,28 @@ class Workspace:
         Re-anchored annotations are saved. When the source cannot be read they come back as
         stored.
         """
-        stored = self.store.for_source(source_id)
+        return self.open_annotations(source_id).annotations
+
+    def open_annotations(self, source_id: str) -> Loaded:
+        """`annotations_for`, with the version of each file as it is now (to save over) and
+        the files of the source's folder that cannot be loaded."""
+        loaded = self.store.load_source(source_id)
         source = self.source_or_none(source_id)
         if source is None:
-            return stored
-        placed = [self._reanchored(a, source)[0] for a in stored]
-        return sorted(placed, key=lambda a: (a.anchor.position.start, a.anchor.position.end, a.id))
+            return loaded
+        placed: list[Annotation] = []
+        for annotation in loaded.annotations:
+            done = self._reanchored(annotation, source, loaded.versions.get(annotation.id))
+            if done.annotation is None:
+                loaded.versions.pop(annotation.id, None)  # deleted or broken meanwhile
+                continue
+            placed.append(done.annotation)
+            if done.version is not None:
+                loaded.versions[annotation.id] = done.version
+        loaded.annotations = sorted(
+            placed, key=lambda a: (a.anchor.position.start, a.anchor.position.end, a.id)
+        )
+        return loaded
 
     def settle(self, annotation_id: str, decision: Decision) -> Annotation:
         """Accept the candidate of an annotation that needs review, or give up on it (mark it
@@ -246,11 +314,16 @@ class Workspace:
         words than the candidate the user saw, nothing is decided: `ReviewError` says what the
         candidate is now, so a decision never applies to words the user did not see.
         """
-        stored = self.get(annotation_id)
+        stored, version = self.store.read(annotation_id)
         source = self.source_or_none(stored.source)
         current = stored
         if source is not None:
-            current = self._reanchored(stored, source)[0]
+            done = self._reanchored(stored, source, version)
+            if done.annotation is None:
+                raise AnnotationNotFoundError(
+                    f"annotation {annotation_id} was deleted or made unreadable meanwhile"
+                )
+            current, version = done.annotation, done.version or version
         seen, now = stored.candidate, current.candidate
         if (seen is None) != (now is None) or (seen and now and seen.text != now.text):
             raise ReviewError(
@@ -259,7 +332,7 @@ class Workspace:
                 "(`readmark check`) and repeat the decision if it still stands."
             )
         settled = settle(current, source, decision)
-        self.save(settled, source.title if source is not None else None)
+        self.save(settled, source.title if source is not None else None, version)
         return settled
 
     def all_annotations(self) -> tuple[list[Annotation], list[LoadProblem]]:
@@ -267,10 +340,11 @@ class Workspace:
         result = self.store.load_all()
         return result.annotations, result.problems
 
-    def delete(self, annotation_id: str) -> Path:
-        """Move the annotation to the trash; return where it now is."""
+    def delete(self, annotation_id: str, expected: Expected = REMEMBERED) -> Path:
+        """Move the annotation to the trash (if its file is still `expected`, see
+        `AnnotationStore.delete`); return where it now is."""
         annotation_id = annotation_id.strip().lower()
-        target = self.store.delete(annotation_id)
+        target = self.store.delete(annotation_id, expected)
         self._index_quietly(lambda index: index.remove_annotation(annotation_id))
         return target
 
@@ -419,19 +493,25 @@ class Workspace:
         """
         report = CheckReport()
         report.temp_files_removed = self.store.cleanup_temp_files(older_than=TEMP_FILE_AGE)
-        annotations, problems = self.all_annotations()
-        report.unreadable = [p for p in problems if p.conflict_of is None]
-        report.conflicts = [p for p in problems if p.conflict_of is not None]
-        report.annotations = len(annotations) + len(problems)
+        loaded = self.store.load_all()
+        report.unreadable = [p for p in loaded.problems if p.conflict_of is None]
+        report.conflicts = [p for p in loaded.problems if p.conflict_of is not None]
+        report.annotations = len(loaded.annotations) + len(loaded.problems)
         by_source: dict[str, list[Annotation]] = {}
-        for annotation in annotations:
+        for annotation in loaded.annotations:
             by_source.setdefault(annotation.source, []).append(annotation)
         for source_id, members in sorted(by_source.items()):
-            self._check_source(source_id, members, report)
+            self._check_source(source_id, members, report, loaded.versions)
         self._check_index(report)
         return report
 
-    def _check_source(self, source_id: str, members: list[Annotation], report: CheckReport) -> None:
+    def _check_source(
+        self,
+        source_id: str,
+        members: list[Annotation],
+        report: CheckReport,
+        versions: dict[str, FileVersion],
+    ) -> None:
         try:
             self.vault.path_of(source_id)
         except SourceError:
@@ -445,7 +525,13 @@ class Workspace:
             return
         for annotation in members:
             # The index catches up with every saved file at once at the end of the check.
-            placed, status = self._reanchored(annotation, source, index=False)
+            done = self._reanchored(annotation, source, versions.get(annotation.id), index=False)
+            placed, status = done.annotation, done.status
+            if placed is None:
+                continue  # deleted or made unreadable meanwhile: the next check sees it
+            if done.busy:
+                report.changed_meanwhile.append(annotation.id)
+                continue
             if status == ReanchorStatus.ORPHANED:
                 reason = f"the quote is no longer in {source_id}"
                 report.orphans.append(Orphan(placed, reason))
@@ -509,29 +595,44 @@ class Workspace:
     # -- internals -------------------------------------------------------------------------
 
     def _reanchored(
-        self, annotation: Annotation, source: Source, *, index: bool = True
-    ) -> tuple[Annotation, ReanchorStatus | None]:
-        """The annotation on the source's current text (saved when it changed, and indexed
-        unless `index` is False); the status is None when the source did not change since the
-        annotation was anchored."""
-        anchor = annotation.anchor
-        at_position = source.text[anchor.position.start : anchor.position.end]
-        # A hand-edited quote on an unchanged source must be looked for again too.
-        if (
-            anchor.fingerprint == fingerprint(source.text)
-            and at_position == anchor.quote.exact
-            and not annotation.orphaned
-            and annotation.candidate is None
-        ):
-            return annotation, None
-        result = reanchor(annotation, source)
-        placed = result.annotation
-        if placed != annotation:
+        self,
+        annotation: Annotation,
+        source: Source,
+        version: FileVersion | None,
+        *,
+        index: bool = True,
+    ) -> _Placed:
+        """The annotation on the source's current text, saved over `version` (the file as
+        read) when it changed, and indexed unless `index` is False.
+
+        When another program changed the file since it was read, nothing is written over it:
+        its new version is read and re-anchored instead.
+        """
+        for _ in range(REANCHOR_ATTEMPTS):
+            if _in_place(annotation, source):
+                return _Placed(annotation, None, version)
+            result = reanchor(annotation, source)
+            placed = result.annotation
+            if placed == annotation:
+                return _Placed(placed, result.status, version)
             placed = replace(placed, updated=utc_now())
-            self.store.save(placed)
-            if index:
-                self._index_annotation(placed, source.title)
-        return placed, result.status
+            try:
+                version = self.store.write(placed, version, recreate=False)
+            except ChangedOnDiskError:
+                try:
+                    fresh, version = self.store.read(annotation.id)
+                except StoreError:
+                    return _Placed(None, None, None)
+                if fresh.source != source.id:
+                    return _Placed(fresh, None, version)  # moved to another source by hand
+                annotation = fresh
+                continue
+            break
+        else:
+            return _Placed(annotation, None, version, busy=True)
+        if index:
+            self._index_annotation(placed, source.title)
+        return _Placed(placed, result.status, version)
 
     def _index_annotation(self, annotation: Annotation, source_title: str | None = None) -> None:
         """Index a saved annotation, telling the index which file holds it (best effort)."""
@@ -556,6 +657,32 @@ def _review_state(annotation: Annotation) -> str:
     if annotation.orphaned:
         return "no candidate is left, the annotation is orphaned"
     return "its quote stands in the source as it is"
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """An annotation after re-anchoring, and its file's version now."""
+
+    annotation: Annotation | None
+    """None when the file was deleted or made unreadable by another program meanwhile."""
+    status: ReanchorStatus | None
+    """None when the source did not change since the annotation was anchored."""
+    version: FileVersion | None
+    busy: bool = False
+    """True when another program kept changing the file: it was left as that program wrote it."""
+
+
+def _in_place(annotation: Annotation, source: Source) -> bool:
+    """True when the annotation still stands where it was anchored on an unchanged source."""
+    anchor = annotation.anchor
+    at_position = source.text[anchor.position.start : anchor.position.end]
+    # A hand-edited quote on an unchanged source must be looked for again too.
+    return (
+        anchor.fingerprint == fingerprint(source.text)
+        and at_position == anchor.quote.exact
+        and not annotation.orphaned
+        and annotation.candidate is None
+    )
 
 
 def _load_annotation_file(path: Path) -> list[Annotation]:

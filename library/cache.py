@@ -15,6 +15,10 @@ CACHE_VERSION = 5
 """Bump when the cached shape or what the readers extract changes; older caches are ignored."""
 
 
+NAME_ERRORS = "surrogatepass"
+"""File names that are not UTF-8 are kept as Python reads them (lone surrogates) in the cache."""
+
+
 class CacheEntry(NamedTuple):
     """What a scan learnt about one file, valid while its size and mtime stay the same.
 
@@ -40,7 +44,7 @@ def read_cache(path: Path) -> dict[str, CacheEntry]:
     gc.disable()
     try:
         with path.open("rb") as file:
-            data = json.loads(file.read())
+            data = json.loads(file.read().decode("utf-8", NAME_ERRORS))
         if data.get("version") != CACHE_VERSION:
             return {}
         return {rel: CacheEntry(*row) for rel, row in data["entries"].items()}
@@ -63,7 +67,7 @@ def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
         ensure_private_dir(path.parent)
         fd, temp = tempfile.mkstemp(prefix=".sources-", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
+            with os.fdopen(fd, "w", encoding="utf-8", errors=NAME_ERRORS) as file:
                 file.write(text)
                 file.flush()
                 os.fsync(file.fileno())

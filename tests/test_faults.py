@@ -218,6 +218,9 @@ def test_a_failing_disk_keeps_the_old_file_and_says_the_note_was_not_lost(
     before = path.read_bytes()
     edited = replace(workspace.get(annotation_id), note="second draft, longer " * 50)
     monkeypatch.setattr(durable.os, patched, failing(code))
+    if patched == "replace":
+        # Where the system can, the new file is swapped in rather than renamed over the old.
+        monkeypatch.setattr(durable, "_exchange", failing(code))
     with pytest.raises(StoreError) as raised:
         workspace.save(edited)
     monkeypatch.undo()

@@ -73,18 +73,7 @@ UNDECODABLE = os.fsdecode(b"caf\xe9 latin-1.vtt")
 """A Latin-1 file name on a UTF-8 system: the id keeps the byte as a lone surrogate."""
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        *ODD_NAMES,
-        pytest.param(
-            UNDECODABLE,
-            marks=pytest.mark.xfail(
-                strict=True, reason="the listing cache cannot save such an id yet"
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", [*ODD_NAMES, UNDECODABLE])
 def test_odd_file_names_work_from_listing_to_search(vault: Path, name: str) -> None:
     (vault / "otters.vtt").unlink()
     (vault / name).write_text(TALK, encoding="utf-8")
@@ -103,15 +92,16 @@ def test_odd_file_names_work_from_listing_to_search(vault: Path, name: str) -> N
         assert workspace.check().orphans == []
 
 
-def test_an_undecodable_source_id_is_refused_with_a_sentence_not_a_traceback(vault: Path) -> None:
+def test_text_that_is_not_unicode_outside_a_file_name_is_refused_with_a_sentence(
+    vault: Path,
+) -> None:
     with Workspace(vault) as workspace:
         made = workspace.annotate("otters.vtt", "hold hands", Kind.NOTE, note="paws")
-        with pytest.raises(StoreError, match="not valid UTF-8; your note was not lost"):
-            workspace.store.save(replace(made, source=UNDECODABLE))
-        assert [a.source for a in workspace.store.load_all().annotations] == ["otters.vtt"]
+        with pytest.raises(StoreError, match="not valid Unicode .*; your note was not lost"):
+            workspace.store.save(replace(made, speaker="Ann \ud800"))
+        assert [a.speaker for a in workspace.store.load_all().annotations] == [made.speaker]
 
 
-@pytest.mark.xfail(strict=True, reason="the annotation file format cannot hold such an id yet")
 def test_an_undecodable_source_id_is_saved_loaded_and_searched(vault: Path) -> None:
     with Workspace(vault) as workspace:
         made = workspace.annotate("otters.vtt", "hold hands", Kind.NOTE, note="paws")
@@ -120,6 +110,19 @@ def test_an_undecodable_source_id_is_saved_loaded_and_searched(vault: Path) -> N
         assert path.parent.name.startswith("caf-latin-1-vtt-")
         assert [a.source for a in workspace.store.load_all().annotations] == [UNDECODABLE]
         assert [(h.id, h.source) for h in workspace.search("paws")] == [(made.id, UNDECODABLE)]
+    # The file is valid UTF-8 YAML any editor reads: the name shown, its exact bytes beside it.
+    text = path.read_bytes().decode("utf-8")
+    assert "\nsource: caf\ufffd latin-1.vtt\nsource_bytes: caf%E9%20latin-1.vtt\n" in text
+    assert AnnotationStore(vault).get(made.id).source == UNDECODABLE
+
+
+def test_a_hand_edited_source_wins_over_stale_source_bytes(vault: Path) -> None:
+    with Workspace(vault) as workspace:
+        made = workspace.annotate("otters.vtt", "hold hands", Kind.NOTE, note="paws")
+        path = workspace.store.save(replace(made, source=UNDECODABLE))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("source: caf\ufffd latin-1.vtt", "source: otters.vtt"), "utf-8")
+    assert AnnotationStore(vault).get(made.id).source == "otters.vtt"
 
 
 def test_a_name_starting_with_a_dot_is_skipped_with_a_reason(vault: Path) -> None:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from annotations.store import AnnotationStore
@@ -15,7 +16,7 @@ from annotations.store import AnnotationStore
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = ROOT / "tests" / "helpers" / "store_writer.py"
 sys.path.insert(0, str(WRITER.parent))
-from store_writer import note_for, version_of  # noqa: E402
+from store_writer import annotation, note_for, version_of  # noqa: E402
 
 ROUNDS = 30
 
@@ -77,3 +78,21 @@ def test_two_writers_at_once_both_keep_every_annotation(tmp_path: Path) -> None:
     result = AnnotationStore(tmp_path).load_all()
     assert result.problems == []
     assert {a.id for a in result.annotations} == ids
+
+
+def test_two_writers_adding_to_one_note_lose_no_line(tmp_path: Path) -> None:
+    store = AnnotationStore(tmp_path)
+    store.save(replace(annotation("shared", 0), note=""))
+    writers = [start_writer(tmp_path, "append", tag, "300") for tag in ("left", "right")]
+    for writer in writers:
+        assert writer.stdout is not None and writer.stdout.readline() == "up\n"
+    (tmp_path / "go").touch()  # both start at once
+    outputs = [writer.communicate(timeout=120)[0] for writer in writers]
+    assert [writer.returncode for writer in writers] == [0, 0]
+    retries = [int(output.split("\n")[-2].removeprefix("retried ")) for output in outputs]
+    assert sum(retries) > 0  # they did meet: one read a version the other then replaced
+
+    lines = AnnotationStore(tmp_path).get("shared").note.split("\n")
+    # Each writer saved only over the version it had read, so no line was written over.
+    assert sorted(lines) == sorted(f"{tag} {n}" for tag in ("left", "right") for n in range(300))
+    assert [line for line in lines if line.startswith("left")] == [f"left {n}" for n in range(300)]

@@ -121,7 +121,8 @@ def write_vault(root: Path) -> dict[str, str]:
 def write_annotations(root: Path, markdown_id: str) -> None:
     """One annotation saved through the store with raw controls in every field, one file
     written by hand, and one broken file with a hostile name."""
-    AnnotationStore(root).save(
+    store = AnnotationStore(root)
+    store.save(
         Annotation(
             id=STORED_ID,
             source=markdown_id,
@@ -137,7 +138,8 @@ def write_annotations(root: Path, markdown_id: str) -> None:
             created="2026-01-01T00:00:00Z",
         )
     )
-    folder = root / ".readmark" / "annotations" / "by-hand"
+    # Where readmark keeps the notes of whisper.json, so every test finds it there on its own.
+    folder = store.folder_for("whisper.json")
     folder.mkdir(parents=True)
     (folder / f"{RAW_ID}.md").write_text(RAW_ANNOTATION, encoding="utf-8")
     if sys.platform != "win32":

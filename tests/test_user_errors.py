@@ -112,6 +112,7 @@ def test_annotate_on_a_failing_disk(
         raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(os, "link", refuse)  # a new file is linked in, never replacing one
     argv = ["annotate", "talk.md", "--quote", "river floods", "--note", "keep me"]
     err = fails(capsys, *argv, "--vault", str(vault), names=(str(vault / ".readmark"),))
     assert advice in err

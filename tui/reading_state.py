@@ -78,7 +78,8 @@ def _legacy_text(layout: VaultLayout) -> str:
 def save_reading_state(vault: Path, state: ReadingState) -> bool:
     """Write the state atomically; False when it cannot be written (the run goes on)."""
     path = state_path(vault)
-    data = json.dumps(_to_json(state), ensure_ascii=False, indent=1).encode("utf-8")
+    # ASCII with escapes: a file name that is not UTF-8 round-trips as its lone surrogates.
+    data = json.dumps(_to_json(state), indent=1).encode("ascii")
     try:
         ensure_private_dir(path.parent)
         write_atomic(path, data)

@@ -2,6 +2,9 @@
 
 Usage: store_writer.py <vault> loop <seed>     rewrite and add annotations until killed
        store_writer.py <vault> count <n>       add n new annotations, then exit
+       store_writer.py <vault> append <tag> <n>
+                                               add n lines to the note of annotation
+                                               `shared`, each over the version it read
 
 Run by the crash tests, which kill it at random moments.
 """
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 import random
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from annotations.model import (
@@ -20,7 +25,7 @@ from annotations.model import (
     TextQuoteSelector,
     new_annotation_id,
 )
-from annotations.store import AnnotationStore
+from annotations.store import AnnotationStore, ChangedOnDiskError
 
 SOURCE = "talks/crash-course.vtt"
 
@@ -70,13 +75,38 @@ def count(store: AnnotationStore, total: int) -> None:
         report(annotation_id, 0)
 
 
+def append(store: AnnotationStore, tag: str, total: int) -> None:
+    """Read, add a line, save over what was read; when another writer came first, read again.
+
+    Prints `up`, starts when the vault holds a file named `go`, and ends with `retried <n>`."""
+    sys.stdout.write("up\n")
+    sys.stdout.flush()
+    while not (store.vault / "go").exists():
+        time.sleep(0.001)
+    retried = 0
+    for number in range(total):
+        while True:
+            shared, version = store.read("shared")
+            added = replace(shared, note=f"{shared.note}\n{tag} {number}".strip())
+            try:
+                store.write(added, version)
+            except ChangedOnDiskError:
+                retried += 1
+                continue
+            break
+        report(tag, number)
+    sys.stdout.write(f"retried {retried}\n")
+
+
 def main() -> None:
-    vault, mode, number = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    vault, mode = Path(sys.argv[1]), sys.argv[2]
     store = AnnotationStore(vault)
     if mode == "loop":
-        loop(store, number)
+        loop(store, int(sys.argv[3]))
+    elif mode == "append":
+        append(store, sys.argv[3], int(sys.argv[4]))
     else:
-        count(store, number)
+        count(store, int(sys.argv[3]))
 
 
 if __name__ == "__main__":

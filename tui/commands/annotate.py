@@ -53,26 +53,33 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from annotations.model import Confidence, Kind
+    from annotations.store import WrittenNotSyncedError
+    from library.safe_text import printable
     from tui.commands.show import locate
 
     if args.confidence and args.kind != "dissent":
         raise CommandError("--confidence is only for dissent notes: add --kind dissent")
     vault, source_id = locate(args.source, args)
     with user_errors(), workspace_at(vault.root) as workspace:
-        annotation = workspace.annotate(
-            source_id,
-            args.quote,
-            Kind(args.kind),
-            note=args.note,
-            tags=args.tag,  # the model splits `a,b` and strips `#`
-            confidence=Confidence(args.confidence) if args.confidence else None,
-        )
+        try:
+            annotation = workspace.annotate(
+                source_id,
+                args.quote,
+                Kind(args.kind),
+                note=args.note,
+                tags=args.tag,  # the model splits `a,b` and strips `#`
+                confidence=Confidence(args.confidence) if args.confidence else None,
+            )
+        except WrittenNotSyncedError as unsynced:
+            # Saved, so running the command again would make a second annotation: say so.
+            annotation = workspace.get(unsynced.path.stem)
+            sys.stderr.write(
+                printable(f"readmark: warning: {unsynced} Do not annotate the quote again.") + "\n"
+            )
         path = workspace.store.path_for(annotation)
     if args.json:
         print_json(annotation_json(annotation))
     else:
-        from library.safe_text import printable
-
         print_annotation(annotation)
         sys.stdout.write(printable(f"Saved to {path}") + "\n")
     return 0

@@ -97,6 +97,12 @@ def _report_lines(report: CheckReport, vault_option: str) -> list[str]:
             f"Re-anchored {annotation.id} on the same words in the edited text of "
             f"{annotation.source}: \u201c{_short(annotation.quote)}\u201d"
         )
+    if report.changed_meanwhile:
+        lines.append(
+            f"{_count(len(report.changed_meanwhile), 'annotation file')} kept being changed by "
+            "another program while check ran; left as it wrote them (run check again later):"
+        )
+        lines += [f"  {annotation_id}" for annotation_id in report.changed_meanwhile]
     if report.index is not None and report.index.deferred and not report.index_rebuilt:
         lines.append("The search index is busy (another readmark); it will catch up later.")
     elif report.index is not None and report.index.unwritten:

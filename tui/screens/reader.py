@@ -22,8 +22,15 @@ from annotations.config import load_citation_config
 from annotations.durable import ensure_dir, write_atomic
 from annotations.export_markdown import export_markdown_files
 from annotations.gitignore import ensure_gitignore
-from annotations.model import Annotation, Confidence, Kind, utc_now
+from annotations.model import Annotation, Confidence, Kind, LoadProblem, utc_now
 from annotations.review import Decision
+from annotations.store import (
+    ChangedOnDiskError,
+    FileVersion,
+    Loaded,
+    Saved,
+    WrittenNotSyncedError,
+)
 from annotations.workspace import Workspace
 from library.builder import SourceBuilder
 from library.model import Role, Source
@@ -32,6 +39,7 @@ from library.summary import SourceSummary
 from library.timecode import format_timecode, url_at_time
 from tui.clipboard import NOWHERE, copied_message, copy_text
 from tui.keymap import load_keymap
+from tui.problem_notices import ProblemNotices
 from tui.reading_state import ReadingState, load_reading_state, save_reading_state
 from tui.screens.choice_screen import ChoiceScreen
 from tui.screens.help_screen import HelpScreen
@@ -71,6 +79,11 @@ class _OpenFile:
     size: int
 
 
+_NotesStamp = dict[str, tuple[int, int]]
+"""(size, mtime_ns) of each file in the open source's annotation folder, by name, as last seen
+or written by this reader: the poll compares the folder with it file by file."""
+
+
 class ReaderScreen(Screen[None]):
     """Sources and outline on the left, the open source in the centre, annotations on the right."""
 
@@ -101,11 +114,16 @@ class ReaderScreen(Screen[None]):
         self._summaries: list[SourceSummary] = []
         self._state = ReadingState()
         self._drafts: dict[_DraftKey, NoteResult] = {}
+        self._draft_bases: dict[_DraftKey, FileVersion | None] = {}
+        """The file version a kept draft of an existing note was begun on: it saves over that."""
         self._deleted: list[str] = []
         self._open_file: _OpenFile | None = None
         self._cursor_offset = 0
         self._counts: dict[str, int] = {}
-        self._notes_stamp: tuple[tuple[str, int, int], ...] = ()
+        self._notes_stamp: _NotesStamp = {}
+        self._versions: dict[str, FileVersion] = {}
+        """The file version each annotation on screen was read or saved as: edits save over it."""
+        self._problems = ProblemNotices(self.workspace.root)
         self._citation_format = "markdown"
         self._said_behind: str | None = None
         """The last word given on a search index that lags the files."""
@@ -170,11 +188,13 @@ class ReaderScreen(Screen[None]):
             # One folder listing per source: cheap even with 100,000 annotation files.
             store = self.workspace.store
             counts = {s.id: len(store.folder_stamp(s.id)) for s in listing.sources}
+            copies = store.conflict_copies()
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
             message = f"Cannot list {self.workspace.root}: {error}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             return
         self.app.call_from_thread(self._show_sources, listing.sources, counts)
+        self.app.call_from_thread(self._tell_problems, copies)
 
     def _show_sources(self, summaries: list[SourceSummary], counts: dict[str, int]) -> None:
         first_listing = not self._summaries
@@ -227,18 +247,17 @@ class ReaderScreen(Screen[None]):
             message = f"Opening {printable(source_id)} ({megabytes:.0f} MB)…"
             self.app.call_from_thread(self.notify, message, markup=False)
         try:
+            before = self._annotation_files_stamp(source_id)
             source = self.workspace.vault.load(source_id)
-            annotations = [] if source.error else self.workspace.annotations_for(source_id)
+            loaded = Loaded() if source.error else self.workspace.open_annotations(source_id)
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
             message = f"Cannot open {source_id}: {error}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             self.app.call_from_thread(self.list_sources)
             return
-        notes = self._annotation_files_stamp(source_id)
-        offset = offset_of(source, annotations)
-        self.app.call_from_thread(
-            self._show_source, source, annotations, offset, focus, stamp, notes
-        )
+        notes = self._seen_stamp(source_id, before, loaded)
+        offset = offset_of(source, loaded.annotations)
+        self.app.call_from_thread(self._show_source, source, loaded, offset, focus, stamp, notes)
 
     def _stamp(self, source_id: str) -> _OpenFile | None:
         try:
@@ -250,13 +269,16 @@ class ReaderScreen(Screen[None]):
     def _show_source(
         self,
         source: Source,
-        annotations: list[Annotation],
+        loaded: Loaded,
         offset: int,
         focus: bool,
         stamp: _OpenFile | None,
-        notes: tuple[tuple[str, int, int], ...] = (),
+        notes: _NotesStamp,
     ) -> None:
+        annotations = loaded.annotations
         self._notes_stamp = notes
+        self._versions = dict(loaded.versions)
+        self._tell_problems(loaded.problems)
         if source.error:
             self.notify(f"{source.id}: {source.error}", severity="error")
         elif source.warnings:
@@ -296,7 +318,7 @@ class ReaderScreen(Screen[None]):
             self._check_disk(self._open_file, self._notes_stamp)
 
     @work(thread=True, exclusive=True, group="watch")
-    def _check_disk(self, opened: _OpenFile, notes: tuple[tuple[str, int, int], ...]) -> None:
+    def _check_disk(self, opened: _OpenFile, notes: _NotesStamp) -> None:
         """Compare the open source and its annotation folder with what is on screen."""
         source_now = self._stamp(opened.source_id)
         notes_now = self._annotation_files_stamp(opened.source_id)
@@ -306,11 +328,13 @@ class ReaderScreen(Screen[None]):
         self,
         opened: _OpenFile,
         source_now: _OpenFile | None,
-        notes: tuple[tuple[str, int, int], ...],
-        notes_now: tuple[tuple[str, int, int], ...],
+        notes: _NotesStamp,
+        notes_now: _NotesStamp,
     ) -> None:
         if self._open_file != opened or self.source is None:
             return  # another source was opened meanwhile
+        if notes is not self._notes_stamp:
+            notes_now = notes  # this reader wrote meanwhile: the next look compares afresh
         name = printable(opened.source_id)
         offset = self._cursor_offset
         if source_now is None:
@@ -335,7 +359,7 @@ class ReaderScreen(Screen[None]):
         elif notes_now != notes:
             self._notes_stamp = notes_now
             self.notify(f"Annotations of {name} changed on disk: reloaded.", markup=False)
-            self._reload_annotations(opened.source_id)
+            self._reload_annotations(opened.source_id, notes_now)
 
     @work(thread=True, exclusive=True, group="open")
     def _reload_source(self, old: Source, start: int, end: int) -> None:
@@ -344,24 +368,43 @@ class ReaderScreen(Screen[None]):
             old.id, lambda new, _annotations: follow_span(old, start, end, new), focus=False
         )
 
-    def _annotation_files_stamp(self, source_id: str) -> tuple[tuple[str, int, int], ...]:
-        return self.workspace.store.folder_stamp(source_id)
+    def _annotation_files_stamp(self, source_id: str) -> _NotesStamp:
+        stamp = self.workspace.store.folder_stamp(source_id)
+        return {name: (size, mtime_ns) for name, size, mtime_ns in stamp}
+
+    def _seen_stamp(self, source_id: str, before: _NotesStamp, loaded: Loaded) -> _NotesStamp:
+        """The folder as listed before loading, with each loaded file as it was read or
+        re-anchored: a file another program wrote after that still differs at the next look."""
+        folder = self.workspace.store.folder_for(source_id)
+        seen = dict(before)
+        for version in loaded.versions.values():
+            if version.path.parent == folder:
+                seen[version.path.name] = (version.size, version.mtime_ns)
+        return seen
 
     @work(thread=True, exclusive=True, group="open")
-    def _reload_annotations(self, source_id: str) -> None:
+    def _reload_annotations(self, source_id: str, before: _NotesStamp) -> None:
         try:
-            annotations = self.workspace.annotations_for(source_id)
+            loaded = self.workspace.open_annotations(source_id)
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
             message = f"Cannot reload the annotations of {source_id}: {error}"
             self.app.call_from_thread(self.notify, message, severity="warning")
             return
-        self.app.call_from_thread(self._annotations_reloaded, source_id, annotations)
+        notes = self._seen_stamp(source_id, before, loaded)
+        self.app.call_from_thread(self._annotations_reloaded, source_id, loaded, notes)
 
-    def _annotations_reloaded(self, source_id: str, annotations: list[Annotation]) -> None:
+    def _annotations_reloaded(self, source_id: str, loaded: Loaded, notes: _NotesStamp) -> None:
         if self.source is None or self.source.id != source_id:
             return
-        self.annotations = annotations
+        self.annotations = loaded.annotations
+        self._versions = dict(loaded.versions)
+        self._notes_stamp = notes
+        self._tell_problems(loaded.problems)
         self._refresh_annotations()
+
+    def _tell_problems(self, problems: list[LoadProblem]) -> None:
+        for message in self._problems.messages(problems):
+            self.notify(message, severity="warning", markup=False, timeout=15)
 
     def _remember_position(self) -> None:
         if self.source is None:
@@ -426,7 +469,7 @@ class ReaderScreen(Screen[None]):
             if self._covering_highlight(start, end) is not None:
                 self.notify("Already highlighted.")
                 return
-            self._save(new_annotation(source, start, end, Kind.HIGHLIGHT), "Highlighted")
+            self._save(new_annotation(source, start, end, Kind.HIGHLIGHT), "Highlighted", None)
         elif action in ("annotate", "dissent"):
             kind = Kind.DISSENT if action == "dissent" else Kind.NOTE
             existing = self._same_span(start, end, kind)
@@ -480,7 +523,8 @@ class ReaderScreen(Screen[None]):
                 note=result.note,
                 confidence=result.confidence if kind is Kind.DISSENT else None,
             )
-            self._save(annotation, "Dissent saved" if kind is Kind.DISSENT else "Note saved", key)
+            done = "Dissent saved" if kind is Kind.DISSENT else "Note saved"
+            self._save(annotation, done, None, key)
 
         self.app.push_screen(editor, done)
 
@@ -492,6 +536,10 @@ class ReaderScreen(Screen[None]):
         key = _DraftKey(annotation.source, 0, 0, annotation.kind, annotation.id)
         draft = self._drafts.get(key)
         title = self.source.title if self.source else ""
+        # Saved over the version the note was begun on, whatever is reloaded meanwhile.
+        opened_on = self._versions.get(annotation.id)
+        if draft is not None and key in self._draft_bases:
+            opened_on = self._draft_bases[key]
         editor = NoteEditor.for_annotation(annotation, source_title=title)
         if draft is not None:
             editor = NoteEditor(
@@ -510,6 +558,7 @@ class ReaderScreen(Screen[None]):
                 return
             if not result.saved:
                 self._drafts[key] = result
+                self._draft_bases[key] = opened_on
                 return
             confidence: Confidence | None = result.confidence
             if annotation.kind is not Kind.DISSENT:
@@ -517,7 +566,7 @@ class ReaderScreen(Screen[None]):
             changed = replace(
                 annotation, note=result.note, confidence=confidence, updated=utc_now()
             )
-            self._save(changed, "Note updated", key)
+            self._save(changed, "Note updated", opened_on, key)
 
         self.app.push_screen(editor, done)
 
@@ -543,32 +592,57 @@ class ReaderScreen(Screen[None]):
         return next((a for a in self.annotations if a.id == annotation_id), None)
 
     @work(thread=True, group="save")
-    def _save(self, annotation: Annotation, done: str, draft: _DraftKey | None = None) -> None:
-        title = self.source.title if self.source else None
-        try:
-            self.workspace.save(annotation, title)
-        except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(self._save_failed, annotation, str(error), draft)
-            return
-        notes = self._annotation_files_stamp(annotation.source)
-        self.app.call_from_thread(self._saved, annotation, done, draft, notes)
-
-    def _saved(
+    def _save(
         self,
         annotation: Annotation,
         done: str,
-        draft: _DraftKey | None,
-        notes: tuple[tuple[str, int, int], ...] | None = None,
+        expected: FileVersion | None,
+        draft: _DraftKey | None = None,
     ) -> None:
+        """Save over `expected`, the file as it was when the user began (None: a new one)."""
+        title = self.source.title if self.source else None
+        warning = ""
+        try:
+            saved = self.workspace.save_note(annotation, expected, title)
+        except WrittenNotSyncedError as unsynced:
+            # Written, and kept on screen: a retry edits this one, never makes a second.
+            saved, warning = Saved(annotation, unsynced.version), str(unsynced)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(self._save_failed, annotation, str(error), draft, expected)
+            return
+        copies = [(path, _file_stamp(path)) for path in saved.conflict_copies]
+        self.app.call_from_thread(self._saved, saved, done, draft, copies, warning)
+
+    def _saved(
+        self,
+        saved: Saved,
+        done: str,
+        draft: _DraftKey | None,
+        copies: list[tuple[Path, tuple[int, int] | None]],
+        warning: str = "",
+    ) -> None:
+        annotation = saved.annotation
         if draft is not None:
             self._drafts.pop(draft, None)
-        if notes is not None:
-            self._notes_stamp = notes  # our own write is not news from another program
+            self._draft_bases.pop(draft, None)
+        self._own_write(saved.version, copies)
+        self._versions[annotation.id] = saved.version
         others = [a for a in self.annotations if a.id != annotation.id]
         self.annotations = sorted([*others, annotation], key=lambda a: (a.span[0], a.id))
         self._refresh_annotations()
         when = f" at {format_timecode(annotation.start)}" if annotation.start is not None else ""
-        self.notify(f"{done}{when}.")
+        if warning:
+            self.notify(f"{done}{when}, but: {warning}", severity="warning", timeout=15)
+        elif copies:
+            names = ", ".join(path.name for path, _ in copies)
+            self.notify(
+                f"{done}{when}. Another program changed this note meanwhile: its version is "
+                f"kept beside it as {names}.",
+                severity="warning",
+                timeout=15,
+            )
+        else:
+            self.notify(f"{done}{when}.")
 
     @work(thread=True, group="save")
     def _settle(self, annotation_id: str, decision: Decision) -> None:
@@ -583,12 +657,39 @@ class ReaderScreen(Screen[None]):
             done = f"Accepted the new words: \u201c{shorten(settled.quote, 60)}\u201d"
         else:
             done = f"Marked orphaned, quote kept: \u201c{shorten(settled.quote, 60)}\u201d"
-        notes = self._annotation_files_stamp(settled.source)
-        self.app.call_from_thread(self._saved, settled, done, None, notes)
+        version = self.workspace.store.version(settled.id)
+        if version is None:
+            self.app.call_from_thread(self._reload_annotations, settled.source)
+            return
+        self.app.call_from_thread(self._saved, Saved(settled, version), done, None, [])
 
-    def _save_failed(self, annotation: Annotation, reason: str, draft: _DraftKey | None) -> None:
+    def _own_write(
+        self,
+        version: FileVersion,
+        copies: list[tuple[Path, tuple[int, int] | None]],
+    ) -> None:
+        """Take this reader's own writes into the poll's stamp, file by file, so the next look
+        still notices what another program wrote to the other files meanwhile."""
+        folder = self.workspace.store.folder_for(self.source.id) if self.source else None
+        stamp = dict(self._notes_stamp)
+        if version.path.parent == folder:
+            stamp[version.path.name] = (version.size, version.mtime_ns)
+        for path, seen in copies:
+            self._problems.mark_told([path])  # the save's message names it
+            if path.parent == folder and seen is not None:
+                stamp[path.name] = seen
+        self._notes_stamp = stamp
+
+    def _save_failed(
+        self,
+        annotation: Annotation,
+        reason: str,
+        draft: _DraftKey | None,
+        expected: FileVersion | None,
+    ) -> None:
         if draft is not None:
             self._drafts[draft] = NoteResult(False, annotation.note, annotation.confidence)
+            self._draft_bases[draft] = expected
         self.notify(
             f"Not saved: {reason} Your text is kept; press the key again to retry.",
             severity="error",
@@ -604,25 +705,37 @@ class ReaderScreen(Screen[None]):
         self.query_one(AnnotationSidebar).show(self.annotations)
         self.query_one(AnnotationSidebar).mark_nearest(self.query_one(Transcript).cursor_offset)
 
-    @work(thread=True, group="save")
     def _delete(self, annotation_id: str | None) -> None:
         if annotation_id is None:
-            self.app.call_from_thread(
-                self.notify, "No annotation under the cursor.", severity="warning"
-            )
+            self.notify("No annotation under the cursor.", severity="warning")
             return
+        self._delete_file(annotation_id, self._versions.get(annotation_id))
+
+    @work(thread=True, group="save")
+    def _delete_file(self, annotation_id: str, expected: FileVersion | None) -> None:
+        """Move to the trash if the file is still `expected` (the version on screen)."""
         try:
-            self.workspace.delete(annotation_id)
+            self.workspace.delete(annotation_id, expected)
+        except ChangedOnDiskError as changed:
+            message = f"Not deleted: {changed} It is reloaded now."
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+            if self.source is not None:
+                before = self._annotation_files_stamp(self.source.id)
+                self.app.call_from_thread(self._reload_annotations, self.source.id, before)
+            return
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(
                 self.notify, f"Not deleted: {error}", severity="error", markup=False
             )
             return
-        notes = self._annotation_files_stamp(self.source.id) if self.source else ()
-        self.app.call_from_thread(self._deleted_one, annotation_id, notes)
+        self.app.call_from_thread(self._deleted_one, annotation_id)
 
-    def _deleted_one(self, annotation_id: str, notes: tuple[tuple[str, int, int], ...]) -> None:
-        self._notes_stamp = notes
+    def _deleted_one(self, annotation_id: str) -> None:
+        version = self._versions.pop(annotation_id, None)
+        if version is not None:
+            stamp = dict(self._notes_stamp)
+            stamp.pop(version.path.name, None)
+            self._notes_stamp = stamp
         self._deleted.append(annotation_id)
         self.annotations = [a for a in self.annotations if a.id != annotation_id]
         self._refresh_annotations()
@@ -634,15 +747,23 @@ class ReaderScreen(Screen[None]):
             self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
             return
         annotation_id = self._deleted.pop()
+        warning = ""
         try:
-            restored = self.workspace.restore(annotation_id)
+            self.workspace.restore(annotation_id)
+        except WrittenNotSyncedError as unsynced:
+            warning = str(unsynced)  # restored all the same
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(
                 self.notify, f"Not restored: {error}", severity="error", markup=False
             )
             return
-        notes = self._annotation_files_stamp(restored.source)
-        self.app.call_from_thread(self._saved, restored, "Restored", None, notes)
+        try:
+            restored, version = self.workspace.store.read(annotation_id)
+        except Exception as error:  # noqa: BLE001 - changed again at once by another program
+            self.app.call_from_thread(self.notify, f"Restored, but: {error}", markup=False)
+            return
+        saved = Saved(restored, version)
+        self.app.call_from_thread(self._saved, saved, "Restored", None, [], warning)
 
     def _copy_citation(self, annotation: Annotation, template: str, then: str = "") -> bool:
         """Copy the citation of `annotation`; False when `template` cannot make one."""
@@ -819,6 +940,14 @@ class ReaderScreen(Screen[None]):
         pane.set_class(hiding, "-hidden")
         if hiding and pane.has_focus_within:
             self.query_one(Transcript).focus()
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _chapter_at(source: Source, segment_index: int, seconds: float | None) -> str | None:
