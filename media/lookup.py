@@ -128,6 +128,13 @@ def find_media(
     return MediaLookup(None, _nothing_found(source_path, bool(link)), warnings, bool(link))
 
 
+def media_for_source(
+    source_path: Path, *, url: str | None = None, online: bool = False
+) -> MediaLookup:
+    """`find_media` with the front matter read from the source file itself."""
+    return find_media(source_path, read_front_matter(source_path), url=url, online=online)
+
+
 def media_beside(source_path: Path) -> Path | None:
     """An audio or video file next to the source with the same name (`talk.vtt` and
     `talk.opus`; `talk.en.vtt` also finds `talk.opus`); extensions in any case."""

@@ -232,8 +232,7 @@ class Player:
             await self._wait(lambda: self._client.closed, QUIT_GRACE)
         shown = media.location if media is not None else "the file"
         if self._client.closed:
-            # Shielded: a caller giving up must not stop the watcher finding out why.
-            await asyncio.shield(self._watch)
+            await asyncio.wait([self._watch], timeout=QUIT_GRACE + 1)
             raise self._end or PlayerStopped("mpv stopped while loading.")
         if self._load_error is not None:
             raise PlayerStopped(f"mpv could not play {shown}: {self._load_error}.")
@@ -391,8 +390,9 @@ class Player:
         try:
             await self._command("seek", target, flags)
         except MpvCommandError as error:
-            if error.error != NOT_READY or self._ready:
+            if error.error != NOT_READY:
                 raise
+            # mpv is (re)loading the file: seek once it is ready, which may be already.
             await self._until_ready(READY_TIMEOUT, self._media)
             restarts = self._restarts
             await self._command("seek", target, flags)
@@ -412,9 +412,9 @@ class Player:
         try:
             return await request
         except MpvDisconnected:
-            # Let the watcher find out how mpv ended, so the error says why.
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._watch), QUIT_GRACE + 1)
+            # Let the watcher find out how mpv ended, so the error says why; `wait` neither
+            # cancels it nor raises what it raised.
+            await asyncio.wait([self._watch], timeout=QUIT_GRACE + 1)
             raise self._end or PlayerStopped("mpv stopped.") from None
 
     def _from_media(self, seconds: object) -> float | None:

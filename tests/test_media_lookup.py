@@ -12,6 +12,7 @@ from media.lookup import (
     MediaOrigin,
     find_media,
     media_beside,
+    media_for_source,
     media_offset,
     read_front_matter,
 )
@@ -131,8 +132,9 @@ def test_front_matter_is_read_from_the_source_file(folder: Path) -> None:
     meta = read_front_matter(note)
     assert meta["media"] == "talk-audio.mp3" and meta["media_offset"] == "0:07"
     (folder / "talk-audio.mp3").write_bytes(b"ID3")
-    found = find_media(note, meta)
+    found = media_for_source(note)
     assert found.media is not None and found.media.offset == 7.0
+    assert found.media.location == str(folder / "talk-audio.mp3")
 
 
 def test_sources_without_front_matter_give_none(folder: Path) -> None:

@@ -190,3 +190,18 @@ async def test_media_mpv_cannot_open_is_reported(mpv: FakeMpv) -> None:
     mpv.unplayable.add("/media/broken.opus")
     with pytest.raises(PlayerStopped, match="could not play /media/broken.opus: loading failed"):
         await Player.attach(mpv.socket_path, episode(location="/media/broken.opus"))
+
+
+async def test_a_seek_while_mpv_reloads_waits_for_the_file(player: Player, mpv: FakeMpv) -> None:
+    mpv.ready = False
+    mpv.emit({"event": "start-file", "playlist_entry_id": 2})
+    mpv.emit({"event": "property-change", "id": 1, "name": "time-pos"})
+    await player.wait_until(lambda s: s.position is None)
+    sent = len(mpv.commands)
+    seeking = asyncio.ensure_future(player.seek(42.0))
+    await mpv.wait_for_commands(sent + 1)
+    assert mpv.commands[-1][0] == "seek" and mpv.position == 0.0  # refused: not ready
+    assert not seeking.done()
+    mpv.become_ready()
+    await asyncio.wait_for(seeking, 5)
+    assert mpv.position == 42.0 and player.state.position == 42.0

@@ -14,6 +14,7 @@ from media.config import (
     PlayerConfig,
     load_player_config,
 )
+from media.remote import remote_audio_notice
 
 
 @pytest.fixture
@@ -77,3 +78,14 @@ def test_bad_values_name_the_key(config_file: Path, table: str, named: str) -> N
     with pytest.raises(ConfigError) as bad:
         load_player_config()
     assert named in str(bad.value) and str(config_file) in str(bad.value)
+
+
+def test_over_ssh_the_first_play_says_where_the_sound_goes() -> None:
+    remote = {"SSH_CONNECTION": "10.0.0.2 51000 10.0.0.9 22", "TERM": "xterm"}
+    notice = remote_audio_notice(PlayerConfig(), remote)
+    assert notice is not None
+    assert "not on your computer" in notice and "[player] socket" in notice
+    assert "ssh -R" in notice and "--input-ipc-server=" in notice
+    # A socket set up already, or a local terminal: nothing to say.
+    assert remote_audio_notice(PlayerConfig(socket=Path("/tmp/readmark-mpv.sock")), remote) is None
+    assert remote_audio_notice(PlayerConfig(), {"TERM": "xterm"}) is None
