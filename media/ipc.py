@@ -86,6 +86,11 @@ class MpvIpcClient:
     ) -> MpvIpcClient:
         """Connect to the socket at `path`; `SocketUnavailable` says why when nothing answers."""
         where = os.fspath(path)
+        if not hasattr(asyncio, "open_unix_connection"):
+            raise SocketUnavailable(
+                "Playing media needs mpv's Unix socket, which this system lacks: "
+                "run readmark on Linux, macOS or in WSL."
+            )
         try:
             async with asyncio.timeout(timeout):
                 reader, writer = await asyncio.open_unix_connection(where, limit=LINE_LIMIT)
