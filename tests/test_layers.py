@@ -15,9 +15,10 @@ def _modules(package: str) -> list[str]:
     ]
 
 
-def test_library_and_annotations_never_import_textual() -> None:
-    modules = _modules("library") + _modules("annotations")
+def test_library_annotations_and_media_never_import_textual() -> None:
+    modules = _modules("library") + _modules("annotations") + _modules("media")
     assert "library.model" in modules and "annotations.model" in modules
+    assert "media.player" in modules and "media.ipc" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
