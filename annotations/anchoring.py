@@ -22,8 +22,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
-
-from annotations.model import (
+from readmark.annotations.model import (
     CONTEXT_CHARS,
     Anchor,
     Annotation,
@@ -36,9 +35,9 @@ from annotations.model import (
     new_annotation_id,
     utc_now,
 )
-from annotations.quote_match import FoldedText, find_all, find_candidates, fold, fold_quote
-from annotations.wording import foreign_edges, refusal
-from library.model import Segment, Source
+from readmark.annotations.quote_match import FoldedText, find_all, find_candidates, fold, fold_quote
+from readmark.annotations.wording import foreign_edges, refusal
+from readmark.library.model import Segment, Source
 
 FUZZY_THRESHOLD = 85.0
 """Least similarity (0-100) for a fuzzy match anywhere in the text to count as the quote."""

@@ -19,11 +19,11 @@ import string
 from collections.abc import Mapping
 from pathlib import Path
 
-from annotations.config import load_citation_config
-from annotations.model import Annotation
-from library.builder import normalise_space
-from library.model import Source
-from library.timecode import format_timecode, url_at_time
+from readmark.annotations.config import load_citation_config
+from readmark.annotations.model import Annotation
+from readmark.library.builder import normalise_space
+from readmark.library.model import Source
+from readmark.library.timecode import format_timecode, url_at_time
 
 BUILTIN_TEMPLATES = ("markdown", "plain")
 """`markdown`: `> "quote" — Speaker, *Title* (Channel, date), [4:04](url&t=244s)`;

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from annotations.model import Annotation
-from library.model import Source
-from library.timecode import format_timecode, url_at_time
+from readmark.annotations.model import Annotation
+from readmark.library.model import Source
+from readmark.library.timecode import format_timecode, url_at_time
 
 SourceLookup = Mapping[str, Source] | Callable[[str], Source | None]
 """Sources by id: a mapping, or a function returning None for an unknown id."""

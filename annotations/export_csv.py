@@ -13,11 +13,11 @@ import csv
 import io
 from collections.abc import Iterable
 
-from annotations.citation import join_names
-from annotations.export import SourceLookup, in_reading_order, iso_date_time, lookup
-from annotations.model import Annotation, Kind
-from library.builder import normalise_space
-from library.model import Source
+from readmark.annotations.citation import join_names
+from readmark.annotations.export import SourceLookup, in_reading_order, iso_date_time, lookup
+from readmark.annotations.model import Annotation, Kind
+from readmark.library.builder import normalise_space
+from readmark.library.model import Source
 
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
 

@@ -13,9 +13,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from annotations.export import SourceLookup, in_reading_order, lookup
-from annotations.model import Annotation, Kind
-from library.model import Source
+from readmark.annotations.export import SourceLookup, in_reading_order, lookup
+from readmark.annotations.model import Annotation, Kind
+from readmark.library.model import Source
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_FRAGMENTS = "http://www.w3.org/TR/media-frags/"

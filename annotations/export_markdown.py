@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 import yaml
-
-from annotations.export import SourceLookup, in_reading_order, lookup, time_link
-from annotations.model import Annotation, Kind
-from library.builder import normalise_space
-from library.model import Source
-from library.safe_text import without_lone_surrogates
+from readmark.annotations.export import SourceLookup, in_reading_order, lookup, time_link
+from readmark.annotations.model import Annotation, Kind
+from readmark.library.builder import normalise_space
+from readmark.library.model import Source
+from readmark.library.safe_text import without_lone_surrogates
 
 ORPHANED_HINT = (
     "*These quotes could no longer be found in the source after it changed; "

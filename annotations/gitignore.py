@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from annotations import durable
-from library.layout import GITIGNORE_TEXT, VaultLayout
+from readmark.annotations import durable
+from readmark.library.layout import GITIGNORE_TEXT, VaultLayout
 
 
 def ensure_gitignore(vault: Path) -> None:

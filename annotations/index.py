@@ -20,19 +20,9 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import RamStorage
-from whoosh.index import Index, LockError
-from whoosh.qparser.common import QueryParserError
-from whoosh.query import And, Or, Phrase, Query, Term
-from whoosh.query.qcore import QueryError
-from whoosh.scoring import BM25F
-from whoosh.searching import Searcher
-from whoosh.writing import CLEAR, IndexWriter
-
-from annotations.durable import describe_os_error
-from annotations.index_folder import remove_other_versions, repair, trust_problem
-from annotations.index_schema import (
+from readmark.annotations.durable import describe_os_error
+from readmark.annotations.index_folder import remove_other_versions, repair, trust_problem
+from readmark.annotations.index_schema import (
     ANNOTATION,
     FIELD_ALIASES,
     NAME_ERRORS,
@@ -50,7 +40,7 @@ from annotations.index_schema import (
     segment_index_of,
     source_words,
 )
-from annotations.index_state import (
+from readmark.annotations.index_state import (
     AnnotationFileState,
     FileStamp,
     IndexState,
@@ -65,10 +55,19 @@ from annotations.index_state import (
     save_state,
     stamp_of,
 )
-from annotations.model import Annotation
-from library.errors import SourceError
-from library.layout import VaultLayout, ensure_private_dir
-from library.model import Source
+from readmark.annotations.model import Annotation
+from readmark.library.errors import SourceError
+from readmark.library.layout import VaultLayout, ensure_private_dir
+from readmark.library.model import Source
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import RamStorage
+from whoosh.index import Index, LockError
+from whoosh.qparser.common import QueryParserError
+from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query.qcore import QueryError
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+from whoosh.writing import CLEAR, IndexWriter
 
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
 LOCK_TIMEOUT = 0.05

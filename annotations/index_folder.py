@@ -17,9 +17,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotations.durable import TEMP_PREFIX
-from annotations.index_state import SAVES_DIR, STATE_NAME
-from library.layout import cache_root, inside, unsafe_folder
+from readmark.annotations.durable import TEMP_PREFIX
+from readmark.annotations.index_state import SAVES_DIR, STATE_NAME
+from readmark.library.layout import cache_root, inside, unsafe_folder
 
 _OWN_FILE = re.compile(
     r"_readmark\d+_.+"  # tables of contents, and their temporary copies while written

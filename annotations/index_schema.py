@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from readmark.annotations.model import Annotation
+from readmark.library.model import Source
 from whoosh.analysis import (
     Analyzer,
     CommaSeparatedTokenizer,
@@ -24,9 +26,6 @@ from whoosh.lang.porter import stem
 from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
 from whoosh.support.charset import accent_map
-
-from annotations.model import Annotation
-from library.model import Source
 
 SCHEMA_VERSION = 6
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt

@@ -62,8 +62,7 @@ from urllib.parse import quote as percent_encode
 from urllib.parse import unquote_to_bytes
 
 import yaml
-
-from annotations.model import (
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Candidate,
@@ -72,9 +71,9 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
-from annotations.quick_yaml import read_mapping
-from library.safe_text import without_lone_surrogates
-from library.timecode import try_parse_timecode
+from readmark.annotations.quick_yaml import read_mapping
+from readmark.library.safe_text import without_lone_surrogates
+from readmark.library.timecode import try_parse_timecode
 
 FENCE = "---"
 _LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")

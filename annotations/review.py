@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import StrEnum
 
-from annotations.anchoring import relocate
-from annotations.model import Annotation, utc_now
-from annotations.quote_match import find_candidates
-from library.model import Source
+from readmark.annotations.anchoring import relocate
+from readmark.annotations.model import Annotation, utc_now
+from readmark.annotations.quote_match import find_candidates
+from readmark.library.model import Source
 
 
 class Decision(StrEnum):

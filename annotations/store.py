@@ -26,12 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotations import durable
-from annotations.gitignore import ensure_gitignore
-from annotations.markdown_format import AnnotationFormatError, parse, render
-from annotations.model import Annotation, LoadProblem, LoadResult
-from annotations.slug import MAX_ID_CHARS, is_valid_annotation_id, source_slug
-from library.layout import VaultLayout
+from readmark.annotations import durable
+from readmark.annotations.gitignore import ensure_gitignore
+from readmark.annotations.markdown_format import AnnotationFormatError, parse, render
+from readmark.annotations.model import Annotation, LoadProblem, LoadResult
+from readmark.annotations.slug import MAX_ID_CHARS, is_valid_annotation_id, source_slug
+from readmark.library.layout import VaultLayout
 
 SUFFIX = ".md"
 ENCODING = "utf-8"

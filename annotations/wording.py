@@ -15,8 +15,7 @@ import re
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
-
-from annotations.quote_match import fold_quote, straighten
+from readmark.annotations.quote_match import fold_quote, straighten
 
 NEGATIONS = frozenset(
     {

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotations.anchoring import ReanchorStatus, find_quote, new_annotation, reanchor
-from annotations.markdown_format import parse
-from annotations.model import (
+from readmark.annotations.anchoring import ReanchorStatus, find_quote, new_annotation, reanchor
+from readmark.annotations.markdown_format import parse
+from readmark.annotations.model import (
     Annotation,
     Confidence,
     Kind,
@@ -23,8 +23,8 @@ from annotations.model import (
     fingerprint,
     utc_now,
 )
-from annotations.review import Decision, ReviewError, settle
-from annotations.store import (
+from readmark.annotations.review import Decision, ReviewError, settle
+from readmark.annotations.store import (
     ENCODING,
     ENCODING_ERRORS,
     REMEMBERED,
@@ -40,14 +40,14 @@ from annotations.store import (
     WrittenNotSyncedError,
     conflict_copy_reason,
 )
-from library.errors import SourceError
-from library.layout import ensure_private_dir
-from library.model import Source
-from library.vault import Vault
+from readmark.library.errors import SourceError
+from readmark.library.layout import ensure_private_dir
+from readmark.library.model import Source
+from readmark.library.vault import Vault
 
 if TYPE_CHECKING:
     # Whoosh is imported on first use of the index: it is a large share of start-up time.
-    from annotations.index import ReconcileReport, SearchHit, SearchIndex
+    from readmark.annotations.index import ReconcileReport, SearchHit, SearchIndex
 
 REINDEX_LOCK_WAIT = 2.0
 """Seconds `reindex` waits for another readmark's write to finish before calling it busy."""
@@ -160,7 +160,7 @@ class Workspace:
     def index(self) -> SearchIndex:
         """The search index, opened on first use (it may raise if the index is broken)."""
         if self._index is None:
-            from annotations.index import SearchIndex
+            from readmark.annotations.index import SearchIndex
 
             self._index = SearchIndex(self.vault.root)
         return self._index
@@ -358,7 +358,7 @@ class Workspace:
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Bring the index up to date (cheaply), then search; `SearchError` on a bad query."""
-        from annotations.index import SearchError
+        from readmark.annotations.index import SearchError
 
         self.sync_index()
         try:
@@ -443,7 +443,7 @@ class Workspace:
         """What the user should know about the index, once it is open: that it is kept in memory
         (and why), and the files in its folder readmark did not make (left by a repair, or all of
         them with `with_foreign_files`)."""
-        from annotations.index_folder import foreign_files
+        from readmark.annotations.index_folder import foreign_files
 
         index = self._index
         if index is None:

@@ -24,25 +24,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh.analysis import STOP_WORDS  # noqa: E402
-
-from annotations.index import BULK_LIMIT_MB, INDEX_NAME, SearchIndex  # noqa: E402
-from annotations.index_schema import (  # noqa: E402
+from readmark.annotations.index import BULK_LIMIT_MB, INDEX_NAME, SearchIndex  # noqa: E402
+from readmark.annotations.index_schema import (  # noqa: E402
     annotation_document,
     build_schema,
     passage_documents,
 )
-from annotations.model import (  # noqa: E402
+from readmark.annotations.model import (  # noqa: E402
     Anchor,
     Annotation,
     Kind,
     TextPositionSelector,
     TextQuoteSelector,
 )
-from library.builder import SourceBuilder  # noqa: E402
-from library.layout import CACHE_DIR_VARIABLE, VaultLayout  # noqa: E402
-from library.model import Source  # noqa: E402
+from readmark.library.builder import SourceBuilder  # noqa: E402
+from readmark.library.layout import CACHE_DIR_VARIABLE, VaultLayout  # noqa: E402
+from readmark.library.model import Source  # noqa: E402
+from whoosh import index as whoosh_index  # noqa: E402
+from whoosh.analysis import STOP_WORDS  # noqa: E402
 
 SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
 SUFFIXES = ["", "", "", "s", "ing", "ed", "er", "ation"]

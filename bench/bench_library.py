@@ -86,7 +86,7 @@ def timestamped_transcript(words: int, seconds: float, rng: random.Random) -> st
 def run_cli(vault: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "tui.cli", "sources", "--json", "--vault", str(vault)],
+        [sys.executable, "-m", "readmark", "sources", "--json", "--vault", str(vault)],
         check=True,
         stdout=subprocess.DEVNULL,
         cwd=ROOT,
@@ -97,7 +97,7 @@ def run_cli(vault: Path) -> float:
 PARSE_CHILD = """
 import resource, sys, time
 from pathlib import Path
-from library.loading import load_path, readers
+from readmark.library.loading import load_path, readers
 readers()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
@@ -126,10 +126,10 @@ def main() -> None:
     parser.add_argument("--big-mb", type=int, default=50)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from library.loading import load_path, readers
+    from readmark.library.loading import load_path, readers
 
     rows: list[tuple[str, str, str]] = []
-    from library.layout import CACHE_DIR_VARIABLE, VaultLayout
+    from readmark.library.layout import CACHE_DIR_VARIABLE, VaultLayout
 
     with tempfile.TemporaryDirectory() as temp:
         os.environ[CACHE_DIR_VARIABLE] = str(Path(temp) / "cache")

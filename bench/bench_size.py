@@ -91,7 +91,7 @@ PARSE_CHILD = (
     + """
 import sys, time
 from pathlib import Path
-from library.loading import load_path, readers
+from readmark.library.loading import load_path, readers
 readers()
 reset_peak()
 before = memory("VmRSS")
@@ -128,7 +128,7 @@ CLI_CHILD = (
 import sys
 reset_peak()
 sys.argv = ["readmark", "sources", "--json", "--vault", sys.argv[1]]
-from tui.cli import main
+from readmark.tui.cli import main
 try:
     main()
 except SystemExit:
@@ -225,7 +225,7 @@ def bench_many_files(folder: Path, count: int) -> list[Row]:
     warm_runs = [list_in_child(vault) for _ in range(3)]
     warm = statistics.median(run[0] for run in warm_runs)
     warm_peak = max(run[1] for run in warm_runs)
-    from library.layout import VaultLayout
+    from readmark.library.layout import VaultLayout
 
     cache = VaultLayout(vault).source_cache
     return [
@@ -245,10 +245,10 @@ def timed(call: Callable[[], object], repeat: int = 5) -> float:
 
 
 def bench_annotations(folder: Path, count: int) -> list[Row]:
-    from annotations.anchoring import new_annotation
-    from annotations.model import Kind
-    from annotations.store import AnnotationStore
-    from annotations.workspace import Workspace
+    from readmark.annotations.anchoring import new_annotation
+    from readmark.annotations.model import Kind
+    from readmark.annotations.store import AnnotationStore
+    from readmark.annotations.workspace import Workspace
 
     vault = folder / "notes"
     vault.mkdir()

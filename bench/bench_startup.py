@@ -16,9 +16,9 @@ import time
 CHILD = """
 import os, sys, time
 from pathlib import Path
-from library.sample import ensure_user_sample_vault
-from tui.app import ReadmarkApp
-from tui.widgets.source_list import SourceList
+from readmark.library.sample import ensure_user_sample_vault
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.widgets.source_list import SourceList
 
 spawned = float(os.environ["BENCH_SPAWNED"])
 

@@ -24,10 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_index import make_annotations, make_corpus, percentiles  # noqa: E402
-
-from annotations.markdown_format import render  # noqa: E402
-from annotations.model import new_annotation_id  # noqa: E402
-from annotations.store import AnnotationStore  # noqa: E402
+from readmark.annotations.markdown_format import render  # noqa: E402
+from readmark.annotations.model import new_annotation_id  # noqa: E402
+from readmark.annotations.store import AnnotationStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +69,7 @@ def durable_saves(vault: Path, saves: int, sources: int) -> tuple[list[float], l
 def cli(vault: Path, *args: str) -> tuple[float, str]:
     began = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args, "--vault", str(vault)],
+        [sys.executable, "-m", "readmark", *args, "--vault", str(vault)],
         check=True,
         capture_output=True,
         text=True,

@@ -69,10 +69,9 @@ def rss_bytes() -> int:
 
 
 async def measure_open(path: Path, repeats: int) -> dict[str, object]:
+    from readmark.library.loading import load_path
+    from readmark.tui.widgets.transcript import Transcript
     from textual.app import App, ComposeResult
-
-    from library.loading import load_path
-    from tui.widgets.transcript import Transcript
 
     class BenchApp(App[None]):
         def compose(self) -> ComposeResult:
@@ -105,10 +104,9 @@ async def measure_open(path: Path, repeats: int) -> dict[str, object]:
 
 
 async def measure_big(path: Path, presses: int) -> dict[str, object]:
+    from readmark.library.loading import load_path
+    from readmark.tui.widgets.transcript import Transcript
     from textual.app import App, ComposeResult
-
-    from library.loading import load_path
-    from tui.widgets.transcript import Transcript
 
     class BenchApp(App[None]):
         def compose(self) -> ComposeResult:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from library.model import OutlineEntry, Role, Segment, Source
-from library.safe_text import printable
+from readmark.library.model import OutlineEntry, Role, Segment, Source
+from readmark.library.safe_text import printable
 
 SEGMENT_SEPARATOR = "\n\n"
 _SEPARATOR_LENGTH = len(SEGMENT_SEPARATOR)

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from library.layout import ensure_private_dir
+from readmark.library.layout import ensure_private_dir
 
 CACHE_VERSION = 5
 """Bump when the cached shape or what the readers extract changes; older caches are ignored."""

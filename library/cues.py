@@ -37,9 +37,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from library import text_lines, titles
-from library.builder import SourceBuilder
-from library.model import Role
+from readmark.library import text_lines, titles
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Role
 
 # Hours are optional (WebVTT `05.500`, `01:05.500`); the fraction takes `.` or `,`.
 _CLOCK = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 
 import frontmatter
 import yaml
-
-from library.text_dates import parse_date
-from library.timecode import try_parse_timecode
+from readmark.library.text_dates import parse_date
+from readmark.library.timecode import try_parse_timecode
 
 _OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)

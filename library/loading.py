@@ -11,24 +11,24 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from library.builder import SEGMENT_SEPARATOR
-from library.decoding import HEAD_SIZE, binary_reason, bom_encoding, decode, decode_head
-from library.errors import SourceError
-from library.model import OutlineEntry, Segment, Source
-from library.readers.base import Reader
-from library.summary import OutlineItem, SourceSummary, summarise
-from library.timecode import try_parse_timecode
-from library.titles import title_from_stem
+from readmark.library.builder import SEGMENT_SEPARATOR
+from readmark.library.decoding import HEAD_SIZE, binary_reason, bom_encoding, decode, decode_head
+from readmark.library.errors import SourceError
+from readmark.library.model import OutlineEntry, Segment, Source
+from readmark.library.readers.base import Reader
+from readmark.library.summary import OutlineItem, SourceSummary, summarise
+from readmark.library.timecode import try_parse_timecode
+from readmark.library.titles import title_from_stem
 
 READER_MODULES: tuple[str, ...] = (
-    "library.readers.markdown",
-    "library.readers.plaintext",
-    "library.readers.srt",
-    "library.readers.vtt",
-    "library.readers.whisper_json",
+    "readmark.library.readers.markdown",
+    "readmark.library.readers.plaintext",
+    "readmark.library.readers.srt",
+    "readmark.library.readers.vtt",
+    "readmark.library.readers.whisper_json",
 )
 """Every format reader; the loader asks each to `sniff` a file and keeps the surest."""
-FALLBACK_MODULE = "library.readers.plaintext"
+FALLBACK_MODULE = "readmark.library.readers.plaintext"
 """Reads any text no other reader claims."""
 SURE_SCORE = 0.9
 """A reader this sure of a file (its own extension, a telling header) wins without asking the
@@ -89,9 +89,11 @@ def _import_reader(name: str) -> Reader:
 
 
 DECIDED_BY_EXTENSION: dict[str, str] = {
-    **dict.fromkeys((".md", ".markdown", ".mdown", ".mkd", ".mdx"), "library.readers.markdown"),
-    ".srt": "library.readers.srt",
-    ".vtt": "library.readers.vtt",
+    **dict.fromkeys(
+        (".md", ".markdown", ".mdown", ".mkd", ".mdx"), "readmark.library.readers.markdown"
+    ),
+    ".srt": "readmark.library.readers.srt",
+    ".vtt": "readmark.library.readers.vtt",
 }
 """Extensions whose reader wins the sniffing whatever the text says (asked first, or sure at
 0.9 or more when the readers before it score less): a listing skips the sniffing for them."""
@@ -484,7 +486,7 @@ def _stem_title(stem: str, format_name: str) -> str:
     """The title the format's reader would give a file with no title of its own."""
     if format_name in _CUE_FORMATS:
         # Imported here: listing from the cache never needs the subtitle code.
-        from library.cues import title_from_stem as cue_title  # drops a `.en` suffix too
+        from readmark.library.cues import title_from_stem as cue_title  # drops a `.en` suffix too
 
         return cue_title(stem)
     return title_from_stem(stem)

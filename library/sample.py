@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from library.errors import SourceError
+from readmark.library.errors import SourceError
 
 DATA_DIR_VARIABLE = "READMARK_DATA_DIR"
 """Environment variable that moves readmark's per-user data folder elsewhere."""

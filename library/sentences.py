@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from library.model import Source
+from readmark.library.model import Source
 
 MAX_SENTENCE = 320
 """Characters after which a sentence with no end mark is cut at a space."""

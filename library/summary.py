@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from library.model import Source
+from readmark.library.model import Source
 
 
 @dataclass(frozen=True, slots=True)

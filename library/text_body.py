@@ -13,10 +13,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from library.model import Role
-from library.text_inline import reduce_inline
-from library.text_lines import BLANK, Kind, Line, classify, clock_seconds, is_name
-from library.timecode import CLOCK_PATTERN, format_timecode, time_from_url
+from readmark.library.model import Role
+from readmark.library.text_inline import reduce_inline
+from readmark.library.text_lines import BLANK, Kind, Line, classify, clock_seconds, is_name
+from readmark.library.timecode import CLOCK_PATTERN, format_timecode, time_from_url
 
 # Lines longer than this are rarely hard-wrapped: such a file has one paragraph per line.
 _LONG_LINE = 110

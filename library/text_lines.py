@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum, auto
 from functools import lru_cache
 
-from library.timecode import CLOCK_PATTERN
+from readmark.library.timecode import CLOCK_PATTERN
 
 
 class Kind(IntEnum):

@@ -8,15 +8,15 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from library.builder import SourceBuilder, normalise_space
-from library.frontmatter_meta import Chapter, Metadata, read_metadata, split_front_matter
-from library.model import Role, Segment, Source
-from library.text_body import Block, Body, Mark, parse_body
-from library.text_clipped import ClippedHeader, read_clipped_header
-from library.text_inline import reduce_inline
-from library.text_lines import split_lines
-from library.timecode import CLOCK_PATTERN, format_timecode, url_without_time
-from library.titles import title_from_stem
+from readmark.library.builder import SourceBuilder, normalise_space
+from readmark.library.frontmatter_meta import Chapter, Metadata, read_metadata, split_front_matter
+from readmark.library.model import Role, Segment, Source
+from readmark.library.text_body import Block, Body, Mark, parse_body
+from readmark.library.text_clipped import ClippedHeader, read_clipped_header
+from readmark.library.text_inline import reduce_inline
+from readmark.library.text_lines import split_lines
+from readmark.library.timecode import CLOCK_PATTERN, format_timecode, url_without_time
+from readmark.library.titles import title_from_stem
 
 _WORDS = re.compile(r"\w+")
 _LIST_MARKER = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from library.cache import CacheEntry, read_cache, write_cache
-from library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
-from library.errors import SourceError
-from library.layout import DATA_FOLDER, VaultLayout
-from library.model import Source
-from library.summary import SourceSummary
+from readmark.library.cache import CacheEntry, read_cache, write_cache
+from readmark.library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
+from readmark.library.errors import SourceError
+from readmark.library.layout import DATA_FOLDER, VaultLayout
+from readmark.library.model import Source
+from readmark.library.summary import SourceSummary
 
 SOURCE_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".srt", ".vtt", ".json"})
 """Extensions listed as sources; files without an extension are listed when they are text."""
@@ -153,7 +153,7 @@ class Vault:
 
         A large file, listed from a quick scan, gets its exact list entry cached here.
         """
-        from library.loading import QUICK_SCAN_BYTES, load_path
+        from readmark.library.loading import QUICK_SCAN_BYTES, load_path
 
         path = self.path_of(source_id)
         before = _stat_key(path)
@@ -163,7 +163,7 @@ class Vault:
         return source
 
     def _remember(self, source_id: str, key: tuple[int, int], source: Source) -> None:
-        from library.summary import summarise
+        from readmark.library.summary import summarise
 
         entries = read_cache(self.cache_path)
         if not entries and not self.cache_path.parent.is_dir():
@@ -173,7 +173,7 @@ class Vault:
 
     def peek(self, source_id: str) -> tuple[str, str]:
         """(title, format) from the head of a file, cheap even for huge files."""
-        from library.loading import peek_path
+        from readmark.library.loading import peek_path
 
         glance = peek_path(self.path_of(source_id))
         return glance.title, glance.format
@@ -318,7 +318,7 @@ def summarise_file(job: tuple[str, str, int]) -> _Result:
     Module-level so worker processes can run it; a failure to open is not cached, so it is
     tried again next time.
     """
-    from library.loading import NotASource, summarise_path
+    from readmark.library.loading import NotASource, summarise_path
 
     path, source_id, size = job
     try:
@@ -342,7 +342,7 @@ def _parse_in_processes(
     """
     import multiprocessing
 
-    from library.loading import readers
+    from readmark.library.loading import readers
 
     # Small chunks keep every process busy to the end; files differ a lot in cost.
     size = max(1, min(64, len(jobs) // (workers * 4)))

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotations.config import ConfigError, config_path, load_config
+from readmark.annotations.config import ConfigError, config_path, load_config
 
 DEFAULT_CAPTURE_BACK = 2.0
 """A reader presses a key a moment after hearing the words: this is the moment looked back."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from media.errors import MpvCommandError, MpvDisconnected, PlayerTimeout, SocketUnavailable
+from readmark.media.errors import MpvCommandError, MpvDisconnected, PlayerTimeout, SocketUnavailable
 
 COMMAND_TIMEOUT = 5.0
 """Seconds to wait for a reply: mpv answers in well under a millisecond when it is alive."""

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from library.decoding import decode_head
-from library.frontmatter_meta import split_front_matter
-from library.timecode import TimecodeError, parse_timecode, url_without_time
+from readmark.library.decoding import decode_head
+from readmark.library.frontmatter_meta import split_front_matter
+from readmark.library.timecode import TimecodeError, parse_timecode, url_without_time
 
 MEDIA_EXTENSIONS: tuple[str, ...] = (
     ".opus",

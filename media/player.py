@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from media.config import PlayerConfig
-from media.errors import (
+from readmark.media.config import PlayerConfig
+from readmark.media.errors import (
     MpvCommandError,
     MpvDisconnected,
     NoMedia,
@@ -27,9 +27,9 @@ from media.errors import (
     PlayerTimeout,
     SocketUnavailable,
 )
-from media.ipc import MpvEvent, MpvIpcClient
-from media.lookup import MediaTarget
-from media.process import QUIT_GRACE, MpvProcess
+from readmark.media.ipc import MpvEvent, MpvIpcClient
+from readmark.media.lookup import MediaTarget
+from readmark.media.process import QUIT_GRACE, MpvProcess
 
 READY_TIMEOUT = 15.0
 """Seconds a local file has to load; mpv needs a fraction of one."""

@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
-from media.errors import MpvNotInstalled
+from readmark.media.errors import MpvNotInstalled
 
 QUIT_GRACE = 2.0
 """Seconds mpv has to quit when asked before it is killed."""

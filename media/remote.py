@@ -6,7 +6,7 @@ import os
 import socket
 from collections.abc import Mapping
 
-from media.config import PlayerConfig
+from readmark.media.config import PlayerConfig
 
 SSH_VARIABLES = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
 """Set by sshd in a remote login's environment."""

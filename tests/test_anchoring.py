@@ -4,8 +4,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from annotations.anchoring import (
+from readmark.annotations.anchoring import (
     ReanchorStatus,
     anchor_span,
     find_quote,
@@ -13,10 +12,10 @@ from annotations.anchoring import (
     reanchor,
     span_metadata,
 )
-from annotations.model import Annotation, Kind, fingerprint
-from annotations.quote_match import fold_quote
-from library.builder import SourceBuilder
-from library.model import Source
+from readmark.annotations.model import Annotation, Kind, fingerprint
+from readmark.annotations.quote_match import fold_quote
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Source
 
 Turn = tuple[float, str, str]
 

@@ -10,16 +10,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from annotations import durable
-from annotations.anchoring import ReanchorStatus, new_annotation, reanchor, span_metadata
-from annotations.citation import cite
-from annotations.export_csv import export_readwise_csv
-from annotations.model import Annotation, Kind
-from annotations.workspace import Workspace
-from library.builder import SourceBuilder
-from library.model import Segment, Source
-from tui.cli import main
+from readmark.annotations import durable
+from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor, span_metadata
+from readmark.annotations.citation import cite
+from readmark.annotations.export_csv import export_readwise_csv
+from readmark.annotations.model import Annotation, Kind
+from readmark.annotations.workspace import Workspace
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Segment, Source
+from readmark.tui.cli import main
 
 TALK = """WEBVTT
 

@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from annotations import workspace as workspace_module
-from annotations.anchoring import ReanchorResult, new_annotation
-from annotations.model import Annotation, Kind
-from annotations.store import AnnotationStore
-from annotations.workspace import Workspace
-from library.model import Source
-from library.vault import Vault
+from readmark.annotations import workspace as workspace_module
+from readmark.annotations.anchoring import ReanchorResult, new_annotation
+from readmark.annotations.model import Annotation, Kind
+from readmark.annotations.store import AnnotationStore
+from readmark.annotations.workspace import Workspace
+from readmark.library.model import Source
+from readmark.library.vault import Vault
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITOR = ROOT / "tests" / "helpers" / "outside_editor.py"

@@ -2,13 +2,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from annotations.anchoring import new_annotation
-from annotations.citation import CitationError, check_template, cite
-from annotations.config import ConfigError, config_path, load_citation_config
-from annotations.model import Annotation, Kind
-from library.builder import SourceBuilder
-from library.model import Source
+from readmark.annotations.anchoring import new_annotation
+from readmark.annotations.citation import CitationError, check_template, cite
+from readmark.annotations.config import ConfigError, config_path, load_citation_config
+from readmark.annotations.model import Annotation, Kind
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Source
 
 URL = "https://www.youtube.com/watch?v=ID"
 QUOTE = "We are near the end of the exponential."

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from library.layout import VaultLayout
-from tui.cli import main
+from readmark.library.layout import VaultLayout
+from readmark.tui.cli import main
 
 ORCHARD = """---
 title: "Orchard Hour 7: pruning"

@@ -9,9 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from annotations.store import conflict_copy_reason
-from tui.cli import main
+from readmark.annotations.store import conflict_copy_reason
+from readmark.tui.cli import main
 
 TALK = """---
 title: Hedges

@@ -4,8 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from readmark.tui.cli import main
 
 SOURCE_KEYS = {
     "id",
@@ -326,9 +325,9 @@ def test_reader_is_started_on_a_path_that_is_not_a_command(
     vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[Path] = []
-    fake_app = type(sys)("tui.app")
+    fake_app = type(sys)("readmark.tui.app")
     fake_app.run_app = opened.append  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tui.app", fake_app)
+    monkeypatch.setitem(sys.modules, "readmark.tui.app", fake_app)
     assert main([str(vault)]) == 0
     assert opened == [vault]
 
@@ -337,7 +336,7 @@ def test_keyboard_interrupt_exits_130(vault: Path, monkeypatch: pytest.MonkeyPat
     def interrupted(self: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("library.vault.Vault.scan", interrupted)
+    monkeypatch.setattr("readmark.library.vault.Vault.scan", interrupted)
     assert main(["sources", "--vault", str(vault)]) == 130
 
 
@@ -358,7 +357,7 @@ def test_real_process_lists_json_without_importing_textual(vault: Path) -> None:
 
 def test_module_entry_point_returns_the_status(vault: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "show", "nothing.md", "--vault", str(vault)],
+        [sys.executable, "-m", "readmark", "show", "nothing.md", "--vault", str(vault)],
         capture_output=True,
         text=True,
         timeout=60,

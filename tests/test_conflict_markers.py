@@ -6,11 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from annotations.markdown_format import AnnotationFormatError, conflict_marker_line, parse, render
-from annotations.model import Anchor, Annotation, Kind, TextPositionSelector, TextQuoteSelector
-from annotations.workspace import Workspace
-from tui.cli import main
+from readmark.annotations.markdown_format import (
+    AnnotationFormatError,
+    conflict_marker_line,
+    parse,
+    render,
+)
+from readmark.annotations.model import (
+    Anchor,
+    Annotation,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from readmark.annotations.workspace import Workspace
+from readmark.tui.cli import main
 
 TALK = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Otters hold hands while they sleep.\n"
 

@@ -1,8 +1,7 @@
 import codecs
 
 import pytest
-
-from library.decoding import binary_reason, decode, decode_head
+from readmark.library.decoding import binary_reason, decode, decode_head
 
 TEXT = "Caf\u00e9 notes \u2014 \u201cquoted\u201d\nsecond line\n"
 

@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from annotations import durable
+from readmark.annotations import durable
 
 
 def test_write_atomic_creates_then_replaces_the_file(tmp_path: Path) -> None:

@@ -4,18 +4,17 @@ import json
 from dataclasses import replace
 
 import frontmatter
-
-from annotations.anchoring import new_annotation
-from annotations.export_csv import export_readwise_csv
-from annotations.export_json import export_json
-from annotations.export_markdown import (
+from readmark.annotations.anchoring import new_annotation
+from readmark.annotations.export_csv import export_readwise_csv
+from readmark.annotations.export_json import export_json
+from readmark.annotations.export_markdown import (
     export_markdown,
     export_markdown_files,
     markdown_file_names,
 )
-from annotations.model import Annotation, Confidence, Kind
-from library.builder import SourceBuilder
-from library.model import Source
+from readmark.annotations.model import Annotation, Confidence, Kind
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Source
 
 URL = "https://www.youtube.com/watch?v=ID"
 

@@ -19,16 +19,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from annotations import durable
-from annotations.anchoring import new_annotation
-from annotations.index import SearchIndex
-from annotations.markdown_format import render
-from annotations.model import Kind
-from annotations.store import AnnotationStore, StoreError
-from annotations.workspace import Workspace, WorkspaceError
-from library.layout import VaultLayout
-from library.vault import Vault
+from readmark.annotations import durable
+from readmark.annotations.anchoring import new_annotation
+from readmark.annotations.index import SearchIndex
+from readmark.annotations.markdown_format import render
+from readmark.annotations.model import Kind
+from readmark.annotations.store import AnnotationStore, StoreError
+from readmark.annotations.workspace import Workspace, WorkspaceError
+from readmark.library.layout import VaultLayout
+from readmark.library.vault import Vault
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "tests" / "helpers" / "vault_worker.py"

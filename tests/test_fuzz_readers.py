@@ -19,14 +19,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from library.errors import SourceError
-from library.loading import load_path, split_long_segments
-from library.model import Role, Segment, Source
-from library.readers import markdown, plaintext, srt, vtt, whisper_json
-from library.readers.base import Reader
-from library.sentences import index_sentences
-from library.timecode import (
+from readmark.library.errors import SourceError
+from readmark.library.loading import load_path, split_long_segments
+from readmark.library.model import Role, Segment, Source
+from readmark.library.readers import markdown, plaintext, srt, vtt, whisper_json
+from readmark.library.readers.base import Reader
+from readmark.library.sentences import index_sentences
+from readmark.library.timecode import (
     TimecodeError,
     format_timecode,
     parse_timecode,

@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_fuzz_readers import TARGETS, check_source, run_target
-
-from library.loading import split_long_segments, split_text
-from library.readers import markdown, srt
-from library.timecode import (
+from readmark.library.loading import split_long_segments, split_text
+from readmark.library.readers import markdown, srt
+from readmark.library.timecode import (
     TimecodeError,
     format_compact,
     format_timecode,
@@ -25,6 +23,7 @@ from library.timecode import (
     try_parse_timecode,
     url_at_time,
 )
+from test_fuzz_readers import TARGETS, check_source, run_target
 
 FUZZ_DATA = Path(__file__).parent / "data" / "fuzz"
 SAVED = sorted(FUZZ_DATA.glob("*.json"))

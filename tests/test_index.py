@@ -10,13 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from readmark.annotations.index import INDEX_NAME, SearchError, SearchHit, SearchIndex
+from readmark.annotations.model import (
+    Anchor,
+    Annotation,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from readmark.library.builder import SourceBuilder
+from readmark.library.layout import VaultLayout
+from readmark.library.model import Source
 from whoosh import index as whoosh_index
-
-from annotations.index import INDEX_NAME, SearchError, SearchHit, SearchIndex
-from annotations.model import Anchor, Annotation, Kind, TextPositionSelector, TextQuoteSelector
-from library.builder import SourceBuilder
-from library.layout import VaultLayout
-from library.model import Source
 
 
 def note(

@@ -8,15 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from annotations.index import INDEX_NAME
-from annotations.index_folder import is_own
-from annotations.index_schema import SCHEMA_VERSION
-from annotations.model import Kind
-from annotations.workspace import Workspace
-from library.layout import VaultLayout
-from tui.app import ReadmarkApp
-from tui.cli import main
+from readmark.annotations.index import INDEX_NAME
+from readmark.annotations.index_folder import is_own
+from readmark.annotations.index_schema import SCHEMA_VERSION
+from readmark.annotations.model import Kind
+from readmark.annotations.workspace import Workspace
+from readmark.library.layout import VaultLayout
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.cli import main
 
 TALK = """**Ines Halloran** [00:00:05]
 

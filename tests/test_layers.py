@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _modules(package: str) -> list[str]:
     return [
-        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        ".".join(("readmark", *path.relative_to(ROOT).with_suffix("").parts))
         for path in sorted((ROOT / package).rglob("*.py"))
         if "sample_vault" not in path.parts
     ]
@@ -17,8 +17,8 @@ def _modules(package: str) -> list[str]:
 
 def test_library_annotations_and_media_never_import_textual() -> None:
     modules = _modules("library") + _modules("annotations") + _modules("media")
-    assert "library.model" in modules and "annotations.model" in modules
-    assert "media.player" in modules and "media.ipc" in modules
+    assert "readmark.library.model" in modules and "readmark.annotations.model" in modules
+    assert "readmark.media.player" in modules and "readmark.media.ipc" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

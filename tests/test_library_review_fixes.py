@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from library.frontmatter_meta import read_metadata
-from library.loading import load_path
-from library.model import Source
-from library.readers import markdown, plaintext
-from library.text_clipped import read_clipped_header
-from library.text_dates import parse_date
-from library.timecode import url_without_time
-from tui.cli import main
+from readmark.library.frontmatter_meta import read_metadata
+from readmark.library.loading import load_path
+from readmark.library.model import Source
+from readmark.library.readers import markdown, plaintext
+from readmark.library.text_clipped import read_clipped_header
+from readmark.library.text_dates import parse_date
+from readmark.library.timecode import url_without_time
+from readmark.tui.cli import main
 
 
 def note(text: str, stem: str = "clip") -> Source:
@@ -166,7 +165,7 @@ def test_readable_front_matter_gives_no_warning() -> None:
 
 
 def test_lines_end_only_at_line_ends() -> None:
-    from library.text_lines import split_lines
+    from readmark.library.text_lines import split_lines
 
     # \x1e and NEL (a Latin-1 `…`) are not line ends; a lone CR is.
     assert split_lines("a\x1eb\x85c\r\nd\re\n") == ["a\x1eb\x85c", "d", "e"]

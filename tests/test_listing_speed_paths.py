@@ -8,11 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-import library.vault
-from library.loading import _sniff_order, choose_reader, load_path
-from library.summary import summarise
-from library.vault import Vault
+import readmark.library.vault
+from readmark.library.loading import _sniff_order, choose_reader, load_path
+from readmark.library.summary import summarise
+from readmark.library.vault import Vault
 
 FILES: dict[str, str | bytes] = {
     "essays/orchard.md": (
@@ -71,7 +70,7 @@ def full_parses(vault: Path, ids: list[str]) -> list[dict[str, object]]:
 def test_cold_listing_matches_full_parses(
     mixed: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library.vault, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(readmark.library.vault, "PARALLEL_THRESHOLD", 1)
     listed = Vault(mixed, workers=workers).scan().to_json()
     ids = [row["id"] for row in listed["sources"]]
 
@@ -105,8 +104,8 @@ def test_listing_finishes_when_a_helper_process_dies(
         claim()  # takes a chunk of work, then dies without sending it
         os._exit(3)
 
-    monkeypatch.setattr(library.vault, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(library.vault, "_child_scan", dies)
+    monkeypatch.setattr(readmark.library.vault, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(readmark.library.vault, "_child_scan", dies)
     seen: list[tuple[int, int]] = []
     listing = Vault(mixed, workers=2).scan(lambda done, total: seen.append((done, total)))
 
@@ -156,7 +155,7 @@ def test_extensionless_files_are_sniffed_as_before(head: str, fmt: str) -> None:
 
 
 def test_mostly_control_characters_are_not_claimed_as_text() -> None:
-    from library.readers import plaintext
+    from readmark.library.readers import plaintext
 
     assert plaintext.sniff("README", "\x01\x02\x03 abc") == 0.0
     assert plaintext.sniff("README", "\t\r\n") == 0.1

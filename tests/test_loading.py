@@ -3,9 +3,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from library.loading import NotASource, choose_reader, load_path, peek_path, quick_summary
-from library.summary import summarise
+from readmark.library.loading import NotASource, choose_reader, load_path, peek_path, quick_summary
+from readmark.library.summary import summarise
 
 SUBTITLES = (
     "1\n00:00:01,000 --> 00:00:03,000\nFirst line.\n\n2\n00:00:03,500 --> 00:00:06,000\nSecond.\n"

@@ -8,9 +8,8 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from annotations.markdown_format import AnnotationFormatError, parse, render
-from annotations.model import (
+from readmark.annotations.markdown_format import AnnotationFormatError, parse, render
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Candidate,

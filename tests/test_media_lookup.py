@@ -7,8 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from media.lookup import (
+from readmark.media.lookup import (
     MediaOrigin,
     find_media,
     media_beside,

@@ -1,5 +1,5 @@
-from library.builder import SourceBuilder, normalise_space
-from library.model import Role, segment_at
+from readmark.library.builder import SourceBuilder, normalise_space
+from readmark.library.model import Role, segment_at
 
 
 def _interview() -> SourceBuilder:

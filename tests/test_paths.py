@@ -8,12 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from annotations.model import Kind
-from annotations.store import AnnotationStore, InvalidAnnotationIdError, StoreError
-from annotations.workspace import Workspace
-from library.errors import SourceError
-from library.vault import Vault
+from readmark.annotations.model import Kind
+from readmark.annotations.store import AnnotationStore, InvalidAnnotationIdError, StoreError
+from readmark.annotations.workspace import Workspace
+from readmark.library.errors import SourceError
+from readmark.library.vault import Vault
 
 TALK = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Otters hold hands while they sleep.\n"
 HOSTILE_IDS = ["../x", "..", "/etc/passwd", "a/b", "a\\b", "", ".", "x.md", "a" * 65, "ok\x00"]

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from fake_mpv import FakeMpv
-
-from media.errors import NoMedia, PlayerClosed, PlayerStopped
-from media.ipc import MpvIpcClient
-from media.lookup import MediaOrigin, MediaTarget
-from media.player import Player, PlayerState
+from readmark.media.errors import NoMedia, PlayerClosed, PlayerStopped
+from readmark.media.ipc import MpvIpcClient
+from readmark.media.lookup import MediaOrigin, MediaTarget
+from readmark.media.player import Player, PlayerState
 
 EPISODE = "/media/episode.opus"
 

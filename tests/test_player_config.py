@@ -6,15 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from annotations.config import ConfigError
-from media.config import (
+from readmark.annotations.config import ConfigError
+from readmark.media.config import (
     DEFAULT_CAPTURE_BACK,
     DEFAULT_RESUME_BACK,
     PlayerConfig,
     load_player_config,
 )
-from media.remote import remote_audio_notice
+from readmark.media.remote import remote_audio_notice
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from fake_mpv import FakeMpv
-
-from media.errors import MpvCommandError, MpvDisconnected, PlayerTimeout, SocketUnavailable
-from media.ipc import LINE_LIMIT, MpvEvent, MpvIpcClient
+from readmark.media.errors import MpvCommandError, MpvDisconnected, PlayerTimeout, SocketUnavailable
+from readmark.media.ipc import LINE_LIMIT, MpvEvent, MpvIpcClient
 
 
 @pytest.fixture

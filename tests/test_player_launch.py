@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from media.config import PlayerConfig
-from media.errors import MpvNotInstalled, NoMedia, PlayerStopped
-from media.lookup import MediaOrigin, MediaTarget
-from media.player import Player
+from readmark.media.config import PlayerConfig
+from readmark.media.errors import MpvNotInstalled, NoMedia, PlayerStopped
+from readmark.media.lookup import MediaOrigin, MediaTarget
+from readmark.media.player import Player
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "tests" / "helpers" / "fake_mpv_program.py"
@@ -182,9 +181,9 @@ def test_no_mpv_outlives_the_program_that_started_it(
     script = textwrap.dedent(
         f"""
         import asyncio
-        from media.config import PlayerConfig
-        from media.lookup import MediaOrigin, MediaTarget
-        from media.player import Player
+        from readmark.media.config import PlayerConfig
+        from readmark.media.lookup import MediaOrigin, MediaTarget
+        from readmark.media.player import Player
 
         async def main():
             media = MediaTarget({media.location!r}, MediaOrigin.BESIDE)

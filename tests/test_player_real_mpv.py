@@ -8,11 +8,10 @@ import wave
 from pathlib import Path
 
 import pytest
-
-from media.config import PlayerConfig
-from media.errors import PlayerStopped
-from media.lookup import find_media
-from media.player import Player
+from readmark.media.config import PlayerConfig
+from readmark.media.errors import PlayerStopped
+from readmark.media.lookup import find_media
+from readmark.media.player import Player
 
 pytestmark = pytest.mark.skipif(shutil.which("mpv") is None, reason="mpv is not installed")
 

@@ -7,9 +7,8 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from annotations.markdown_format import _Loader, render
-from annotations.model import (
+from readmark.annotations.markdown_format import _Loader, render
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Candidate,
@@ -18,7 +17,7 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
-from annotations.quick_yaml import read_mapping
+from readmark.annotations.quick_yaml import read_mapping
 
 
 def yaml_reads(header: str) -> Any:

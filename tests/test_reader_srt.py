@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from library.model import Role, Source
-from library.readers import srt
+from readmark.library.model import Role, Source
+from readmark.library.readers import srt
 
 BASIC = """1
 00:00:01,000 --> 00:00:04,000

@@ -6,10 +6,9 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from library.errors import SourceError
-from library.model import Role, Source
-from library.readers import plaintext
+from readmark.library.errors import SourceError
+from readmark.library.model import Role, Source
+from readmark.library.readers import plaintext
 
 DATA = Path(__file__).parent / "data" / "text"
 

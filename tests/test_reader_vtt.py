@@ -6,9 +6,8 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from library.model import OutlineEntry, Role, Source
-from library.readers import vtt
+from readmark.library.model import OutlineEntry, Role, Source
+from readmark.library.readers import vtt
 
 DATA = Path(__file__).parent / "data" / "subtitles"
 

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from library.errors import SourceError
-from library.model import Role, Source
-from library.readers import whisper_json
+from readmark.library.errors import SourceError
+from readmark.library.model import Role, Source
+from readmark.library.readers import whisper_json
 
 DATA = Path(__file__).parent / "data" / "subtitles"
 

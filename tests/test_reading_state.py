@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from tui.reading_state import (
+from readmark.tui.reading_state import (
     MAX_SOURCES,
     ReadingState,
     load_reading_state,

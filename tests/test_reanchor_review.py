@@ -18,14 +18,13 @@ from helpers.cut_and_shuffle import (
     essay,
     word_spans,
 )
-
-from annotations.anchoring import ReanchorStatus, new_annotation, reanchor
-from annotations.model import Annotation, Kind, fingerprint
-from annotations.review import Decision, ReviewError
-from annotations.wording import refusal
-from annotations.workspace import Workspace
-from library.builder import SourceBuilder
-from library.model import Source
+from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
+from readmark.annotations.model import Annotation, Kind, fingerprint
+from readmark.annotations.review import Decision, ReviewError
+from readmark.annotations.wording import refusal
+from readmark.annotations.workspace import Workspace
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Source
 
 
 def plain(*paragraphs: str) -> Source:

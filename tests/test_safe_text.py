@@ -4,8 +4,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from library.safe_text import escape_json_controls, printable
+from readmark.library.safe_text import escape_json_controls, printable
 
 FORBIDDEN = re.compile("[\x1b\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

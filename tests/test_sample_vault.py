@@ -13,10 +13,9 @@ from typing import Any
 
 import frontmatter
 import pytest
+import readmark.library
 
-import library
-
-VAULT = Path(library.__file__).parent / "sample_vault"
+VAULT = Path(readmark.library.__file__).parent / "sample_vault"
 SOURCE_SUFFIXES = {".md", ".txt", ".vtt", ".srt", ".json"}
 TURN = re.compile(r"^\*\*(?P<name>[^*]+)\*\* \[(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2})\]$", re.M)
 # A clock time in prose: "4:40", "23:10" or "1:02:33".

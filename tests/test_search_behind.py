@@ -10,22 +10,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import readmark.annotations.index
+from readmark.annotations.anchoring import new_annotation
+from readmark.annotations.index import INDEX_NAME
+from readmark.annotations.model import Annotation, Kind
+from readmark.annotations.store import AnnotationStore
+from readmark.annotations.workspace import Workspace, WorkspaceError
+from readmark.library.layout import VaultLayout
+from readmark.library.vault import Vault
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.cli import main
+from readmark.tui.screens.search_screen import SearchScreen
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import FcntlLock
 from whoosh.writing import SegmentWriter
-
-import annotations.index
-from annotations.anchoring import new_annotation
-from annotations.index import INDEX_NAME
-from annotations.model import Annotation, Kind
-from annotations.store import AnnotationStore
-from annotations.workspace import Workspace, WorkspaceError
-from library.layout import VaultLayout
-from library.vault import Vault
-from tui.app import ReadmarkApp
-from tui.cli import main
-from tui.screens.search_screen import SearchScreen
 
 TALK = """**Ines Halloran** [00:00:05]
 
@@ -93,14 +92,14 @@ def two_notes(vault: Path) -> tuple[str, str]:
     return first.id, second.id
 
 
-@pytest.mark.parametrize("held_back_limit", [annotations.index.HELD_BACK_LIMIT, 0])
+@pytest.mark.parametrize("held_back_limit", [readmark.annotations.index.HELD_BACK_LIMIT, 0])
 def test_a_rebuild_that_fails_on_a_full_disk_leaves_no_deleted_annotation_findable(
     vault: Path,
     two_notes: tuple[str, str],
     monkeypatch: pytest.MonkeyPatch,
     held_back_limit: int,
 ) -> None:
-    monkeypatch.setattr(annotations.index, "HELD_BACK_LIMIT", held_back_limit)
+    monkeypatch.setattr(readmark.annotations.index, "HELD_BACK_LIMIT", held_back_limit)
     first, _ = two_notes
     monkeypatch.setattr(SegmentWriter, "commit", commit_on_a_full_disk)
     with Workspace(vault) as workspace:
@@ -132,7 +131,7 @@ def test_a_rebuild_stopped_before_its_commit_leaves_no_deleted_annotation_findab
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt  # ctrl+c half-way through the rebuild
 
-    monkeypatch.setattr(annotations.index.SearchIndex, "_apply", interrupted)
+    monkeypatch.setattr(readmark.annotations.index.SearchIndex, "_apply", interrupted)
     with Workspace(vault) as workspace, pytest.raises(KeyboardInterrupt):
         workspace.reindex()
     monkeypatch.undo()
@@ -224,7 +223,7 @@ def test_past_the_memory_limit_search_still_hides_what_is_gone_and_says_what_it_
     with Workspace(vault) as workspace:
         workspace.sync_index()  # written while the disk could take it
     monkeypatch.setattr(FcntlLock, "acquire", failing(errno.EROFS))
-    monkeypatch.setattr(annotations.index, "HELD_BACK_LIMIT", 0)
+    monkeypatch.setattr(readmark.annotations.index, "HELD_BACK_LIMIT", 0)
     first, _ = two_notes
     AnnotationStore(vault).delete(first)
     note_on(vault, "timber floats", "driftwood")

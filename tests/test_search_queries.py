@@ -8,22 +8,27 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from readmark.annotations.index import SearchError, SearchHit, SearchIndex
+from readmark.annotations.index_schema import SCHEMA_VERSION, build_schema
+from readmark.annotations.index_state import stamp_of
+from readmark.annotations.model import (
+    Anchor,
+    Annotation,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from readmark.annotations.workspace import Workspace
+from readmark.library.builder import SourceBuilder
+from readmark.library.layout import VaultLayout
+from readmark.library.model import Source
+from readmark.tui.cli import main
+from readmark.tui.screens.search_screen import SearchScreen
 from rich.text import Text
 from textual.app import App
 from textual.widgets import Static
 from whoosh import index as whoosh_index
 from whoosh.query import Phrase
-
-from annotations.index import SearchError, SearchHit, SearchIndex
-from annotations.index_schema import SCHEMA_VERSION, build_schema
-from annotations.index_state import stamp_of
-from annotations.model import Anchor, Annotation, Kind, TextPositionSelector, TextQuoteSelector
-from annotations.workspace import Workspace
-from library.builder import SourceBuilder
-from library.layout import VaultLayout
-from library.model import Source
-from tui.cli import main
-from tui.screens.search_screen import SearchScreen
 
 
 def passage_source(source_id: str, title: str, *lines: str, speaker: str = "") -> Source:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from library.builder import SourceBuilder
-from library.model import Source
-from library.sentences import MAX_SENTENCE, Sentence, index_sentences, split_sentences
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Source
+from readmark.library.sentences import MAX_SENTENCE, Sentence, index_sentences, split_sentences
 
 
 def make_source(*paragraphs: str) -> Source:

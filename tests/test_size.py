@@ -4,12 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-
-import library.loading
-from library.decoding import Decoded
-from library.loading import MAX_SEGMENT_CHARS, load_path, split_long_segments, split_text
-from library.model import OutlineEntry, Role, Segment, Source
-from library.vault import Vault
+import readmark.library.loading
+from readmark.library.decoding import Decoded
+from readmark.library.loading import MAX_SEGMENT_CHARS, load_path, split_long_segments, split_text
+from readmark.library.model import OutlineEntry, Role, Segment, Source
+from readmark.library.vault import Vault
 
 SENTENCE = "Slow reading rewards the patient listener who returns to a passage twice. "
 """74 characters; repeated, it makes a paragraph-free wall of prose."""
@@ -44,18 +43,18 @@ def test_a_twenty_level_tree_is_listed_with_full_path_ids(tmp_path: Path) -> Non
 def test_a_file_over_the_limit_is_listed_as_too_large_without_being_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library.loading, "MAX_SOURCE_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr(readmark.library.loading, "MAX_SOURCE_BYTES", 3 * 1024 * 1024)
     (tmp_path / "huge.md").write_text(one_line(3 * 1024 * 1024 + 1))
     (tmp_path / "fits.md").write_text("# Fits\n\nShort.\n")
 
-    real_decode = library.loading.decode
+    real_decode = readmark.library.loading.decode
 
     def decode_small(data: bytes) -> Decoded:
         assert len(data) < 1024, "a file over the limit was read and decoded"
         return real_decode(data)
 
-    monkeypatch.setattr(library.loading, "decode", decode_small)
-    monkeypatch.setattr(library.loading, "quick_summary", lambda *_: None)
+    monkeypatch.setattr(readmark.library.loading, "decode", decode_small)
+    monkeypatch.setattr(readmark.library.loading, "quick_summary", lambda *_: None)
     vault = Vault(tmp_path, workers=1)
     by_id = {s.id: s for s in vault.scan().sources}
     expected = "file is too large to open (3 MB; readmark opens files up to 3 MB)"
@@ -66,7 +65,7 @@ def test_a_file_over_the_limit_is_listed_as_too_large_without_being_read(
 
 
 def test_the_too_large_message_names_the_real_limit() -> None:
-    assert library.loading._too_large(250 * 1024 * 1024) == (
+    assert readmark.library.loading._too_large(250 * 1024 * 1024) == (
         "file is too large to open (250 MB; readmark opens files up to 200 MB)"
     )
 

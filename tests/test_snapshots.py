@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from readmark.annotations.model import Confidence, Kind
+from readmark.annotations.workspace import Workspace
+from readmark.tui.app import ReadmarkApp
 from textual.pilot import Pilot
-
-from annotations.model import Confidence, Kind
-from annotations.workspace import Workspace
-from tui.app import ReadmarkApp
 
 DATA = Path(__file__).parent / "data" / "reader_vault"
 SIZES = [(120, 36), (80, 24)]

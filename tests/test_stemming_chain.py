@@ -2,10 +2,9 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from readmark.annotations.index_schema import STEMMING, StemmingChain
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.formats import Positions
-
-from annotations.index_schema import STEMMING, StemmingChain
 
 WORDS = ["The", "running", "café", "naïve", "a", "I", "of", "x", "Cooling", "centres", "2026"]
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from annotations.model import (
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Kind,
@@ -20,8 +19,8 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
-from annotations.slug import is_valid_annotation_id, source_slug
-from annotations.store import (
+from readmark.annotations.slug import is_valid_annotation_id, source_slug
+from readmark.annotations.store import (
     AnnotationNotFoundError,
     AnnotationStore,
     InvalidAnnotationIdError,

@@ -9,16 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from annotations import durable
-from annotations.model import (
+from readmark.annotations import durable
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Kind,
     TextPositionSelector,
     TextQuoteSelector,
 )
-from annotations.store import (
+from readmark.annotations.store import (
     AnnotationStore,
     ChangedOnDiskError,
     StoreError,

@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from annotations.store import AnnotationStore
+from readmark.annotations.store import AnnotationStore
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = ROOT / "tests" / "helpers" / "store_writer.py"

@@ -16,8 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from annotations.model import (
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Confidence,
@@ -25,8 +24,8 @@ from annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
-from annotations.store import AnnotationStore
-from tui.cli import main
+from readmark.annotations.store import AnnotationStore
+from readmark.tui.cli import main
 
 HOSTILE = (
     "\x1b[31mred\x1b[0m \x1b[2J \x1b]0;retitled\x07 \x1b]52;c;aGVsbG8=\x07 "
@@ -370,10 +369,10 @@ def test_a_real_terminal_gets_only_rich_styles(hostile: tuple[Path, dict[str, st
 async def test_the_reader_shows_hostile_sources_as_text(
     hostile: tuple[Path, dict[str, str]],
 ) -> None:
-    from tui.app import ReadmarkApp
-    from tui.screens.reader import ReaderScreen
-    from tui.widgets.source_list import SourceList
-    from tui.widgets.transcript import Transcript
+    from readmark.tui.app import ReadmarkApp
+    from readmark.tui.screens.reader import ReaderScreen
+    from readmark.tui.widgets.source_list import SourceList
+    from readmark.tui.widgets.transcript import Transcript
 
     root, _ = hostile
     app = ReadmarkApp(root)

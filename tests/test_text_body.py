@@ -7,15 +7,14 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from library.builder import clean_text, normalise_space
-from library.model import Role
-from library.safe_text import printable
-from library.text_body import Body, parse_body
-from library.text_clipped import read_clipped_header
-from library.text_dates import parse_date
-from library.text_inline import reduce_inline
-from library.text_lines import Kind, classify, is_name
+from readmark.library.builder import clean_text, normalise_space
+from readmark.library.model import Role
+from readmark.library.safe_text import printable
+from readmark.library.text_body import Body, parse_body
+from readmark.library.text_clipped import read_clipped_header
+from readmark.library.text_dates import parse_date
+from readmark.library.text_inline import reduce_inline
+from readmark.library.text_lines import Kind, classify, is_name
 
 
 def body(text: str, *, markdown: bool = True) -> Body:

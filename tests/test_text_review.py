@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from library.readers import plaintext
+from readmark.library.readers import plaintext
 
 
 def test_an_unclosed_quotation_over_many_same_time_fragments_reads_quickly() -> None:

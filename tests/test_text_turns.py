@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from library.model import Segment, Source
-from library.readers import markdown, plaintext
+from readmark.library.model import Segment, Source
+from readmark.library.readers import markdown, plaintext
 
 
 def read_md(text: str) -> Source:

@@ -1,8 +1,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from library.timecode import (
+from readmark.library.timecode import (
     TimecodeError,
     format_compact,
     format_timecode,

@@ -8,25 +8,30 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from readmark.annotations.model import (
+    Anchor,
+    Annotation,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Source
+from readmark.tui import clipboard
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.clipboard import SYSTEM, TERMINAL, copied_message, shorten
+from readmark.tui.screens.help_screen import HelpScreen
+from readmark.tui.screens.prompt import PromptScreen
+from readmark.tui.screens.reader import ReaderScreen, follow_span
+from readmark.tui.widgets.key_footer import KeyFooter
+from readmark.tui.widgets.source_list import SourceList
+from readmark.tui.widgets.transcript import Transcript
 from rich.color import Color
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
-
-from annotations.model import Anchor, Annotation, Kind, TextPositionSelector, TextQuoteSelector
-from library.builder import SourceBuilder
-from library.model import Source
-from tui import clipboard
-from tui.app import ReadmarkApp
-from tui.clipboard import SYSTEM, TERMINAL, copied_message, shorten
-from tui.screens.help_screen import HelpScreen
-from tui.screens.prompt import PromptScreen
-from tui.screens.reader import ReaderScreen, follow_span
-from tui.widgets.key_footer import KeyFooter
-from tui.widgets.source_list import SourceList
-from tui.widgets.transcript import Transcript
 
 FERRY = """---
 title: The night ferry

@@ -9,6 +9,20 @@ from typing import Any
 
 import pyperclip
 import pytest
+from readmark.annotations.index import SearchError, SearchHit
+from readmark.annotations.model import (
+    Anchor,
+    Annotation,
+    Confidence,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from readmark.tui import clipboard
+from readmark.tui.screens.choice_screen import ChoiceScreen
+from readmark.tui.screens.help_screen import HelpRow, HelpScreen, help_rows
+from readmark.tui.screens.note_editor import NoteEditor, NoteResult
+from readmark.tui.screens.search_screen import SearchResults, SearchScreen, hit_label
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
@@ -18,21 +32,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, OptionList, RadioSet, Static, TextArea
-
-from annotations.index import SearchError, SearchHit
-from annotations.model import (
-    Anchor,
-    Annotation,
-    Confidence,
-    Kind,
-    TextPositionSelector,
-    TextQuoteSelector,
-)
-from tui import clipboard
-from tui.screens.choice_screen import ChoiceScreen
-from tui.screens.help_screen import HelpRow, HelpScreen, help_rows
-from tui.screens.note_editor import NoteEditor, NoteResult
-from tui.screens.search_screen import SearchResults, SearchScreen, hit_label
 
 SIZE = (120, 36)
 

@@ -12,18 +12,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from readmark.annotations import durable
+from readmark.annotations.model import Kind
+from readmark.annotations.store import AnnotationStore
+from readmark.annotations.workspace import Workspace
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.screens.note_editor import NoteEditor
+from readmark.tui.screens.reader import ReaderScreen
+from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
+from readmark.tui.widgets.source_list import SourceList
+from readmark.tui.widgets.transcript import Transcript
 from textual.pilot import Pilot
-
-from annotations import durable
-from annotations.model import Kind
-from annotations.store import AnnotationStore
-from annotations.workspace import Workspace
-from tui.app import ReadmarkApp
-from tui.screens.note_editor import NoteEditor
-from tui.screens.reader import ReaderScreen
-from tui.widgets.annotation_sidebar import AnnotationSidebar
-from tui.widgets.source_list import SourceList
-from tui.widgets.transcript import Transcript
 
 TALK = """**Ada Quill** [00:00:00]
 

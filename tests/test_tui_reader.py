@@ -8,19 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from readmark.annotations.model import Kind
+from readmark.annotations.store import AnnotationStore
+from readmark.tui import clipboard
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.screens.note_editor import NoteEditor
+from readmark.tui.screens.reader import ReaderScreen
+from readmark.tui.screens.search_screen import SearchScreen
+from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
+from readmark.tui.widgets.outline_view import OutlineView
+from readmark.tui.widgets.source_list import SourceList
+from readmark.tui.widgets.transcript import Transcript
 from textual.pilot import Pilot
-
-from annotations.model import Kind
-from annotations.store import AnnotationStore
-from tui import clipboard
-from tui.app import ReadmarkApp
-from tui.screens.note_editor import NoteEditor
-from tui.screens.reader import ReaderScreen
-from tui.screens.search_screen import SearchScreen
-from tui.widgets.annotation_sidebar import AnnotationSidebar
-from tui.widgets.outline_view import OutlineView
-from tui.widgets.source_list import SourceList
-from tui.widgets.transcript import Transcript
 
 INTERVIEW = """---
 title: Tides and towns
@@ -345,7 +344,7 @@ async def test_keys_can_be_remapped_by_binding_id(
 
 
 async def test_annotations_written_by_another_program_are_picked_up(vault: Path) -> None:
-    from annotations.workspace import Workspace
+    from readmark.annotations.workspace import Workspace
 
     async with reader(vault) as r:
         await open_talk(r)

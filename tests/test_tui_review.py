@@ -8,15 +8,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from readmark.annotations.model import Annotation, Kind
+from readmark.annotations.workspace import Workspace
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.screens.reader import ReaderScreen
+from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
+from readmark.tui.widgets.source_list import SourceList
+from readmark.tui.widgets.transcript import Transcript
 from textual.pilot import Pilot
-
-from annotations.model import Annotation, Kind
-from annotations.workspace import Workspace
-from tui.app import ReadmarkApp
-from tui.screens.reader import ReaderScreen
-from tui.widgets.annotation_sidebar import AnnotationSidebar
-from tui.widgets.source_list import SourceList
-from tui.widgets.transcript import Transcript
 
 BEFORE = """**Mira Osei** [00:00:05]
 

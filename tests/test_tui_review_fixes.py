@@ -9,25 +9,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from readmark.annotations.index import SearchHit
+from readmark.annotations.model import Kind
+from readmark.annotations.store import AnnotationStore
+from readmark.tui import clipboard
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.screens.help_screen import help_rows
+from readmark.tui.screens.reader import ReaderScreen
+from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
+from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
+from readmark.tui.widgets.outline_view import OutlineView
+from readmark.tui.widgets.source_list import SourceList
+from readmark.tui.widgets.transcript import Transcript
+from readmark.tui.widgets.transcript_header import HeaderParts, fit_header
 from rich.color import ColorSystem
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-
-from annotations.index import SearchHit
-from annotations.model import Kind
-from annotations.store import AnnotationStore
-from tui import clipboard
-from tui.app import ReadmarkApp
-from tui.screens.help_screen import help_rows
-from tui.screens.reader import ReaderScreen
-from tui.screens.search_screen import RESULT_LIMIT, SearchScreen
-from tui.widgets.annotation_sidebar import AnnotationSidebar
-from tui.widgets.outline_view import OutlineView
-from tui.widgets.source_list import SourceList
-from tui.widgets.transcript import Transcript
-from tui.widgets.transcript_header import HeaderParts, fit_header
 
 RIVERS = """---
 title: "Inés Carvalho-Reyes: Rivers that remember"

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from textual.app import App, ComposeResult
-from textual.containers import Horizontal
-from textual.message import Message
-from textual.widget import Widget
-
-from annotations.model import (
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Kind,
     TextPositionSelector,
     TextQuoteSelector,
 )
-from library.builder import SourceBuilder
-from library.model import Source
-from library.summary import SourceSummary
-from tui.widgets.annotation_sidebar import AnnotationSidebar, nearest
-from tui.widgets.outline_view import OutlineView
-from tui.widgets.source_list import SourceList, matches, search_text
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Source
+from readmark.library.summary import SourceSummary
+from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar, nearest
+from readmark.tui.widgets.outline_view import OutlineView
+from readmark.tui.widgets.source_list import SourceList, matches, search_text
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
 
 
 @dataclass(frozen=True)

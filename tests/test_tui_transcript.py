@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from readmark.annotations.model import (
+    Anchor,
+    Annotation,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Role, Source
+from readmark.tui.screens.prompt import PromptScreen
+from readmark.tui.widgets.transcript import Transcript
+from readmark.tui.widgets.transcript_layout import LineIndex, wrap_spans
 from rich.style import Style
 from textual.app import App, ComposeResult
-
-from annotations.model import Anchor, Annotation, Kind, TextPositionSelector, TextQuoteSelector
-from library.builder import SourceBuilder
-from library.model import Role, Source
-from tui.screens.prompt import PromptScreen
-from tui.widgets.transcript import Transcript
-from tui.widgets.transcript_layout import LineIndex, wrap_spans
 
 TURNS = [
     (0.0, "Ines", "Welcome to the night shift. Tonight we talk about heat."),

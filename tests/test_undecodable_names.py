@@ -9,8 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from readmark.tui.cli import main
 
 RAW_NAME = b"caf\xe9 talk.md"
 """`café talk.md` in Latin-1."""

@@ -10,20 +10,19 @@ import pickle
 from pathlib import Path
 
 import pytest
+from readmark.annotations.index import INDEX_NAME, SearchIndex
+from readmark.annotations.index_schema import build_schema
+from readmark.annotations.model import Kind
+from readmark.annotations.workspace import Workspace
+from readmark.library.layout import VaultLayout
+from readmark.tui.app import ReadmarkApp
+from readmark.tui.cli import main
+from readmark.tui.screens.search_screen import SearchScreen
+from readmark.tui.widgets.source_list import SourceList
+from readmark.tui.widgets.transcript import Transcript
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
-
-from annotations.index import INDEX_NAME, SearchIndex
-from annotations.index_schema import build_schema
-from annotations.model import Kind
-from annotations.workspace import Workspace
-from library.layout import VaultLayout
-from tui.app import ReadmarkApp
-from tui.cli import main
-from tui.screens.search_screen import SearchScreen
-from tui.widgets.source_list import SourceList
-from tui.widgets.transcript import Transcript
 
 TALK = """---
 title: Bridges of the north

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from library.layout import VaultLayout
-from tui.cli import main
+from readmark.library.layout import VaultLayout
+from readmark.tui.cli import main
 
 TALK = "# River towns\n\nThe river floods every spring and the town adapts.\n"
 
@@ -143,7 +142,7 @@ def test_an_os_error_outside_a_save_names_the_file(
     def unreadable(*_: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(vault / "talk.md"))
 
-    monkeypatch.setattr("library.vault.Vault.scan", unreadable)
+    monkeypatch.setattr("readmark.library.vault.Vault.scan", unreadable)
     err = fails(capsys, "sources", "--vault", str(vault), names=(str(vault / "talk.md"),))
     assert "permission denied" in err and "run the command again" in err
 
@@ -204,7 +203,7 @@ def test_keyboard_interrupt(
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("library.vault.Vault.scan", interrupted)
+    monkeypatch.setattr("readmark.library.vault.Vault.scan", interrupted)
     err = fails(capsys, "sources", "--vault", str(vault), status=130)
     assert "interrupted" in err and "run the command again" in err
 
@@ -215,7 +214,7 @@ def test_an_unexpected_error_is_one_line_pointing_at_debug(
     def broken(*_: object) -> None:
         raise RuntimeError("something inside broke")
 
-    monkeypatch.setattr("library.vault.Vault.scan", broken)
+    monkeypatch.setattr("readmark.library.vault.Vault.scan", broken)
     err = fails(capsys, "sources", "--vault", str(vault))
     assert "something inside broke" in err and "--debug" in err
 
@@ -243,7 +242,7 @@ def test_debug_shows_the_traceback_in_a_real_process(vault: Path) -> None:
     import subprocess
     import sys
 
-    argv = [sys.executable, "-m", "tui.cli", "show", "nope.md", "--vault", str(vault)]
+    argv = [sys.executable, "-m", "readmark", "show", "nope.md", "--vault", str(vault)]
     quiet = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60)
     loud = subprocess.run(
         [*argv, "--debug"], capture_output=True, text=True, check=False, timeout=60

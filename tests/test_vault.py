@@ -4,14 +4,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-import library.loading
-import library.vault
-from library.cache import CACHE_VERSION
-from library.errors import SourceError
-from library.sample import ensure_user_sample_vault, sample_vault_source
-from library.summary import summarise
-from library.vault import HIDDEN_FILE, NOT_REGULAR, Skipped, Vault
+import readmark.library.loading
+import readmark.library.vault
+from readmark.library.cache import CACHE_VERSION
+from readmark.library.errors import SourceError
+from readmark.library.sample import ensure_user_sample_vault, sample_vault_source
+from readmark.library.summary import summarise
+from readmark.library.vault import HIDDEN_FILE, NOT_REGULAR, Skipped, Vault
 
 NOTES = """---
 title: Field notes on attention
@@ -156,7 +155,7 @@ def test_unreadable_file_and_folder_are_skipped_not_raised(
 def test_file_over_the_size_limit_is_listed_with_an_error(
     messy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library.loading, "MAX_SOURCE_BYTES", 100)
+    monkeypatch.setattr(readmark.library.loading, "MAX_SOURCE_BYTES", 100)
     by_id = {s.id: s for s in Vault(messy).scan().sources}
     assert (
         by_id["notes.md"].error
@@ -168,13 +167,13 @@ def test_file_over_the_size_limit_is_listed_with_an_error(
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    real = library.loading.load_path
+    real = readmark.library.loading.load_path
 
     def counting(path: Path, source_id: str) -> Any:
         parsed.append(source_id)
         return real(path, source_id)
 
-    monkeypatch.setattr(library.loading, "load_path", counting)
+    monkeypatch.setattr(readmark.library.loading, "load_path", counting)
     return parsed
 
 
@@ -230,7 +229,7 @@ def test_unwritable_cache_still_lists(messy: Path, monkeypatch: pytest.MonkeyPat
 def test_parallel_scan_gives_the_same_listing(messy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     serial = Vault(messy, workers=1).scan()
     Vault(messy).cache_path.unlink()
-    monkeypatch.setattr(library.vault, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(readmark.library.vault, "PARALLEL_THRESHOLD", 1)
     assert Vault(messy, workers=2).scan() == serial
 
 
@@ -323,7 +322,7 @@ def big_transcript(lines: int) -> str:
 def test_large_file_is_listed_from_a_quick_scan_then_exactly_once_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library.loading, "QUICK_SCAN_BYTES", 20_000)
+    monkeypatch.setattr(readmark.library.loading, "QUICK_SCAN_BYTES", 20_000)
     root = tmp_path / "vault"
     write(root / "long.md", big_transcript(2_000))
     assert (root / "long.md").stat().st_size > 20_000
@@ -358,7 +357,7 @@ def test_large_file_is_listed_from_a_quick_scan_then_exactly_once_opened(
 def test_load_of_a_large_file_never_listed_creates_no_data_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library.loading, "QUICK_SCAN_BYTES", 20_000)
+    monkeypatch.setattr(readmark.library.loading, "QUICK_SCAN_BYTES", 20_000)
     write(tmp_path / "long.md", big_transcript(2_000))
     assert Vault(tmp_path).load("long.md").title == "A very long talk"
     assert not (tmp_path / ".readmark").exists()

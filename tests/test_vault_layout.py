@@ -11,9 +11,8 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-
-from library.layout import GITIGNORE_TEXT, VaultLayout
-from tui.cli import main
+from readmark.library.layout import GITIGNORE_TEXT, VaultLayout
+from readmark.tui.cli import main
 
 TALK = """**Ines Halloran** [00:00:05]
 

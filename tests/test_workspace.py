@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+from readmark.annotations.index import INDEX_NAME
+from readmark.annotations.model import Kind
+from readmark.annotations.workspace import QuoteNotFoundError, Workspace
+from readmark.library.layout import VaultLayout
 from whoosh import index as whoosh_index
-
-from annotations.index import INDEX_NAME
-from annotations.model import Kind
-from annotations.workspace import QuoteNotFoundError, Workspace
-from library.layout import VaultLayout
 
 LECTURE = """WEBVTT
 

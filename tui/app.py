@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from readmark.tui.keymap import load_keymap
+from readmark.tui.screens.reader import ReaderScreen
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.keymap import load_keymap
-from tui.screens.reader import ReaderScreen
-
 
 def _styles_dir() -> Path:
-    # Installed wheels carry the styles inside the package; a source checkout keeps them at the top.
-    here = Path(__file__).resolve().parent
-    packaged = here / "styles"
-    return packaged if packaged.is_dir() else here.parent / "styles"
+    # `styles/` stands beside `tui/`: at the top of a checkout, inside `readmark/` when installed.
+    return Path(__file__).resolve().parent.parent / "styles"
 
 
 class ReadmarkApp(App[None]):

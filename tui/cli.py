@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from library.errors import SourceError
-from tui.commands import COMMANDS, CommandError, command_modules, default_vault_path
+from readmark.library.errors import SourceError
+from readmark.tui.commands import COMMANDS, CommandError, command_modules, default_vault_path
 
 PROG = "readmark"
 USAGE = f"""{PROG} [--debug] [PATH]
@@ -24,7 +24,7 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr, pointing at `--help`."""
 
     def error(self, message: str) -> NoReturn:
-        from library.safe_text import printable
+        from readmark.library.safe_text import printable
 
         self.exit(2, printable(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
 
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         if debug:
             raise
-        from annotations.durable import describe_os_error
+        from readmark.annotations.durable import describe_os_error
 
         where = f"{error.filename}: " if error.filename else ""
         return _fail(f"{where}{describe_os_error(error)[0]}; fix that and run the command again")
@@ -146,7 +146,7 @@ def _run_reader(path: Path | None) -> int:
     if path is not None and not path.is_dir():
         raise CommandError(f"{path} is not a folder (give readmark the folder of your sources)")
     vault = path if path is not None else default_vault_path()
-    from tui.app import run_app
+    from readmark.tui.app import run_app
 
     run_app(vault)
     return 0
@@ -163,7 +163,7 @@ def _with_advice(message: str) -> str:
 
 
 def _fail(message: str) -> int:
-    from library.safe_text import printable
+    from readmark.library.safe_text import printable
 
     print(f"{PROG}: {printable(message)}", file=sys.stderr)
     return 2

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import pyperclip
-
-from library.safe_text import shorten
+from readmark.library.safe_text import shorten
 
 SYSTEM = "clipboard"
 TERMINAL = "terminal (OSC 52)"

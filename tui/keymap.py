@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotations.config import ConfigError, load_config
+from readmark.annotations.config import ConfigError, load_config
 
 
 def load_keymap() -> tuple[dict[str, str], str | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotations.model import LoadProblem
+from readmark.annotations.model import LoadProblem
 
 GROUP_AFTER = 3
 """More new problems than this at once make one message, not one each."""

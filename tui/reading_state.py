@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotations.durable import write_atomic
-from library.layout import VaultLayout, ensure_private_dir
+from readmark.annotations.durable import write_atomic
+from readmark.library.layout import VaultLayout, ensure_private_dir
 
 FORMAT_VERSION = 1
 MAX_SOURCES = 1000

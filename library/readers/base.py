@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from library.model import Source
+from readmark.library.model import Source
 
 
 class Reader(Protocol):

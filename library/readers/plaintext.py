@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from library.errors import SourceError
-from library.model import Source
-from library.text_source import read_text_source
+from readmark.library.errors import SourceError
+from readmark.library.model import Source
+from readmark.library.text_source import read_text_source
 
 FORMAT = "text"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from library.builder import SourceBuilder
-from library.cues import (
+from readmark.library.builder import SourceBuilder
+from readmark.library.cues import (
     build_cue_segments,
     duration_of,
     has_inline_timestamps,
@@ -21,7 +21,7 @@ from library.cues import (
     split_lines,
     title_from_stem,
 )
-from library.model import Source
+from readmark.library.model import Source
 
 FORMAT = "srt"
 

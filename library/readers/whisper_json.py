@@ -29,8 +29,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from library.builder import SourceBuilder
-from library.cues import (
+from readmark.library.builder import SourceBuilder
+from readmark.library.cues import (
     Cue,
     CueLine,
     add_cue_segments,
@@ -41,9 +41,9 @@ from library.cues import (
     speaker_names,
     title_from_stem,
 )
-from library.errors import SourceError
-from library.model import Source
-from library.timecode import try_parse_timecode
+from readmark.library.errors import SourceError
+from readmark.library.model import Source
+from readmark.library.timecode import try_parse_timecode
 
 FORMAT = "whisper-json"
 

@@ -17,7 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from annotations.model import (
+from readmark.annotations.model import (
     Anchor,
     Annotation,
     Kind,
@@ -25,7 +25,7 @@ from annotations.model import (
     TextQuoteSelector,
     new_annotation_id,
 )
-from annotations.store import AnnotationStore, ChangedOnDiskError
+from readmark.annotations.store import AnnotationStore, ChangedOnDiskError
 
 SOURCE = "talks/crash-course.vtt"
 

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from annotations.model import Kind
-from annotations.workspace import Workspace
+from readmark.annotations.model import Kind
+from readmark.annotations.workspace import Workspace
 
 
 def say(line: str) -> None:
@@ -45,7 +45,7 @@ def annotate(vault: Path, tag: str, count: int) -> None:
 
 
 def lock(vault: Path) -> None:
-    from annotations.index import SearchIndex
+    from readmark.annotations.index import SearchIndex
 
     index = SearchIndex(vault)
     writer = index._ix.writer()  # held until this process dies

@@ -59,7 +59,7 @@ def common_options() -> argparse.ArgumentParser:
 
 def default_vault_path() -> Path:
     """The folder `readmark` opens without a PATH: the user's copy of the sample library."""
-    from library.sample import ensure_user_sample_vault
+    from readmark.library.sample import ensure_user_sample_vault
 
     return ensure_user_sample_vault()
 
@@ -83,7 +83,7 @@ def vault_path(args: argparse.Namespace) -> Path:
 
 def print_json(data: Any) -> None:
     """JSON on stdout, terminal-safe: DEL, C1 and bidi controls are written as `\\u` escapes."""
-    from library.safe_text import escape_json_controls
+    from readmark.library.safe_text import escape_json_controls
 
     # Indented only for a person at a terminal: `indent` turns off json's fast C encoder.
     indent = 2 if sys.stdout.isatty() else None

@@ -13,11 +13,11 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.commands import CommandError, common_options, print_json, vault_path
+from readmark.tui.commands import CommandError, common_options, print_json, vault_path
 
 if TYPE_CHECKING:
-    from annotations.model import Annotation
-    from annotations.workspace import Workspace
+    from readmark.annotations.model import Annotation
+    from readmark.annotations.workspace import Workspace
 
 KINDS = ("highlight", "note", "dissent")
 CONFIDENCES = ("low", "medium", "high")
@@ -52,10 +52,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotations.model import Confidence, Kind
-    from annotations.store import WrittenNotSyncedError
-    from library.safe_text import printable
-    from tui.commands.show import locate
+    from readmark.annotations.model import Confidence, Kind
+    from readmark.annotations.store import WrittenNotSyncedError
+    from readmark.library.safe_text import printable
+    from readmark.tui.commands.show import locate
 
     if args.confidence and args.kind != "dissent":
         raise CommandError("--confidence is only for dissent notes: add --kind dissent")
@@ -107,8 +107,8 @@ def annotation_json(annotation: Annotation) -> dict[str, Any]:
 
 def print_annotation(annotation: Annotation) -> None:
     """A header line (kind, id, source, time, speaker), the quote, then the note."""
-    from library.safe_text import printable
-    from library.timecode import format_timecode
+    from readmark.library.safe_text import printable
+    from readmark.library.timecode import format_timecode
 
     details = [str(annotation.kind), annotation.id, annotation.source]
     if annotation.start is not None:
@@ -144,7 +144,7 @@ def workspace_at(root: Path, *, notes: bool = True) -> Iterator[Workspace]:
     the end, an index kept in memory (and why) or files a repair left. Commands that report
     these themselves (`check`, `reindex`) pass False.
     """
-    from annotations.workspace import Workspace
+    from readmark.annotations.workspace import Workspace
 
     workspace = Workspace(root)
     legacy = workspace.legacy_index_notice() if notes else None
@@ -162,7 +162,7 @@ def workspace_at(root: Path, *, notes: bool = True) -> Iterator[Workspace]:
 
 def say(note: str) -> None:
     """One line for the user on stderr, beside (never inside) what a command prints."""
-    from library.safe_text import printable
+    from readmark.library.safe_text import printable
 
     sys.stderr.write(printable(note) + "\n")
 
@@ -170,12 +170,12 @@ def say(note: str) -> None:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the annotation layer's errors (each worded for the user) into `CommandError`s."""
-    from annotations.citation import CitationError
-    from annotations.config import ConfigError
-    from annotations.index import SearchError
-    from annotations.review import ReviewError
-    from annotations.store import AnnotationNotFoundError, StoreError
-    from annotations.workspace import WorkspaceError
+    from readmark.annotations.citation import CitationError
+    from readmark.annotations.config import ConfigError
+    from readmark.annotations.index import SearchError
+    from readmark.annotations.review import ReviewError
+    from readmark.annotations.store import AnnotationNotFoundError, StoreError
+    from readmark.annotations.workspace import WorkspaceError
 
     try:
         yield

@@ -13,12 +13,12 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tui.commands import CommandError, common_options, print_json
+from readmark.tui.commands import CommandError, common_options, print_json
 
 if TYPE_CHECKING:
-    from annotations.model import Annotation
-    from annotations.review import Decision
-    from annotations.workspace import CheckReport
+    from readmark.annotations.model import Annotation
+    from readmark.annotations.review import Decision
+    from readmark.annotations.workspace import CheckReport
 
 
 def register(subparsers: Any) -> None:
@@ -52,7 +52,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.commands.annotate import open_workspace, user_errors
+    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     if args.accept or args.orphan:
         return _settle(args)
@@ -161,8 +161,8 @@ def _review_lines(annotation: Annotation, vault_option: str) -> list[str]:
 
 
 def _settle(args: argparse.Namespace) -> int:
-    from annotations.review import Decision
-    from tui.commands.annotate import open_workspace, user_errors
+    from readmark.annotations.review import Decision
+    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     both = set(args.accept) & set(args.orphan)
     if both:
@@ -192,7 +192,7 @@ def _settle(args: argparse.Namespace) -> int:
 
 
 def _settled_json(done: list[tuple[Annotation, Decision]]) -> dict[str, Any]:
-    from annotations.review import Decision
+    from readmark.annotations.review import Decision
 
     return {
         "accepted": [
@@ -216,8 +216,8 @@ def _settled_json(done: list[tuple[Annotation, Decision]]) -> dict[str, Any]:
 
 
 def _settled_line(annotation: Annotation, decision: Decision) -> str:
-    from annotations.review import Decision
-    from library.timecode import format_timecode
+    from readmark.annotations.review import Decision
+    from readmark.library.timecode import format_timecode
 
     if decision is Decision.ORPHAN:
         return (
@@ -242,14 +242,14 @@ def _vault_option(args: argparse.Namespace) -> str:
 
 
 def _write(lines: list[str]) -> None:
-    from library.safe_text import printable
+    from readmark.library.safe_text import printable
 
     if lines:
         sys.stdout.write(printable("\n".join(lines)) + "\n")
 
 
 def _short(text: str) -> str:
-    from library.safe_text import shorten
+    from readmark.library.safe_text import shorten
 
     return shorten(text, 80)
 

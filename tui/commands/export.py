@@ -20,12 +20,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.commands import CommandError, common_options
+from readmark.tui.commands import CommandError, common_options
 
 if TYPE_CHECKING:
-    from annotations.model import Annotation
-    from annotations.workspace import Workspace
-    from library.model import Source
+    from readmark.annotations.model import Annotation
+    from readmark.annotations.workspace import Workspace
+    from readmark.library.model import Source
 
 FORMATS = ("markdown", "json", "csv")
 
@@ -51,10 +51,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from library.safe_text import printable
-    from tui.commands import vault_path
-    from tui.commands.annotate import user_errors, workspace_at
-    from tui.commands.show import locate
+    from readmark.library.safe_text import printable
+    from readmark.tui.commands import vault_path
+    from readmark.tui.commands.annotate import user_errors, workspace_at
+    from readmark.tui.commands.show import locate
 
     with user_errors():
         if args.source:
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 def _annotations(workspace: Workspace, source_id: str | None) -> list[Annotation]:
     if source_id is None:
         annotations, problems = workspace.all_annotations()
-        from library.safe_text import printable
+        from readmark.library.safe_text import printable
 
         for problem in problems:
             sys.stderr.write(printable(f"Skipped {problem.path}: {problem.reason}") + "\n")
@@ -89,9 +89,9 @@ def _render(
     fmt: str, annotations: list[Annotation], workspace: Workspace, source_id: str | None
 ) -> dict[str, str]:
     """File name -> text; one entry for JSON and CSV."""
-    from annotations.export_csv import export_readwise_csv
-    from annotations.export_json import export_json
-    from annotations.export_markdown import (
+    from readmark.annotations.export_csv import export_readwise_csv
+    from readmark.annotations.export_json import export_json
+    from readmark.annotations.export_markdown import (
         export_markdown,
         export_markdown_files,
         markdown_file_names,
@@ -116,7 +116,7 @@ def _render(
 
 def _terminal_safe(files: dict[str, str], fmt: str) -> dict[str, str]:
     """The files as stdout may carry them (see the module doc): no escape byte, no bidi control."""
-    from library.safe_text import escape_json_controls, printable
+    from readmark.library.safe_text import escape_json_controls, printable
 
     safe = escape_json_controls if fmt == "json" else printable
     return {printable(name): safe(text) for name, text in files.items()}
@@ -134,7 +134,7 @@ def _print(files: dict[str, str], *, marked: bool) -> None:
 
 def _write(files: dict[str, str], out: Path, fmt: str) -> list[Path]:
     """Write the files atomically; return their paths."""
-    from annotations import durable
+    from readmark.annotations import durable
 
     if fmt == "markdown" and (len(files) != 1 or out.is_dir() or out.suffix.lower() != ".md"):
         if out.exists() and not out.is_dir():

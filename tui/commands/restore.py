@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from tui.commands import common_options
+from readmark.tui.commands import common_options
 
 
 def register(subparsers: Any) -> None:
@@ -21,8 +21,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from library.safe_text import printable
-    from tui.commands.annotate import open_workspace, user_errors
+    from readmark.library.safe_text import printable
+    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     with user_errors(), open_workspace(args) as workspace:
         annotation = workspace.restore(args.id)

@@ -6,12 +6,11 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tui.commands import CommandError, common_options, print_json
+from readmark.tui.commands import CommandError, common_options, print_json
 
 if TYPE_CHECKING:
+    from readmark.annotations.index import SearchHit
     from rich.text import Text
-
-    from annotations.index import SearchHit
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +33,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.commands.annotate import open_workspace, user_errors
+    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     if args.limit < 1:
         raise CommandError("--limit must be 1 or more")
@@ -42,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         hits = workspace.search(args.query, limit=args.limit)
         behind = workspace.search_behind()
     if behind:
-        from library.safe_text import printable
+        from readmark.library.safe_text import printable
 
         sys.stderr.write(printable(behind) + "\n")
     if args.json:
@@ -78,11 +77,10 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 def print_hits(hits: list[SearchHit]) -> None:
     """One block per hit: a header (type, kind, source, time, id), the snippet with the
     matched words in bold, and an annotation's note."""
+    from readmark.library.safe_text import printable, shorten
+    from readmark.library.timecode import format_timecode
     from rich.console import Console
     from rich.text import Text
-
-    from library.safe_text import printable, shorten
-    from library.timecode import format_timecode
 
     console = Console(highlight=False, soft_wrap=False)
     if not hits:
@@ -116,9 +114,8 @@ def _snippet_is_from(snippet: str, note: str) -> bool:
 
 def marked_snippet(hit: SearchHit, indent: str = "  ") -> Text:
     """The snippet as a rich `Text`, matched words bold; file text is never read as markup."""
+    from readmark.library.safe_text import printable
     from rich.text import Text
-
-    from library.safe_text import printable
 
     text = Text(indent)
     last = 0

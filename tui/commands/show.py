@@ -7,11 +7,11 @@ import sys
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from tui.commands import CommandError, common_options, print_json, vault_path
+from readmark.tui.commands import CommandError, common_options, print_json, vault_path
 
 if TYPE_CHECKING:
-    from library.model import Source
-    from library.vault import Vault
+    from readmark.library.model import Source
+    from readmark.library.vault import Vault
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +49,7 @@ def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tup
     only accepted when nothing is written (`writes=False`): it then belongs to the nearest
     folder above it holding readmark's data folder, or else to its own folder.
     """
-    from library.vault import Vault
+    from readmark.library.vault import Vault
 
     path = Path(source).expanduser()
     if args.vault is not None:
@@ -81,7 +81,7 @@ def _canonical(source_id: str) -> str:
 
 def _is_id_of(vault: Vault, source: str) -> bool:
     """True when SOURCE names a file of the vault as an id (ids win over paths from here)."""
-    from library.errors import SourceError
+    from readmark.library.errors import SourceError
 
     try:
         vault.path_of(source)
@@ -102,7 +102,7 @@ def _id_inside(vault: Vault, path: Path, source: str) -> str:
 
 def _vault_above(path: Path) -> Path:
     """The nearest folder above `path` holding readmark's data folder, else its own folder."""
-    from library.layout import DATA_FOLDER
+    from readmark.library.layout import DATA_FOLDER
 
     absolute = path.absolute()
     return next((p for p in absolute.parents if (p / DATA_FOLDER).is_dir()), absolute.parent)
@@ -110,7 +110,7 @@ def _vault_above(path: Path) -> Path:
 
 def source_json(source: Source) -> dict[str, Any]:
     """The `sources --json` fields of one source, with `segments` as the list of segments."""
-    from library.summary import summarise
+    from readmark.library.summary import summarise
 
     data = summarise(source).to_json()
     data["segments"] = [
@@ -128,8 +128,8 @@ def source_json(source: Source) -> dict[str, Any]:
 
 def print_source(source: Source) -> None:
     """Metadata, the outline and warnings, then one line per segment: time, speaker, text."""
-    from library.safe_text import printable
-    from library.timecode import format_timecode
+    from readmark.library.safe_text import printable
+    from readmark.library.timecode import format_timecode
 
     times = [s.start for s in source.segments if s.start is not None]
     outline_times = [e.start for e in source.outline if e.start is not None]
@@ -148,7 +148,7 @@ def print_source(source: Source) -> None:
 
 def source_header(source: Source, *, hours: bool = False) -> list[str]:
     """Title, then one labelled line per known field, the outline, and the warnings."""
-    from library.timecode import format_timecode
+    from readmark.library.timecode import format_timecode
 
     fields: list[tuple[str, str | None]] = [
         ("Format", source.format),

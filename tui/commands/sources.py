@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from tui.commands import common_options, print_json, vault_path
+from readmark.tui.commands import common_options, print_json, vault_path
 
 if TYPE_CHECKING:
-    from library.vault import Listing
+    from readmark.library.vault import Listing
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from library.vault import Vault
+    from readmark.library.vault import Vault
 
     listing = Vault(vault_path(args)).scan()
     if args.json:
@@ -35,13 +35,12 @@ def run(args: argparse.Namespace) -> int:
 
 def print_listing(listing: Listing) -> None:
     """A table of the sources, then the files that could not be read or were skipped."""
+    from readmark.library.safe_text import printable
+    from readmark.library.timecode import format_timecode
     from rich import box
     from rich.console import Console
     from rich.table import Column, Table
     from rich.text import Text
-
-    from library.safe_text import printable
-    from library.timecode import format_timecode
 
     def cell(value: str | None) -> Text:
         # Text, not a str, so `[bold]` in a file's title prints as written.

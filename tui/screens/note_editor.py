@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from readmark.annotations.model import Annotation, Confidence, Kind
+from readmark.library.safe_text import printable
+from readmark.library.timecode import format_timecode
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, RadioButton, RadioSet, Static, TextArea
-
-from annotations.model import Annotation, Confidence, Kind
-from library.safe_text import printable
-from library.timecode import format_timecode
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,41 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
+from readmark.annotations.citation import CitationError, cite
+from readmark.annotations.config import load_citation_config
+from readmark.annotations.durable import ensure_dir, write_atomic
+from readmark.annotations.export_markdown import export_markdown_files
+from readmark.annotations.gitignore import ensure_gitignore
+from readmark.annotations.model import Annotation, Confidence, Kind, LoadProblem, utc_now
+from readmark.annotations.review import Decision
+from readmark.annotations.store import (
+    ChangedOnDiskError,
+    FileVersion,
+    Loaded,
+    Saved,
+    WrittenNotSyncedError,
+)
+from readmark.annotations.workspace import Workspace
+from readmark.library.builder import SourceBuilder
+from readmark.library.model import Role, Source
+from readmark.library.safe_text import printable, shorten
+from readmark.library.summary import SourceSummary
+from readmark.library.timecode import format_timecode, url_at_time
+from readmark.tui.clipboard import NOWHERE, copied_message, copy_text
+from readmark.tui.keymap import load_keymap
+from readmark.tui.problem_notices import ProblemNotices
+from readmark.tui.reading_state import ReadingState, load_reading_state, save_reading_state
+from readmark.tui.screens.choice_screen import ChoiceScreen
+from readmark.tui.screens.help_screen import HelpScreen
+from readmark.tui.screens.note_editor import NoteEditor, NoteResult
+from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
+from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
+from readmark.tui.widgets.key_footer import KeyFooter
+from readmark.tui.widgets.outline_view import OutlineView
+from readmark.tui.widgets.source_list import SourceList
+from readmark.tui.widgets.transcript import Transcript
+from readmark.tui.widgets.transcript_header import HeaderParts, TranscriptHeader
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,44 +51,8 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from annotations.anchoring import ReanchorStatus, new_annotation, reanchor
-from annotations.citation import CitationError, cite
-from annotations.config import load_citation_config
-from annotations.durable import ensure_dir, write_atomic
-from annotations.export_markdown import export_markdown_files
-from annotations.gitignore import ensure_gitignore
-from annotations.model import Annotation, Confidence, Kind, LoadProblem, utc_now
-from annotations.review import Decision
-from annotations.store import (
-    ChangedOnDiskError,
-    FileVersion,
-    Loaded,
-    Saved,
-    WrittenNotSyncedError,
-)
-from annotations.workspace import Workspace
-from library.builder import SourceBuilder
-from library.model import Role, Source
-from library.safe_text import printable, shorten
-from library.summary import SourceSummary
-from library.timecode import format_timecode, url_at_time
-from tui.clipboard import NOWHERE, copied_message, copy_text
-from tui.keymap import load_keymap
-from tui.problem_notices import ProblemNotices
-from tui.reading_state import ReadingState, load_reading_state, save_reading_state
-from tui.screens.choice_screen import ChoiceScreen
-from tui.screens.help_screen import HelpScreen
-from tui.screens.note_editor import NoteEditor, NoteResult
-from tui.screens.search_screen import RESULT_LIMIT, SearchScreen
-from tui.widgets.annotation_sidebar import AnnotationSidebar
-from tui.widgets.key_footer import KeyFooter
-from tui.widgets.outline_view import OutlineView
-from tui.widgets.source_list import SourceList
-from tui.widgets.transcript import Transcript
-from tui.widgets.transcript_header import HeaderParts, TranscriptHeader
-
 if TYPE_CHECKING:
-    from annotations.index import SearchHit
+    from readmark.annotations.index import SearchHit
 
 RELOAD_CHECK_SECONDS = 2.0
 LARGE_FILE_BYTES = 8_000_000

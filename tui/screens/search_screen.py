@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from readmark.library.safe_text import printable
+from readmark.library.timecode import format_timecode
 from rich.style import Style
 from rich.text import Text
 from textual import work
@@ -19,12 +21,9 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from library.safe_text import printable
-from library.timecode import format_timecode
-
 if TYPE_CHECKING:
     # Whoosh loads on the first search, not at start-up.
-    from annotations.index import SearchHit
+    from readmark.annotations.index import SearchHit
 
 SearchFunction = Callable[[str], "list[SearchHit]"]
 TitleFunction = Callable[[str], str]

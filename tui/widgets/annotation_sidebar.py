@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from readmark.annotations.model import Annotation, Kind
+from readmark.annotations.review import Decision
+from readmark.library.safe_text import printable
+from readmark.library.timecode import format_timecode
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-
-from annotations.model import Annotation, Kind
-from annotations.review import Decision
-from library.safe_text import printable
-from library.timecode import format_timecode
 
 KIND_MARKS: dict[Kind, tuple[str, str]] = {
     Kind.HIGHLIGHT: ("●", "$text-warning"),

@@ -5,15 +5,14 @@ from __future__ import annotations
 import bisect
 from typing import ClassVar
 
+from readmark.library.model import OutlineEntry, Source
+from readmark.library.safe_text import printable
+from readmark.library.timecode import format_timecode
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-
-from library.model import OutlineEntry, Source
-from library.safe_text import printable
-from library.timecode import format_timecode
 
 
 def entry_start(source: Source, entry: OutlineEntry) -> float | None:

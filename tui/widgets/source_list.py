@@ -6,6 +6,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
+from readmark.library.safe_text import printable
+from readmark.library.summary import SourceSummary
+from readmark.library.timecode import format_timecode
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,10 +16,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
-
-from library.safe_text import printable
-from library.summary import SourceSummary
-from library.timecode import format_timecode
 
 _FORMAT_MARKS = {"srt": "▶", "vtt": "▶", "whisper-json": "▶", "markdown": "¶", "text": "¶"}
 

@@ -13,6 +13,13 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from readmark.annotations.model import Annotation, Kind
+from readmark.library.model import Role, Source
+from readmark.library.safe_text import printable
+from readmark.library.sentences import SentenceIndex, index_sentences
+from readmark.library.timecode import TimecodeError, format_timecode, parse_timecode
+from readmark.tui.screens.prompt import PromptScreen
+from readmark.tui.widgets.transcript_layout import LineIndex, estimate_lines, wrap_spans
 from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
 from rich.style import Style
@@ -24,14 +31,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from annotations.model import Annotation, Kind
-from library.model import Role, Source
-from library.safe_text import printable
-from library.sentences import SentenceIndex, index_sentences
-from library.timecode import TimecodeError, format_timecode, parse_timecode
-from tui.screens.prompt import PromptScreen
-from tui.widgets.transcript_layout import LineIndex, estimate_lines, wrap_spans
 
 GUTTER = 9
 """Least cells of the time gutter (`1:02:03` and two spaces) when the source has times."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
+from readmark.library.safe_text import printable
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widgets import Static
-
-from library.safe_text import printable
 
 SHORTEST = 6
 """Cells below which a shortened chapter or title says too little to keep."""
