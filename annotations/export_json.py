@@ -13,8 +13,9 @@ that holds what it selects:
   (offsets into readmark's normalised text of the file: its segments joined by a blank line).
   While an annotation is orphaned or needs review its stored offsets belong to the text before
   the edit, so the position selector is left out and the quote alone says what was marked.
-  An untimed source's URL is this resource's `via` (where its text came from): the page may
-  hold the same words, but not at readmark's offsets, so no selector points into it.
+  When the annotation has no time (an article, a transcript's heading), the source's URL is
+  this resource's `via` (where its text came from): the page may hold the same words, but not
+  at readmark's offsets, so no selector points into it.
 - Second, when the annotation has a time and its source a URL: the moment in the media, a
   FragmentSelector `t=start,end` (W3C media fragments) on the URL. A video or podcast page
   does not hold the transcript's text, so no text selector is put on it.
