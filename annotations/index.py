@@ -61,7 +61,7 @@ from readmark.library.layout import VaultLayout, ensure_private_dir
 from readmark.library.model import Source
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
-from whoosh.index import Index, LockError
+from whoosh.index import FileIndex, LockError
 from whoosh.qparser.common import QueryParserError
 from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.query.qcore import QueryError
@@ -87,7 +87,7 @@ memory; past it, search leaves out what changed and only hides what is gone."""
 # or note: normalising those two by length would sink every annotation below the passages.
 WEIGHTING = BM25F(quote_B=0.0, note_B=0.0)
 
-Op = Callable[[IndexWriter], None]
+Op = Callable[[IndexWriter], object]
 Progress = Callable[[int], None]
 
 
@@ -172,7 +172,7 @@ class SearchIndex:
         """Why the pending changes could not be written at the last try."""
         self._held: _HeldBack | None = None
         """Changes a reconcile found but could not write: searches answer around them."""
-        self._overlay: tuple[tuple[int, ...], Index] | None = None
+        self._overlay: tuple[tuple[int, ...], FileIndex] | None = None
         self._searcher: Searcher | None = None
         opened = _open_or_create(self.folder, vault)
         self._ix = opened.index
@@ -576,7 +576,7 @@ class SearchIndex:
             unread=held.unread,
         )
 
-    def _overlay_index(self, ops: Mapping[str, Op]) -> Index:
+    def _overlay_index(self, ops: Mapping[str, Op]) -> FileIndex:
         """The held-back changes as a small in-memory index, made again only when they change."""
         key = tuple(id(op) for op in ops.values())
         if self._overlay is None or self._overlay[0] != key:
@@ -916,7 +916,7 @@ def _load_annotations(
 
 @dataclass(frozen=True, slots=True)
 class _Opened:
-    index: Index
+    index: FileIndex
     fresh: bool
     """Created just now: it holds nothing, whatever the state file says."""
     in_memory: bool = False
@@ -980,8 +980,8 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
     return _Opened(ix, fresh=True, repaired=damaged, left=left)
 
 
-def _in_memory_index() -> Index:
-    index: Index = RamStorage().create_index(build_schema(), indexname=INDEX_NAME)
+def _in_memory_index() -> FileIndex:
+    index: FileIndex = RamStorage().create_index(build_schema(), indexname=INDEX_NAME)
     return index
 
 
@@ -1132,7 +1132,7 @@ def _source_query(
         raise _EmptySource("source: has no value; give a source id or words of its title")
     wanted = set(words)
     ids = sorted(sid for sid, have in known.items() if wanted <= have)
-    by_words: Query = (
+    by_words: Term | And = (
         Term("source", words[0]) if len(words) == 1 else And([Term("source", w) for w in words])
     )
     if not ids:

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from readmark.annotations.model import Annotation
 from readmark.library.model import Source
 from whoosh.analysis import (
     Analyzer,
     CommaSeparatedTokenizer,
-    CompositeAnalyzer,
     RegexTokenizer,
     StemFilter,
     StopFilter,
     Token,
 )
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.filters import CharsetFilter, LowercaseFilter
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -52,7 +52,11 @@ def stem_word(word: str) -> str:
     return str(stem(word))
 
 
-_FOLDS = {**accent_map, **dict.fromkeys(range(0x300, 0x370))}
+# The map is keyed by code point (its annotation says by character).
+_FOLDS: dict[int, str | None] = {
+    **cast("dict[int, str]", accent_map),
+    **dict.fromkeys(range(0x300, 0x370)),
+}
 """Whoosh's accent map, and combining accents (a decomposed `é`) dropped."""
 _WORD = r"[\w\u0300-\u036f]+(?:\.?[\w\u0300-\u036f]+)*"
 """Whoosh's default word pattern, keeping a word's combining accents inside it."""
@@ -67,7 +71,8 @@ class FoldAccents(CharsetFilter):
     def __reduce__(self) -> tuple[type[FoldAccents], tuple[()]]:
         return (FoldAccents, ())  # the index stores its schema: not the whole map, every commit
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+    # A filter takes tokens where Whoosh's base of all parts names the argument `value`.
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         charmap = self.charmap
         for token in tokens:
             if not token.text.isascii():
@@ -89,24 +94,28 @@ class StemmingChain(CompositeAnalyzer):
     """
 
     def __init__(self) -> None:
+        self._words = RegexTokenizer(_WORD)
+        self._fold = FoldAccents()
+        self._stops = StopFilter()
         super().__init__(
-            RegexTokenizer(_WORD),
+            self._words,
             LowercaseFilter(),
-            FoldAccents(),
-            StopFilter(),
+            self._fold,
+            self._stops,
             StemFilter(stemfn=stem_word, cachesize=None),
         )
 
     def __call__(
         self,
         value: str,
+        no_morph: bool = False,
+        *,
         positions: bool = False,
         chars: bool = False,
         keeporiginal: bool = False,
         removestops: bool = True,
         start_pos: int = 0,
         mode: str = "",
-        no_morph: bool = False,
         **kwargs: Any,
     ) -> Iterator[Token]:
         plain = mode == "index" and not (chars or keeporiginal or no_morph) and removestops
@@ -125,13 +134,13 @@ class StemmingChain(CompositeAnalyzer):
         return self._indexed(value, positions, start_pos)
 
     def _indexed(self, value: str, positions: bool, start_pos: int) -> Iterator[Token]:
-        tokenizer, _, fold, stop, _ = self.items
-        charmap, stops, minsize, maxsize = fold.charmap, stop.stops, stop.min, stop.max
+        stop = self._stops
+        charmap, stops, minsize, maxsize = self._fold.charmap, stop.stops, stop.min, stop.max
         token = Token(positions, False, removestops=True, mode="index")
         token.boost = 1.0
         token.stopped = False
         kept: int | None = None
-        for at, match in enumerate(tokenizer.expression.finditer(value)):
+        for at, match in enumerate(self._words.expression.finditer(value)):
             text = match.group(0).lower()
             if not text.isascii():
                 text = text.translate(charmap)
@@ -173,18 +182,22 @@ class NameID(ID):
     """An ID field whose values may hold a file name's undecodable bytes (lone surrogates, as
     Python reads a name that is not UTF-8): Whoosh's own encoding refuses them."""
 
-    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(
+        self, value: str, **kwargs: Any
+    ) -> Generator[tuple[bytes, int, float, bytes], Any, None]:
         kwargs.setdefault("mode", "index")
+        assert self.format is not None  # an ID field always has one
         for word, freq, weight, data in self.format.word_values(value, self.analyzer, **kwargs):
-            yield word.encode("utf-8", NAME_ERRORS), freq, weight, data
+            # The format yields the analyzed text (its annotation says bytes).
+            yield cast(str, word).encode("utf-8", NAME_ERRORS), freq, weight, data
 
     def to_bytes(self, value: str | bytes | list[str] | tuple[str, ...]) -> bytes:
         if isinstance(value, (list, tuple)):
             value = value[0]
         return value if isinstance(value, bytes) else value.encode("utf-8", NAME_ERRORS)
 
-    def from_bytes(self, data: bytes) -> str:
-        return data.decode("utf-8", NAME_ERRORS)
+    def from_bytes(self, bs: object) -> str:
+        return cast(bytes, bs).decode("utf-8", NAME_ERRORS)
 
 
 NAME_ERRORS = "surrogatepass"

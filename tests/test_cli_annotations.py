@@ -321,7 +321,7 @@ def test_export_json_csv_and_markdown_parse_back(
     exported = json.loads(out)
     assert len(exported) == 3
     first = next(a for a in exported if a["id"].endswith(str(high["id"])))
-    selectors = {s["type"]: s for s in first["target"]["selector"]}
+    selectors = {s["type"]: s for s in first["target"][0]["selector"]}
     assert selectors["TextQuoteSelector"]["exact"] == "Trees heal fast"
 
     status, out, _ = run(vault, capsys, "export", "--format", "csv", "--source", "mulch.txt")

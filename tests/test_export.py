@@ -1,12 +1,10 @@
 import csv
 import io
-import json
 from dataclasses import replace
 
 import frontmatter
 from readmark.annotations.anchoring import new_annotation
 from readmark.annotations.export_csv import export_readwise_csv
-from readmark.annotations.export_json import export_json
 from readmark.annotations.export_markdown import (
     export_markdown,
     export_markdown_files,
@@ -144,73 +142,6 @@ def test_markdown_file_names_keep_the_extension_when_stems_collide() -> None:
         "a/ep1.vtt": "a/ep1.vtt.notes.md",
         "b.md": "b.notes.md",
     }
-
-
-# -- JSON --------------------------------------------------------------------------------
-
-
-def test_json_is_a_list_of_web_annotations() -> None:
-    annotations, sources = sample()
-    items = json.loads(export_json(annotations, sources))
-    assert len(items) == 5
-    assert {item["@context"] for item in items} == {"http://www.w3.org/ns/anno.jsonld"}
-    assert {item["type"] for item in items} == {"Annotation"}
-    by_quote = {item["target"]["selector"][0]["exact"]: item for item in items}
-    dissent = by_quote['It is "fast", very fast.']
-    assert dissent["motivation"] == "assessing"
-    assert dissent["created"] == "2026-02-13T10:15:00Z"
-    assert dissent["modified"] == "2026-02-14T08:00:00Z"
-    assert dissent["id"].startswith("urn:readmark:annotation:")
-    assert dissent["body"] == [
-        {
-            "type": "TextualBody",
-            "value": "Benchmarks are not the world.",
-            "format": "text/markdown",
-            "purpose": "assessing",
-        }
-    ]
-    assert dissent["readmark"]["confidence"] == "medium"
-    assert by_quote["Institutions move slowly."]["motivation"] == "commenting"
-    assert by_quote["Compost, water, patience"]["motivation"] == "highlighting"
-
-
-def test_json_target_has_quote_position_and_time_selectors() -> None:
-    annotations, sources = sample()
-    items = json.loads(export_json(annotations, sources))
-    item = next(i for i in items if i["target"]["selector"][0]["exact"].startswith("We are"))
-    talk = sources["talks/scaling.srt"]
-    start = talk.text.index("We are near")
-    assert item["target"] == {
-        "source": URL,
-        "selector": [
-            {
-                "type": "TextQuoteSelector",
-                "exact": "We are near the end of the exponential.",
-                "prefix": talk.text[start - 32 : start],
-                "suffix": talk.text[start + 39 : start + 71],
-            },
-            {"type": "TextPositionSelector", "start": start, "end": start + 39},
-            {
-                "type": "FragmentSelector",
-                "conformsTo": "http://www.w3.org/TR/media-frags/",
-                "value": "t=244,250.5",
-            },
-        ],
-    }
-
-
-def test_json_untimed_and_missing_sources() -> None:
-    annotations, _ = sample()
-    items = json.loads(export_json(annotations, {}))
-    garden = next(i for i in items if i["readmark"]["source"] == "notes/essay.md")
-    assert garden["target"]["source"] == "notes/essay.md"
-    assert [s["type"] for s in garden["target"]["selector"]] == [
-        "TextQuoteSelector",
-        "TextPositionSelector",
-    ]
-    assert "body" not in garden
-    orphan = next(i for i in items if i["readmark"].get("orphaned"))
-    assert orphan["body"][0]["value"] == "Lost line"
 
 
 # -- Readwise CSV ------------------------------------------------------------------------

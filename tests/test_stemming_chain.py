@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from readmark.annotations.index_schema import STEMMING, StemmingChain
-from whoosh.analysis import CompositeAnalyzer
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.formats import Positions
 
 WORDS = ["The", "running", "café", "naïve", "a", "I", "of", "x", "Cooling", "centres", "2026"]
