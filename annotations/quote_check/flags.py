@@ -44,6 +44,8 @@ EDGE_WORDS = 2
 """How many words at each end of what an ellipsis leaves out are searched for a negation."""
 CITED_TIME_TOLERANCE = 30.0
 """Seconds a cited time may be off the segment that says the words."""
+CONTINUATION_LIMIT = 400
+"""Characters of following segments read to find where a sentence ends."""
 SHOWN = 90
 """Characters shown of the primary's words around a quotation."""
 
@@ -112,29 +114,29 @@ def flags_for(quotation: Quotation, primary: Primary, match: Match) -> list[Flag
 
 
 def _continuation(source: Source, end: int) -> str:
-    """The rest of the sentence after offset `end`, over into the speaker's next segment when
-    the segment ends mid-sentence (a subtitle cue)."""
+    """The rest of the sentence after offset `end`, over into the speaker's next segments when
+    a segment ends mid-sentence (a subtitle cue)."""
     segment = segment_at(source, end - 1)
     if segment is None:
         return ""
     rest = source.text[end : segment.char_end]
     following = segment.index + 1
-    while not rest.strip() and not _ends_sentence(segment.text):
+    while SENTENCE_END.search(rest) is None and len(rest) < CONTINUATION_LIMIT:
         if following >= len(source.segments):
-            return ""
+            break
         after = source.segments[following]
         if not is_spoken(after) or after.speaker != segment.speaker:
-            return ""
-        segment, rest = after, " " + after.text
+            break
+        rest = f"{rest} {after.text}"
         following += 1
     stop = SENTENCE_END.search(rest)
-    if stop is not None and stop.start() == len(rest) - len(rest.lstrip()):
+    if stop is not None and not rest[: stop.start()].strip():
         return ""  # the sentence ends right there
-    return rest[: stop.start() + 1] if stop else rest
+    return _one_line(rest[: stop.start() + 1] if stop else rest)
 
 
-def _ends_sentence(text: str) -> bool:
-    return bool(SENTENCE_END.search(text[-3:] + " "))
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _lead(source: Source, start: int) -> str:

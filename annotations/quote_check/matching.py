@@ -19,7 +19,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from readmark.annotations.quote_check.primary import Primary
 from readmark.annotations.quote_check.results import Difference, Verdict
@@ -40,7 +39,10 @@ MAX_VOTES = 20_000
 """How many word places at most are counted when looking for where a changed quotation stands
 (the rarest words of the quotation first: common words are everywhere)."""
 CANDIDATES = 6
-"""Places aligned word by word when looking for a changed quotation."""
+"""Places aligned word by word when looking for a changed quotation (as many again by another
+ranking)."""
+SHORTLIST = 60
+"""Diagonals (by words exactly in line) among which the candidates are chosen."""
 SHOWN_GAP = 120
 """Characters shown of the words an ellipsis leaves out."""
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")
@@ -333,11 +335,13 @@ def find_changed(quote: QuoteWords, primary: Primary) -> list[Match]:
     needed = max(MIN_CHANGED_WORDS, math.ceil(CHANGED_SHARE * size))
     if size < needed:
         return []
-    diagonals = _diagonals(quote.clean, primary)
+    elided = len(quote.fragments) > 1
     slack = max(3, size // 4)
-    extra = ELIDED_WINDOW if len(quote.fragments) > 1 else 0
+    extra = ELIDED_WINDOW if elided else 0
     matches = []
-    for diagonal in diagonals:
+    for diagonal, votes in _diagonals(quote.clean, primary):
+        if votes < needed and not elided:
+            continue  # too few of the words stand near here for most of them to
         low = max(0, diagonal - slack)
         high = min(len(primary.clean), diagonal + size + slack + extra)
         match = _aligned(quote, primary, low, high, needed)
@@ -346,9 +350,9 @@ def find_changed(quote: QuoteWords, primary: Primary) -> list[Match]:
     return matches
 
 
-def _diagonals(clean: list[str], primary: Primary) -> list[int]:
-    """Where the quotation most likely starts in the primary's clean words: the places its
-    words vote for, the rarest words counted first."""
+def _diagonals(clean: list[str], primary: Primary) -> list[tuple[int, int]]:
+    """Where the quotation most likely starts in the primary's clean words, with how many of
+    its words stand about there: the places its words vote for, the rarest words first."""
     forms = sorted(set(clean), key=lambda f: len(primary.clean_where.get(f, ())))
     offsets: dict[str, list[int]] = {}
     for i, form in enumerate(clean):
@@ -364,66 +368,133 @@ def _diagonals(clean: list[str], primary: Primary) -> list[int]:
         for i in offsets[form]:
             votes.update(p - i for p in places)
         counted += len(places) * len(offsets[form])
-    # Words added or left out shift the diagonal a little: count the neighbours in.
-    spread: Counter[int] = Counter()
-    for diagonal, count in votes.items():
-        for shift in (-2, -1, 0, 1, 2):
-            spread[diagonal + shift] += count
-    chosen: list[int] = []
+    # Words added or left out shift the diagonal a little: count the neighbours in, for the
+    # diagonals with the most words in line.
+    leading = votes.most_common(SHORTLIST)
+    spread = {d: sum(votes.get(d + shift, 0) for shift in (-2, -1, 0, 1, 2)) for d, _ in leading}
+    by_spread = sorted(spread.items(), key=lambda item: -item[1])
+    # The best places by words exactly in line (a word changed in place), then by words about
+    # in line (words added or left out).
+    chosen: list[tuple[int, int]] = []
     width = max(3, len(clean) // 2)
-    for diagonal, count in spread.most_common():
-        if count < 2 or len(chosen) == CANDIDATES:
-            break
-        if all(abs(diagonal - other) > width for other in chosen):
-            chosen.append(diagonal)
+    for ranking in (leading, by_spread):
+        taken = 0
+        for diagonal, count in ranking:
+            if count < 2 or taken == CANDIDATES:
+                break
+            if all(abs(diagonal - other) > width for other, _ in chosen):
+                chosen.append((diagonal, spread[diagonal]))
+                taken += 1
     return chosen
 
 
 def _aligned(quote: QuoteWords, primary: Primary, low: int, high: int, needed: int) -> Match | None:
     """The quotation aligned word by word with the primary's clean words `low..high`, when
     enough of them stand in order."""
-    region = primary.clean[low:high]
-    blocks = [
-        b
-        for b in SequenceMatcher(None, quote.clean, region, autojunk=False).get_matching_blocks()
-        if b.size
-    ]
-    matched = sum(b.size for b in blocks)
-    if matched < needed or max(b.size for b in blocks) < 2:
+    boundaries = frozenset(a for a, _ in quote.fragments[1:])
+    steps = align(quote.clean, primary.clean[low:high], boundaries)
+    matched = sum(i2 - i1 for tag, i1, i2, _, _ in steps if tag == "equal")
+    longest = max((i2 - i1 for tag, i1, i2, _, _ in steps if tag == "equal"), default=0)
+    if matched < needed or longest < 2:
         return None
-    # The place spans the aligned words, plus as many primary words beside them as the
-    # quotation has unaligned words at its ends (so an end word read differently is a change).
-    head, tail = blocks[0], blocks[-1]
-    start = max(0, head.b - head.a)
-    stop = min(len(region), tail.b + tail.size + (len(quote.clean) - tail.a - tail.size))
-    region = region[start:stop]
-    base = low + start
-    opcodes = SequenceMatcher(None, quote.clean, region, autojunk=False).get_opcodes()
-    boundaries = {a for a, _ in quote.fragments[1:]}
     differences: list[Difference] = []
     gaps: list[tuple[int, int]] = []
     cost = 0
-    matched = 0
-    for tag, i1, i2, j1, j2 in opcodes:
+    for tag, i1, i2, j1, j2 in steps:
         if tag == "equal":
-            matched += i2 - i1
             continue
-        said = _primary_raw(primary, base + j1, base + j2 - 1) if j2 > j1 else ""
-        if tag == "insert" and i1 in boundaries:
-            a = primary.words.starts[primary.kept[base + j1]]
-            b = primary.words.ends[primary.kept[base + j2 - 1]]
+        if tag == "gap":
+            a = primary.words.starts[primary.kept[low + j1]]
+            b = primary.words.ends[primary.kept[low + j2 - 1]]
             gaps.append((a, b))
             continue
         quoted = quote.raw(i1, i2 - 1) if i2 > i1 else ""
+        said = _primary_raw(primary, low + j1, low + j2 - 1) if j2 > j1 else ""
         cost += max(i2 - i1, j2 - j1)
         differences.append(Difference(quoted, said))
-    if matched < needed or not differences:
-        return None
-    if cost > len(quote.clean):
-        return None  # more differs than stands: not this place
-    first = primary.kept[base]
-    last = primary.kept[base + len(region) - 1]
+    if not differences or cost > len(quote.clean):
+        return None  # nothing differs (found another way), or more differs than stands
+    first = primary.kept[low + steps[0][3]]
+    last = primary.kept[low + steps[-1][4] - 1]
     return Match(Verdict.CHANGED, ((first, last),), tuple(differences), matched, cost, tuple(gaps))
+
+
+Step = tuple[str, int, int, int, int]
+"""(`equal` | `replace` | `delete` | `insert` | `gap`, quote from, quote to, said from, said to):
+`gap` is said words an ellipsis of the quotation stands for."""
+
+
+def align(
+    quoted: Sequence[str], said: Sequence[str], gaps: frozenset[int] = frozenset()
+) -> list[Step]:
+    """The fewest word edits turning `quoted` into a run of `said` (which may begin and end
+    anywhere); words of `said` at a quotation index in `gaps` (after an ellipsis) are free.
+
+    Steps are merged runs, as `difflib` gives them; a changed word is a `replace`, never a
+    `delete` and an `insert`.
+    """
+    n, m = len(quoted), len(said)
+    if n == 0:
+        return []
+    # cost[i][j]: fewest edits for quoted[:i] against said ending at j (any start).
+    cost = [[0] * (m + 1)]
+    for i in range(1, n + 1):
+        row = [i] + [0] * m
+        above = cost[i - 1]
+        word = quoted[i - 1]
+        free = i in gaps
+        for j in range(1, m + 1):
+            best = above[j - 1] + (word != said[j - 1])
+            if above[j] + 1 < best:
+                best = above[j] + 1
+            inserted = row[j - 1] + (0 if free and i < n else 1)
+            if inserted < best:
+                best = inserted
+            row[j] = best
+        cost.append(row)
+    last, before = cost[n], cost[n - 1]
+
+    def ending(k: int) -> tuple[int, bool, int]:
+        # Among the cheapest ends, one reached by reading a word (the last quoted word said
+        # differently) before one reached by dropping it.
+        diagonal = k > 0 and last[k] == before[k - 1] + (quoted[n - 1] != said[k - 1])
+        return last[k], not diagonal, k
+
+    j = min(range(m + 1), key=ending)
+    i = n
+    single: list[tuple[str, int, int]] = []
+    while i > 0:
+        here = cost[i][j]
+        if j > 0 and here == cost[i - 1][j - 1] + (quoted[i - 1] != said[j - 1]):
+            single.append(("equal" if quoted[i - 1] == said[j - 1] else "replace", i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif here == cost[i - 1][j] + 1:
+            single.append(("delete", i - 1, j))
+            i -= 1
+        else:
+            free = i in gaps and i < n
+            single.append(("gap" if free else "insert", i, j - 1))
+            j -= 1
+    single.reverse()
+    return _merged(single)
+
+
+def _merged(single: list[tuple[str, int, int]]) -> list[Step]:
+    """Runs of single steps; a run of edits (changed, left out or added words) is one step."""
+    steps: list[Step] = []
+    for tag, i, j in single:
+        di = 0 if tag in ("insert", "gap") else 1
+        dj = 0 if tag == "delete" else 1
+        if steps and _kind(steps[-1][0]) == _kind(tag):
+            old, i1, i2, j1, j2 = steps[-1]
+            steps[-1] = (old if old == tag else "replace", i1, i2 + di, j1, j2 + dj)
+        else:
+            steps.append((tag, i, i + di, j, j + dj))
+    return steps
+
+
+def _kind(tag: str) -> str:
+    return tag if tag in ("equal", "gap") else "edit"
 
 
 def _primary_raw(primary: Primary, first: int, last: int) -> str:

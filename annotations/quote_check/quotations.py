@@ -79,6 +79,7 @@ _CREDIT = re.compile(
     rf"(?:[,(]?\s*(?:at\s+)?(?P<when>{CLOCK_PATTERN})\s*\)?)?\s*\.?\s*$"
 )
 _SENTENCE_BREAK = re.compile(r"[.!?]\s")
+_ABBREVIATIONS = frozenset("mr mrs ms mx dr prof st sr jr rev fr gen col capt".split())
 _PRONOUNS = frozenset("i you he she it we they one someone everyone nobody".split())
 _SENTENCE_STARTERS = frozenset(
     "then later now here there when after before yet still also again once even".split()
@@ -204,10 +205,14 @@ def _strip_spaces(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _sentence_before(text: str, end: int) -> str:
-    """The part of the sentence before offset `end`."""
+    """The part of the sentence before offset `end` (`Dr. Castell` is one sentence)."""
     head = text[:end]
-    breaks = list(_SENTENCE_BREAK.finditer(head))
-    return head[breaks[-1].end() :] if breaks else head
+    for found in reversed(list(_SENTENCE_BREAK.finditer(head))):
+        word = head[: found.start()].rsplit(None, 1)[-1] if head[: found.start()].strip() else ""
+        if head[found.start()] == "." and (len(word) == 1 or word.lower() in _ABBREVIATIONS):
+            continue
+        return head[found.end() :]
+    return head
 
 
 def _attribution(before: str, after: str) -> str | None:

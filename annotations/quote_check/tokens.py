@@ -151,16 +151,19 @@ def _mark_stutters(text: str, words: Words) -> None:
 def _mark_repeats(text: str, words: Words, breaks: list[int]) -> None:
     """The first copy of words said twice in a row (within a sentence) is a repeat."""
     kept = words.kept
-    norms = words.norms
     for size in range(1, MAX_REPEAT + 1):
+        forms = [words.norms[i] for i in kept]
         at = 0
         while at + 2 * size <= len(kept):
-            if all(norms[kept[at + k]] == norms[kept[at + size + k]] for k in range(size)) and (
-                _flows(text, words, kept[at + size - 1], kept[at + size], breaks)
+            if (
+                forms[at] == forms[at + size]
+                and forms[at : at + size] == forms[at + size : at + 2 * size]
+                and _flows(text, words, kept[at + size - 1], kept[at + size], breaks)
             ):
                 for i in kept[at : at + size]:
                     words.dropped[i] = Dropped.REPEAT
                 del kept[at : at + size]
+                del forms[at : at + size]
                 continue
             at += 1
 
