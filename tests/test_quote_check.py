@@ -494,3 +494,25 @@ def test_time_at_is_the_start_of_the_segment_saying_the_words(interview: Source)
     at = interview.text.index("A culvert is a river")
     assert time_at(interview, at) == 31.0
     assert time_at(interview, interview.text.index("River engineer Ewan Castell")) is None
+
+
+def test_a_check_is_told_as_what_the_text_shows(interview: Source, commentary: Source) -> None:
+    from readmark.annotations.quote_check.wording import describe, dissent_note
+
+    report = check_source(commentary, [interview])
+    changed = next(c for c in report.checks if c.verdict is Verdict.CHANGED)
+    assert describe(changed) == (
+        "The words differ from this transcript (interviews/millbrook.md, 2:35, Ewan Castell): "
+        "quoted \u201cold\u201d, said \u201csmall\u201d."
+    )
+    assert dissent_note(changed) == (
+        "The words differ from this transcript (interviews/millbrook.md, 2:35, Ewan Castell).\n"
+        "- quoted \u201cold\u201d, said \u201csmall\u201d\n"
+        "\n"
+        "The transcript: \u201cMost of the flooding we saw came from drains that were too small, "
+        "not from the river itself\u201d"
+    )
+    missing = next(c for c in report.checks if c.verdict is Verdict.NOT_FOUND)
+    assert describe(missing) == "Not in the text of the transcripts checked."
+    wording = " ".join(describe(c) + dissent_note(c) for c in report.checks).lower()
+    assert "misquot" not in wording

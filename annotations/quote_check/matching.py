@@ -38,6 +38,9 @@ MIN_CHANGED_WORDS = 3
 MAX_VOTES = 20_000
 """How many word places at most are counted when looking for where a changed quotation stands
 (the rarest words of the quotation first: common words are everywhere)."""
+MAX_ALIGNED_WORDS = 400
+"""Longer quotations are found in a row or sentence by sentence, never word by word (the
+alignment's time grows with the square of the length)."""
 CANDIDATES = 6
 """Places aligned word by word when looking for a changed quotation (as many again by another
 ranking)."""
@@ -333,7 +336,7 @@ def find_changed(quote: QuoteWords, primary: Primary) -> list[Match]:
     """Places where most of the quotation's words stand in order, the rest different."""
     size = len(quote.clean)
     needed = max(MIN_CHANGED_WORDS, math.ceil(CHANGED_SHARE * size))
-    if size < needed:
+    if size < needed or size > MAX_ALIGNED_WORDS:
         return []
     elided = len(quote.fragments) > 1
     slack = max(3, size // 4)
