@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from readmark.annotations.quote_check import check_source  # noqa: E402
-from readmark.annotations.quote_check import primary as primary_cache  # noqa: E402
+from readmark.annotations.quote_check.primary import forget_prepared  # noqa: E402
 from readmark.annotations.quote_match import find_all  # noqa: E402
 from readmark.library.builder import SourceBuilder  # noqa: E402
 from readmark.library.model import Source  # noqa: E402
@@ -163,7 +163,7 @@ def main() -> None:
     source = commentary(made)
     words = len(primary.text.split())
 
-    primary_cache._CACHE.clear()
+    forget_prepared()
     began = time.perf_counter()
     report = check_source(source, [primary])
     cold = time.perf_counter() - began

@@ -516,3 +516,35 @@ def test_a_check_is_told_as_what_the_text_shows(interview: Source, commentary: S
     assert describe(missing) == "Not in the text of the transcripts checked."
     wording = " ".join(describe(c) + dissent_note(c) for c in report.checks).lower()
     assert "misquot" not in wording
+
+
+def test_odd_quotations_get_a_verdict_not_an_error(interview: Source) -> None:
+    long_text = " ".join(["the river came back to the town"] * 80)
+    odd = [
+        "um uh er um",
+        "1,000 2,000 3,000 4,000",
+        "\u2026 \u2026 \u2026 \u2026",
+        long_text,
+        "[laughs] [laughs] [laughs] [laughs]",
+    ]
+    for text in odd:
+        check = check_quotation(Quotation(text, 0, len(text)), [interview])
+        assert check.verdict is Verdict.NOT_FOUND
+
+
+def test_a_source_without_text_has_no_quotations(interview: Source) -> None:
+    empty = SourceBuilder("notes/empty.md", "Empty", "markdown").build()
+    assert check_source(empty, [interview]).checks == ()
+    broken = SourceBuilder("notes/broken.md", "Broken", "markdown").build(error="not text")
+    assert not is_primary(broken)
+
+
+def test_an_untimed_speaker_turn_transcript_gives_the_speaker_and_no_time() -> None:
+    builder = SourceBuilder("notes/turns.md", "Turns", "markdown")
+    builder.add_segment("We will open the river next spring.", speaker="Mayor")
+    builder.add_segment("Will you really?", speaker="Reporter")
+    turns = builder.build()
+    assert is_primary(turns)
+    quotation = find_quotations(article("Mayor said \u201cwe will open the river\u201d."))[0]
+    check = check_quotation(quotation, [turns])
+    assert (check.verdict, check.speaker, check.start) == (Verdict.NORMALISED, "Mayor", None)

@@ -120,7 +120,8 @@ class Match:
     matched: int = 0
     """Quotation words found (for `changed`: how many stand in order)."""
     cost: int = 0
-    """Words that differ (for `changed`)."""
+    """Words that differ (`changed`) or that the ellipses leave out (`elided`): the fewer,
+    the closer."""
     gaps: tuple[tuple[int, int], ...] = ()
     """Character ranges of the primary that the quotation's ellipses leave out."""
 

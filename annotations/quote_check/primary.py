@@ -6,6 +6,7 @@ the source's fingerprint, so checking a hundred quotations reads a long transcri
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -83,20 +84,30 @@ def choose_primaries(
 
 
 _CACHE: OrderedDict[tuple[str, str], Primary] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+"""Checks may run in worker threads; the cache is shared by all of them."""
 
 
 def prepare(source: Source) -> Primary:
     """`source` indexed for checking; the same text is indexed once per process."""
     key = (source.id, fingerprint(source.text))
-    cached = _CACHE.get(key)
-    if cached is not None:
-        _CACHE.move_to_end(key)
-        return cached
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
     primary = _index(source)
-    _CACHE[key] = primary
-    while len(_CACHE) > CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        _CACHE[key] = primary
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return primary
+
+
+def forget_prepared() -> None:
+    """Drop every prepared primary (a benchmark's cold start; memory back)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 def _index(source: Source) -> Primary:
