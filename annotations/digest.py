@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -212,13 +212,7 @@ def build_digest(
         settings.templates if templates is None else templates,
     )
     if view is DigestView.SESSION and filters.since is None:
-        filters = DigestFilter(
-            filters.speaker,
-            parse_since(DEFAULT_SESSION, now),
-            filters.tags,
-            filters.sources,
-            filters.min_confidence,
-        )
+        filters = replace(filters, since=parse_since(DEFAULT_SESSION, now))
     taken = [a for a in annotations if _passes(a, filters)]
     if view is DigestView.DISSENT:
         return _dissent(taken, filters, citer)
@@ -226,7 +220,7 @@ def build_digest(
         taken = [a for a in taken if _said_by(a, citer, filters.speaker)]
     if view is DigestView.POSITIONS:
         return _positions(taken, filters, citer)
-    return _session(taken, filters, citer)
+    return _session(taken, filters, filters.since or parse_since(DEFAULT_SESSION, now), citer)
 
 
 def _passes(annotation: Annotation, filters: DigestFilter) -> bool:
@@ -439,7 +433,9 @@ def _positions(taken: list[Annotation], filters: DigestFilter, citer: _Citer) ->
     )
 
 
-def _session(taken: list[Annotation], filters: DigestFilter, citer: _Citer) -> Digest:
+def _session(
+    taken: list[Annotation], filters: DigestFilter, since: datetime, citer: _Citer
+) -> Digest:
     orphaned = sum(a.orphaned for a in taken)
     placed = [a for a in taken if not a.orphaned]
     first_touch: dict[str, datetime] = {}
@@ -452,14 +448,13 @@ def _session(taken: list[Annotation], filters: DigestFilter, citer: _Citer) -> D
         entries = tuple(citer.entry(a) for a in members)
         sections.append(Section(entries[0].source_title, entries))
     shown = [e.annotation.id for s in sections for e in s.entries]
-    assert filters.since is not None
     summary = (
-        f"{_count(len(shown), 'annotation')} made or edited since {format_utc(filters.since)}, "
+        f"{_count(len(shown), 'annotation')} made or edited since {format_utc(since)}, "
         f"from {_count(len(sections), 'source')}." + _orphaned_note(orphaned)
     )
     return Digest(
         DigestView.SESSION,
-        f"Session digest since {format_utc(filters.since)}",
+        f"Session digest since {format_utc(since)}",
         tuple(sections),
         summary,
         tuple(p for p in filters.described() if not p.startswith("since ")),

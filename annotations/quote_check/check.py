@@ -82,11 +82,12 @@ def _notes(primaries: Sequence[Primary]) -> list[str]:
 
 
 def _partial(primary: Primary) -> str:
-    last, duration = primary.coverage.last, primary.coverage.duration
-    assert last is not None and duration is not None
+    """What a partial transcript's coverage means (only asked when `coverage.partial`)."""
+    last = format_timecode(primary.coverage.last or 0.0)
+    duration = format_timecode(primary.coverage.duration or 0.0)
     return (
-        f"{primary.source.id} gives times up to {format_timecode(last)} of "
-        f"{format_timecode(duration)}: words not found may be in the part it does not cover"
+        f"{primary.source.id} gives times up to {last} of {duration}: "
+        "words not found may be in the part it does not cover"
     )
 
 
