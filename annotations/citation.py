@@ -4,7 +4,8 @@ Rules shared by every template:
 - the quote is whitespace-normalised, and double quote marks inside it become single ones
   (`"` -> `'`, `“ ”` -> `‘ ’`) so the citation's own double quotes stay balanced;
 - "who said it" is the speaker when one speaker said the whole quote; for sources without
-  speakers (articles, notes) it is the authors, since an article's author is who says it there;
+  speaker turns (articles, notes, also those crediting the passages they quote) it is the
+  authors, since an article's author is who says it there;
   a quote spanning several speakers gets no attribution rather than a wrong one;
 - a channel naming the same person as "who said it" is left out (a file without a channel gets
   its author as the channel), so no name is said twice;
@@ -22,7 +23,7 @@ from pathlib import Path
 from readmark.annotations.config import load_citation_config
 from readmark.annotations.model import Annotation
 from readmark.library.builder import normalise_space
-from readmark.library.model import Source
+from readmark.library.model import Role, Source
 from readmark.library.timecode import format_timecode, url_at_time
 
 BUILTIN_TEMPLATES = ("markdown", "plain")
@@ -97,12 +98,28 @@ def join_names(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def who_said(annotation: Annotation, source: Source | None) -> list[str]:
+    """Who says the quote: its speaker, or for a source without speaker turns (an article, a
+    note, even one quoting credited speakers) its authors; nobody when several speakers share
+    the quote."""
+    if annotation.speaker:
+        return [annotation.speaker]
+    if source is None or has_speaker_turns(source):
+        return []
+    return list(source.authors)
+
+
+def has_speaker_turns(source: Source) -> bool:
+    """Whether people take turns speaking in the source (a transcript), as opposed to an
+    article that names the speakers of the passages it quotes."""
+    return any(s.speaker and s.role is not Role.QUOTE for s in source.segments)
+
+
 def citation_fields(annotation: Annotation, source: Source | None) -> dict[str, str]:
     """Every template field for `annotation`, an empty string where a part is unknown."""
     url = (source.url if source else None) or ""
     authors = join_names(source.authors) if source else ""
-    has_speakers = bool(source and source.speakers)
-    who = annotation.speaker or ("" if has_speakers else authors)
+    who = join_names(who_said(annotation, source))
     channel = (source.channel if source else None) or ""
     named = list(source.authors) if source and who == authors else [who]
     if _same_name(channel, who, *named):

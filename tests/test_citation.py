@@ -200,3 +200,26 @@ def test_a_bad_config_file_is_named_in_the_error(
     with pytest.raises(ConfigError, match=problem) as caught:
         load_citation_config(config)
     assert str(config) in str(caught.value)
+
+
+def test_an_article_quoting_credited_speakers_is_still_its_authors_words(tmp_path: Path) -> None:
+    from readmark.library.loading import load_path
+
+    path = tmp_path / "column.md"
+    path.write_text(
+        "---\ntitle: A Column\nauthors: [Hal Brennan]\n---\n\n"
+        "The bill is where the romance ends.\n\n"
+        "> The brick tunnel was failing.\n> \u2014 Ewan Castell, 3:15\n",
+        encoding="utf-8",
+    )
+    source = load_path(path, "column.md")
+    assert source.speakers == ["Ewan Castell"]  # credited under the block quote
+    own = annotate(source, "The bill is where the romance ends.")
+    assert (
+        cite(own, source, "plain")
+        == '"The bill is where the romance ends." \u2014 Hal Brennan, A Column'
+    )
+    quoted = annotate(source, "The brick tunnel was failing.")
+    assert cite(quoted, source, "plain").startswith(
+        '"The brick tunnel was failing." \u2014 Ewan Castell, A Column'
+    )
