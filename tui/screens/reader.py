@@ -15,6 +15,7 @@ from readmark.annotations.durable import ensure_dir, write_atomic
 from readmark.annotations.export_markdown import export_markdown_files
 from readmark.annotations.gitignore import ensure_gitignore
 from readmark.annotations.model import Annotation, Confidence, Kind, LoadProblem, utc_now
+from readmark.annotations.reading import ReadingState, load_reading_state, save_reading_state
 from readmark.annotations.review import Decision
 from readmark.annotations.store import (
     ChangedOnDiskError,
@@ -32,7 +33,6 @@ from readmark.library.timecode import format_timecode, url_at_time
 from readmark.tui.clipboard import NOWHERE, copied_message, copy_text
 from readmark.tui.keymap import load_keymap
 from readmark.tui.problem_notices import ProblemNotices
-from readmark.tui.reading_state import ReadingState, load_reading_state, save_reading_state
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.note_editor import NoteEditor, NoteResult
