@@ -427,3 +427,22 @@ async def test_hiding_the_focused_pane_moves_focus_to_the_transcript(vault: Path
     async with reader(vault) as r:
         await r.press("ctrl+b")
         assert r.screen.query_one(Transcript).has_focus
+
+
+async def test_undo_works_from_any_pane_and_its_old_binding_id_still_remaps_it(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"transcript.undo" = "U"\n', encoding="utf-8")
+    monkeypatch.setenv("READMARK_CONFIG", str(config))
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("h", "x")
+        assert store.load_all().annotations == []
+        r.screen.query_one(AnnotationSidebar).focus()
+        await r.press("u")  # remapped away
+        assert store.load_all().annotations == []
+        await r.press("U")
+        assert [a.kind for a in store.load_all().annotations] == [Kind.HIGHLIGHT]
+        assert r.screen.query_one(AnnotationSidebar).has_focus
