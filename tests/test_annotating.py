@@ -43,7 +43,8 @@ def span(annotator: Annotator, words: str) -> tuple[int, int]:
 
 
 def test_a_highlight_inside_a_highlight_is_not_made(annotator: Annotator) -> None:
-    wide = annotator.create(*span(annotator, "Bees fly further than we think. Some"), Kind.HIGHLIGHT)
+    wide_words = span(annotator, "Bees fly further than we think. Some")
+    wide = annotator.create(*wide_words, Kind.HIGHLIGHT)
     with pytest.raises(AlreadyHighlightedError) as refused:
         annotator.create(*span(annotator, "further than we"), Kind.HIGHLIGHT)
     assert refused.value.existing.id == wide.annotation.id

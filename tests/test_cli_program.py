@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from readmark import __version__
 from readmark.tui.cli import main
+
+from readmark import __version__
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,8 +55,8 @@ def test_help_names_the_variables_and_where_the_config_is(
     monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "mine.toml"))
     assert main(["--help"]) == 0
     help_text = capsys.readouterr().out
-    for name in ("READMARK_CONFIG", "READMARK_DATA_DIR", "READMARK_CACHE_DIR", "READMARK_STATE_DIR"):
-        assert name in help_text
+    for place in ("CONFIG", "DATA_DIR", "CACHE_DIR", "STATE_DIR"):
+        assert f"READMARK_{place}" in help_text
     assert str(tmp_path / "mine.toml") in help_text
     assert "--version" in help_text and "--print-completion" in help_text
 

@@ -50,9 +50,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def cli(
-    vault: Path, capsys: pytest.CaptureFixture[str], *argv: str
-) -> tuple[int, str, str]:
+def cli(vault: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     capsys.readouterr()
     status = main([*argv, "--vault", str(vault)])
     out, err = capsys.readouterr()
@@ -172,7 +170,7 @@ async def test_y_and_cite_use_the_configured_default_format(
     status, out, _ = cli(vault, capsys, "annotate", "ferry.md", "--quote", LATER, "--json")
     assert status == 0
     status, cited, _ = cli(vault, capsys, "cite", json.loads(out)["id"])
-    assert (status, cited) == (0, "Tomas Berg said \"Nobody checks the tickets anyway.\" at 1:30\n")
+    assert (status, cited) == (0, 'Tomas Berg said "Nobody checks the tickets anyway." at 1:30\n')
     copied: list[str] = []
     previous = clipboard.set_system_copy(copied.append)
     try:
