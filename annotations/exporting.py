@@ -15,8 +15,6 @@ from pathlib import Path
 
 from readmark.annotations import durable
 from readmark.annotations.export import SourceLookup, lookup
-from readmark.annotations.export_csv import export_readwise_csv
-from readmark.annotations.export_json import export_json
 from readmark.annotations.export_markdown import (
     export_markdown,
     export_markdown_files,
@@ -74,9 +72,15 @@ def render(
     source_id: str | None = None,
 ) -> dict[str, str]:
     """File name -> text of an export; with `source_id`, Markdown is that source's one file."""
+    # JSON and CSV are imported when asked for: the reader, which starts with this module,
+    # only ever exports Markdown.
     if fmt == "json":
+        from readmark.annotations.export_json import export_json
+
         return {"annotations.json": export_json(annotations, source_of)}
     if fmt == "csv":
+        from readmark.annotations.export_csv import export_readwise_csv
+
         return {"annotations.csv": export_readwise_csv(annotations, source_of)}
     if fmt != "markdown":
         raise ExportError(f"there is no export format {fmt!r}; known: {', '.join(FORMATS)}")
