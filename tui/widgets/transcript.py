@@ -12,9 +12,9 @@ import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from readmark.annotations.model import Annotation, Kind
-from readmark.annotations.review import Decision
 from readmark.library.model import Role, Source
 from readmark.library.safe_text import printable
 from readmark.library.sentences import SentenceIndex, index_sentences
@@ -32,6 +32,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from readmark.annotations.review import Decision
 
 GUTTER = 9
 """Least cells of the time gutter (`1:02:03` and two spaces) when the source has times."""
@@ -624,6 +627,10 @@ class Transcript(ScrollView, can_focus=True):
         self._ask_about_annotation(self.DeleteRequested)
 
     def action_decide(self, decision: str) -> None:
+        # Here, not at the top: the review module brings fuzzy matching, which the widget
+        # itself never needs (and opening a big source should not pay for).
+        from readmark.annotations.review import Decision
+
         review = self.annotation_at_cursor(needing_review=True) if self._sentences else None
         if review is not None:
             self.post_message(self.ReviewDecided(self, review.id, Decision(decision)))
