@@ -212,6 +212,23 @@ class Workspace:
         Raises `QuoteNotFoundError` when the quote is not in the source (spacing, quote marks
         and case are forgiven), `SourceError` when the source is unknown or unreadable.
         """
+        source, start, end = self.find_quote(source_id, quote)
+        annotation = new_annotation(
+            source, start, end, kind, note=note, tags=tags, confidence=confidence
+        )
+        try:
+            self.store.write(annotation, None)
+        except WrittenNotSyncedError:
+            # The file is there: it is found like any other.
+            self._index_annotation(annotation, source.title)
+            raise
+        self._index_annotation(annotation, source.title)
+        return annotation
+
+    def find_quote(self, source_id: str, quote: str) -> tuple[Source, int, int]:
+        """The source and the span of `quote` in its text (spacing, quote marks around it and
+        case are forgiven); `QuoteNotFoundError` when it is not there, `SourceError` when the
+        source is unknown or unreadable."""
         if not quote.strip():
             raise QuoteNotFoundError("the quote is empty: give the words to annotate")
         source = self.source(source_id)
@@ -223,17 +240,7 @@ class Workspace:
                 f"{source_id}: the quote {_short(quote)!r} is not in this source "
                 "(spacing, quote marks and case do not matter; check the wording)"
             )
-        annotation = new_annotation(
-            source, span[0], span[1], kind, note=note, tags=tags, confidence=confidence
-        )
-        try:
-            self.store.write(annotation, None)
-        except WrittenNotSyncedError:
-            # The file is there: it is found like any other.
-            self._index_annotation(annotation, source.title)
-            raise
-        self._index_annotation(annotation, source.title)
-        return annotation
+        return source, span[0], span[1]
 
     def save(
         self,
@@ -266,11 +273,9 @@ class Workspace:
         try:
             saved = self.store.save_keeping_both(annotation, expected, rebase)
         except WrittenNotSyncedError:
-            self._index_quietly(lambda index: index.add_or_update_annotation(annotation))
+            self._index_annotation(annotation, source_title)  # the file is there all the same
             raise
-        self._index_quietly(
-            lambda index: index.add_or_update_annotation(saved.annotation, source_title)
-        )
+        self._index_annotation(saved.annotation, source_title)
         return saved
 
     def get(self, annotation_id: str) -> Annotation:
@@ -285,11 +290,13 @@ class Workspace:
         """
         return self.open_annotations(source_id).annotations
 
-    def open_annotations(self, source_id: str) -> Loaded:
+    def open_annotations(self, source_id: str, source: Source | None = None) -> Loaded:
         """`annotations_for`, with the version of each file as it is now (to save over) and
-        the files of the source's folder that cannot be loaded."""
+        the files of the source's folder that cannot be loaded. `source`: the source, when it
+        was just read (else it is read here)."""
         loaded = self.store.load_source(source_id)
-        source = self.source_or_none(source_id)
+        if source is None or source.id != source_id:
+            source = self.source_or_none(source_id)
         if source is None:
             return loaded
         placed: list[Annotation] = []

@@ -59,8 +59,16 @@ def run(vault: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[in
     return status, out, err
 
 
-def annotate(vault: Path, capsys: pytest.CaptureFixture[str], source: str, quote: str) -> str:
-    status, out, err = run(vault, capsys, "annotate", source, "--quote", quote, "--json")
+def annotate(
+    vault: Path,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    quote: str,
+    kind: str = "highlight",
+) -> str:
+    status, out, err = run(
+        vault, capsys, "annotate", source, "--quote", quote, "--kind", kind, "--json"
+    )
     assert (status, err) == (0, "")
     annotation_id: str = json.loads(out)["id"]
     return annotation_id
@@ -231,7 +239,8 @@ def test_orphan_keeps_the_quote_and_check_lists_it_as_orphaned(
 def test_accept_and_orphan_print_json(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = with_review(vault, capsys)
     (vault / "hedges.md").write_text(TALK, encoding="utf-8")
-    second = annotate(vault, capsys, "hedges.md", "hawthorn and hazel shelters more birds")
+    # A note: a second highlight inside the first would only repeat it, and is not made.
+    second = annotate(vault, capsys, "hedges.md", "hawthorn and hazel shelters more birds", "note")
     (vault / "hedges.md").write_text(TALK_EDITED, encoding="utf-8")
     run(vault, capsys, "check")
     status, settled = check_json(vault, capsys, "--accept", first, "--orphan", second)

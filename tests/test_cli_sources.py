@@ -342,7 +342,7 @@ def test_keyboard_interrupt_exits_130(vault: Path, monkeypatch: pytest.MonkeyPat
 
 def test_real_process_lists_json_without_importing_textual(vault: Path) -> None:
     code = (
-        "import sys; from tui.cli import main; status = main(sys.argv[1:]); "
+        "import sys; from readmark.tui.cli import main; status = main(sys.argv[1:]); "
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules; sys.exit(status)"
     )
     done = subprocess.run(

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from readmark.tui.reading_state import (
+from readmark.annotations.reading import (
     MAX_SOURCES,
     ReadingState,
     load_reading_state,

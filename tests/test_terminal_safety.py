@@ -336,7 +336,7 @@ def test_a_real_terminal_gets_only_rich_styles(hostile: tuple[Path, dict[str, st
     root, ids = hostile
     script = (
         "import sys\n"
-        "from tui.cli import main\n"
+        "from readmark.tui.cli import main\n"
         "vault = sys.argv[1]\n"
         "for argv in (['sources'], ['show', sys.argv[2]], ['search', 'words'],\n"
         "             ['cite', sys.argv[3]], ['export', '--format', 'csv']):\n"

@@ -15,6 +15,7 @@ from readmark.annotations.model import (
     TextPositionSelector,
     TextQuoteSelector,
 )
+from readmark.annotations.reading import follow_span
 from readmark.library.builder import SourceBuilder
 from readmark.library.model import Source
 from readmark.tui import clipboard
@@ -22,7 +23,7 @@ from readmark.tui.app import ReadmarkApp
 from readmark.tui.clipboard import SYSTEM, TERMINAL, copied_message, shorten
 from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.prompt import PromptScreen
-from readmark.tui.screens.reader import ReaderScreen, follow_span
+from readmark.tui.screens.reader import ReaderScreen
 from readmark.tui.widgets.key_footer import KeyFooter
 from readmark.tui.widgets.source_list import SourceList
 from readmark.tui.widgets.transcript import Transcript

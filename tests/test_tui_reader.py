@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +74,15 @@ class Session:
         await self.pilot.press(*keys)
         await self.app.workers.wait_for_complete()
         await self.pilot.pause()
+
+    async def until(self, done: Callable[[], bool]) -> None:
+        """Wait for work that hops from worker to worker (a look at the disk, then a reload)."""
+        for _ in range(100):
+            if done():
+                return
+            await self.press()
+            await self.pilot.pause(0.02)
+        raise AssertionError("the reader never got there")
 
     @property
     def screen(self) -> ReaderScreen:
@@ -248,9 +257,10 @@ async def test_a_source_changed_on_disk_is_reloaded(vault: Path) -> None:
         path = vault / "talk.md"
         path.write_text(INTERVIEW.replace("Welcome to the show", "Hello and welcome to the show"))
         r.screen._check_source_changed()
-        await r.press()
+        await r.until(
+            lambda: transcript.source is not None and "Hello and welcome" in transcript.source.text
+        )
         assert transcript.source is not None
-        assert "Hello and welcome" in transcript.source.text
         annotation = r.screen.annotations[0]
         start, end = annotation.anchor.position.start, annotation.anchor.position.end
         assert transcript.source.text[start:end] == annotation.quote
@@ -427,3 +437,22 @@ async def test_hiding_the_focused_pane_moves_focus_to_the_transcript(vault: Path
     async with reader(vault) as r:
         await r.press("ctrl+b")
         assert r.screen.query_one(Transcript).has_focus
+
+
+async def test_undo_works_from_any_pane_and_its_old_binding_id_still_remaps_it(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"transcript.undo" = "U"\n', encoding="utf-8")
+    monkeypatch.setenv("READMARK_CONFIG", str(config))
+    store = AnnotationStore(vault)
+    async with reader(vault) as r:
+        await open_talk(r)
+        await r.press("h", "x")
+        assert store.load_all().annotations == []
+        r.screen.query_one(AnnotationSidebar).focus()
+        await r.press("u")  # remapped away
+        assert store.load_all().annotations == []
+        await r.press("U")
+        assert [a.kind for a in store.load_all().annotations] == [Kind.HIGHLIGHT]
+        assert r.screen.query_one(AnnotationSidebar).has_focus

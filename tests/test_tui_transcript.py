@@ -18,7 +18,9 @@ from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.widgets.transcript import Transcript
 from readmark.tui.widgets.transcript_layout import LineIndex, wrap_spans
 from rich.style import Style
+from textual import on
 from textual.app import App, ComposeResult
+from textual.message import Message
 
 TURNS = [
     (0.0, "Ines", "Welcome to the night shift. Tonight we talk about heat."),
@@ -59,7 +61,8 @@ class TranscriptApp(App[None]):
         self.source = source
         self.annotations = annotations
         self.positions: list[Transcript.PositionChanged] = []
-        self.actions: list[Transcript.SpanAction] = []
+        self.asked: list[Message] = []
+        """What the transcript asked of its screen, in order."""
 
     def compose(self) -> ComposeResult:
         yield Transcript(id="transcript")
@@ -72,8 +75,27 @@ class TranscriptApp(App[None]):
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
         self.positions.append(message)
 
-    def on_transcript_span_action(self, message: Transcript.SpanAction) -> None:
-        self.actions.append(message)
+    @on(Transcript.HighlightRequested)
+    @on(Transcript.NoteRequested)
+    @on(Transcript.CopyRequested)
+    @on(Transcript.CitationFormatRequested)
+    @on(Transcript.EditRequested)
+    @on(Transcript.DeleteRequested)
+    @on(Transcript.ReviewDecided)
+    def record(self, message: Message) -> None:
+        self.asked.append(message)
+
+
+def asked_words(app: TranscriptApp) -> list[tuple[str, int, int]]:
+    """Each request about words: its kind of intent (a note's kind for notes) and the words."""
+    found = []
+    for message in app.asked:
+        assert isinstance(message, Transcript.SpanRequest)
+        name = type(message).__name__
+        if isinstance(message, Transcript.NoteRequested):
+            name = f"{name}:{message.kind}"
+        found.append((name, message.start, message.end))
+    return found
 
 
 def screen_lines(transcript: Transcript, count: int) -> list[str]:
@@ -342,19 +364,32 @@ async def test_selection_is_drawn() -> None:
         assert selected == "Welcome to the night shift. Tonight"
 
 
-async def test_span_keys_post_actions_and_clear_the_selection() -> None:
+async def test_span_keys_post_one_message_per_intent_and_clear_the_selection() -> None:
     note = annotation(Kind.NOTE, 0, 27, "01note")
     app = TranscriptApp(interview(), [note])
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.query_one(Transcript)
         await pilot.press("v", "j", "h")
         assert not transcript.selecting
-        await pilot.press(*"adyYexuo")
+        await pilot.press(*"adyY")
         await pilot.pause()
-    spans = [(m.action, m.start, m.end, m.annotation_id) for m in app.actions]
-    second = "annotate dissent copy copy_format edit delete undo open".split()
-    assert spans[0] == ("highlight", 0, 55, None)
-    assert spans[1:] == [(action, 28, 55, None) for action in second]
+        assert asked_words(app) == [
+            ("HighlightRequested", 0, 55),
+            ("NoteRequested:note", 28, 55),
+            ("NoteRequested:dissent", 28, 55),
+            ("CopyRequested", 28, 55),
+            ("CitationFormatRequested", 28, 55),
+        ]
+        await pilot.press("v", "j", "Y")  # choosing a format keeps the selection
+        assert transcript.selecting
+        await pilot.press("escape")
+        app.asked.clear()
+        await pilot.press(*"exuo")  # u and o are the screen's keys: not about the words
+        await pilot.pause()
+    assert [(type(m).__name__, m.annotation_id) for m in app.asked] == [  # type: ignore[attr-defined]
+        ("EditRequested", None),
+        ("DeleteRequested", None),
+    ]
 
 
 async def test_annotation_under_the_cursor_goes_with_the_action() -> None:
@@ -363,9 +398,10 @@ async def test_annotation_under_the_cursor_goes_with_the_action() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = app.query_one(Transcript)
         assert transcript.annotation_at_cursor() == dissent
-        await pilot.press("x")
+        await pilot.press("x", "e")
         await pilot.pause()
-        assert [(m.action, m.annotation_id) for m in app.actions] == [("delete", "02dissent")]
+        asked = [(type(m).__name__, m.annotation_id) for m in app.asked]  # type: ignore[attr-defined]
+        assert asked == [("DeleteRequested", "02dissent"), ("EditRequested", "02dissent")]
         await pilot.press("j")
         assert transcript.annotation_at_cursor() is None
 
@@ -483,4 +519,4 @@ async def test_a_source_that_failed_to_read_shows_nothing_and_keys_do_no_harm() 
         assert transcript.cursor == 0
         assert transcript.selected_span() == (0, 0)
         assert screen_lines(transcript, 3) == ["", "", ""]
-        assert app.actions == []
+        assert app.asked == []

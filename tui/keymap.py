@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from readmark.annotations.config import ConfigError, load_config
 
+RENAMED_BINDINGS = {
+    "transcript.undo": "screen.undo",
+    "transcript.open": "screen.open_url",
+}
+"""Binding ids that changed, old -> new: a config that names the old id keeps working."""
+
 
 def load_keymap() -> tuple[dict[str, str], str | None]:
     """The `[keys]` table (binding id -> key), and a problem to show the user, if any."""
@@ -15,4 +21,7 @@ def load_keymap() -> tuple[dict[str, str], str | None]:
     if not isinstance(table, dict):
         return {}, 'config: [keys] must be a table of binding id = "key"'
     keymap = {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+    for old, new in RENAMED_BINDINGS.items():
+        if old in keymap:
+            keymap.setdefault(new, keymap.pop(old))
     return keymap, None

@@ -1,6 +1,7 @@
 """The note editor: write the note of an annotation, or the counterpoint of a dissent note.
 
-It never saves anything itself: it returns a `NoteResult` and the reader screen does the work.
+It never saves anything itself: it returns a `NoteResult`, and the reader hands it to the
+annotator (`readmark.annotations.annotating`), which saves it or keeps it as a draft.
 Escape returns the text too (`saved=False`), so a draft is never lost.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from readmark.annotations.drafts import NoteDraft
 from readmark.annotations.model import Annotation, Confidence, Kind
 from readmark.library.safe_text import printable
 from readmark.library.timecode import format_timecode
@@ -153,6 +155,20 @@ class NoteEditor(ModalScreen[NoteResult]):
         self.speaker = speaker
         self.seconds = seconds
         self.created = created
+
+    @classmethod
+    def for_draft(cls, draft: NoteDraft, source_title: str = "") -> NoteEditor:
+        """An editor over a note being written: new, or an annotation's, with the text kept."""
+        return cls(
+            draft.kind,
+            draft.quote,
+            note=draft.note,
+            confidence=draft.confidence,
+            source_title=source_title,
+            speaker=draft.speaker,
+            seconds=draft.seconds,
+            created=draft.created,
+        )
 
     @classmethod
     def for_annotation(cls, annotation: Annotation, source_title: str = "") -> NoteEditor:

@@ -1,41 +1,41 @@
-"""The reading screen: owns the workspace and routes messages between the panes."""
+"""The reading screen: composes the panes, routes their messages and runs the workers.
+
+It holds no rule: what an annotation key may do is the annotator's
+(`readmark.annotations.annotating`, shown by `reader_annotations`), what `y` copies is the citing
+service's, an export is `readmark.annotations.exporting`'s, where the reader was is
+`readmark.annotations.reading`'s. The screen keeps the panes in step and watches the disk
+(`reader_watch`) for what other programs change.
+"""
 
 from __future__ import annotations
 
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
-from readmark.annotations.citation import CitationError, cite
-from readmark.annotations.config import load_citation_config
-from readmark.annotations.durable import ensure_dir, write_atomic
-from readmark.annotations.export_markdown import export_markdown_files
-from readmark.annotations.gitignore import ensure_gitignore
-from readmark.annotations.model import Annotation, Confidence, Kind, LoadProblem, utc_now
-from readmark.annotations.review import Decision
-from readmark.annotations.store import (
-    ChangedOnDiskError,
-    FileVersion,
-    Loaded,
-    Saved,
-    WrittenNotSyncedError,
+from readmark.annotations.annotating import Annotator, Deleted, Written
+from readmark.annotations.citing import Citing
+from readmark.annotations.exporting import export_to_vault
+from readmark.annotations.model import Annotation, LoadProblem
+from readmark.annotations.reading import (
+    ReadingState,
+    follow_span,
+    load_reading_state,
+    save_reading_state,
 )
+from readmark.annotations.store import Loaded
 from readmark.annotations.workspace import Workspace
-from readmark.library.builder import SourceBuilder
-from readmark.library.model import Role, Source
-from readmark.library.safe_text import printable, shorten
+from readmark.library.model import Source
+from readmark.library.safe_text import printable
 from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode, url_at_time
-from readmark.tui.clipboard import NOWHERE, copied_message, copy_text
 from readmark.tui.keymap import load_keymap
 from readmark.tui.problem_notices import ProblemNotices
-from readmark.tui.reading_state import ReadingState, load_reading_state, save_reading_state
-from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpScreen
-from readmark.tui.screens.note_editor import NoteEditor, NoteResult
+from readmark.tui.screens.reader_annotations import AnnotationActions
+from readmark.tui.screens.reader_text import chapter_at, explanation
+from readmark.tui.screens.reader_watch import DiskWatch, NotesStamp, OpenFile
 from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
 from readmark.tui.widgets.key_footer import KeyFooter
@@ -49,6 +49,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -56,31 +57,8 @@ if TYPE_CHECKING:
 
 RELOAD_CHECK_SECONDS = 2.0
 LARGE_FILE_BYTES = 8_000_000
-RELIST_SECONDS = 30.0
 """Opening a file larger than this says so, since parsing it takes a moment."""
-
-
-@dataclass(frozen=True, slots=True)
-class _DraftKey:
-    """Where an unsaved note belongs, so escape in the editor never loses what was typed."""
-
-    source: str
-    start: int
-    end: int
-    kind: Kind
-    annotation_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _OpenFile:
-    source_id: str
-    mtime_ns: int
-    size: int
-
-
-_NotesStamp = dict[str, tuple[int, int]]
-"""(size, mtime_ns) of each file in the open source's annotation folder, by name, as last seen
-or written by this reader: the poll compares the folder with it file by file."""
+RELIST_SECONDS = 30.0
 
 
 class ReaderScreen(Screen[None]):
@@ -103,30 +81,31 @@ class ReaderScreen(Screen[None]):
         ),
         Binding("s", "search", "Search", id="screen.search"),
         Binding("question_mark", "help", "Keys", id="screen.help"),
+        # Not about the words under the cursor: they work from any pane.
+        Binding("u", "undo_delete", "Undo delete", id="screen.undo", show=False),
+        Binding("o", "open_url", "Open URL", id="screen.open_url", show=False),
     ]
+
+    annotations: reactive[list[Annotation]] = reactive(list, always_update=True, init=False)
+    """The open source's annotations, as the annotator holds them (the sidebar is bound)."""
+    cursor_offset: reactive[int] = reactive(0, always_update=True, init=False)
+    """Where the transcript's cursor is (char offset), kept for the sidebar and for the
+    reading state (on unmount the panes are already gone)."""
 
     def __init__(self, vault_path: Path) -> None:
         super().__init__()
         self.workspace = Workspace(vault_path)
+        self.annotator = Annotator(self.workspace)
+        self.citing = Citing()
+        self.annotating = AnnotationActions(self, self.annotator, self.citing)
+        self.disk = DiskWatch(self.workspace)
         self.source: Source | None = None
-        self.annotations: list[Annotation] = []
         self._summaries: list[SourceSummary] = []
         self._state = ReadingState()
-        self._drafts: dict[_DraftKey, NoteResult] = {}
-        self._draft_bases: dict[_DraftKey, FileVersion | None] = {}
-        """The file version a kept draft of an existing note was begun on: it saves over that."""
-        self._deleted: list[str] = []
-        self._open_file: _OpenFile | None = None
-        self._cursor_offset = 0
         self._counts: dict[str, int] = {}
-        self._notes_stamp: _NotesStamp = {}
-        self._versions: dict[str, FileVersion] = {}
-        """The file version each annotation on screen was read or saved as: edits save over it."""
         self._problems = ProblemNotices(self.workspace.root)
-        self._citation_format = "markdown"
         self._said_behind: str | None = None
         """The last word given on a search index that lags the files."""
-        """What `y` copies as: `Y` changes it for the rest of the session."""
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -138,7 +117,9 @@ class ReaderScreen(Screen[None]):
             with Vertical(id="reading-pane"):
                 yield TranscriptHeader("Choose a source and press enter.", id="transcript-header")
                 yield Transcript(id="transcript")
-            yield AnnotationSidebar(id="sidebar")
+            yield AnnotationSidebar(id="sidebar").data_bind(
+                ReaderScreen.annotations, ReaderScreen.cursor_offset
+            )
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -219,7 +200,7 @@ class ReaderScreen(Screen[None]):
             self.workspace.sync_index()
         except Exception as error:  # noqa: BLE001
             message = f"The search index could not be updated ({error}); run `readmark reindex`."
-            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+            self.app.call_from_thread(self.notify, message, severity="warning")
         for note in self.workspace.index_notes():
             self.app.call_from_thread(self.notify, note, severity="warning", timeout=15)
 
@@ -240,30 +221,23 @@ class ReaderScreen(Screen[None]):
         focus: bool = True,
     ) -> None:
         """Parse the source and its annotations (in a worker), then show them."""
-        stamp = self._stamp(source_id)
+        stamp = self.disk.source_stamp(source_id)
         if stamp is not None and stamp.size > LARGE_FILE_BYTES:
             megabytes = stamp.size / 1_000_000
             message = f"Opening {printable(source_id)} ({megabytes:.0f} MB)…"
-            self.app.call_from_thread(self.notify, message, markup=False)
+            self.app.call_from_thread(self.notify, message)
         try:
-            before = self._annotation_files_stamp(source_id)
+            before = self.disk.folder_stamp(source_id)
             source = self.workspace.vault.load(source_id)
-            loaded = Loaded() if source.error else self.workspace.open_annotations(source_id)
+            loaded = Loaded() if source.error else self.annotator.load(source_id, source)
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
             message = f"Cannot open {source_id}: {error}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             self.app.call_from_thread(self.list_sources)
             return
-        notes = self._seen_stamp(source_id, before, loaded)
+        notes = self.disk.seen(source_id, before, loaded)
         offset = offset_of(source, loaded.annotations)
         self.app.call_from_thread(self._show_source, source, loaded, offset, focus, stamp, notes)
-
-    def _stamp(self, source_id: str) -> _OpenFile | None:
-        try:
-            info = self.workspace.vault.path_of(source_id).stat()
-        except (OSError, Exception):  # noqa: BLE001
-            return None
-        return _OpenFile(source_id, info.st_mtime_ns, info.st_size)
 
     def _show_source(
         self,
@@ -271,12 +245,12 @@ class ReaderScreen(Screen[None]):
         loaded: Loaded,
         offset: int,
         focus: bool,
-        stamp: _OpenFile | None,
-        notes: _NotesStamp,
+        stamp: OpenFile | None,
+        notes: NotesStamp,
     ) -> None:
-        annotations = loaded.annotations
-        self._notes_stamp = notes
-        self._versions = dict(loaded.versions)
+        self.disk.notes = notes
+        self.disk.opened = stamp
+        self.annotator.show(source, loaded)
         self._tell_problems(loaded.problems)
         if source.error:
             self.notify(f"{source.id}: {source.error}", severity="error")
@@ -285,15 +259,14 @@ class ReaderScreen(Screen[None]):
             more = f" (+{len(source.warnings) - 2} more)" if len(source.warnings) > 2 else ""
             self.notify(f"{source.id}: {shown}{more}", severity="warning")
         self.source = source
-        self.annotations = annotations
-        self._open_file = stamp
         self._state.open_source = source.id
         transcript = self.query_one(Transcript)
-        on_screen = source if source.segments else _explanation(source)
+        on_screen = source if source.segments else explanation(source)
+        annotations = self.annotator.annotations
         transcript.show(on_screen, annotations if on_screen is source else (), offset)
-        self._cursor_offset = transcript.cursor_offset
+        self.cursor_offset = transcript.cursor_offset
         self.query_one(OutlineView).show(source)
-        self.query_one(AnnotationSidebar).show(annotations)
+        self.annotations = annotations
         self.query_one(SourceList).highlight(source.id)
         if focus:
             transcript.focus()
@@ -312,43 +285,44 @@ class ReaderScreen(Screen[None]):
                 timeout=10,
             )
 
+    # -- watching the disk ---------------------------------------------------------------------
+
     def _check_source_changed(self) -> None:
-        if self._open_file is not None and self.source is not None:
-            self._check_disk(self._open_file, self._notes_stamp)
+        if self.disk.opened is not None and self.source is not None:
+            self._check_disk(self.disk.opened, self.disk.notes)
 
     @work(thread=True, exclusive=True, group="watch")
-    def _check_disk(self, opened: _OpenFile, notes: _NotesStamp) -> None:
+    def _check_disk(self, opened: OpenFile, notes: NotesStamp) -> None:
         """Compare the open source and its annotation folder with what is on screen."""
-        source_now = self._stamp(opened.source_id)
-        notes_now = self._annotation_files_stamp(opened.source_id)
+        source_now = self.disk.source_stamp(opened.source_id)
+        notes_now = self.disk.folder_stamp(opened.source_id)
         self.app.call_from_thread(self._disk_checked, opened, source_now, notes, notes_now)
 
     def _disk_checked(
         self,
-        opened: _OpenFile,
-        source_now: _OpenFile | None,
-        notes: _NotesStamp,
-        notes_now: _NotesStamp,
+        opened: OpenFile,
+        source_now: OpenFile | None,
+        notes: NotesStamp,
+        notes_now: NotesStamp,
     ) -> None:
-        if self._open_file != opened or self.source is None:
+        if self.disk.opened != opened or self.source is None:
             return  # another source was opened meanwhile
-        if notes is not self._notes_stamp:
+        if notes is not self.disk.notes:
             notes_now = notes  # this reader wrote meanwhile: the next look compares afresh
         name = printable(opened.source_id)
-        offset = self._cursor_offset
+        offset = self.cursor_offset
         if source_now is None:
-            self._open_file = None
+            self.disk.opened = None
             self.notify(
                 f"{name} was deleted or renamed on disk. The text stays on screen; its "
                 "annotations are kept (readmark check lists them).",
                 severity="warning",
-                markup=False,
                 timeout=10,
             )
             self.list_sources()
         elif source_now != opened:
-            self._open_file = source_now
-            self.notify(f"{name} changed on disk: reloaded.", markup=False)
+            self.disk.opened = source_now
+            self.notify(f"{name} changed on disk: reloaded.")
             transcript = self.query_one(Transcript)
             if transcript.source is self.source:
                 start, end = transcript.cursor_span
@@ -356,8 +330,8 @@ class ReaderScreen(Screen[None]):
             else:
                 self.open_source(opened.source_id, offset, focus=False)
         elif notes_now != notes:
-            self._notes_stamp = notes_now
-            self.notify(f"Annotations of {name} changed on disk: reloaded.", markup=False)
+            self.disk.notes = notes_now
+            self.notify(f"Annotations of {name} changed on disk: reloaded.")
             self._reload_annotations(opened.source_id, notes_now)
 
     @work(thread=True, exclusive=True, group="open")
@@ -367,57 +341,45 @@ class ReaderScreen(Screen[None]):
             old.id, lambda new, _annotations: follow_span(old, start, end, new), focus=False
         )
 
-    def _annotation_files_stamp(self, source_id: str) -> _NotesStamp:
-        stamp = self.workspace.store.folder_stamp(source_id)
-        return {name: (size, mtime_ns) for name, size, mtime_ns in stamp}
-
-    def _seen_stamp(self, source_id: str, before: _NotesStamp, loaded: Loaded) -> _NotesStamp:
-        """The folder as listed before loading, with each loaded file as it was read or
-        re-anchored: a file another program wrote after that still differs at the next look."""
-        folder = self.workspace.store.folder_for(source_id)
-        seen = dict(before)
-        for version in loaded.versions.values():
-            if version.path.parent == folder:
-                seen[version.path.name] = (version.size, version.mtime_ns)
-        return seen
+    def reload_annotations(self) -> None:
+        """Read the open source's annotations again (another program changed them)."""
+        if self.source is not None:
+            source_id = self.source.id
+            self._reload_annotations(source_id, self.disk.folder_stamp(source_id))
 
     @work(thread=True, exclusive=True, group="open")
-    def _reload_annotations(self, source_id: str, before: _NotesStamp) -> None:
+    def _reload_annotations(self, source_id: str, before: NotesStamp) -> None:
         try:
-            loaded = self.workspace.open_annotations(source_id)
+            loaded = self.annotator.load(source_id)
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
             message = f"Cannot reload the annotations of {source_id}: {error}"
             self.app.call_from_thread(self.notify, message, severity="warning")
             return
-        notes = self._seen_stamp(source_id, before, loaded)
+        notes = self.disk.seen(source_id, before, loaded)
         self.app.call_from_thread(self._annotations_reloaded, source_id, loaded, notes)
 
-    def _annotations_reloaded(self, source_id: str, loaded: Loaded, notes: _NotesStamp) -> None:
-        if self.source is None or self.source.id != source_id:
+    def _annotations_reloaded(self, source_id: str, loaded: Loaded, notes: NotesStamp) -> None:
+        if not self.annotator.reloaded(source_id, loaded):
             return
-        self.annotations = loaded.annotations
-        self._versions = dict(loaded.versions)
-        self._notes_stamp = notes
+        self.disk.notes = notes
         self._tell_problems(loaded.problems)
         self._refresh_annotations()
 
     def _tell_problems(self, problems: list[LoadProblem]) -> None:
         for message in self._problems.messages(problems):
-            self.notify(message, severity="warning", markup=False, timeout=15)
+            self.notify(message, severity="warning", timeout=15)
 
     def _remember_position(self) -> None:
         if self.source is None:
             return
-        # Kept from the last PositionChanged: on unmount the panes are already gone.
-        self._state.remember(self.source.id, self._cursor_offset)
+        self._state.remember(self.source.id, self.cursor_offset)
         save_reading_state(self.workspace.root, self._state)
 
     # -- keeping panes in step -----------------------------------------------------------------
 
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
-        self._cursor_offset = message.offset
+        self.cursor_offset = message.offset
         self.query_one(OutlineView).mark(message.segment_index, message.seconds)
-        self.query_one(AnnotationSidebar).mark_nearest(message.offset)
         self._update_header()
 
     def on_outline_view_entry_chosen(self, message: OutlineView.EntryChosen) -> None:
@@ -433,7 +395,7 @@ class ReaderScreen(Screen[None]):
     def on_annotation_sidebar_review_decided(
         self, message: AnnotationSidebar.ReviewDecided
     ) -> None:
-        self._settle(message.annotation_id, message.decision)
+        self.annotating.settle(message.annotation_id, message.decision)
 
     def _update_header(self) -> None:
         source = self.source
@@ -447,359 +409,84 @@ class ReaderScreen(Screen[None]):
             time = f"{format_timecode(seconds)}{total}"
         segment = source.segment_at_offset(transcript.cursor_offset)
         if segment is not None:
-            chapter = _chapter_at(source, segment.index, seconds) or ""
+            chapter = chapter_at(source, segment.index, seconds) or ""
             speaker = segment.speaker or ""
         parts = HeaderParts(time, chapter, speaker, source.title)
         self.query_one(TranscriptHeader).show(parts)
 
-    # -- actions on the text -------------------------------------------------------------------
+    def wrote(self, written: Written, copies: list[tuple[Path, tuple[int, int] | None]]) -> None:
+        """Show what the annotator saved, and take the reader's own files into the watch."""
+        self.disk.wrote(self.source.id if self.source else None, written.version, copies)
+        self._problems.mark_told([path for path, _ in copies])  # the save's message names them
+        self._refresh_annotations()
 
-    def on_transcript_span_action(self, message: Transcript.SpanAction) -> None:
+    def deleted(self, deleted: Deleted) -> None:
+        self.disk.removed(deleted.file)
+        self._refresh_annotations()
+        self.notify("Moved to the trash: u brings it back.")
+
+    def _refresh_annotations(self) -> None:
+        annotations = self.annotator.annotations
+        if self.source is not None:
+            self._counts[self.source.id] = len(annotations)
+            self.query_one(SourceList).set_counts(self._counts)
+        self.query_one(Transcript).set_annotations(annotations)
+        self.annotations = annotations
+
+    # -- what the transcript asks for ----------------------------------------------------------
+
+    def _words_source(self) -> Source | None:
+        """The open source, when its words can be acted on (else None, said when it matters)."""
         source = self.source
         if source is None or not source.segments:
-            return
-        action, start, end = message.action, message.start, message.end
+            return None
         if source.error:
             self.notify(
                 "This file could not be read, so it cannot be annotated.", severity="warning"
             )
-            return
-        if action == "highlight":
-            if self._covering_highlight(start, end) is not None:
-                self.notify("Already highlighted.")
-                return
-            self._save(new_annotation(source, start, end, Kind.HIGHLIGHT), "Highlighted", None)
-        elif action in ("annotate", "dissent"):
-            kind = Kind.DISSENT if action == "dissent" else Kind.NOTE
-            existing = self._same_span(start, end, kind)
-            if existing is not None:
-                self._edit_existing(existing.id)  # one note per passage and kind: edit it
-            else:
-                self._edit_new(source, start, end, kind)
-        elif action == "copy":
-            annotation = new_annotation(source, start, end, Kind.HIGHLIGHT)
-            self._copy_citation(annotation, self._citation_format)
-        elif action == "copy_format":
-            self._choose_citation_format(new_annotation(source, start, end, Kind.HIGHLIGHT))
-        elif action == "edit":
-            self._edit_existing(message.annotation_id)
-        elif action == "delete":
-            self._delete(message.annotation_id)
-        elif action == "undo":
-            self._undo_delete()
-        elif action == "open":
-            self._open_in_browser()
-        elif action in ("accept", "orphan") and message.annotation_id is not None:
-            self._settle(message.annotation_id, Decision(action))
+            return None
+        return source
 
-    def _edit_new(self, source: Source, start: int, end: int, kind: Kind) -> None:
-        key = _DraftKey(source.id, start, end, kind)
-        draft = self._drafts.get(key)
-        segment = source.segment_at_offset(start)
-        editor = NoteEditor(
-            kind,
-            source.text[start:end],
-            note=draft.note if draft else "",
-            confidence=draft.confidence if draft else None,
-            source_title=source.title,
-            speaker=segment.speaker if segment else None,
-            seconds=segment.start if segment else None,
-        )
+    def on_transcript_highlight_requested(self, message: Transcript.HighlightRequested) -> None:
+        if self._words_source() is not None:
+            self.annotating.highlight(message.start, message.end)
 
-        def done(result: NoteResult | None) -> None:
-            if result is None:
-                return
-            if not result.saved:
-                self._drafts[key] = result
-                if result.note.strip():
-                    self.notify("Draft kept: press the same key on this text to go on.")
-                return
-            annotation = new_annotation(
-                source,
-                start,
-                end,
-                kind,
-                note=result.note,
-                confidence=result.confidence if kind is Kind.DISSENT else None,
-            )
-            done = "Dissent saved" if kind is Kind.DISSENT else "Note saved"
-            self._save(annotation, done, None, key)
+    def on_transcript_note_requested(self, message: Transcript.NoteRequested) -> None:
+        if self._words_source() is not None:
+            self.annotating.note(message.start, message.end, message.kind)
 
-        self.app.push_screen(editor, done)
+    def on_transcript_copy_requested(self, message: Transcript.CopyRequested) -> None:
+        source = self._words_source()
+        if source is not None:
+            self.annotating.copy(source, message.start, message.end)
 
-    def _edit_existing(self, annotation_id: str | None) -> None:
-        annotation = self._annotation(annotation_id)
-        if annotation is None:
-            self.notify("No annotation under the cursor.", severity="warning")
-            return
-        key = _DraftKey(annotation.source, 0, 0, annotation.kind, annotation.id)
-        draft = self._drafts.get(key)
-        title = self.source.title if self.source else ""
-        # Saved over the version the note was begun on, whatever is reloaded meanwhile.
-        opened_on = self._versions.get(annotation.id)
-        if draft is not None and key in self._draft_bases:
-            opened_on = self._draft_bases[key]
-        editor = NoteEditor.for_annotation(annotation, source_title=title)
-        if draft is not None:
-            editor = NoteEditor(
-                annotation.kind,
-                annotation.quote,
-                note=draft.note,
-                confidence=draft.confidence,
-                source_title=title,
-                speaker=annotation.speaker,
-                seconds=annotation.start,
-                created=annotation.created,
-            )
-
-        def done(result: NoteResult | None) -> None:
-            if result is None:
-                return
-            if not result.saved:
-                self._drafts[key] = result
-                self._draft_bases[key] = opened_on
-                return
-            confidence: Confidence | None = result.confidence
-            if annotation.kind is not Kind.DISSENT:
-                confidence = None
-            changed = replace(
-                annotation, note=result.note, confidence=confidence, updated=utc_now()
-            )
-            self._save(changed, "Note updated", opened_on, key)
-
-        self.app.push_screen(editor, done)
-
-    def _same_span(self, start: int, end: int, kind: Kind) -> Annotation | None:
-        for annotation in self.annotations:
-            position = annotation.anchor.position
-            if annotation.kind is kind and (position.start, position.end) == (start, end):
-                return annotation
-        return None
-
-    def _covering_highlight(self, start: int, end: int) -> Annotation | None:
-        """A highlight holding all of `start:end`: another one inside it would only duplicate."""
-        for annotation in self.annotations:
-            position = annotation.anchor.position
-            if annotation.kind is Kind.HIGHLIGHT and not (
-                annotation.orphaned or annotation.needs_review
-            ):
-                if position.start <= start and end <= position.end:
-                    return annotation
-        return None
-
-    def _annotation(self, annotation_id: str | None) -> Annotation | None:
-        return next((a for a in self.annotations if a.id == annotation_id), None)
-
-    @work(thread=True, group="save")
-    def _save(
-        self,
-        annotation: Annotation,
-        done: str,
-        expected: FileVersion | None,
-        draft: _DraftKey | None = None,
+    def on_transcript_citation_format_requested(
+        self, message: Transcript.CitationFormatRequested
     ) -> None:
-        """Save over `expected`, the file as it was when the user began (None: a new one)."""
-        title = self.source.title if self.source else None
-        warning = ""
-        try:
-            saved = self.workspace.save_note(annotation, expected, title)
-        except WrittenNotSyncedError as unsynced:
-            # Written, and kept on screen: a retry edits this one, never makes a second.
-            saved, warning = Saved(annotation, unsynced.version), str(unsynced)
-        except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(self._save_failed, annotation, str(error), draft, expected)
-            return
-        copies = [(path, _file_stamp(path)) for path in saved.conflict_copies]
-        self.app.call_from_thread(self._saved, saved, done, draft, copies, warning)
+        source = self._words_source()
+        if source is not None:
+            self.annotating.choose_citation(source, message.start, message.end)
 
-    def _saved(
-        self,
-        saved: Saved,
-        done: str,
-        draft: _DraftKey | None,
-        copies: list[tuple[Path, tuple[int, int] | None]],
-        warning: str = "",
-    ) -> None:
-        annotation = saved.annotation
-        if draft is not None:
-            self._drafts.pop(draft, None)
-            self._draft_bases.pop(draft, None)
-        self._own_write(saved.version, copies)
-        self._versions[annotation.id] = saved.version
-        others = [a for a in self.annotations if a.id != annotation.id]
-        self.annotations = sorted([*others, annotation], key=lambda a: (a.span[0], a.id))
-        self._refresh_annotations()
-        when = f" at {format_timecode(annotation.start)}" if annotation.start is not None else ""
-        if warning:
-            self.notify(f"{done}{when}, but: {warning}", severity="warning", timeout=15)
-        elif copies:
-            names = ", ".join(path.name for path, _ in copies)
-            self.notify(
-                f"{done}{when}. Another program changed this note meanwhile: its version is "
-                f"kept beside it as {names}.",
-                severity="warning",
-                timeout=15,
-            )
-        else:
-            self.notify(f"{done}{when}.")
+    def on_transcript_edit_requested(self, message: Transcript.EditRequested) -> None:
+        if self._words_source() is not None:
+            self.annotating.edit(message.annotation_id)
 
-    @work(thread=True, group="save")
-    def _settle(self, annotation_id: str, decision: Decision) -> None:
-        """Accept the candidate of an annotation that needs review, or give up on it."""
-        try:
-            settled = self.workspace.settle(annotation_id, decision)
-        except Exception as error:  # noqa: BLE001 - a worker must never take the app down
-            message = f"Not decided: {error}"
-            self.app.call_from_thread(self.notify, message, severity="error", timeout=12)
-            return
-        if decision is Decision.ACCEPT:
-            done = f"Accepted the new words: \u201c{shorten(settled.quote, 60)}\u201d"
-        else:
-            done = f"Marked orphaned, quote kept: \u201c{shorten(settled.quote, 60)}\u201d"
-        version = self.workspace.store.version(settled.id)
-        if version is None:
-            self.app.call_from_thread(self._reload_annotations, settled.source)
-            return
-        self.app.call_from_thread(self._saved, Saved(settled, version), done, None, [])
+    def on_transcript_delete_requested(self, message: Transcript.DeleteRequested) -> None:
+        if self._words_source() is not None:
+            self.annotating.delete(message.annotation_id)
 
-    def _own_write(
-        self,
-        version: FileVersion,
-        copies: list[tuple[Path, tuple[int, int] | None]],
-    ) -> None:
-        """Take this reader's own writes into the poll's stamp, file by file, so the next look
-        still notices what another program wrote to the other files meanwhile."""
-        folder = self.workspace.store.folder_for(self.source.id) if self.source else None
-        stamp = dict(self._notes_stamp)
-        if version.path.parent == folder:
-            stamp[version.path.name] = (version.size, version.mtime_ns)
-        for path, seen in copies:
-            self._problems.mark_told([path])  # the save's message names it
-            if path.parent == folder and seen is not None:
-                stamp[path.name] = seen
-        self._notes_stamp = stamp
+    def on_transcript_review_decided(self, message: Transcript.ReviewDecided) -> None:
+        if self._words_source() is not None:
+            self.annotating.settle(message.annotation_id, message.decision)
 
-    def _save_failed(
-        self,
-        annotation: Annotation,
-        reason: str,
-        draft: _DraftKey | None,
-        expected: FileVersion | None,
-    ) -> None:
-        if draft is not None:
-            self._drafts[draft] = NoteResult(False, annotation.note, annotation.confidence)
-            self._draft_bases[draft] = expected
-        self.notify(
-            f"Not saved: {reason} Your text is kept; press the key again to retry.",
-            severity="error",
-            markup=False,
-            timeout=12,
-        )
+    def action_undo_delete(self) -> None:
+        self.annotating.undo_delete()
 
-    def _refresh_annotations(self) -> None:
-        if self.source is not None:
-            self._counts[self.source.id] = len(self.annotations)
-            self.query_one(SourceList).set_counts(self._counts)
-        self.query_one(Transcript).set_annotations(self.annotations)
-        self.query_one(AnnotationSidebar).show(self.annotations)
-        self.query_one(AnnotationSidebar).mark_nearest(self.query_one(Transcript).cursor_offset)
-
-    def _delete(self, annotation_id: str | None) -> None:
-        if annotation_id is None:
-            self.notify("No annotation under the cursor.", severity="warning")
-            return
-        self._delete_file(annotation_id, self._versions.get(annotation_id))
-
-    @work(thread=True, group="save")
-    def _delete_file(self, annotation_id: str, expected: FileVersion | None) -> None:
-        """Move to the trash if the file is still `expected` (the version on screen)."""
-        try:
-            self.workspace.delete(annotation_id, expected)
-        except ChangedOnDiskError as changed:
-            message = f"Not deleted: {changed} It is reloaded now."
-            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
-            if self.source is not None:
-                before = self._annotation_files_stamp(self.source.id)
-                self.app.call_from_thread(self._reload_annotations, self.source.id, before)
-            return
-        except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(
-                self.notify, f"Not deleted: {error}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._deleted_one, annotation_id)
-
-    def _deleted_one(self, annotation_id: str) -> None:
-        version = self._versions.pop(annotation_id, None)
-        if version is not None:
-            stamp = dict(self._notes_stamp)
-            stamp.pop(version.path.name, None)
-            self._notes_stamp = stamp
-        self._deleted.append(annotation_id)
-        self.annotations = [a for a in self.annotations if a.id != annotation_id]
-        self._refresh_annotations()
-        self.notify("Moved to the trash: u brings it back.")
-
-    @work(thread=True, group="save")
-    def _undo_delete(self) -> None:
-        if not self._deleted:
-            self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
-            return
-        annotation_id = self._deleted.pop()
-        warning = ""
-        try:
-            self.workspace.restore(annotation_id)
-        except WrittenNotSyncedError as unsynced:
-            warning = str(unsynced)  # restored all the same
-        except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(
-                self.notify, f"Not restored: {error}", severity="error", markup=False
-            )
-            return
-        try:
-            restored, version = self.workspace.store.read(annotation_id)
-        except Exception as error:  # noqa: BLE001 - changed again at once by another program
-            self.app.call_from_thread(self.notify, f"Restored, but: {error}", markup=False)
-            return
-        saved = Saved(restored, version)
-        self.app.call_from_thread(self._saved, saved, "Restored", None, [], warning)
-
-    def _copy_citation(self, annotation: Annotation, template: str, then: str = "") -> bool:
-        """Copy the citation of `annotation`; False when `template` cannot make one."""
-        try:
-            citation = cite(annotation, self.source, template)
-        except CitationError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return False
-        how = copy_text(self.app, citation)
-        title = self.source.title if self.source else annotation.source
-        when = annotation.start
-        target = f"{title}, {format_timecode(when)}" if when is not None else title
-        message = copied_message(how, printable(annotation.quote), printable(target))
-        message = f"{message} {then}" if then else message
-        self.notify(message, severity="warning" if how == NOWHERE else "information")
-        return True
-
-    def _choose_citation_format(self, annotation: Annotation) -> None:
-        try:
-            names = ["markdown", "plain", *load_citation_config().templates]
-        except Exception as error:  # noqa: BLE001
-            self.notify(f"{error}", severity="error", markup=False)
-            names = ["markdown", "plain"]
-        options = [(name, name) for name in dict.fromkeys(names)]
-
-        def chosen(name: str | None) -> None:
-            if not name:
-                return
-            then = f"From now on y copies as {name}."
-            if self._copy_citation(annotation, name, then if name != self._citation_format else ""):
-                self._citation_format = name
-
-        self.app.push_screen(ChoiceScreen("Copy the citation as", options), chosen)
-
-    def _open_in_browser(self) -> None:
+    def action_open_url(self) -> None:
         source = self.source
-        if source is None or not source.url:
+        if source is None or not source.segments:
+            return
+        if not source.url:
             self.notify("This source has no URL to open.", severity="warning")
             return
         seconds = self.query_one(Transcript).current_seconds
@@ -814,7 +501,7 @@ class ReaderScreen(Screen[None]):
         except Exception:  # noqa: BLE001
             opened = False
         message = f"Opened {url}" if opened else f"No browser here; the link is {url}"
-        self.app.call_from_thread(self.notify, message, markup=False)
+        self.app.call_from_thread(self.notify, message)
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -830,27 +517,17 @@ class ReaderScreen(Screen[None]):
         if self.source is None:
             self.notify("Open a source first.", severity="warning")
             return
-        self._export(self.source, list(self.annotations))
+        self._export(self.source, list(self.annotator.annotations))
 
     @work(thread=True, group="save")
     def _export(self, source: Source, annotations: list[Annotation]) -> None:
-        folder = self.workspace.vault.layout.exports
         try:
-            files = export_markdown_files(annotations, {source.id: source})
-            written = []
-            ensure_gitignore(self.workspace.root)  # exports are copies: git leaves them out
-            for name, text in files.items():
-                target = folder / name
-                ensure_dir(target.parent)  # names keep the source's folders
-                write_atomic(target, text.encode("utf-8"))
-                written.append(folder / name)
+            written = export_to_vault(self.workspace, source, annotations)
         except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(
-                self.notify, f"Export failed: {error}", severity="error", markup=False
-            )
+            self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
             return
         where = ", ".join(str(p) for p in written) or "nothing to export"
-        self.app.call_from_thread(self.notify, f"Exported to {where}", markup=False)
+        self.app.call_from_thread(self.notify, f"Exported to {where}")
 
     def action_reindex(self) -> None:
         self.notify("Rebuilding the search index…")
@@ -861,12 +538,10 @@ class ReaderScreen(Screen[None]):
         try:
             report = self.workspace.reindex()
         except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(
-                self.notify, f"Reindex failed: {error}", severity="error", markup=False
-            )
+            self.app.call_from_thread(self.notify, f"Reindex failed: {error}", severity="error")
             return
         summary = f"Index rebuilt: {report.documents} documents from {report.sources} sources"
-        self.app.call_from_thread(self.notify, summary, markup=False)
+        self.app.call_from_thread(self.notify, summary)
         for note in report.notes:
             self.app.call_from_thread(self.notify, note, severity="warning", timeout=15)
 
@@ -939,56 +614,3 @@ class ReaderScreen(Screen[None]):
         pane.set_class(hiding, "-hidden")
         if hiding and pane.has_focus_within:
             self.query_one(Transcript).focus()
-
-
-def _file_stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
-
-
-def _chapter_at(source: Source, segment_index: int, seconds: float | None) -> str | None:
-    """The outline entry the reader is in: by time when every entry has one (a chapter may
-    begin inside a long segment), else by segment."""
-    entries = source.outline
-    if seconds is not None and entries and all(e.start is not None for e in entries):
-        passed = [e for e in entries if (e.start or 0.0) <= seconds + 0.5]
-        return passed[-1].title if passed else None
-    title = None
-    for entry in entries:
-        if entry.segment_index <= segment_index:
-            title = entry.title
-        else:
-            break
-    return title
-
-
-def follow_span(old: Source, start: int, end: int, new: Source) -> int:
-    """Where `old.text[start:end]` stands in `new.text`, found by its words and context as an
-    annotation is; else the same offset, kept inside the new text."""
-    if 0 <= start < end <= len(old.text) and new.text:
-        try:
-            found = reanchor(new_annotation(old, start, end, Kind.HIGHLIGHT), new)
-        except Exception:  # noqa: BLE001 - a lost cursor is not worth an error
-            found = None
-        if found is not None and found.status is not ReanchorStatus.ORPHANED:
-            return found.annotation.span[0]
-    return max(0, min(start, len(new.text) - 1))
-
-
-def _explanation(source: Source) -> Source:
-    """What the transcript pane shows for a file with nothing to read: why, in its own words."""
-    builder = SourceBuilder(id=source.id, title=source.title, format=source.format)
-    if source.error:
-        builder.add_segment(f"readmark cannot open {source.id}", role=Role.HEADING)
-        builder.add_segment(source.error)
-    else:
-        builder.add_segment(f"{source.id} has no text to read", role=Role.HEADING)
-    for warning in source.warnings:
-        builder.add_segment(warning, role=Role.LIST_ITEM)
-    builder.add_segment(
-        "Fix the file in an editor and it reloads here by itself; the other sources work as usual."
-    )
-    return builder.build()

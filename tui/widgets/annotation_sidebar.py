@@ -142,6 +142,11 @@ class AnnotationSidebar(OptionList):
     kind_filter: reactive[Kind | None] = reactive(None, init=False)
     """Show only this kind; None shows all."""
 
+    annotations: reactive[list[Annotation]] = reactive(list, always_update=True, init=False)
+    """All annotations of the open source, in document order (any order may be given)."""
+    cursor_offset: reactive[int | None] = reactive(None, always_update=True, init=False)
+    """Where the reader is in the text: the annotation nearest it is marked, quietly."""
+
     def __init__(
         self,
         *,
@@ -150,10 +155,7 @@ class AnnotationSidebar(OptionList):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.annotations: list[Annotation] = []
-        """All annotations of the open source, in document order."""
         self._shown: list[Annotation] = []
-        self._offset: int | None = None
 
     def on_mount(self) -> None:
         self._render_list()
@@ -171,14 +173,22 @@ class AnnotationSidebar(OptionList):
 
     def show(self, annotations: Sequence[Annotation]) -> None:
         """List `annotations`, keeping the mark on the same annotation when it is still there."""
-        self.annotations = document_order(annotations)
-        self._render_list()
+        self.annotations = list(annotations)
 
     def mark_nearest(self, offset: int) -> None:
         """Mark the annotation nearest `offset`, without taking focus or posting a choice."""
-        self._offset = offset
-        target = nearest(self._shown, offset)
-        self._mark(None if target is None else target.id)
+        self.cursor_offset = offset
+
+    def validate_annotations(self, annotations: Sequence[Annotation]) -> list[Annotation]:
+        return document_order(annotations)
+
+    def watch_annotations(self) -> None:
+        self._render_list()
+
+    def watch_cursor_offset(self, offset: int | None) -> None:
+        if offset is not None:
+            target = nearest(self._shown, offset)
+            self._mark(None if target is None else target.id)
 
     @property
     def marked(self) -> Annotation | None:
@@ -228,8 +238,8 @@ class AnnotationSidebar(OptionList):
         self.border_title = Content(self._title())
         if kept is not None and any(a.id == kept for a in self._shown):
             self._mark(kept)
-        elif self._offset is not None:
-            self.mark_nearest(self._offset)
+        elif self.cursor_offset is not None:
+            self.watch_cursor_offset(self.cursor_offset)
 
     def _mark(self, annotation_id: str | None) -> None:
         index = None if annotation_id is None else self.get_option_index(annotation_id)

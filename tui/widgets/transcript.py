@@ -12,6 +12,7 @@ import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from readmark.annotations.model import Annotation, Kind
 from readmark.library.model import Role, Source
@@ -32,6 +33,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+if TYPE_CHECKING:
+    from readmark.annotations.review import Decision
+
 GUTTER = 9
 """Least cells of the time gutter (`1:02:03` and two spaces) when the source has times."""
 SEEK_SECONDS = 30.0
@@ -43,22 +47,7 @@ _KIND_CLASS = {
     Kind.DISSENT: "transcript--dissent",
 }
 _WORD = re.compile(r"\S+")
-SPAN_ACTIONS = (
-    "highlight",
-    "annotate",
-    "dissent",
-    "copy",
-    "copy_format",
-    "edit",
-    "delete",
-    "undo",
-    "open",
-    "accept",
-    "orphan",
-)
-_CLEARS_SELECTION = frozenset({"highlight", "annotate", "dissent", "copy"})
-_REVIEW_ACTIONS = frozenset({"accept", "orphan"})
-"""Span actions on the annotation under the cursor that needs review."""
+_NOTE_KINDS = {"note": Kind.NOTE, "dissent": Kind.DISSENT}
 TIME_EXAMPLES = "4:04, 1:02:03, 244s, +30, -1m"
 
 
@@ -173,18 +162,16 @@ class Transcript(ScrollView, can_focus=True):
         Binding("w", "word(1)", "Extend by word", id="transcript.extend_word", show=False),
         Binding("b", "word(-1)", "Shrink by word", id="transcript.shrink_word", show=False),
         Binding("escape", "cancel", "Cancel", id="transcript.cancel", show=False),
-        Binding("h", "span('highlight')", "Highlight", id="transcript.highlight"),
-        Binding("a", "span('annotate')", "Note", id="transcript.annotate"),
-        Binding("d", "span('dissent')", "Dissent", id="transcript.dissent"),
-        Binding("y", "span('copy')", "Copy quote", id="transcript.copy"),
-        Binding("Y", "span('copy_format')", "Copy as…", id="transcript.copy_format", show=False),
-        Binding("e", "span('edit')", "Edit note", id="transcript.edit", show=False),
-        Binding("x", "span('delete')", "Delete", id="transcript.delete", show=False),
-        Binding("u", "span('undo')", "Undo delete", id="transcript.undo", show=False),
-        Binding("o", "span('open')", "Open URL", id="transcript.open", show=False),
+        Binding("h", "highlight", "Highlight", id="transcript.highlight"),
+        Binding("a", "note('note')", "Note", id="transcript.annotate"),
+        Binding("d", "note('dissent')", "Dissent", id="transcript.dissent"),
+        Binding("y", "copy_quote", "Copy quote", id="transcript.copy"),
+        Binding("Y", "choose_citation", "Copy as…", id="transcript.copy_format", show=False),
+        Binding("e", "edit_note", "Edit note", id="transcript.edit", show=False),
+        Binding("x", "delete_annotation", "Delete", id="transcript.delete", show=False),
         # Shown only on an annotation that needs review (see check_action).
-        Binding("A", "span('accept')", "Accept candidate", id="transcript.accept_candidate"),
-        Binding("O", "span('orphan')", "Orphan (keep quote)", id="transcript.orphan"),
+        Binding("A", "decide('accept')", "Accept candidate", id="transcript.accept_candidate"),
+        Binding("O", "decide('orphan')", "Orphan (keep quote)", id="transcript.orphan"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=False)
@@ -214,25 +201,64 @@ class Transcript(ScrollView, can_focus=True):
                 and message.transcript is self.transcript
             )
 
-    class SpanAction(Message):
-        """The reader asked for something to be done with a span (the screen does it)."""
+    class SpanRequest(Message):
+        """The reader asked for something done with words: the selection, else the cursor
+        sentence (the screen does it). Each intent is a subclass."""
 
-        def __init__(
-            self,
-            transcript: Transcript,
-            action: str,
-            start: int,
-            end: int,
-            annotation_id: str | None,
-        ) -> None:
+        def __init__(self, transcript: Transcript, start: int, end: int) -> None:
             super().__init__()
             self.transcript = transcript
-            self.action = action
-            """One of `SPAN_ACTIONS`."""
             self.start = start
+            """Char offsets of the words in `Source.text`."""
             self.end = end
+
+        @property
+        def control(self) -> Transcript:
+            return self.transcript
+
+    class HighlightRequested(SpanRequest):
+        """`h`: highlight the words."""
+
+    class NoteRequested(SpanRequest):
+        """`a` or `d`: write a note (or a dissent note) on the words."""
+
+        def __init__(self, transcript: Transcript, start: int, end: int, kind: Kind) -> None:
+            super().__init__(transcript, start, end)
+            self.kind = kind
+
+    class CopyRequested(SpanRequest):
+        """`y`: copy the words as a citation, in the format in force."""
+
+    class CitationFormatRequested(SpanRequest):
+        """`Y`: choose the citation format, then copy the words in it."""
+
+    class AnnotationRequest(Message):
+        """The reader asked for something done with the annotation under the cursor (None
+        when there is none: the screen says so)."""
+
+        def __init__(self, transcript: Transcript, annotation_id: str | None) -> None:
+            super().__init__()
+            self.transcript = transcript
             self.annotation_id = annotation_id
-            """The annotation under the cursor, if any."""
+
+        @property
+        def control(self) -> Transcript:
+            return self.transcript
+
+    class EditRequested(AnnotationRequest):
+        """`e`: edit the note of the annotation under the cursor."""
+
+    class DeleteRequested(AnnotationRequest):
+        """`x`: move the annotation under the cursor to the trash."""
+
+    class ReviewDecided(Message):
+        """`A` or `O` on an annotation that needs review: take its candidate, or give up."""
+
+        def __init__(self, transcript: Transcript, annotation_id: str, decision: Decision) -> None:
+            super().__init__()
+            self.transcript = transcript
+            self.annotation_id = annotation_id
+            self.decision = decision
 
         @property
         def control(self) -> Transcript:
@@ -579,16 +605,49 @@ class Transcript(ScrollView, can_focus=True):
         elif self._match_starts:
             self.find("")
 
-    def action_span(self, action: str) -> None:
+    def action_highlight(self) -> None:
+        self._ask_about_words(self.HighlightRequested)
+
+    def action_note(self, kind: str) -> None:
+        if self._sentences:
+            start, end = self.selected_span()
+            self.post_message(self.NoteRequested(self, start, end, _NOTE_KINDS[kind]))
+            self.clear_selection()
+
+    def action_copy_quote(self) -> None:
+        self._ask_about_words(self.CopyRequested)
+
+    def action_choose_citation(self) -> None:
+        self._ask_about_words(self.CitationFormatRequested, clear=False)
+
+    def action_edit_note(self) -> None:
+        self._ask_about_annotation(self.EditRequested)
+
+    def action_delete_annotation(self) -> None:
+        self._ask_about_annotation(self.DeleteRequested)
+
+    def action_decide(self, decision: str) -> None:
+        # Here, not at the top: the review module brings fuzzy matching, which the widget
+        # itself never needs (and opening a big source should not pay for).
+        from readmark.annotations.review import Decision
+
+        review = self.annotation_at_cursor(needing_review=True) if self._sentences else None
+        if review is not None:
+            self.post_message(self.ReviewDecided(self, review.id, Decision(decision)))
+
+    def _ask_about_words(self, request: type[SpanRequest], *, clear: bool = True) -> None:
         if not self._sentences:
             return
         start, end = self.selected_span()
-        annotation = self.annotation_at_cursor(needing_review=action in _REVIEW_ACTIONS)
-        self.post_message(
-            self.SpanAction(self, action, start, end, annotation.id if annotation else None)
-        )
-        if action in _CLEARS_SELECTION:
+        self.post_message(request(self, start, end))
+        if clear:
             self.clear_selection()
+
+    def _ask_about_annotation(self, request: type[AnnotationRequest]) -> None:
+        if not self._sentences:
+            return
+        annotation = self.annotation_at_cursor()
+        self.post_message(request(self, annotation.id if annotation else None))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Disabled keys fall through to the screen (escape, w, b when there is nothing to do).
@@ -598,7 +657,7 @@ class Transcript(ScrollView, can_focus=True):
             return self._anchor is not None or bool(self._match_starts)
         if action == "find_next":
             return bool(self._match_starts)
-        if action == "span" and parameters and parameters[0] in _REVIEW_ACTIONS:
+        if action == "decide":
             # Hidden from the footer (and passed on) unless a candidate is under the cursor.
             return self.annotation_at_cursor(needing_review=True) is not None
         return True

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from readmark.tui.commands import common_options
+from readmark.tui.cli.common import common_options, open_workspace, user_errors
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +26,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from readmark.library.safe_text import printable
-    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     began = time.perf_counter()
     with user_errors(), open_workspace(args, notes=False) as workspace:

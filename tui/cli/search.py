@@ -6,7 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from readmark.tui.commands import CommandError, common_options, print_json
+from readmark.tui.cli.common import (
+    CommandError,
+    common_options,
+    open_workspace,
+    print_json,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from readmark.annotations.index import SearchHit
@@ -33,7 +39,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     if args.limit < 1:
         raise CommandError("--limit must be 1 or more")

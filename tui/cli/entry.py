@@ -1,23 +1,53 @@
 """The `readmark` command: `readmark [PATH]` opens the reader; subcommands work headless.
 
 Headless commands never import textual, so they start fast; the app is imported only when
-it is about to run.
+it is about to run, and shtab only when completion is asked for.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from types import ModuleType
+from typing import Any, NoReturn
 
 from readmark.library.errors import SourceError
-from readmark.tui.commands import COMMANDS, CommandError, command_modules, default_vault_path
+from readmark.tui.cli.common import CommandError, default_vault_path
+
+from readmark import __version__
 
 PROG = "readmark"
 USAGE = f"""{PROG} [--debug] [PATH]
-       {PROG} [--debug] COMMAND [--vault PATH] ..."""
+       {PROG} [--debug] COMMAND [--vault PATH] ...
+       {PROG} --version | --print-completion bash|zsh"""
+
+COMMANDS: tuple[str, ...] = (
+    "sources",
+    "show",
+    "annotate",
+    "search",
+    "cite",
+    "export",
+    "reindex",
+    "delete",
+    "restore",
+    "check",
+)
+"""Command names; each is also the name of its module in this package. A command module
+defines `register(subparsers)`, which adds its parser and calls `parser.set_defaults(run=run)`,
+and `run(args) -> int`."""
+
+SHELLS = ("bash", "zsh")
+_TOP_LEVEL_ONLY = ("--version", "--print-completion")
+"""Options of `readmark` itself, never of a command or of the reader."""
+
+
+def command_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"readmark.tui.cli.{name}") for name in COMMANDS]
 
 
 class Parser(argparse.ArgumentParser):
@@ -29,15 +59,86 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, printable(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
 
 
+class _TopParser(Parser):
+    """`readmark`'s own parser: its help ends with where readmark keeps things on this system."""
+
+    def format_help(self) -> str:
+        return super().format_help() + "\n" + _where_things_are() + "\n"
+
+
+def _where_things_are() -> str:
+    """The variables that move readmark's files, each with the place in force here."""
+    from readmark.annotations.config import CONFIG_ENV, config_path
+    from readmark.library.layout import (
+        CACHE_DIR_VARIABLE,
+        STATE_DIR_VARIABLE,
+        cache_root,
+        state_root,
+    )
+    from readmark.library.sample import DATA_DIR_VARIABLE, user_data_dir
+
+    rows = [
+        (CONFIG_ENV, "the configuration file ([citation], [keys], [player])", config_path()),
+        (DATA_DIR_VARIABLE, "per-user data: the sample library", user_data_dir()),
+        (CACHE_DIR_VARIABLE, "per-machine cache: search indexes, listing caches", cache_root()),
+        (STATE_DIR_VARIABLE, "per-user state: where you were in each source", state_root()),
+    ]
+    lines = ["environment (each names a place; now, on this system):"]
+    for name, what, where in rows:
+        lines.append(f"  {name:<19} {what}")
+        lines.append(f"  {'':<19} {where}")
+    return "\n".join(lines)
+
+
+class _PrintCompletion(argparse.Action):
+    """`--print-completion SHELL`: the completion script of every command, made by shtab."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        import shtab
+
+        _mark_paths(parser, shtab.DIRECTORY, shtab.FILE)
+        sys.stdout.write(shtab.complete(parser, shell=str(values)))
+        parser.exit(0)
+
+
+def _mark_paths(parser: argparse.ArgumentParser, folder: object, file: object) -> None:
+    """Tell shtab which arguments are folders (`--vault`) or files (SOURCE, `--out`)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                _mark_paths(sub, folder, file)
+        elif "--vault" in action.option_strings:
+            action.complete = folder  # type: ignore[attr-defined]
+        elif "--out" in action.option_strings or action.dest == "source":
+            action.complete = file  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of subcommands; `readmark PATH` is parsed by `_reader_parser`."""
-    parser = Parser(
+    parser = _TopParser(
         prog=PROG,
         usage=USAGE,
         description="A keyboard-driven reader and annotator for transcripts, articles and notes. "
         "Without a COMMAND, open the reader on PATH (default: the sample library).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {__version__}", help="print the version"
+    )
+    parser.add_argument(
+        "--print-completion",
+        action=_PrintCompletion,
+        choices=SHELLS,
+        metavar="bash|zsh",
+        help='print the shell completion script (e.g. `eval "$(readmark --print-completion '
+        'bash)"` in ~/.bashrc)',
+    )
     # `prog` names subcommands `readmark show`, not after the top-level usage text.
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog=PROG)
     for module in command_modules():
@@ -53,7 +154,10 @@ def _reader_parser() -> argparse.ArgumentParser:
 
 
 def _is_command_line(argv: list[str]) -> bool:
-    """True when the first word is a command name, or help is asked without a PATH."""
+    """True when the first word is a command name, or help, the version or completion is asked
+    for without a PATH."""
+    if any(a.split("=")[0] in _TOP_LEVEL_ONLY for a in argv):
+        return True
     words = [a for a in argv if not a.startswith("-")]
     if words:
         return words[0] in COMMANDS

@@ -1,88 +1,147 @@
-"""`readmark annotate SOURCE --quote TEXT`: save a highlight, note or dissent note on a quote.
+"""What the commands of `readmark` share: options, the vault and its workspace, turning the
+annotation layer's errors into one-line command errors, and printing (JSON, annotations).
 
-Also the helpers the other annotation commands share: opening the workspace of `--vault`,
-turning the annotation layer's errors into one-line command errors, and an annotation's JSON.
+Everything here imports only what parsing needs at the top (no textual, no rich): every
+command's parser is built on each start.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
-
-from readmark.tui.commands import CommandError, common_options, print_json, vault_path
 
 if TYPE_CHECKING:
     from readmark.annotations.model import Annotation
     from readmark.annotations.workspace import Workspace
-
-KINDS = ("highlight", "note", "dissent")
-CONFIDENCES = ("low", "medium", "high")
+    from readmark.library.vault import Vault
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "annotate",
-        parents=[common_options()],
-        help="save a highlight, note or dissent note on a quote of a source",
-        description="Find QUOTE in SOURCE (spacing, quote marks and case do not matter) and save "
-        "an annotation on it as a Markdown file under the vault's .readmark/annotations/.",
+class CommandError(Exception):
+    """A problem the user can fix, reported as one line on stderr with exit status 2."""
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command takes: `--vault PATH` and `--debug` (also accepted before it)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--vault",
+        type=_folder_argument,
+        metavar="PATH",
+        help="the folder of sources (default: the folder `readmark` alone would open)",
     )
-    parser.add_argument(
-        "source", metavar="SOURCE", help="a source id as `readmark sources` lists it, or a path"
+    parent.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback when something fails",
     )
-    parser.add_argument("--quote", required=True, metavar="TEXT", help="the words to annotate")
-    parser.add_argument("--kind", choices=KINDS, default="highlight", help="default: highlight")
-    parser.add_argument("--note", default="", metavar="TEXT", help="your note (Markdown)")
-    parser.add_argument(
-        "--tag",
-        action="append",
-        default=[],
-        metavar="T",
-        help="a tag (`#` optional); repeat, or separate with commas, for more",
-    )
-    parser.add_argument(
-        "--confidence", choices=CONFIDENCES, help="how sure you are (dissent notes only)"
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
-    parser.set_defaults(run=run)
+    return parent
 
 
-def run(args: argparse.Namespace) -> int:
-    from readmark.annotations.model import Confidence, Kind
-    from readmark.annotations.store import WrittenNotSyncedError
-    from readmark.library.safe_text import printable
-    from readmark.tui.commands.show import locate
+def default_vault_path() -> Path:
+    """The folder `readmark` opens without a PATH: the user's copy of the sample library."""
+    from readmark.library.sample import ensure_user_sample_vault
 
-    if args.confidence and args.kind != "dissent":
-        raise CommandError("--confidence is only for dissent notes: add --kind dissent")
-    vault, source_id = locate(args.source, args)
-    with user_errors(), workspace_at(vault.root) as workspace:
-        try:
-            annotation = workspace.annotate(
-                source_id,
-                args.quote,
-                Kind(args.kind),
-                note=args.note,
-                tags=args.tag,  # the model splits `a,b` and strips `#`
-                confidence=Confidence(args.confidence) if args.confidence else None,
-            )
-        except WrittenNotSyncedError as unsynced:
-            # Saved, so running the command again would make a second annotation: say so.
-            annotation = workspace.get(unsynced.path.stem)
-            sys.stderr.write(
-                printable(f"readmark: warning: {unsynced} Do not annotate the quote again.") + "\n"
-            )
-        path = workspace.store.path_for(annotation)
-    if args.json:
-        print_json(annotation_json(annotation))
-    else:
-        print_annotation(annotation)
-        sys.stdout.write(printable(f"Saved to {path}") + "\n")
-    return 0
+    return ensure_user_sample_vault()
+
+
+def _folder_argument(text: str) -> Path:
+    # An empty value would be the current folder; a script that lost its variable means none.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the folder of your sources")
+    return Path(text)
+
+
+def vault_path(args: argparse.Namespace) -> Path:
+    """`--vault`, checked to be a folder, or the default vault."""
+    path: Path | None = args.vault
+    if path is None:
+        return default_vault_path()
+    if not path.is_dir():
+        raise CommandError(f"{path} is not a folder (give --vault the folder of your sources)")
+    return path
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, terminal-safe: DEL, C1 and bidi controls are written as `\\u` escapes."""
+    from readmark.library.safe_text import escape_json_controls
+
+    # Indented only for a person at a terminal: `indent` turns off json's fast C encoder.
+    indent = 2 if sys.stdout.isatty() else None
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    sys.stdout.write(escape_json_controls(text))
+    sys.stdout.write("\n")
+
+
+def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tuple[Vault, str]:
+    """The vault and id meant by SOURCE, an id of the vault or the path of a file in it.
+
+    With `--vault`, SOURCE must lie inside it. Without, a path outside the default vault is
+    only accepted when nothing is written (`writes=False`): it then belongs to the nearest
+    folder above it holding readmark's data folder, or else to its own folder.
+    """
+    from readmark.library.vault import Vault
+
+    path = Path(source).expanduser()
+    if args.vault is not None:
+        vault = Vault(vault_path(args))
+        if _is_id_of(vault, source):
+            return vault, _canonical(source)
+        if not path.is_file():
+            return vault, source
+        return vault, _id_inside(vault, path, source)
+    if not path.is_file():
+        return Vault(vault_path(args)), source
+    default = Vault(vault_path(args))
+    source_id = default.id_of(path)
+    if source_id is not None:
+        return default, source_id
+    if writes:
+        raise CommandError(
+            f"{source} is not inside the vault {default.root}; "
+            "pass --vault with the folder that holds it"
+        )
+    vault = Vault(_vault_above(path))
+    return vault, _id_inside(vault, path, source)
+
+
+def _canonical(source_id: str) -> str:
+    """The id as the vault lists it: `./talk.srt` and `talk.srt` are one source."""
+    return PurePosixPath(source_id).as_posix()
+
+
+def _is_id_of(vault: Vault, source: str) -> bool:
+    """True when SOURCE names a file of the vault as an id (ids win over paths from here)."""
+    from readmark.library.errors import SourceError
+
+    try:
+        vault.path_of(source)
+    except SourceError:
+        return False
+    return True
+
+
+def _id_inside(vault: Vault, path: Path, source: str) -> str:
+    source_id = vault.id_of(path)
+    if source_id is None:
+        raise CommandError(
+            f"{source} is not inside the vault {vault.root}; "
+            "pass --vault with the folder that holds it"
+        )
+    return source_id
+
+
+def _vault_above(path: Path) -> Path:
+    """The nearest folder above `path` holding readmark's data folder, else its own folder."""
+    from readmark.library.layout import DATA_FOLDER
+
+    absolute = path.absolute()
+    return next((p for p in absolute.parents if (p / DATA_FOLDER).is_dir()), absolute.parent)
 
 
 def annotation_json(annotation: Annotation) -> dict[str, Any]:
@@ -172,6 +231,7 @@ def user_errors() -> Iterator[None]:
     """Turn the annotation layer's errors (each worded for the user) into `CommandError`s."""
     from readmark.annotations.citation import CitationError
     from readmark.annotations.config import ConfigError
+    from readmark.annotations.exporting import ExportError
     from readmark.annotations.index import SearchError
     from readmark.annotations.review import ReviewError
     from readmark.annotations.store import AnnotationNotFoundError, StoreError
@@ -186,7 +246,7 @@ def user_errors() -> Iterator[None]:
     except StoreError as error:
         advice = UNREADABLE_ADVICE if str(error).startswith(UNREADABLE) else ""
         raise CommandError(_advised(str(error), advice)) from error
-    except (SearchError, CitationError, WorkspaceError, ReviewError) as error:
+    except (SearchError, CitationError, WorkspaceError, ReviewError, ExportError) as error:
         raise CommandError(str(error)) from error
 
 

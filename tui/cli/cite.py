@@ -1,4 +1,5 @@
-"""`readmark cite ID`: print the citation of an annotation, ready to paste."""
+"""`readmark cite ID`: print the citation of an annotation, ready to paste, in the format `y`
+in the reader would copy it (`readmark.annotations.citing`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from readmark.tui.commands import common_options
+from readmark.tui.cli.common import common_options, open_workspace, user_errors
 
 
 def register(subparsers: Any) -> None:
@@ -28,15 +29,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from readmark.annotations.citation import cite
-    from readmark.annotations.config import load_citation_config
+    from readmark.annotations.citing import Citing
     from readmark.library.safe_text import printable
-    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     with user_errors(), open_workspace(args) as workspace:
-        config = load_citation_config()
         annotation = workspace.get(args.id)
         source = workspace.source_or_none(annotation.source)
-        text = cite(annotation, source, args.format or config.default, templates=config.templates)
+        text = Citing().cite(annotation, source, args.format)
     sys.stdout.write(printable(text) + "\n")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from readmark.tui.commands import common_options, print_json, vault_path
+from readmark.tui.cli.common import common_options, print_json, vault_path
 
 if TYPE_CHECKING:
     from readmark.library.vault import Listing

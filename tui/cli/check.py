@@ -13,7 +13,13 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
-from readmark.tui.commands import CommandError, common_options, print_json
+from readmark.tui.cli.common import (
+    CommandError,
+    common_options,
+    open_workspace,
+    print_json,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from readmark.annotations.model import Annotation
@@ -52,7 +58,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     if args.accept or args.orphan:
         return _settle(args)
@@ -162,7 +167,6 @@ def _review_lines(annotation: Annotation, vault_option: str) -> list[str]:
 
 def _settle(args: argparse.Namespace) -> int:
     from readmark.annotations.review import Decision
-    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     both = set(args.accept) & set(args.orphan)
     if both:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from readmark.tui.commands import CommandError, common_options, print_json, vault_path
+from readmark.tui.cli.common import CommandError, common_options, locate, print_json
 
 if TYPE_CHECKING:
     from readmark.library.model import Source
-    from readmark.library.vault import Vault
 
 
 def register(subparsers: Any) -> None:
@@ -40,72 +38,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_source(source)
     return 0
-
-
-def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tuple[Vault, str]:
-    """The vault and id meant by SOURCE, an id of the vault or the path of a file in it.
-
-    With `--vault`, SOURCE must lie inside it. Without, a path outside the default vault is
-    only accepted when nothing is written (`writes=False`): it then belongs to the nearest
-    folder above it holding readmark's data folder, or else to its own folder.
-    """
-    from readmark.library.vault import Vault
-
-    path = Path(source).expanduser()
-    if args.vault is not None:
-        vault = Vault(vault_path(args))
-        if _is_id_of(vault, source):
-            return vault, _canonical(source)
-        if not path.is_file():
-            return vault, source
-        return vault, _id_inside(vault, path, source)
-    if not path.is_file():
-        return Vault(vault_path(args)), source
-    default = Vault(vault_path(args))
-    source_id = default.id_of(path)
-    if source_id is not None:
-        return default, source_id
-    if writes:
-        raise CommandError(
-            f"{source} is not inside the vault {default.root}; "
-            "pass --vault with the folder that holds it"
-        )
-    vault = Vault(_vault_above(path))
-    return vault, _id_inside(vault, path, source)
-
-
-def _canonical(source_id: str) -> str:
-    """The id as the vault lists it: `./talk.srt` and `talk.srt` are one source."""
-    return PurePosixPath(source_id).as_posix()
-
-
-def _is_id_of(vault: Vault, source: str) -> bool:
-    """True when SOURCE names a file of the vault as an id (ids win over paths from here)."""
-    from readmark.library.errors import SourceError
-
-    try:
-        vault.path_of(source)
-    except SourceError:
-        return False
-    return True
-
-
-def _id_inside(vault: Vault, path: Path, source: str) -> str:
-    source_id = vault.id_of(path)
-    if source_id is None:
-        raise CommandError(
-            f"{source} is not inside the vault {vault.root}; "
-            "pass --vault with the folder that holds it"
-        )
-    return source_id
-
-
-def _vault_above(path: Path) -> Path:
-    """The nearest folder above `path` holding readmark's data folder, else its own folder."""
-    from readmark.library.layout import DATA_FOLDER
-
-    absolute = path.absolute()
-    return next((p for p in absolute.parents if (p / DATA_FOLDER).is_dir()), absolute.parent)
 
 
 def source_json(source: Source) -> dict[str, Any]:

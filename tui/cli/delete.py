@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from readmark.tui.commands import common_options
+from readmark.tui.cli.common import common_options, open_workspace, user_errors
 
 
 def register(subparsers: Any) -> None:
@@ -22,11 +22,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from readmark.annotations.annotating import Annotator
     from readmark.library.safe_text import printable
-    from readmark.tui.commands.annotate import open_workspace, user_errors
 
     with user_errors(), open_workspace(args) as workspace:
-        target = workspace.delete(args.id)
+        target = Annotator(workspace).delete(args.id).trashed
     key = target.stem
     sys.stdout.write(
         printable(

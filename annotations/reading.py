@@ -1,10 +1,12 @@
-"""Where the reader was: the open source and the cursor in each source, kept between runs.
+"""Reading: where the reader was (the open source and the cursor in each source, kept between
+runs), and where a place in a source went when the source changed on disk.
 
-Stored per user, outside the vault (one file per vault in the user's state folder): where one
-person stopped reading is not something a synced or shared vault should carry to others. A
-position an older readmark kept in `<vault>/.readmark/state.json` is read once, while the new
-file is missing; that old file is left alone. This is a convenience, never worth an error: a
-missing or damaged file reads as a fresh start, and a failed write is reported as False.
+The reading state is stored per user, outside the vault (one file per vault in the user's state
+folder): where one person stopped reading is not something a synced or shared vault should carry
+to others. A position an older readmark kept in `<vault>/.readmark/state.json` is read once,
+while the new file is missing; that old file is left alone. This is a convenience, never worth
+an error: a missing or damaged file reads as a fresh start, and a failed write is reported as
+False.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
 from readmark.annotations.durable import write_atomic
+from readmark.annotations.model import Kind
 from readmark.library.layout import VaultLayout, ensure_private_dir
+from readmark.library.model import Source
 
 FORMAT_VERSION = 1
 MAX_SOURCES = 1000
@@ -107,3 +112,16 @@ def _from_json(raw: object) -> ReadingState:
     if isinstance(open_source, str) and open_source:
         state.open_source = open_source
     return state
+
+
+def follow_span(old: Source, start: int, end: int, new: Source) -> int:
+    """Where `old.text[start:end]` stands in `new.text`, found by its words and context as an
+    annotation is; else the same offset, kept inside the new text."""
+    if 0 <= start < end <= len(old.text) and new.text:
+        try:
+            found = reanchor(new_annotation(old, start, end, Kind.HIGHLIGHT), new)
+        except Exception:  # noqa: BLE001 - a lost cursor is not worth an error
+            found = None
+        if found is not None and found.status is not ReanchorStatus.ORPHANED:
+            return found.annotation.span[0]
+    return max(0, min(start, len(new.text) - 1))

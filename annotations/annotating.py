@@ -1,0 +1,419 @@
+"""Annotating: what may be made, edited, deleted and brought back, the same for every front end.
+
+The reader's keys (`h`, `a`, `d`, `e`, `x`, `u`, `A`, `O`) and the commands (`readmark annotate`,
+`readmark delete`) all go through `Annotator`, so they follow one set of rules:
+
+- One highlight per passage: a highlight is not made where a highlight already holds the words
+  (the same words, or a longer passage around them); `AlreadyHighlightedError` names it.
+- One note per passage and kind: a note (or dissent note) is not made on the very words another
+  note of its kind is on: that one is edited instead (`draft_on` opens it;
+  `AlreadyAnnotatedError` refuses a second one).
+- An edit saves over the version of the file it began on: another program's change made
+  meanwhile is kept beside it as a conflict copy, never overwritten (`Workspace.save_note`).
+- A write the disk did not confirm counts as done (the file is there and is read back): it is
+  reported (`Written.unsynced`), never repeated, so no second annotation is made.
+- A delete moves the file to the trash only while it is still the version read; `undo_delete`
+  brings back the last one deleted here.
+- What is typed in the editor is never lost: closing it unsaved, or a save that fails, keeps the
+  text as a draft (`drafts`) that the same key on the same words brings back.
+
+Writes block on the disk: a terminal app calls them from a worker thread. The annotations of the
+open source are replaced, never changed in place, under a lock, so the thread drawing them
+always sees a whole list.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from readmark.annotations.anchoring import new_annotation
+from readmark.annotations.drafts import DraftKey, Drafts, NoteDraft
+from readmark.annotations.model import Annotation, Confidence, Kind, utc_now
+from readmark.annotations.review import Decision
+from readmark.annotations.store import FileVersion, Loaded, StoreError, WrittenNotSyncedError
+from readmark.annotations.workspace import Workspace, WorkspaceError
+from readmark.library.model import Source
+
+KIND_WORDS = {Kind.HIGHLIGHT: "highlight", Kind.NOTE: "note", Kind.DISSENT: "dissent note"}
+
+
+class AlreadyAnnotatedError(WorkspaceError):
+    """A new annotation would repeat one already on the words; `existing` is that one."""
+
+    def __init__(self, message: str, existing: Annotation) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+class AlreadyHighlightedError(AlreadyAnnotatedError):
+    """A highlight already holds the words: nothing new was asked for, so nothing is made."""
+
+
+class NotAnnotatableError(WorkspaceError):
+    """The source could not be read (or has no text), so nothing can be anchored on it."""
+
+
+class RestoredButUnreadableError(StoreError):
+    """An undone delete put the file back, but it cannot be read back (changed again at once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """An annotation as saved, with its file's version now."""
+
+    annotation: Annotation
+    version: FileVersion
+    conflict_copies: tuple[Path, ...] = ()
+    """Another program's versions of the file, kept beside it on the way (see `save_note`)."""
+    unsynced: str = ""
+    """Why the disk may not keep the write through a power cut, when it did not confirm it.
+    The file is there all the same and counts as saved."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """An annotation moved to the trash."""
+
+    annotation_id: str
+    trashed: Path
+    """Where its file is now."""
+    file: Path | None
+    """Where its file was, when this annotator had read it."""
+
+
+def covering_highlight(
+    annotations: Iterable[Annotation], start: int, end: int
+) -> Annotation | None:
+    """A highlight holding all of `start:end`: another one inside it would only repeat it.
+    One that is orphaned or waits for review holds no words yet."""
+    for annotation in annotations:
+        position = annotation.anchor.position
+        if annotation.kind is Kind.HIGHLIGHT and not (
+            annotation.orphaned or annotation.needs_review
+        ):
+            if position.start <= start and end <= position.end:
+                return annotation
+    return None
+
+
+def same_span(
+    annotations: Iterable[Annotation], start: int, end: int, kind: Kind
+) -> Annotation | None:
+    """The annotation of `kind` on exactly `start:end`: a note there is edited, not repeated."""
+    for annotation in annotations:
+        position = annotation.anchor.position
+        if annotation.kind is kind and (position.start, position.end) == (start, end):
+            return annotation
+    return None
+
+
+class Annotator:
+    """The annotations of the open source, and the one way to change them."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.source: Source | None = None
+        """The source open here (its annotations are `annotations`)."""
+        self.annotations: list[Annotation] = []
+        """The open source's annotations in document order; replaced on each change."""
+        self.drafts = Drafts()
+        self._versions: dict[str, FileVersion] = {}
+        """The file version each annotation was read or saved as: edits and deletes go over it."""
+        self._deleted: list[str] = []
+        """Ids deleted here, the last one last: what undo brings back."""
+        self._lock = threading.RLock()
+
+    # -- what is there -------------------------------------------------------------------------
+
+    def load(self, source_id: str, source: Source | None = None) -> Loaded:
+        """A source's annotations and their versions as they are now (re-anchored); blocks."""
+        return self.workspace.open_annotations(source_id, source)
+
+    def show(self, source: Source, loaded: Loaded) -> None:
+        """Take `source` as the open one, with its annotations as `load` read them."""
+        with self._lock:
+            self.source = source
+            self.annotations = list(loaded.annotations)
+            self._versions = dict(loaded.versions)
+
+    def reloaded(self, source_id: str, loaded: Loaded) -> bool:
+        """Take annotations read again; False (nothing taken) when another source is open now."""
+        with self._lock:
+            if self.source is None or self.source.id != source_id:
+                return False
+            self.annotations = list(loaded.annotations)
+            self._versions = dict(loaded.versions)
+            return True
+
+    def open(self, source_id: str) -> Source:
+        """Read a source and its annotations and take them as the open ones; blocks."""
+        source = self.workspace.source(source_id)
+        self.show(source, self.load(source_id, source))
+        return source
+
+    def get(self, annotation_id: str | None) -> Annotation | None:
+        return next((a for a in self.annotations if a.id == annotation_id), None)
+
+    def version(self, annotation_id: str) -> FileVersion | None:
+        """The version of the annotation's file as read or saved here, if any."""
+        return self._versions.get(annotation_id)
+
+    # -- the rules -----------------------------------------------------------------------------
+
+    def existing(self, start: int, end: int, kind: Kind) -> Annotation | None:
+        """The annotation a new one of `kind` on `start:end` would repeat, if any: a highlight
+        holding the words (for a highlight), the note of the same kind on them (for a note)."""
+        if kind is Kind.HIGHLIGHT:
+            return covering_highlight(self.annotations, start, end)
+        return same_span(self.annotations, start, end, kind)
+
+    # -- making --------------------------------------------------------------------------------
+
+    def create(
+        self,
+        start: int,
+        end: int,
+        kind: Kind,
+        *,
+        note: str = "",
+        tags: Iterable[str] = (),
+        confidence: Confidence | None = None,
+    ) -> Written:
+        """Save a new annotation on `start:end` of the open source; blocks.
+
+        `AlreadyHighlightedError` when a highlight (with nothing else asked) would repeat one
+        already on the words, `AlreadyAnnotatedError` when a note would, or when a highlight
+        with a note or tags would land inside one (the note would be lost in it).
+        """
+        source = self._annotatable()
+        annotation = new_annotation(
+            source,
+            start,
+            end,
+            kind,
+            note=note,
+            tags=tags,
+            confidence=confidence if kind is Kind.DISSENT else None,
+        )
+        return self._create(annotation)
+
+    def annotate_quote(
+        self,
+        source_id: str,
+        quote: str,
+        kind: Kind,
+        *,
+        note: str = "",
+        tags: Iterable[str] = (),
+        confidence: Confidence | None = None,
+    ) -> Written:
+        """Find `quote` in the source and `create` an annotation on it; blocks.
+
+        The rules are checked against the source's annotations as they are on disk now.
+        """
+        source, start, end = self.workspace.find_quote(source_id, quote)
+        self.show(source, self.load(source_id, source))
+        return self.create(start, end, kind, note=note, tags=tags, confidence=confidence)
+
+    def _create(self, annotation: Annotation) -> Written:
+        start, end = annotation.span
+        with self._lock:  # one check and write at a time: two quick keys make one annotation
+            existing = self.existing(start, end, annotation.kind)
+            if existing is not None:
+                raise self._refusal(annotation, existing)
+            return self._save(annotation, None)
+
+    def _refusal(self, wanted: Annotation, existing: Annotation) -> AlreadyAnnotatedError:
+        path = self.workspace.store.path_for(existing)
+        if wanted.kind is Kind.HIGHLIGHT:
+            if not wanted.note.strip() and not wanted.tags:
+                return AlreadyHighlightedError(f"already highlighted: {existing.id}", existing)
+            return AlreadyAnnotatedError(
+                f"{wanted.source}: these words are already highlighted ({existing.id}, {path}); "
+                "a highlight inside it would only repeat it: save your note as a note "
+                "(--kind note) instead",
+                existing,
+            )
+        kind = KIND_WORDS[wanted.kind]
+        return AlreadyAnnotatedError(
+            f"{wanted.source} already has a {kind} on these words: {existing.id} ({path}). "
+            f"There is one {kind} per passage: edit that one (its file, or `e` on it in the "
+            f"reader), or delete it first (`readmark delete {existing.id}`)",
+            existing,
+        )
+
+    # -- notes ---------------------------------------------------------------------------------
+
+    def draft_on(self, start: int, end: int, kind: Kind) -> NoteDraft:
+        """The note of `kind` to write on `start:end`: the one already there (one note per
+        passage and kind), else a new one, with what was typed and kept before."""
+        existing = same_span(self.annotations, start, end, kind)
+        if existing is not None:
+            return self._draft_of(existing)
+        source = self._annotatable()
+        segment = source.segment_at_offset(start)
+        draft = NoteDraft(
+            kind,
+            source.text[start:end],
+            speaker=segment.speaker if segment else None,
+            seconds=segment.start if segment else None,
+            source=source,
+            span=(start, end),
+        )
+        kept = self.drafts.get(draft.key)
+        if kept is not None:
+            draft = replace(draft, note=kept.note, confidence=kept.confidence)
+        return draft
+
+    def draft_of(self, annotation_id: str | None) -> NoteDraft | None:
+        """The note of an annotation of the open source, to edit; None when there is none."""
+        annotation = self.get(annotation_id)
+        return None if annotation is None else self._draft_of(annotation)
+
+    def _draft_of(self, annotation: Annotation) -> NoteDraft:
+        draft = NoteDraft(
+            annotation.kind,
+            annotation.quote,
+            note=annotation.note,
+            confidence=annotation.confidence,
+            speaker=annotation.speaker,
+            seconds=annotation.start,
+            created=annotation.created,
+            annotation=annotation,
+            base=self._versions.get(annotation.id),
+        )
+        kept = self.drafts.get(draft.key)
+        if kept is not None:
+            # Saved over the version the note was begun on, whatever was reloaded meanwhile.
+            draft = replace(draft, note=kept.note, confidence=kept.confidence, base=kept.base)
+        return draft
+
+    def keep_draft(self, draft: NoteDraft, note: str, confidence: Confidence | None) -> None:
+        """Keep what was typed (the editor closed unsaved) for the next time."""
+        self.drafts.keep(replace(draft, note=note, confidence=confidence))
+
+    def save_draft(self, draft: NoteDraft, note: str, confidence: Confidence | None) -> Written:
+        """Save the note: a new annotation, or the edit over the version it began on; blocks.
+        On failure the text is kept as a draft, and the error is raised."""
+        confidence = confidence if draft.kind is Kind.DISSENT else None
+        try:
+            if draft.annotation is None:
+                assert draft.source is not None, "a new note is on a source"
+                start, end = draft.span
+                annotation = new_annotation(
+                    draft.source, start, end, draft.kind, note=note, confidence=confidence
+                )
+                written = self._create(annotation)
+            else:
+                changed = replace(
+                    draft.annotation, note=note, confidence=confidence, updated=utc_now()
+                )
+                written = self._save(changed, draft.base)
+        except Exception:
+            self.keep_draft(draft, note, confidence)
+            raise
+        self.drafts.drop(draft.key)
+        return written
+
+    # -- deleting and bringing back --------------------------------------------------------------
+
+    def delete(self, annotation_id: str) -> Deleted:
+        """Move the annotation to the trash if its file is still the version read here (any
+        version, when none was read); blocks. `ChangedOnDiskError` when another program changed
+        it since: nothing is deleted."""
+        annotation_id = annotation_id.strip().lower()
+        with self._lock:
+            version = self._versions.get(annotation_id)
+            trashed = self.workspace.delete(annotation_id, version)
+            self._versions.pop(annotation_id, None)
+            self.annotations = [a for a in self.annotations if a.id != annotation_id]
+            self._deleted.append(annotation_id)
+        return Deleted(annotation_id, trashed, version.path if version else None)
+
+    def undo_delete(self) -> Written | None:
+        """Bring back the last annotation deleted here, read back from its file; None when there
+        is nothing to undo. `RestoredButUnreadableError` when it is back but cannot be read."""
+        with self._lock:
+            if not self._deleted:
+                return None
+            annotation_id = self._deleted.pop()
+            unsynced = ""
+            try:
+                self.workspace.restore(annotation_id)
+            except WrittenNotSyncedError as error:
+                unsynced = str(error)  # restored all the same
+            try:
+                restored, version = self.workspace.store.read(annotation_id)
+            except StoreError as error:
+                raise RestoredButUnreadableError(str(error)) from error
+            written = Written(restored, version, unsynced=unsynced)
+            self._adopt(written)
+            return written
+
+    # -- review --------------------------------------------------------------------------------
+
+    def settle(self, annotation_id: str, decision: Decision) -> Written | None:
+        """Accept the candidate of an annotation that needs review, or give up on it; blocks.
+        None when it was saved but its version is not known here (read the source's annotations
+        again)."""
+        with self._lock:
+            settled = self.workspace.settle(annotation_id, decision)
+            version = self.workspace.store.version(settled.id)
+            if version is None:
+                return None
+            written = Written(settled, version)
+            self._adopt(written)
+            return written
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _annotatable(self) -> Source:
+        source = self.source
+        if source is None or source.error or not source.segments:
+            raise NotAnnotatableError(
+                "This file could not be read, so it cannot be annotated."
+                if source is not None and source.error
+                else "There is no text to annotate here."
+            )
+        return source
+
+    def _save(self, annotation: Annotation, expected: FileVersion | None) -> Written:
+        """Save over `expected` (None: a new file), keeping another program's version beside."""
+        source = self.source
+        title = source.title if source is not None and source.id == annotation.source else None
+        with self._lock:
+            try:
+                saved = self.workspace.save_note(annotation, expected, title)
+                written = Written(saved.annotation, saved.version, saved.conflict_copies)
+            except WrittenNotSyncedError as unsynced:
+                # Written, and kept: a retry edits this one, never makes a second.
+                written = Written(annotation, unsynced.version, unsynced=str(unsynced))
+            self._adopt(written)
+            return written
+
+    def _adopt(self, written: Written) -> None:
+        """Put a saved annotation in the open source's list, if it belongs to it."""
+        annotation = written.annotation
+        if self.source is None or annotation.source != self.source.id:
+            return
+        self._versions[annotation.id] = written.version
+        others = [a for a in self.annotations if a.id != annotation.id]
+        self.annotations = sorted([*others, annotation], key=lambda a: (a.span[0], a.id))
+
+
+__all__ = [
+    "AlreadyAnnotatedError",
+    "AlreadyHighlightedError",
+    "Annotator",
+    "Deleted",
+    "DraftKey",
+    "NoteDraft",
+    "NotAnnotatableError",
+    "RestoredButUnreadableError",
+    "Written",
+    "covering_highlight",
+    "same_span",
+]

@@ -1,0 +1,149 @@
+"""Exporting: annotations as Markdown (one file per source), W3C JSON or Readwise CSV, written
+to files or made ready for a terminal — the same for the reader's export and `readmark export`.
+
+Files are written atomically (a crash leaves the old file or the new one) and keep every
+character as stored, since they are data for other tools. Text for a terminal carries nothing a
+terminal would act on: JSON writes DEL, C1 and bidi controls as `\\uXXXX` escapes (the same
+data), Markdown and CSV go through `printable` (escape sequences and bidi controls removed,
+other controls shown as symbols).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from readmark.annotations import durable
+from readmark.annotations.export import SourceLookup, lookup
+from readmark.annotations.export_markdown import (
+    export_markdown,
+    export_markdown_files,
+    markdown_file_names,
+)
+from readmark.annotations.gitignore import ensure_gitignore
+from readmark.annotations.model import Annotation, LoadProblem
+from readmark.annotations.workspace import Workspace
+from readmark.library.model import Source
+from readmark.library.safe_text import escape_json_controls, printable
+
+FORMATS = ("markdown", "json", "csv")
+
+
+class ExportError(Exception):
+    """An export cannot be written where asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What an export holds: file name -> text (one entry for JSON and CSV)."""
+
+    format: str
+    files: dict[str, str]
+    skipped: list[LoadProblem] = field(default_factory=list)
+    """Annotation files left out because they cannot be read."""
+
+
+def export_annotations(workspace: Workspace, fmt: str, source_id: str | None = None) -> Export:
+    """The export of every annotation of the vault, or of one source's (re-anchored first).
+
+    One source is exported even without annotations (its file then holds only its details);
+    an unknown source is a `SourceError`, not an empty export.
+    """
+    skipped: list[LoadProblem] = []
+    if source_id is None:
+        annotations, skipped = workspace.all_annotations()
+    else:
+        workspace.vault.path_of(source_id)
+        annotations = workspace.annotations_for(source_id)
+    cache: dict[str, Source | None] = {}
+
+    def source_of(sid: str) -> Source | None:
+        if sid not in cache:
+            cache[sid] = workspace.source_or_none(sid)
+        return cache[sid]
+
+    return Export(fmt, render(fmt, annotations, source_of, source_id), skipped)
+
+
+def render(
+    fmt: str,
+    annotations: list[Annotation],
+    source_of: SourceLookup,
+    source_id: str | None = None,
+) -> dict[str, str]:
+    """File name -> text of an export; with `source_id`, Markdown is that source's one file."""
+    # JSON and CSV are imported when asked for: the reader, which starts with this module,
+    # only ever exports Markdown.
+    if fmt == "json":
+        from readmark.annotations.export_json import export_json
+
+        return {"annotations.json": export_json(annotations, source_of)}
+    if fmt == "csv":
+        from readmark.annotations.export_csv import export_readwise_csv
+
+        return {"annotations.csv": export_readwise_csv(annotations, source_of)}
+    if fmt != "markdown":
+        raise ExportError(f"there is no export format {fmt!r}; known: {', '.join(FORMATS)}")
+    if source_id is not None:
+        name = markdown_file_names([source_id])[source_id]
+        return {name: export_markdown(annotations, lookup(source_of, source_id), source_id)}
+    return export_markdown_files(annotations, source_of)
+
+
+def write_export(export: Export, out: Path) -> list[Path]:
+    """Write the export's files under `out`, atomically; return their paths.
+
+    Markdown is one file per source, into the folder `out` (made when missing); a single
+    source's file may be named instead (`out` ending in `.md`). JSON and CSV are one file:
+    `out` itself, or `annotations.json|csv` inside `out` when it is a folder.
+    """
+    files = export.files
+    if export.format == "markdown" and (
+        len(files) != 1 or out.is_dir() or out.suffix.lower() != ".md"
+    ):
+        if out.exists() and not out.is_dir():
+            raise ExportError(
+                f"{out} is a file: Markdown export writes one file per source "
+                "into a folder; give --out a folder"
+            )
+        targets = {out / name: text for name, text in files.items()}
+    elif out.is_dir():
+        targets = {out / name: text for name, text in files.items()}
+    else:
+        targets = {out: next(iter(files.values()))} if files else {}
+    written: list[Path] = []
+    for path, text in targets.items():
+        try:
+            durable.ensure_dir(path.parent)  # Markdown names keep the source's folders
+            durable.write_atomic(path, text.encode("utf-8", "surrogatepass"))
+        except OSError as error:
+            reason, advice = durable.describe_os_error(error)
+            raise ExportError(f"cannot write {path}: {reason}. {advice}") from error
+        written.append(path)
+    return written
+
+
+def export_to_vault(
+    workspace: Workspace, source: Source, annotations: list[Annotation]
+) -> list[Path]:
+    """The reader's export: the open source's annotations as Markdown in the vault's exports
+    folder (which git leaves out: exports are copies); nothing when it has none."""
+    if not annotations:
+        return []
+    files = render("markdown", annotations, {source.id: source}, source.id)
+    ensure_gitignore(workspace.root)
+    return write_export(Export("markdown", files), workspace.vault.layout.exports)
+
+
+def for_terminal(export: Export) -> str:
+    """The export as a terminal may show it (see the module doc). Markdown files each come
+    after a `<!-- file: NAME -->` line, one source or many, so a script splits them the same
+    way; JSON and CSV are their one file."""
+    safe = escape_json_controls if export.format == "json" else printable
+    files = {printable(name): safe(text) for name, text in export.files.items()}
+    if export.format != "markdown":
+        return "".join(files.values())
+    return "".join(
+        ("\n" if number else "") + f"<!-- file: {name} -->\n{text}"
+        for number, (name, text) in enumerate(files.items())
+    )
