@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from readmark.library.model import Role
 from readmark.library.text_inline import reduce_inline
-from readmark.library.text_lines import BLANK, Kind, Line, classify, clock_seconds, is_name
-from readmark.library.timecode import CLOCK_PATTERN, format_timecode, time_from_url
+from readmark.library.text_lines import BLANK, Kind, Line, classify, is_name
+from readmark.library.timecode import CLOCK_PATTERN, format_timecode, parse_clock, time_from_url
 
 # Lines longer than this are rarely hard-wrapped: such a file has one paragraph per line.
 _LONG_LINE = 110
@@ -683,7 +683,7 @@ def _credit(block: Block, text: str, *, speaker: bool = True) -> None:
     The time points at a moment of the media; the block stays off the timeline.
     """
     link = _TIME_LINK.search(text)
-    start = clock_seconds(link.group(1)) if link else None
+    start = parse_clock(link.group(1)) if link else None
     if link and start is None:
         start = time_from_url(link.group(2))
     credit = _CREDIT.search(text)
@@ -694,7 +694,7 @@ def _credit(block: Block, text: str, *, speaker: bool = True) -> None:
         when = credit.group("when")
         if start is None and when:
             clock = _BARE_CLOCK.fullmatch(when.strip())
-            start = clock_seconds(clock.group(1)) if clock else None
+            start = parse_clock(clock.group(1)) if clock else None
     if start is not None:
         block.start = start
         block.on_timeline = False

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum, auto
 from functools import lru_cache
 
-from readmark.library.timecode import CLOCK_PATTERN
+from readmark.library.timecode import CLOCK_PATTERN, clock_seconds, parse_clock
 
 
 class Kind(IntEnum):
@@ -92,8 +92,6 @@ _KEYPOINT = re.compile(
     rf"{_MARKER}\s+\*\*(?P<title>[^*]+?)\*\*\s*[:\-–—]?\s*\(\s*{_STAMP}\s*\)"
     r"\s*(?:[-–—:|]\s*)?(?P<text>.*)"
 )
-_SMALL = {f"{n:0{width}d}": n for n in range(100) for width in (1, 2)}
-"""`"07"` -> 7: a dict lookup is several times cheaper than int() on a hot path."""
 # `_stamped` unpacks the groups of `_TIMED` by position.
 assert tuple(_TIMED.groupindex) == ("open", "h", "m", "s", "f", "to")
 _NAME_TIME = re.compile(
@@ -191,31 +189,25 @@ def _stamped(s: str) -> Line | None:
     if "*" in s[:6]:
         point = _KEYPOINT.fullmatch(s)
         if point:
-            seconds = _match_seconds(point)
+            seconds = clock_seconds(*point.group("h", "m", "s", "f"))
             line = Line(Kind.KEYPOINT, s, point.group("text"), seconds, point.group("title"))
             if point.group("to") is not None:
-                line.end = clock_seconds(point.group("to"))
+                line.end = parse_clock(point.group("to"))
             return line
     timed = _TIMED.match(s)
     if not timed:
         return None
     opened, hours, minutes, secs, fraction, to = timed.groups()
-    whole_minutes = _SMALL[minutes] if minutes in _SMALL else int(minutes)
-    whole_seconds = _SMALL[secs] if secs in _SMALL else int(secs)
-    if whole_seconds >= 60 or (hours is not None and whole_minutes >= 60):
+    seconds = clock_seconds(hours, minutes, secs, fraction)
+    if seconds is None:
         return None
-    seconds = float(whole_minutes * 60 + whole_seconds)
-    if hours is not None:
-        seconds += (_SMALL[hours] if hours in _SMALL else int(hours)) * 3600
-    if fraction is not None:
-        seconds += int(fraction) / 10 ** len(fraction)
     text = s[timed.end() :]
     if not text:
         return Line(Kind.TIME_ALONE, s, time=seconds)
     # Positional: this runs once per transcript line.
     line = Line(Kind.TIMED, s, text, seconds, None, 0, True, opened is None)
     if to is not None:
-        line.end = clock_seconds(to)
+        line.end = parse_clock(to)
     if ":" in text[:48]:
         labelled = _LABELLED.fullmatch(text)
         if labelled:
@@ -231,7 +223,7 @@ def _named(s: str) -> Line:
     if last.isdigit() or last in "])" or last == ":":
         pair = _NAME_TIME.fullmatch(s)
         if pair:
-            seconds = clock_seconds(pair.group("a") or pair.group("b") or pair.group("c"))
+            seconds = parse_clock(pair.group("a") or pair.group("b") or pair.group("c"))
             label = pair.group("label").strip(" \t:-–—")
             if seconds is not None and label:
                 return Line(Kind.NAME_TIME, s, time=seconds, label=label)
@@ -242,7 +234,7 @@ def _named(s: str) -> Line:
             text = labelled.group("text")
             if is_name(label) and not text.startswith(("http://", "https://", "www.")):
                 stamp = labelled.group("bts") or labelled.group("ts")
-                seconds = clock_seconds(stamp) if stamp else None
+                seconds = parse_clock(stamp) if stamp else None
                 return Line(Kind.LABELLED, s, text, seconds, label)
         alone = _NAME_ALONE.fullmatch(s)
         if alone:
@@ -252,38 +244,6 @@ def _named(s: str) -> Line:
     if len(s) <= 40 and is_name(s) and (s.isupper() or len(s.split()) <= 3):
         return Line(Kind.NAME_LINE, s, label=s, explicit=False)
     return Line(Kind.TEXT, s, s)
-
-
-def _match_seconds(match: re.Match[str]) -> float | None:
-    """Seconds from the `h`, `m`, `s`, `f` groups of a stamp match; None when out of range."""
-    hours, minutes, seconds, fraction = match.group("h", "m", "s", "f")
-    whole_minutes, whole_seconds = int(minutes), int(seconds)
-    if whole_seconds >= 60 or (hours is not None and whole_minutes >= 60):
-        return None
-    total = whole_minutes * 60 + whole_seconds
-    if hours is not None:
-        total += int(hours) * 3600
-    if fraction is not None:
-        return total + int(fraction) / 10 ** len(fraction)
-    return float(total)
-
-
-def clock_seconds(clock: str) -> float | None:
-    """Seconds from a clock time the patterns above matched (`4:04`, `01:02:03,500`).
-
-    A lighter `parse_timecode` for text already known to be a clock: it runs once per
-    transcript line. Out-of-range minutes or seconds give None.
-    """
-    parts = clock.replace(",", ".").split(":")
-    try:
-        seconds = float(parts[-1])
-        minutes = int(parts[-2])
-        hours = int(parts[-3]) if len(parts) == 3 else 0
-    except (ValueError, IndexError):
-        return None
-    if seconds >= 60 or (len(parts) == 3 and minutes >= 60):
-        return None
-    return hours * 3600 + minutes * 60 + seconds
 
 
 @lru_cache(maxsize=4096)
