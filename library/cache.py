@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from readmark.library.durable import write_atomic
 from readmark.library.layout import ensure_private_dir
 
 CACHE_VERSION = 5
@@ -56,7 +55,7 @@ def read_cache(path: Path) -> dict[str, CacheEntry]:
 
 
 def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
-    """Replace the cache atomically (temp file, fsync, rename); False when it cannot be written."""
+    """Replace the cache atomically (see `library.durable`); False when it cannot be written."""
     payload = {
         "version": CACHE_VERSION,
         "entries": {rel: list(entry) for rel, entry in sorted(entries.items())},
@@ -65,31 +64,7 @@ def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     try:
         ensure_private_dir(path.parent)
-        fd, temp = tempfile.mkstemp(prefix=".sources-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", errors=NAME_ERRORS) as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
-        _fsync_dir(path.parent)
+        write_atomic(path, text.encode("utf-8", NAME_ERRORS))
     except OSError:
         return False
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; some file systems refuse to open a folder, which is fine.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

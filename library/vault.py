@@ -13,6 +13,7 @@ from typing import Any
 
 from readmark.library.cache import CacheEntry, read_cache, write_cache
 from readmark.library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
+from readmark.library.durable import TEMP_PREFIX
 from readmark.library.errors import SourceError
 from readmark.library.layout import DATA_FOLDER, VaultLayout
 from readmark.library.model import Source
@@ -20,8 +21,6 @@ from readmark.library.summary import SourceSummary
 
 SOURCE_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".srt", ".vtt", ".json"})
 """Extensions listed as sources; files without an extension are listed when they are text."""
-TEMP_PREFIX = ".tmp-"
-"""Temporary files (of editors and of readmark's own atomic writes), never listed."""
 HIDDEN_FILE = "hidden file (readmark lists only files whose name does not start with a dot)"
 NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 PARALLEL_THRESHOLD = 200

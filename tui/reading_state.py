@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readmark.annotations.durable import write_atomic
+from readmark.library.durable import write_atomic
 from readmark.library.layout import VaultLayout, ensure_private_dir
 
 FORMAT_VERSION = 1

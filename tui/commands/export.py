@@ -134,7 +134,7 @@ def _print(files: dict[str, str], *, marked: bool) -> None:
 
 def _write(files: dict[str, str], out: Path, fmt: str) -> list[Path]:
     """Write the files atomically; return their paths."""
-    from readmark.annotations import durable
+    from readmark.library import durable
 
     if fmt == "markdown" and (len(files) != 1 or out.is_dir() or out.suffix.lower() != ".md"):
         if out.exists() and not out.is_dir():

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
 from readmark.annotations.citation import CitationError, cite
 from readmark.annotations.config import load_citation_config
-from readmark.annotations.durable import ensure_dir, write_atomic
 from readmark.annotations.export_markdown import export_markdown_files
 from readmark.annotations.gitignore import ensure_gitignore
 from readmark.annotations.model import Annotation, Confidence, Kind, LoadProblem, utc_now
@@ -25,6 +24,7 @@ from readmark.annotations.store import (
 )
 from readmark.annotations.workspace import Workspace
 from readmark.library.builder import SourceBuilder
+from readmark.library.durable import ensure_dir, write_atomic
 from readmark.library.model import Role, Source
 from readmark.library.safe_text import printable, shorten
 from readmark.library.summary import SourceSummary
