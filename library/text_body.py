@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from readmark.library.model import Role
+from readmark.library.safe_text import shorten
 from readmark.library.text_inline import reduce_inline
 from readmark.library.text_lines import BLANK, Kind, Line, classify, is_name
 from readmark.library.timecode import CLOCK_PATTERN, format_timecode, parse_clock, time_from_url
@@ -468,7 +469,9 @@ class _Assembler:
             stamp = format_timecode(line.time or 0)
             # A chapter entry: the outline carries its time, the entry itself stays plain text.
             self.open(i, f"{stamp} {line.text}", Role.LIST_ITEM, spoken=False)
-            self.body.timed_marks.append(Mark(_short(title), line.time, len(self.body.blocks)))
+            self.body.timed_marks.append(
+                Mark(_outline_title(title), line.time, len(self.body.blocks))
+            )
             self.flush()
             return
         text = line.text
@@ -705,11 +708,11 @@ def _is_quotation(text: str) -> bool:
     return len(stripped) > 1 and stripped[0] in _QUOTE_OPEN and stripped[-1] in _QUOTE_CLOSE
 
 
-def _short(title: str, limit: int = 80) -> str:
+def _outline_title(title: str, limit: int = 80) -> str:
     """An outline title from a key-point line: the part before ` - `, cut at `limit`."""
     for separator in (" - ", " — ", " – "):
         head = title.split(separator, 1)[0]
         if head != title:
             title = head
             break
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+    return shorten(title, limit, at_word=False)
