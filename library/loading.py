@@ -486,7 +486,9 @@ def _stem_title(stem: str, format_name: str) -> str:
     """The title the format's reader would give a file with no title of its own."""
     if format_name in _CUE_FORMATS:
         # Imported here: listing from the cache never needs the subtitle code.
-        from readmark.library.cues import title_from_stem as cue_title  # drops a `.en` suffix too
+        from readmark.library.readers.cues import (
+            title_from_stem as cue_title,
+        )  # drops a `.en` suffix too
 
         return cue_title(stem)
     return title_from_stem(stem)

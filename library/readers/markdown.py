@@ -6,7 +6,7 @@ import re
 
 from readmark.library.errors import SourceError
 from readmark.library.model import Source
-from readmark.library.text_source import read_text_source
+from readmark.library.readers.text.source import read_text_source
 
 FORMAT = "markdown"
 

@@ -37,9 +37,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from readmark.library import text_lines, titles
+from readmark.library import titles
 from readmark.library.builder import SourceBuilder
 from readmark.library.model import Role
+from readmark.library.readers.text import lines as text_lines
 from readmark.library.timecode import CLOCK_GROUPS, clock_seconds
 
 # Hours are optional (WebVTT `05.500`, `01:05.500`); the fraction takes `.` or `,`.

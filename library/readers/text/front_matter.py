@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 import frontmatter
 import yaml
+from readmark.library.readers.text.dates import parse_date
 from readmark.library.safe_text import shorten
-from readmark.library.text_dates import parse_date
 from readmark.library.timecode import try_parse_timecode
 
 _OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
