@@ -10,6 +10,8 @@ from readmark.library.readers.text.source import read_text_source
 
 FORMAT = "markdown"
 
+# `.md` and `.markdown` are settled by `library.formats`; the rarer spellings are not listed in a
+# vault, but a file opened by its path is still read as Markdown.
 _EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 _HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 _LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")
