@@ -9,8 +9,8 @@ Readers are named, not imported: listing a vault from its cache never loads a pa
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -132,8 +132,8 @@ class Registry:
             )
             for f in self.formats
         ]
-        digest = hashlib.sha256(repr((facts, self.fallback.name)).encode("utf-8"))
-        return digest.hexdigest()[:12]
+        # zlib, not hashlib: hashlib loads OpenSSL, 4 MB more for every listing.
+        return f"{zlib.crc32(repr((facts, self.fallback.name)).encode('utf-8')):08x}"
 
 
 _built: Registry | None = None
