@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readmark.annotations import durable
 from readmark.annotations.export import SourceLookup, lookup
 from readmark.annotations.export_markdown import (
     export_markdown,
@@ -23,6 +22,7 @@ from readmark.annotations.export_markdown import (
 from readmark.annotations.gitignore import ensure_gitignore
 from readmark.annotations.model import Annotation, LoadProblem
 from readmark.annotations.workspace import Workspace
+from readmark.library import durable
 from readmark.library.model import Source
 from readmark.library.safe_text import escape_json_controls, printable
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from readmark.annotations import durable
+from readmark.library import durable
 from readmark.library.layout import GITIGNORE_TEXT, VaultLayout
 
 

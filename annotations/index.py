@@ -20,7 +20,6 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from readmark.annotations.durable import describe_os_error
 from readmark.annotations.index_folder import remove_other_versions, repair, trust_problem
 from readmark.annotations.index_schema import (
     ANNOTATION,
@@ -56,6 +55,7 @@ from readmark.annotations.index_state import (
     stamp_of,
 )
 from readmark.annotations.model import Annotation
+from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
 from readmark.library.model import Source

@@ -17,8 +17,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readmark.annotations.durable import TEMP_PREFIX
 from readmark.annotations.index_state import SAVES_DIR, STATE_NAME
+from readmark.library.durable import TEMP_PREFIX
 from readmark.library.layout import cache_root, inside, unsafe_folder
 
 _OWN_FILE = re.compile(

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readmark.annotations import durable
+from readmark.library import durable
 
 STATE_NAME = "state.json"
 SAVES_DIR = "saves"

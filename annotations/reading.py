@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
-from readmark.annotations.durable import write_atomic
 from readmark.annotations.model import Kind
+from readmark.library.durable import write_atomic
 from readmark.library.layout import VaultLayout, ensure_private_dir
 from readmark.library.model import Source
 

@@ -26,11 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readmark.annotations import durable
 from readmark.annotations.gitignore import ensure_gitignore
 from readmark.annotations.markdown_format import AnnotationFormatError, parse, render
 from readmark.annotations.model import Annotation, LoadProblem, LoadResult
 from readmark.annotations.slug import MAX_ID_CHARS, is_valid_annotation_id, source_slug
+from readmark.library import durable
 from readmark.library.layout import VaultLayout
 
 SUFFIX = ".md"

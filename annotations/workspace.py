@@ -43,6 +43,7 @@ from readmark.annotations.store import (
 from readmark.library.errors import SourceError
 from readmark.library.layout import ensure_private_dir
 from readmark.library.model import Source
+from readmark.library.safe_text import shorten
 from readmark.library.vault import Vault
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ TEMP_FILE_AGE = 60.0
 
 REANCHOR_ATTEMPTS = 3
 """Times a re-anchor is tried again on a file another program keeps changing meanwhile."""
+
+QUOTE_CHARS = 60
+"""How much of a quote a message shows."""
 
 Progress = Callable[[int], None]
 
@@ -236,8 +240,9 @@ class Workspace:
         if span is None and _unwrapped(quote) != quote:
             span = find_quote(source, _unwrapped(quote))
         if span is None:
+            shown = shorten(quote, QUOTE_CHARS, at_word=False)
             raise QuoteNotFoundError(
-                f"{source_id}: the quote {_short(quote)!r} is not in this source "
+                f"{source_id}: the quote {shown!r} is not in this source "
                 "(spacing, quote marks and case do not matter; check the wording)"
             )
         return source, span[0], span[1]
@@ -660,7 +665,8 @@ class Workspace:
 def _review_state(annotation: Annotation) -> str:
     """What re-anchoring made of an annotation, in words, for a refused decision."""
     if annotation.candidate is not None:
-        return f"the candidate is now \u201c{_short(annotation.candidate.text)}\u201d"
+        shown = shorten(annotation.candidate.text, QUOTE_CHARS, at_word=False)
+        return f"the candidate is now \u201c{shown}\u201d"
     if annotation.orphaned:
         return "no candidate is left, the annotation is orphaned"
     return "its quote stands in the source as it is"
@@ -725,11 +731,6 @@ def _unwrapped(quote: str) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _short(text: str, width: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
 def _broken_index(folder: Path, error: Exception) -> str:

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from readmark.library.durable import write_atomic
+from readmark.library.formats import registry
 from readmark.library.layout import ensure_private_dir
 
-CACHE_VERSION = 5
-"""Bump when the cached shape or what the readers extract changes; older caches are ignored."""
+LISTING_SHAPE = 5
+"""Bump when the cached shape or what every list entry holds changes; a change to one format is
+that format's `Format.version` (see `cache_version`)."""
 
 
 NAME_ERRORS = "surrogatepass"
 """File names that are not UTF-8 are kept as Python reads them (lone surrogates) in the cache."""
+
+
+def cache_version() -> str:
+    """The version a cache must carry to be read: the entries' shape and the registered formats,
+    so that adding or changing a format makes every entry again (a file once skipped as
+    "not a format readmark reads" may be one now)."""
+    return f"{LISTING_SHAPE}-{registry().fingerprint}"
 
 
 class CacheEntry(NamedTuple):
@@ -45,7 +53,7 @@ def read_cache(path: Path) -> dict[str, CacheEntry]:
     try:
         with path.open("rb") as file:
             data = json.loads(file.read().decode("utf-8", NAME_ERRORS))
-        if data.get("version") != CACHE_VERSION:
+        if data.get("version") != cache_version():
             return {}
         return {rel: CacheEntry(*row) for rel, row in data["entries"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -56,40 +64,16 @@ def read_cache(path: Path) -> dict[str, CacheEntry]:
 
 
 def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
-    """Replace the cache atomically (temp file, fsync, rename); False when it cannot be written."""
+    """Replace the cache atomically (see `library.durable`); False when it cannot be written."""
     payload = {
-        "version": CACHE_VERSION,
+        "version": cache_version(),
         "entries": {rel: list(entry) for rel, entry in sorted(entries.items())},
     }
     # `dumps`, not `dump`: only the one-shot path uses json's C encoder (10x faster).
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     try:
         ensure_private_dir(path.parent)
-        fd, temp = tempfile.mkstemp(prefix=".sources-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", errors=NAME_ERRORS) as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
-        _fsync_dir(path.parent)
+        write_atomic(path, text.encode("utf-8", NAME_ERRORS))
     except OSError:
         return False
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; some file systems refuse to open a folder, which is fine.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import importlib
 import os
@@ -14,22 +13,13 @@ from pathlib import Path
 from readmark.library.builder import SEGMENT_SEPARATOR
 from readmark.library.decoding import HEAD_SIZE, binary_reason, bom_encoding, decode, decode_head
 from readmark.library.errors import SourceError
+from readmark.library.formats import Format, Registry, registry
 from readmark.library.model import OutlineEntry, Segment, Source
 from readmark.library.readers.base import Reader
 from readmark.library.summary import OutlineItem, SourceSummary, summarise
 from readmark.library.timecode import try_parse_timecode
 from readmark.library.titles import title_from_stem
 
-READER_MODULES: tuple[str, ...] = (
-    "readmark.library.readers.markdown",
-    "readmark.library.readers.plaintext",
-    "readmark.library.readers.srt",
-    "readmark.library.readers.vtt",
-    "readmark.library.readers.whisper_json",
-)
-"""Every format reader; the loader asks each to `sniff` a file and keeps the surest."""
-FALLBACK_MODULE = "readmark.library.readers.plaintext"
-"""Reads any text no other reader claims."""
 SURE_SCORE = 0.9
 """A reader this sure of a file (its own extension, a telling header) wins without asking the
 rest: listing a vault sniffs every file, and most are settled by their extension."""
@@ -65,22 +55,52 @@ class Peek:
     format: str
 
 
-@functools.cache
+@dataclass(frozen=True, slots=True)
+class _Readers:
+    """The readers of one registry, imported."""
+
+    registry: Registry
+    every: tuple[Reader, ...]
+    sniff_order: tuple[Reader, ...]
+    """The fallback's sniff scans the whole head for printable text: it is asked last."""
+    decided: dict[str, Reader]
+    """By extension, the readers that win without sniffing (see `Format.decided_by_extension`)."""
+    fallback: Reader
+
+
+_imported: _Readers | None = None
+
+
+def _readers() -> _Readers:
+    """The readers of the formats registered now, imported on first use (listing from the
+    cache never needs them)."""
+    global _imported
+    table = registry()
+    if _imported is None or _imported.registry is not table:
+        every = {f.name: _import_reader(f.reader) for f in table.formats}
+        fallback = every[table.fallback.name]
+        _imported = _Readers(
+            registry=table,
+            every=tuple(every.values()),
+            sniff_order=(*(r for r in every.values() if r is not fallback), fallback),
+            decided={suffix: every[f.name] for suffix, f in table.decided.items()},
+            fallback=fallback,
+        )
+    return _imported
+
+
 def readers() -> tuple[Reader, ...]:
-    """The reader modules, imported on first use so listing from the cache stays light."""
-    return tuple(_import_reader(name) for name in READER_MODULES)
+    """Every format's reader, in the order of `library.formats.FORMATS`."""
+    return _readers().every
 
 
-@functools.cache
 def fallback_reader() -> Reader:
-    return _import_reader(FALLBACK_MODULE)
+    """The reader of any text no other reader claims."""
+    return _readers().fallback
 
 
-@functools.cache
 def _sniff_order() -> tuple[Reader, ...]:
-    # The fallback's sniff scans the whole head for printable text: ask it last, if at all.
-    fallback = fallback_reader()
-    return (*(r for r in readers() if r is not fallback), fallback)
+    return _readers().sniff_order
 
 
 def _import_reader(name: str) -> Reader:
@@ -88,33 +108,18 @@ def _import_reader(name: str) -> Reader:
     return module
 
 
-DECIDED_BY_EXTENSION: dict[str, str] = {
-    **dict.fromkeys(
-        (".md", ".markdown", ".mdown", ".mkd", ".mdx"), "readmark.library.readers.markdown"
-    ),
-    ".srt": "readmark.library.readers.srt",
-    ".vtt": "readmark.library.readers.vtt",
-}
-"""Extensions whose reader wins the sniffing whatever the text says (asked first, or sure at
-0.9 or more when the readers before it score less): a listing skips the sniffing for them."""
-
-
-@functools.cache
-def _decided_readers() -> dict[str, Reader]:
-    return {suffix: _import_reader(name) for suffix, name in DECIDED_BY_EXTENSION.items()}
-
-
 def choose_reader(name: str, head: str) -> Reader:
     """The reader most sure it can read a file called `name` starting with `head`."""
+    loaded = _readers()
     base = name.rpartition("/")[2]
     dot = base.rfind(".")
     if dot > 0:
-        decided = _decided_readers().get(base[dot:].lower())
+        decided = loaded.decided.get(base[dot:].lower())
         if decided is not None:
             return decided
-    best = fallback_reader()
+    best = loaded.fallback
     best_score = 0.0
-    for reader in _sniff_order():
+    for reader in loaded.sniff_order:
         score = reader.sniff(name, head)
         if score > best_score:
             best, best_score = reader, score
@@ -153,8 +158,7 @@ def load_path(path: Path, source_id: str) -> Source:
     decoded = decode(data)
     del data
     reader = choose_reader(name, decoded.text[:HEAD_SIZE])
-    if suffix == ".json" and reader is fallback_reader():
-        raise NotASource(name, "JSON file that is not a transcript")
+    _refuse_unclaimed(name, suffix, reader)
     try:
         source = _read_with(reader, decoded.text, source_id, path.stem)
     except SourceError as error:
@@ -166,6 +170,16 @@ def load_path(path: Path, source_id: str) -> Source:
     if decoded.warnings:
         source.warnings[:0] = decoded.warnings
     return split_long_segments(source)
+
+
+def _refuse_unclaimed(name: str, suffix: str, reader: Reader) -> None:
+    """A file no reader claims is not a source when its extension's format says so (a `.json`
+    that is no transcript); else it is read as plain text."""
+    if reader is not fallback_reader():
+        return
+    listed = registry().by_extension.get(suffix)
+    if listed is not None and listed.not_mine is not None:
+        raise NotASource(name, listed.not_mine)
 
 
 GC_PAUSE_BYTES = 4 * 1024 * 1024
@@ -339,9 +353,8 @@ def quick_summary(path: Path, source_id: str) -> SourceSummary | None:
         return None  # the byte patterns below only fit ASCII-compatible encodings
     head = decode_head(data[: _head_end(data)])
     reader = choose_reader(name, head[:HEAD_SIZE])
-    if path.suffix.lower() == ".json" and reader is fallback_reader():
-        raise NotASource(name, "JSON file that is not a transcript")
-    times, paragraphs = _scan_times(data, reader.FORMAT)
+    _refuse_unclaimed(name, path.suffix.lower(), reader)
+    times, paragraphs = _scan_times(data, registry().by_name[reader.FORMAT])
     del data
     if paragraphs and len(times) * 2 < paragraphs:
         # A few times among many paragraphs are references in prose (reading notes), not a
@@ -379,27 +392,15 @@ def quick_summary(path: Path, source_id: str) -> SourceSummary | None:
     )
 
 
-# Each pattern starts with a literal newline rather than `^`: the regex engine then jumps
-# from line to line, which is several times faster over 50 MB.
-_CUE_TIME = re.compile(rb"\n[ \t]*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})[ \t]+-->")
-_JSON_START = re.compile(rb'"start"[ \t\r\n]*:[ \t\r\n]*(\d+(?:\.\d+)?)')
-# `- [4:04](url) text`, `[00:00] text`, `00:00 text`, `**Ana** [00:00:05]`
-_LINE_TIME = re.compile(
-    rb"\n[ \t]*(?:[-*+][ \t]+)?(?:\*\*[^*\n]{1,80}\*\*[ \t]*)?[\[(]?"
-    rb"((?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?![\d:])"
-)
-_TIME_PATTERNS = {"srt": _CUE_TIME, "vtt": _CUE_TIME, "whisper-json": _JSON_START}
-
-
-def _scan_times(data: bytes, format_name: str) -> tuple[list[bytes], int]:
+def _scan_times(data: bytes, fmt: Format) -> tuple[list[bytes], int]:
     """The time of every timed line (as bytes, in file order) and a count of paragraphs."""
-    pattern = _TIME_PATTERNS.get(format_name, _LINE_TIME)
+    pattern = fmt.quick_times
     times: list[bytes] = pattern.findall(data)
-    if pattern is not _JSON_START:
+    if pattern.pattern.startswith((b"\n", rb"\n")):  # a line end, written or escaped
         first_line = pattern.match(b"\n" + data[:256].split(b"\n", 1)[0])
         if first_line is not None:
             times.insert(0, first_line.group(1))
-    paragraphs = 0 if format_name in _TIME_PATTERNS else data.count(b"\n\n") + 1
+    paragraphs = 0 if fmt.timed else data.count(b"\n\n") + 1
     return times, paragraphs
 
 
@@ -479,14 +480,14 @@ def _failed(
     )
 
 
-_CUE_FORMATS = frozenset({"srt", "vtt", "whisper-json"})
-
-
 def _stem_title(stem: str, format_name: str) -> str:
     """The title the format's reader would give a file with no title of its own."""
-    if format_name in _CUE_FORMATS:
+    fmt = registry().by_name.get(format_name)
+    if fmt is not None and fmt.timed:
         # Imported here: listing from the cache never needs the subtitle code.
-        from readmark.library.cues import title_from_stem as cue_title  # drops a `.en` suffix too
+        from readmark.library.readers.cues import (
+            title_from_stem as cue_title,
+        )  # drops a `.en` suffix too
 
         return cue_title(stem)
     return title_from_stem(stem)

@@ -15,6 +15,7 @@ clipboard (OSC 52), or reorder what the user sees (bidi overrides). `printable` 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _ST = r"(?:\x1b\\|\x07|\x9c)"
 """String terminator: `ESC \\`, BEL (xterm accepts it for OSC) or the C1 ST."""
@@ -67,13 +68,35 @@ def escape_json_controls(json_text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` on one line, cut at a word boundary with `…` when longer than `limit`."""
+def shorten(
+    text: str, limit: int, *, at_word: bool = True, width: Callable[[str], int] = len
+) -> str:
+    """`text` on one line, cut with `…` to at most `limit` when longer.
+
+    The cut falls at a word boundary in the second half unless `at_word` is False, and never
+    leaves a space or a comma before the `…`. `width` measures: characters, or a terminal's
+    cells (`rich.cells.cell_len`) where wide characters take two.
+    """
     flat = " ".join(text.split())
-    if len(flat) <= limit:
+    if width(flat) <= limit:
         return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
+    cut = _fitting(flat, limit - 1, width)
+    if at_word:
+        space = cut.rfind(" ")
+        if space > limit // 2:
+            cut = cut[:space]
     return cut.rstrip(" ,;:.-—") + "…"
+
+
+def _fitting(text: str, room: int, width: Callable[[str], int]) -> str:
+    """The longest start of `text` that `width` measures at most `room`."""
+    if width is len:
+        return text[: max(room, 0)]
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if width(text[:middle]) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]

@@ -13,15 +13,13 @@ from typing import Any
 
 from readmark.library.cache import CacheEntry, read_cache, write_cache
 from readmark.library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
+from readmark.library.durable import TEMP_PREFIX
 from readmark.library.errors import SourceError
+from readmark.library.formats import registry
 from readmark.library.layout import DATA_FOLDER, VaultLayout
 from readmark.library.model import Source
 from readmark.library.summary import SourceSummary
 
-SOURCE_EXTENSIONS = frozenset({".md", ".markdown", ".txt", ".srt", ".vtt", ".json"})
-"""Extensions listed as sources; files without an extension are listed when they are text."""
-TEMP_PREFIX = ".tmp-"
-"""Temporary files (of editors and of readmark's own atomic writes), never listed."""
 HIDDEN_FILE = "hidden file (readmark lists only files whose name does not start with a dot)"
 NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 PARALLEL_THRESHOLD = 200
@@ -444,9 +442,11 @@ def _nonblocking(path: str, flags: int) -> int:
 
 
 def _unlisted_reason(name: str) -> str | None:
+    """Why a file is left out, by its name; None when a format lists its extension (a file
+    without one is listed when it turns out to be text)."""
     dot = name.rfind(".")
     suffix = name[dot:].lower() if dot > 0 else ""
-    if not suffix or suffix in SOURCE_EXTENSIONS:
+    if not suffix or suffix in registry().listed:
         return None
     if suffix in BINARY_EXTENSIONS:
         return BINARY_EXTENSIONS[suffix]

@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from readmark.library.decoding import decode_head
-from readmark.library.frontmatter_meta import split_front_matter
+from readmark.library.readers.text.front_matter import split_front_matter
 from readmark.library.timecode import TimecodeError, parse_timecode, url_without_time
 
 MEDIA_EXTENSIONS: tuple[str, ...] = (

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from readmark.annotations import durable
 from readmark.annotations.annotating import (
     AlreadyAnnotatedError,
     AlreadyHighlightedError,
@@ -16,6 +15,7 @@ from readmark.annotations.annotating import (
 from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.store import AnnotationStore, ChangedOnDiskError, StoreError
 from readmark.annotations.workspace import Workspace
+from readmark.library import durable
 
 TALK = """**Rosa Lind** [00:00:05]
 

@@ -10,12 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from readmark.annotations import durable
 from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor, span_metadata
 from readmark.annotations.citation import cite
 from readmark.annotations.export_csv import export_readwise_csv
 from readmark.annotations.model import Annotation, Kind
 from readmark.annotations.workspace import Workspace
+from readmark.library import durable
 from readmark.library.builder import SourceBuilder
 from readmark.library.model import Segment, Source
 from readmark.tui.cli import main

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from readmark.annotations import durable
+from readmark.library import durable
 
 
 def test_write_atomic_creates_then_replaces_the_file(tmp_path: Path) -> None:

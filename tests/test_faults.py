@@ -19,13 +19,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from readmark.annotations import durable
 from readmark.annotations.anchoring import new_annotation
 from readmark.annotations.index import SearchIndex
 from readmark.annotations.markdown_format import render
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore, StoreError
 from readmark.annotations.workspace import Workspace, WorkspaceError
+from readmark.library import durable
 from readmark.library.layout import VaultLayout
 from readmark.library.vault import Vault
 

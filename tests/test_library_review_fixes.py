@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from readmark.library.frontmatter_meta import read_metadata
 from readmark.library.loading import load_path
 from readmark.library.model import Source
 from readmark.library.readers import markdown, plaintext
-from readmark.library.text_clipped import read_clipped_header
-from readmark.library.text_dates import parse_date
+from readmark.library.readers.text.clipped import read_clipped_header
+from readmark.library.readers.text.dates import parse_date
+from readmark.library.readers.text.front_matter import read_metadata
 from readmark.library.timecode import url_without_time
 from readmark.tui.cli import main
 
@@ -165,7 +165,7 @@ def test_readable_front_matter_gives_no_warning() -> None:
 
 
 def test_lines_end_only_at_line_ends() -> None:
-    from readmark.library.text_lines import split_lines
+    from readmark.library.readers.text.lines import split_lines
 
     # \x1e and NEL (a Latin-1 `…`) are not line ends; a lone CR is.
     assert split_lines("a\x1eb\x85c\r\nd\re\n") == ["a\x1eb\x85c", "d", "e"]

@@ -4,7 +4,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from readmark.library.safe_text import escape_json_controls, printable
+from readmark.library.safe_text import escape_json_controls, printable, shorten
 
 FORBIDDEN = re.compile("[\x1b\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -54,3 +54,19 @@ def test_escaped_json_is_the_same_data_and_terminal_safe(text: str) -> None:
     dumped = escape_json_controls(json.dumps({"title": text}, ensure_ascii=False))
     assert FORBIDDEN.search(dumped) is None
     assert json.loads(dumped) == {"title": text}
+
+
+def test_shorten_cuts_at_a_word_and_never_leaves_a_comma_before_the_ellipsis() -> None:
+    assert shorten("alpha   beta\ngamma", 40) == "alpha beta gamma"
+    assert shorten("alpha beta, gamma delta", 13) == "alpha beta…"
+    assert shorten("alpha beta, gamma delta", 13, at_word=False) == "alpha beta…"
+    assert shorten("alphabetical order", 10, at_word=False) == "alphabeti…"
+
+
+def test_shorten_to_terminal_cells_counts_wide_characters_twice() -> None:
+    from rich.cells import cell_len
+
+    shown = shorten("東京の夏は暑い", 9, at_word=False, width=cell_len)
+    assert shown == "東京の夏…"
+    assert cell_len(shown) <= 9
+    assert shorten("東京の夏は暑い", 9, at_word=False) == "東京の夏は暑い"

@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from readmark.annotations import durable
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -22,6 +21,7 @@ from readmark.annotations.store import (
     ChangedOnDiskError,
     StoreError,
 )
+from readmark.library import durable
 
 SOURCE = "talks/river.vtt"
 

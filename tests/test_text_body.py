@@ -9,12 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from readmark.library.builder import clean_text, normalise_space
 from readmark.library.model import Role
+from readmark.library.readers.text.blocks import Body
+from readmark.library.readers.text.body import parse_body
+from readmark.library.readers.text.classify import classify
+from readmark.library.readers.text.clipped import read_clipped_header
+from readmark.library.readers.text.dates import parse_date
+from readmark.library.readers.text.inline import reduce_inline
+from readmark.library.readers.text.labels import is_name
+from readmark.library.readers.text.lines import Kind
 from readmark.library.safe_text import printable
-from readmark.library.text_body import Body, parse_body
-from readmark.library.text_clipped import read_clipped_header
-from readmark.library.text_dates import parse_date
-from readmark.library.text_inline import reduce_inline
-from readmark.library.text_lines import Kind, classify, is_name
 
 
 def body(text: str, *, markdown: bool = True) -> Body:

@@ -97,3 +97,17 @@ def test_parse_never_raises_anything_but_its_own_error(text: str) -> None:
     except TimecodeError:
         return
     assert value >= 0
+
+
+def test_a_clock_reads_as_the_same_seconds_in_every_format() -> None:
+    from readmark.library.readers import markdown, srt
+
+    cue = srt.read("1\n00:01:32,123 --> 00:01:35,000\nThe tide turns.\n", "a.srt", "a")
+    ranged = markdown.read("[01:30.000 - 01:32.123] The tide turns.\n", "b.md", "b")
+    named = markdown.read("**Ana** [01:32.123]\n\nThe tide turns.\n", "c.md", "c")
+    written = parse_timecode("1:32.123")
+    # A range end once read as 92.12299999999999, and `show --json` printed it so.
+    assert written == 92.123
+    assert cue.segments[0].start == written
+    assert ranged.segments[0].end == written
+    assert named.segments[0].start == written

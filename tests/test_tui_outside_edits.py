@@ -12,10 +12,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from readmark.annotations import durable
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore
 from readmark.annotations.workspace import Workspace
+from readmark.library import durable
 from readmark.tui.app import ReadmarkApp
 from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.screens.reader import ReaderScreen

@@ -10,10 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from readmark.annotations import durable
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore, WrittenNotSyncedError
 from readmark.annotations.workspace import Workspace
+from readmark.library import durable
 from readmark.tui.cli import main
 
 TALK = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Otters hold hands while they sleep.\n"

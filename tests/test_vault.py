@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 import readmark.library.loading
 import readmark.library.vault
-from readmark.library.cache import CACHE_VERSION
+from readmark.library.cache import cache_version
 from readmark.library.errors import SourceError
 from readmark.library.sample import ensure_user_sample_vault, sample_vault_source
 from readmark.library.summary import summarise
@@ -211,7 +211,7 @@ def test_corrupt_cache_is_ignored_and_replaced(messy: Path) -> None:
     cache.write_text('{"version": 2, "entries": {"notes.md": [1, 2, {"id": 3}]', encoding="utf-8")
 
     assert Vault(messy).scan() == expected
-    assert json.loads(cache.read_text())["version"] == CACHE_VERSION
+    assert json.loads(cache.read_text())["version"] == cache_version()
     assert [p.name for p in cache.parent.iterdir()] == ["sources.json"]
 
 
@@ -352,6 +352,24 @@ def test_large_file_is_listed_from_a_quick_scan_then_exactly_once_opened(
     assert exact == loaded
     assert exact.warnings == []
     assert exact.last_time == 3998.0
+
+
+def test_quick_scan_counts_a_time_on_the_very_first_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readmark.library.loading, "QUICK_SCAN_BYTES", 20_000)
+    lines = (
+        f"[{i // 3600}:{i // 60 % 60:02d}:{i % 60:02d}] Said at {i} s.\n\n"
+        for i in range(0, 3000, 3)
+    )
+    write(tmp_path / "talk.txt", "".join(lines))
+
+    quick = Vault(tmp_path).scan().sources[0]
+    exact = summarise(Vault(tmp_path).load("talk.txt"))
+
+    assert quick.warnings[0].startswith("large file (")
+    assert (quick.timed_segments, quick.first_time) == (exact.timed_segments, exact.first_time)
+    assert (exact.timed_segments, exact.first_time) == (1000, 0.0)
 
 
 def test_load_of_a_large_file_never_listed_creates_no_data_folder(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from readmark.annotations.quote_check.tokens import WORD
 from readmark.annotations.wording import STOP_WORDS
 from readmark.library.model import Role, Segment, Source
-from readmark.library.text_lines import is_name
+from readmark.library.readers.text.labels import is_name
 from readmark.library.timecode import CLOCK_PATTERN, try_parse_timecode
 
 MIN_WORDS = 4

@@ -1,1 +1,2 @@
-"""Format readers: modules offering `FORMAT`, `sniff(name, head)` and `read(text, id, stem)`."""
+"""Format readers: modules offering `FORMAT`, `sniff(name, head)` and `read(text, id, stem)`;
+`library.formats` says which module reads which format."""

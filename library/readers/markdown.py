@@ -6,10 +6,12 @@ import re
 
 from readmark.library.errors import SourceError
 from readmark.library.model import Source
-from readmark.library.text_source import read_text_source
+from readmark.library.readers.text.source import read_text_source
 
 FORMAT = "markdown"
 
+# `.md` and `.markdown` are settled by `library.formats`; the rarer spellings are not listed in a
+# vault, but a file opened by its path is still read as Markdown.
 _EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 _HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 _LINK = re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")

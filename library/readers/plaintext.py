@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from readmark.library.errors import SourceError
 from readmark.library.model import Source
-from readmark.library.text_source import read_text_source
+from readmark.library.readers.text.source import read_text_source
 
 FORMAT = "text"
 

@@ -3,7 +3,7 @@
 Forgiving by design: a byte-order mark, CRLF line ends, blank lines inside a cue, a missing
 blank line between cues and `.` instead of `,` are all read; a cue whose timing line cannot
 be read is skipped with a warning. Cues are merged into readable segments as described in
-`library.cues`; `<i>`-style tags, `{\\an8}` placement codes and HTML entities are removed.
+`library.readers.cues`; `<i>`-style tags, `{\\an8}` placement codes and HTML entities are removed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from readmark.library.builder import SourceBuilder
-from readmark.library.cues import (
+from readmark.library.model import Source
+from readmark.library.readers.cues import (
     build_cue_segments,
     duration_of,
     has_inline_timestamps,
@@ -21,7 +22,6 @@ from readmark.library.cues import (
     split_lines,
     title_from_stem,
 )
-from readmark.library.model import Source
 
 FORMAT = "srt"
 

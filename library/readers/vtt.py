@@ -13,13 +13,14 @@ repeats are dropped so the text reads once.
 Chapter tracks (a stem ending in `chapters`, or short title-like cues with a median length
 of 20 s or more) become one HEADING segment per chapter plus an outline entry for each, so
 the file is both readable and navigable. Other cues are merged into readable CUE segments
-as described in `library.cues`.
+as described in `library.readers.cues`.
 """
 
 from __future__ import annotations
 
 from readmark.library.builder import SourceBuilder
-from readmark.library.cues import (
+from readmark.library.model import Source
+from readmark.library.readers.cues import (
     build_cue_segments,
     duration_of,
     has_inline_timestamps,
@@ -29,7 +30,6 @@ from readmark.library.cues import (
     split_lines,
     title_from_stem,
 )
-from readmark.library.model import Source
 
 FORMAT = "vtt"
 

@@ -17,7 +17,7 @@ stays a segment of its own without a time, after the segment before it in the fi
 warning counts them. Metadata keys, at the top level or under `metadata`: `title`, `url` (or
 `webpage_url`), `channel` (or `uploader`), `date` (or `upload_date`, `20240131` becomes
 `2024-01-31`), `authors`, `tags`, `duration`. Timed segments that cut a sentence are joined
-as described in `library.cues`.
+as described in `library.readers.cues`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from readmark.library.builder import SourceBuilder
-from readmark.library.cues import (
+from readmark.library.errors import SourceError
+from readmark.library.model import Source
+from readmark.library.readers.cues import (
     Cue,
     CueLine,
     add_cue_segments,
@@ -41,8 +43,6 @@ from readmark.library.cues import (
     speaker_names,
     title_from_stem,
 )
-from readmark.library.errors import SourceError
-from readmark.library.model import Source
 from readmark.library.timecode import try_parse_timecode
 
 FORMAT = "whisper-json"

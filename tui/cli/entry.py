@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         if debug:
             raise
-        from readmark.annotations.durable import describe_os_error
+        from readmark.library.durable import describe_os_error
 
         where = f"{error.filename}: " if error.filename else ""
         return _fail(f"{where}{describe_os_error(error)[0]}; fix that and run the command again")

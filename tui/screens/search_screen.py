@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from readmark.library.safe_text import printable
+from readmark.library.safe_text import printable, shorten
 from readmark.library.timecode import format_timecode
 from rich.style import Style
 from rich.text import Text
@@ -52,7 +52,7 @@ def hit_label(hit: SearchHit, title: str, match: Style, meta: Style) -> Text:
     label.append(_flat(hit.snippet[last:]))
     note = " ".join(hit.note.split())
     if hit.type == "annotation" and note:
-        short = note if len(note) <= _NOTE_CHARS else note[: _NOTE_CHARS - 1] + "…"
+        short = shorten(note, _NOTE_CHARS, at_word=False)
         label.append("\n  note: " + printable(short), style=meta)
     return label
 

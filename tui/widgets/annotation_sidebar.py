@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from readmark.annotations.model import Annotation, Kind
 from readmark.annotations.review import Decision
-from readmark.library.safe_text import printable
+from readmark.library.safe_text import printable, shorten
 from readmark.library.timecode import format_timecode
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -58,8 +58,7 @@ def nearest(annotations: Sequence[Annotation], offset: int) -> Annotation | None
 def one_line(text: str, limit: int) -> str:
     """The first non-blank line of `text`, whitespace collapsed, cut to `limit` characters."""
     line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    line = " ".join(printable(line).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return shorten(printable(line), limit, at_word=False)
 
 
 def annotation_label(annotation: Annotation, time_width: int) -> Content:

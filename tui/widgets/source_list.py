@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
+from readmark.library.formats import TIMED_MARK, list_mark
 from readmark.library.safe_text import printable
 from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode
@@ -17,12 +18,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-_FORMAT_MARKS = {"srt": "▶", "vtt": "▶", "whisper-json": "▶", "markdown": "¶", "text": "¶"}
-
 
 def source_label(summary: SourceSummary, count: int = 0) -> Content:
     """Mark and title, then duration, date and how many annotations, dimmed."""
-    mark = "▶" if summary.timed_segments else _FORMAT_MARKS.get(summary.format, "¶")
+    mark = TIMED_MARK if summary.timed_segments else list_mark(summary.format)
     details = []
     if summary.duration:
         details.append(format_timecode(summary.duration))

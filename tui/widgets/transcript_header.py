@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
-from readmark.library.safe_text import printable
+from readmark.library.safe_text import printable, shorten
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import RenderResult
@@ -14,15 +14,11 @@ SHORTEST = 6
 """Cells below which a shortened chapter or title says too little to keep."""
 
 
-def shorten(text: str, cells: int) -> str:
-    """`text` cut to `cells` with an ellipsis; "" when less than `SHORTEST` cells would show."""
-    if cell_len(text) <= cells:
-        return text
-    if cells < SHORTEST:
+def _fitted(text: str, cells: int) -> str:
+    """`text` shortened to `cells`; "" when less than `SHORTEST` cells of it would show."""
+    if cells < SHORTEST and cell_len(text) > cells:
         return ""
-    cut = Text(text)
-    cut.truncate(cells, overflow="ellipsis")
-    return cut.plain
+    return shorten(text, cells, at_word=False, width=cell_len)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +37,9 @@ def fit_header(parts: HeaderParts, width: int) -> Text:
     speaker = f"{parts.speaker}  " if parts.speaker else ""
     room = width - cell_len(time) - cell_len(speaker)
     chapter_cells = cell_len(parts.chapter) + 4 if parts.chapter else 0  # "§ " and "  "
-    title = shorten(parts.title, room - chapter_cells - 2)  # "— "
+    title = _fitted(parts.title, room - chapter_cells - 2)  # "— "
     title_piece = f"— {title}" if title else ""
-    chapter = shorten(parts.chapter, room - cell_len(title_piece) - 4)
+    chapter = _fitted(parts.chapter, room - cell_len(title_piece) - 4)
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(time, style="bold")
     if chapter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from readmark.library.text_dates import parse_date
+from readmark.library.readers.text.dates import parse_date
 
 _SEPARATOR = re.compile(r"\s+[·•|]\s+|\s*·\s*")
 _DOMAIN = re.compile(

@@ -37,13 +37,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from readmark.library import text_lines, titles
+from readmark.library import titles
 from readmark.library.builder import SourceBuilder
 from readmark.library.model import Role
+from readmark.library.readers.text import lines as text_lines
+from readmark.library.timecode import CLOCK_GROUPS, clock_seconds
 
 # Hours are optional (WebVTT `05.500`, `01:05.500`); the fraction takes `.` or `,`.
-_CLOCK = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
-_TIMING = re.compile(rf"^\s*{_CLOCK}\s*-->\s*{_CLOCK}(?:\s.*)?$")
+_TIMING = re.compile(rf"^\s*{CLOCK_GROUPS}\s*-->\s*{CLOCK_GROUPS}(?:\s.*)?$")
 # Lines that are meant as timing lines but are malformed: they end the cue before them.
 _TIMING_LIKE = re.compile(r"\d+:\d+\S*\s+-{1,2}>?\s+\d+:\d+")
 _DIGITS = re.compile(r"^\s*\d+\s*$")
@@ -66,7 +67,6 @@ _ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "prof.", "vs.", "e.g.",
 _CHAPTERS_NAME = re.compile(r"(?:^|[\W_])chapters$", re.IGNORECASE)
 _LANGUAGE_SUFFIX = re.compile(r"\.(?:[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?|chapters)$")
 _MAX_LISTED_LINES = 5
-_FRACTION_DIVISORS = (1, 10, 100, 1000)
 
 
 @dataclass(slots=True)
@@ -168,25 +168,11 @@ def _parse_timing(line: str) -> tuple[float, float] | None:
     if match is None:
         return None
     groups = match.groups()
-    start = _seconds(*groups[:4])
-    end = _seconds(*groups[4:8])
+    start = clock_seconds(*groups[:4])
+    end = clock_seconds(*groups[4:8])
     if start is None or end is None:
         return None
     return start, end
-
-
-def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float | None:
-    # Runs twice per cue: each digit group is converted once.
-    whole_seconds = int(seconds)
-    whole_minutes = int(minutes)
-    if whole_seconds >= 60 or (hours is not None and whole_minutes >= 60):
-        return None
-    total = whole_minutes * 60 + whole_seconds
-    if hours:
-        total += int(hours) * 3600
-    if fraction:
-        return total + int(fraction) / _FRACTION_DIVISORS[len(fraction)]
-    return float(total)
 
 
 def _cue_body(lines: Sequence[str], first: int, stop: int, *, text_ids: bool) -> list[str]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import frontmatter
 import yaml
-from readmark.library.text_dates import parse_date
+from readmark.library.readers.text.dates import parse_date
+from readmark.library.safe_text import shorten
 from readmark.library.timecode import try_parse_timecode
 
 _OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
@@ -219,8 +220,7 @@ def _duration(meta: dict[str, object], warnings: list[str]) -> float | None:
 
 def _shown(value: object) -> str:
     """A value as a warning quotes it: on one line and short."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= 40 else text[:39] + "…"
+    return shorten(str(value), 40, at_word=False)
 
 
 def _seconds(value: object) -> float | None:

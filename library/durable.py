@@ -15,11 +15,9 @@ check and the rename.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import functools
 import os
-import secrets
 import sys
 import threading
 import time
@@ -101,7 +99,7 @@ def write_atomic(path: Path, data: bytes, *, unchanged: Unchanged | None = None)
 
 def _write_via_temp(path: Path, data: bytes, unchanged: Unchanged | None) -> Written:
     folder = path.parent
-    temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}-{path.name}"
+    temp = folder / f"{TEMP_PREFIX}{os.urandom(6).hex()}-{path.name}"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         try:
@@ -387,6 +385,9 @@ _RENAME_EXCHANGE = 2
 def _renameat2() -> Callable[..., int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    # Imported here, once: listing a vault writes no annotation and need not load ctypes.
+    import ctypes
+
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
@@ -407,6 +408,8 @@ def _exchange(first: Path, second: Path) -> bool:
     )
     if result == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in _NO_EXCHANGE:
         return False

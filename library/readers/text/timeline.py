@@ -1,0 +1,125 @@
+"""Which times are the reading order of the media, and where each timed block ends."""
+
+from __future__ import annotations
+
+import re
+
+from readmark.library.model import Role
+from readmark.library.readers.text.blocks import Block
+from readmark.library.readers.text.inline import reduce_inline
+from readmark.library.timecode import format_timecode
+
+_LIST_MARKER = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
+_TIMED_RUN = 4
+"""This many timed paragraphs in a row make a file a timed transcript, whatever else it holds."""
+
+
+def times_as_references(blocks: list[Block], *, markdown: bool) -> None:
+    """Take a few times cited in notes or an article off the timeline.
+
+    A file is a timed transcript when at least half of what is said is timed (a timed turn's
+    later paragraphs count with it) or when timed paragraphs run several in a row. Otherwise its
+    times are references to the media, not where the reading is: the block keeps its time
+    written in front of its text, and the source has no timeline (so no ▶ in the list).
+    """
+    said = timed = 0
+    run = longest = 0
+    turn: str | None = None
+    joined = -1  # the file line a block must start on to go on the last timed one's paragraph
+    for block in blocks:
+        if block.role is Role.HEADING:
+            run, turn = 0, None
+            continue
+        if not block.on_timeline:
+            continue  # key points, chapter entries, credited quotes: pointers already
+        if not block.text.strip():
+            continue  # an empty item (a bare link) says nothing, timed or not
+        if block.turn and block.start is not None and block.role is Role.PARAGRAPH:
+            return  # a timed speaker turn (`**Ana** [00:12:34]`) is a transcript, never a citation
+        said += 1
+        paragraph = block.role is Role.PARAGRAPH
+        if paragraph and block.start is not None:
+            timed += 1
+            run += 1
+            longest = max(longest, run)
+            turn, joined = block.speaker, block.line + 1
+        elif paragraph and not block.turn and turn and block.speaker == turn:
+            timed += 1  # a timed turn goes on
+        elif block.line == joined:
+            timed += 1  # the next line, with no blank between: the timed line goes on
+            joined += 1
+        else:
+            run, turn = 0, None
+    if not timed or longest >= _TIMED_RUN or timed * 2 >= said:
+        return
+    for block in blocks:
+        if block.on_timeline and block.start is not None and block.role is Role.PARAGRAPH:
+            block.text = f"{_written_time(block, markdown=markdown)} {block.text}"
+            block.on_timeline = False
+            block.end = None
+
+
+def _written_time(block: Block, *, markdown: bool) -> str:
+    """The time of `block` as the file writes it, without a list marker."""
+    if block.start is None:
+        return ""
+    written = _LIST_MARKER.sub("", block.stamp.strip()).rstrip(" :|-–—")
+    if not written:
+        return f"[{format_timecode(block.start)}]"
+    return reduce_inline(written) if markdown else written
+
+
+def time_continuations(blocks: list[Block], duration: float | None) -> None:
+    """Give the untimed paragraphs that go on a timed turn a time of their own.
+
+    A turn's later paragraphs share the time up to the next timed block by their length, so
+    the gutter, jumps and citations reach them; with no later time (nor a duration) they take
+    the turn's start.
+    """
+    turn: Block | None = None
+    group: list[Block] = []
+    going_on = False
+    paragraph = Role.PARAGRAPH
+    for block in blocks:
+        if block.role is Role.HEADING:
+            going_on = False
+        elif block.role is not paragraph or not block.on_timeline:
+            continue  # a list or a quotation inside a turn neither ends it nor is timed
+        elif block.start is not None:
+            _share_time(turn, group, block.start)
+            turn, group, going_on = block, [], True
+        elif going_on and turn is not None and block.speaker == turn.speaker and not block.turn:
+            group.append(block)
+        else:
+            going_on = False
+    _share_time(turn, group, duration)
+
+
+def _share_time(turn: Block | None, group: list[Block], until: float | None) -> None:
+    if turn is None or turn.start is None or not group:
+        return
+    start = turn.start
+    span = until - start if until is not None and until > start else 0.0
+    total = len(turn.text) + sum(len(b.text) for b in group)
+    done = len(turn.text)
+    for block in group:
+        block.start = max(start, round(start + span * done / total, 2))
+        done += len(block.text)
+
+
+def set_ends(blocks: list[Block], duration: float | None) -> None:
+    """A timed block ends where the next one starts, the last one at `duration`.
+
+    Only blocks on the timeline count; an end the file gives (a range) is kept.
+    """
+    previous: Block | None = None
+    for block in blocks:
+        if block.start is None or not block.on_timeline:
+            continue
+        if previous is not None and previous.start is not None and block.start >= previous.start:
+            if previous.end is None:
+                previous.end = block.start
+        previous = block
+    if previous is not None and previous.start is not None and duration is not None:
+        if duration > previous.start and previous.end is None:
+            previous.end = duration
