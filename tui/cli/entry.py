@@ -37,6 +37,7 @@ COMMANDS: tuple[str, ...] = (
     "restore",
     "check",
     "verify",
+    "digest",
 )
 """Command names; each is also the name of its module in this package. A command module
 defines `register(subparsers)`, which adds its parser and calls `parser.set_defaults(run=run)`,
