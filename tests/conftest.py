@@ -1,11 +1,13 @@
-"""Shared test settings and fixtures: per-user folders of its own for every test, and a vault
-factory. A running reader for Pilot tests is in helpers/running_reader.py."""
+"""Shared test settings and fixtures: per-user folders of its own for every test, a vault
+factory and the small vault several reader tests open. A running reader for Pilot tests is in
+helpers/running_reader.py."""
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.ferry_vault import FERRY_VAULT
 from helpers.vaults import MakeVault, VaultFiles, write_vault
 from hypothesis import settings
 
@@ -42,3 +44,9 @@ def make_vault(tmp_path: Path) -> MakeVault:
         return write_vault(tmp_path / "vault", files)
 
     return make
+
+
+@pytest.fixture
+def ferry_vault(make_vault: MakeVault) -> Path:
+    """The night ferry (a timed Markdown transcript) beside a plain-text note."""
+    return make_vault(FERRY_VAULT)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers.ferry_vault import FERRY
+from helpers.running_reader import open_reader
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore
 from readmark.tui import clipboard
@@ -250,6 +252,26 @@ async def test_remembers_the_source_and_cursor_between_runs(vault: Path) -> None
         assert transcript.current_seconds == 120
 
 
+async def test_on_restart_the_sources_list_sits_on_the_reopened_source(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(30):
+        (folder / f"note{n:02}.txt").write_text(f"Note number {n}. It is short.\n")
+    async with open_reader(folder, size=(80, 24)) as run:
+        await run.press("end", "up", "up", "enter")
+        await run.until(lambda: run.transcript.source is not None)
+        await run.press("q")
+    async with open_reader(folder, size=(80, 24)) as run:
+        await run.until(lambda: run.transcript.source is not None)
+        await run.press()
+        sources = run.screen.query_one(SourceList)
+        assert sources.highlighted_id == "note27.txt"
+        listing = sources.query_one("_Options")
+        assert listing.scroll_offset.y > 0
+        shown = [listing.render_line(y).text for y in range(listing.size.height)]
+        assert any("27" in line for line in shown)  # scrolled into view
+
+
 async def test_a_source_changed_on_disk_is_reloaded(vault: Path) -> None:
     async with reader(vault) as r:
         transcript = await open_talk(r)
@@ -264,6 +286,28 @@ async def test_a_source_changed_on_disk_is_reloaded(vault: Path) -> None:
         annotation = r.screen.annotations[0]
         start, end = annotation.anchor.position.start, annotation.anchor.position.end
         assert transcript.source.text[start:end] == annotation.quote
+
+
+async def test_text_inserted_above_does_not_move_the_cursor_off_its_sentence(
+    ferry_vault: Path,
+) -> None:
+    async with open_reader(ferry_vault) as run:
+        await run.open("ferry")
+        await run.press("t", *"1:40", "enter", "j")
+        assert run.cursor_text() == "Tickets are sold on board."
+        await run.press("v")
+        assert run.transcript.selecting
+        grown = FERRY.replace(
+            "Boats drift by slowly.", "Boats drift by slowly. A gull cries twice over the water."
+        )
+        (ferry_vault / "ferry.md").write_text(grown, encoding="utf-8")
+        run.screen._check_source_changed()
+        await run.until(
+            lambda: run.transcript.source is not None and "gull" in run.transcript.source.text
+        )
+        await run.press()
+        assert run.cursor_text() == "Tickets are sold on board."
+        assert not run.transcript.selecting  # a selection in progress is let go
 
 
 async def test_text_from_files_is_shown_as_text(vault: Path) -> None:
