@@ -1,5 +1,5 @@
 """Shared test settings and fixtures: per-user folders of its own for every test, a vault
-factory and the small vault several reader tests open. A running reader for Pilot tests is in
+factory and the small vaults several reader tests open. A running reader for Pilot tests is in
 helpers/running_reader.py."""
 
 import os
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers.ferry_vault import FERRY_VAULT
+from helpers.rivers_vault import RIVERS_VAULT
 from helpers.vaults import MakeVault, VaultFiles, write_vault
 from hypothesis import settings
 
@@ -50,3 +51,9 @@ def make_vault(tmp_path: Path) -> MakeVault:
 def ferry_vault(make_vault: MakeVault) -> Path:
     """The night ferry (a timed Markdown transcript) beside a plain-text note."""
     return make_vault(FERRY_VAULT)
+
+
+@pytest.fixture
+def rivers_vault(make_vault: MakeVault) -> Path:
+    """A long talk (an accented speaker, a long chapter) beside two short notes."""
+    return make_vault(RIVERS_VAULT)

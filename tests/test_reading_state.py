@@ -1,5 +1,5 @@
-"""Where the reader was: saved per vault, per user (never inside the vault), and a damaged file
-is a fresh start, never an error."""
+"""Where the reader was: saved per vault, per user (never inside the vault), a damaged file is
+a fresh start, never an error; and a reloaded source keeps the reader on its sentence."""
 
 from __future__ import annotations
 

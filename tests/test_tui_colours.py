@@ -14,7 +14,7 @@ from readmark.annotations.model import (
 )
 from readmark.library.model import Source
 from readmark.tui.widgets.transcript import Transcript
-from rich.color import Color
+from rich.color import Color, ColorSystem
 from rich.style import Style
 from textual.app import App, ComposeResult
 
@@ -96,3 +96,27 @@ async def test_marks_cursor_selection_and_matches_stay_readable_on_light_and_dar
         assert pieces["match"] != pieces["cursor"]  # the found word shows inside the cursor
         assert contrast(drawn(transcript, "Tom")) >= 3.0  # speaker names, bold
         assert contrast(drawn(transcript, "0:30")) >= 4.5  # the time gutter
+
+
+# -- distinct in 256 colours --------------------------------------------------------------------
+
+
+class MarksApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Transcript()
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_cursor_note_highlight_dissent_and_match_differ_in_256_colours(theme: str) -> None:
+    app = MarksApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        transcript = app.query_one(Transcript)
+        names = ["cursor", "note", "highlight", "dissent", "match"]
+        looks: dict[str, tuple[object, ...]] = {}
+        for name in names:
+            style: Style = transcript.get_component_rich_style(f"transcript--{name}")
+            assert style.bgcolor is not None
+            looks[name] = (style.bgcolor.downgrade(ColorSystem.EIGHT_BIT).number,)
+        assert len(set(looks.values())) == len(names), looks

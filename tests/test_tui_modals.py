@@ -25,11 +25,11 @@ from readmark.tui.clipboard import SYSTEM, TERMINAL, copied_message, shorten
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpRow, HelpScreen, help_rows
 from readmark.tui.screens.note_editor import NoteEditor, NoteResult
-from readmark.tui.screens.search_screen import SearchResults, SearchScreen, hit_label
+from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchResults, SearchScreen, hit_label
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
@@ -283,6 +283,62 @@ def test_a_hit_shows_kind_title_time_snippet_with_styled_matches_and_note() -> N
 def test_a_hit_without_a_title_shows_its_source_id() -> None:
     label = hit_label(hit(2), "", Style(), Style())
     assert label.plain.splitlines()[0] == "⚑ dissent  talks/heat.md"
+
+
+def a_hit(number: int) -> SearchHit:
+    return SearchHit(
+        type="passage",
+        id=f"rivers.md#{number}",
+        source="rivers.md",
+        kind=None,
+        text="Rivers keep their old beds.",
+        note="",
+        start=None,
+        score=1.0,
+        snippet="Rivers keep their old beds.",
+        marks=((0, 6),),
+        segment_index=0,
+    )
+
+
+class SearchHost(App[None]):
+    def __init__(self, screen: SearchScreen) -> None:
+        super().__init__()
+        self.search_screen = screen
+
+    def compose(self) -> ComposeResult:
+        yield Static()
+
+    def on_mount(self) -> None:
+        self.push_screen(self.search_screen)
+
+
+def search_status(app: App[None]) -> str:
+    return str(app.screen.query_one("#search-status", Static).render())
+
+
+async def test_a_full_page_of_results_says_it_is_only_the_first() -> None:
+    screen = SearchScreen(lambda _query: [a_hit(n) for n in range(100)], limit=100, query="rivers")
+    app = SearchHost(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert search_status(app) == "The first 100 results for rivers. Enter opens one."
+
+
+async def test_the_reader_asks_the_vault_for_a_hundred_results(rivers_vault: Path) -> None:
+    asked: list[int] = []
+    async with open_reader(rivers_vault) as r:
+        workspace = r.screen.workspace
+
+        def search(query: str, limit: int = 20) -> list[SearchHit]:
+            asked.append(limit)
+            return [a_hit(n) for n in range(limit)]
+
+        workspace.search = search  # type: ignore[method-assign]
+        await r.press("s", *"rivers", "enter")
+        assert asked == [RESULT_LIMIT] and RESULT_LIMIT == 100
+        assert search_status(r.app) == "The first 100 results for rivers. Enter opens one."
 
 
 # -- help ----------------------------------------------------------------------------------

@@ -371,6 +371,22 @@ async def test_capital_y_chooses_the_citation_format(vault: Path) -> None:
     ]
 
 
+async def test_the_format_chosen_with_capital_y_is_used_by_y_afterwards(rivers_vault: Path) -> None:
+    copied: list[str] = []
+    previous = clipboard.set_system_copy(copied.append)
+    try:
+        async with open_reader(rivers_vault) as r:
+            await r.open("rivers")
+            await r.press("Y", "2")  # plain
+            assert "From now on y copies as plain." in r.toasts[-1]
+            await r.press("j", "y")
+    finally:
+        clipboard.set_system_copy(previous)
+    assert len(copied) == 2
+    assert not any(text.startswith(">") for text in copied)  # markdown quotes start with >
+    assert copied[1].startswith('"Floods find them again."')
+
+
 async def test_o_opens_the_source_url_at_the_cursor_time(
     vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -475,6 +491,17 @@ async def test_the_same_key_twice_on_the_same_words_does_not_duplicate(vault: Pa
         await r.press("end", *" more", "ctrl+s")
         notes = [a.note for a in store.load_all().annotations if a.kind is Kind.NOTE]
         assert notes == ["one more"]
+
+
+async def test_h_inside_a_longer_highlight_says_already_highlighted(rivers_vault: Path) -> None:
+    async with open_reader(rivers_vault) as r:
+        await r.open("rivers")
+        await r.press("v", "j", "h")  # one highlight over the first two sentences
+        store = AnnotationStore(rivers_vault)
+        assert len(store.load_all().annotations) == 1
+        await r.press("k", "h")  # the first sentence alone
+        assert [a.kind for a in store.load_all().annotations] == [Kind.HIGHLIGHT]
+        assert r.toasts[-1] == "Already highlighted."
 
 
 async def test_hiding_the_focused_pane_moves_focus_to_the_transcript(vault: Path) -> None:

@@ -1,4 +1,4 @@
-"""The transcript pane on its own: keys, rendering, selection, prompts and lazy layout."""
+"""The transcript pane, mostly on its own: keys, rendering, selection, prompts and lazy layout."""
 
 from __future__ import annotations
 
