@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.ferry_vault import FERRY_VAULT
-from helpers.rivers_vault import RIVERS_VAULT
+from helpers.small_vaults import FERRY_VAULT, OWLS_VAULT, RIVERS_VAULT
 from helpers.vaults import MakeVault, VaultFiles, write_vault
 from hypothesis import settings
 
@@ -57,3 +56,9 @@ def ferry_vault(make_vault: MakeVault) -> Path:
 def rivers_vault(make_vault: MakeVault) -> Path:
     """A long talk (an accented speaker, a long chapter) beside two short notes."""
     return make_vault(RIVERS_VAULT)
+
+
+@pytest.fixture
+def owls_vault(make_vault: MakeVault) -> Path:
+    """A two-cue WebVTT talk (owls.vtt) with one speaker."""
+    return make_vault(OWLS_VAULT)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers.ferry_vault import night_ferry
+from helpers.small_vaults import night_ferry
 from readmark.annotations.reading import (
     MAX_SOURCES,
     ReadingState,

@@ -4,7 +4,7 @@ and dark themes, and stay distinct from each other when the terminal has only 25
 from __future__ import annotations
 
 import pytest
-from helpers.ferry_vault import night_ferry
+from helpers.small_vaults import night_ferry
 from readmark.annotations.model import (
     Anchor,
     Annotation,

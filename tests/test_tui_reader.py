@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers.ferry_vault import FERRY
 from helpers.running_reader import open_reader
+from helpers.small_vaults import FERRY
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore
 from readmark.tui import clipboard
