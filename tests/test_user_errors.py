@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from readmark.library import durable
 from readmark.library.layout import VaultLayout
 from readmark.tui.cli import main
 
@@ -251,3 +252,28 @@ def test_debug_shows_the_traceback_in_a_real_process(vault: Path) -> None:
     assert quiet.stderr.count("\n") == 1
     assert loud.returncode != 0 and "Traceback (most recent call last)" in loud.stderr
     assert "nope.md" in loud.stderr
+
+
+# -- store errors worded for the CLI as well as the reader -----------------------------------------
+
+
+def test_a_failed_save_from_the_cli_names_the_file_and_no_running_app(
+    owls_vault: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+
+    def disk_full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(durable.os, "write", disk_full)
+    status = main(["annotate", "owls.vtt", "--quote", "hollow trees", "--vault", str(owls_vault)])
+    err = capsys.readouterr().err
+
+    assert status != 0
+    assert "Traceback" not in err
+    assert str(owls_vault / ".readmark" / "annotations") in err
+    assert "the disk is full" in err
+    assert "Free some space and save again." in err
+    assert "still open" not in err
+    assert "in readmark" not in err
