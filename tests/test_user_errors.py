@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from readmark.library import durable
 from readmark.library.layout import VaultLayout
+from readmark.library.loading import load_path
 from readmark.tui.cli import main
 
 TALK = "# River towns\n\nThe river floods every spring and the town adapts.\n"
@@ -277,3 +278,17 @@ def test_a_failed_save_from_the_cli_names_the_file_and_no_running_app(
     assert "Free some space and save again." in err
     assert "still open" not in err
     assert "in readmark" not in err
+
+
+# -- a file's name, once ----------------------------------------------------------------------
+
+
+def test_error_about_a_file_names_it_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "badwhisper.json"
+    path.write_text('{"segments": "oops"}', encoding="utf-8")
+    source = load_path(path, "badwhisper.json")
+    assert source.error == '"segments" is a string, not a list of segments.'
+    assert main(["show", str(path), "--vault", str(tmp_path)]) != 0
+    assert capsys.readouterr().err.count("badwhisper.json") == 1
