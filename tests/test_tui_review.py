@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Annotation, Kind
 from readmark.annotations.workspace import Workspace
 from readmark.tui.app import ReadmarkApp
@@ -38,11 +39,8 @@ CANDIDATE = "A hedge of hawthorn shelters more birds"
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "hedges.md").write_text(BEFORE, encoding="utf-8")
+def vault(make_vault: MakeVault) -> Path:
+    root = make_vault({"hedges.md": BEFORE})
     with Workspace(root) as workspace:
         workspace.annotate("hedges.md", QUOTE, Kind.NOTE, note="birds need cover")
         workspace.annotate("hedges.md", "plant one along the lane", Kind.HIGHLIGHT)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.library import durable
 from readmark.library.layout import VaultLayout
 from readmark.library.loading import load_path
@@ -22,13 +23,9 @@ TALK = "# River towns\n\nThe river floods every spring and the town adapts.\n"
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "talk.md").write_text(TALK, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))  # some tests write it
+    return make_vault({"talk.md": TALK})
 
 
 def fails(

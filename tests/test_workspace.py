@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.index import INDEX_NAME
 from readmark.annotations.model import Kind
 from readmark.annotations.workspace import QuoteNotFoundError, Workspace
@@ -23,11 +24,8 @@ LECTURE = """WEBVTT
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "bees.vtt").write_text(LECTURE, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"bees.vtt": LECTURE})
 
 
 def test_annotate_sets_time_speaker_and_is_searchable(vault: Path) -> None:
