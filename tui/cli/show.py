@@ -41,10 +41,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def source_json(source: Source) -> dict[str, Any]:
-    """The `sources --json` fields of one source, with `segments` as the list of segments."""
+    """The `sources --json` fields of one source, with `segments` as the list of segments (each
+    with the times the file gives inside it, `marks`) and, for each outline entry, the index of
+    the segment it begins at."""
     from readmark.library.summary import summarise
 
     data = summarise(source).to_json()
+    data["outline"] = [
+        {"title": e.title, "start": e.start, "segment": e.segment_index} for e in source.outline
+    ]
     data["segments"] = [
         {
             "start": s.start,
@@ -52,6 +57,7 @@ def source_json(source: Source) -> dict[str, Any]:
             "speaker": s.speaker,
             "role": s.role.value,
             "text": s.text,
+            "marks": [{"offset": m.offset, "time": m.time} for m in s.marks],
         }
         for s in source.segments
     ]

@@ -70,41 +70,46 @@ def _written_time(block: Block, *, markdown: bool) -> str:
 
 
 def time_continuations(blocks: list[Block], duration: float | None) -> None:
-    """Give the untimed paragraphs that go on a timed turn a time of their own.
+    """Give the untimed paragraphs that go on a timed turn an estimated time of their own.
 
-    A turn's later paragraphs share the time up to the next timed block by their length, so
-    the gutter, jumps and citations reach them; with no later time (nor a duration) they take
-    the turn's start.
+    The words between two times the file gives share that stretch by their length, so a turn's
+    later paragraph is placed where it is likely said (the gutter shows it as an estimate,
+    `~1:05`, and jumps reach it); with no later time (nor a duration) it takes the turn's start.
+    Citations never use an estimate: they take the turn's time.
     """
     turn: Block | None = None
     group: list[Block] = []
     going_on = False
     paragraph = Role.PARAGRAPH
+    stretch = 0  # characters said since the last given time
     for block in blocks:
         if block.role is Role.HEADING:
             going_on = False
-        elif block.role is not paragraph or not block.on_timeline:
+            continue
+        if block.role is not paragraph or not block.on_timeline:
             continue  # a list or a quotation inside a turn neither ends it nor is timed
-        elif block.start is not None:
-            _share_time(turn, group, block.start)
-            turn, group, going_on = block, [], True
-        elif going_on and turn is not None and block.speaker == turn.speaker and not block.turn:
+        if block.start is not None:
+            _share_time(turn, group, block.start, stretch)
+            turn, group, going_on, stretch = block, [], True, len(block.text)
+            continue
+        if going_on and turn is not None and block.speaker == turn.speaker and not block.turn:
             group.append(block)
+            block.estimated = True
+            block.start = float(stretch)  # where it begins in the stretch, until shared out
         else:
             going_on = False
-    _share_time(turn, group, duration)
+        stretch += len(block.text)
+    _share_time(turn, group, duration, stretch)
 
 
-def _share_time(turn: Block | None, group: list[Block], until: float | None) -> None:
+def _share_time(turn: Block | None, group: list[Block], until: float | None, size: int) -> None:
     if turn is None or turn.start is None or not group:
         return
     start = turn.start
     span = until - start if until is not None and until > start else 0.0
-    total = len(turn.text) + sum(len(b.text) for b in group)
-    done = len(turn.text)
     for block in group:
-        block.start = max(start, round(start + span * done / total, 2))
-        done += len(block.text)
+        done = block.start or 0.0
+        block.start = max(start, round(start + span * done / max(size, 1), 2))
 
 
 def set_ends(blocks: list[Block], duration: float | None) -> None:
