@@ -60,6 +60,8 @@ class Format:
     not_mine: str | None = None
     """Why a file with one of `extensions` that no reader recognises is not a source (`.json`
     that is no transcript); None reads it as plain text."""
+    expects: str | None = None
+    """What such a file would have to hold, said after `not_mine` when one is opened."""
     version: int = 1
     """Raise it when the reader extracts something new or different: cached list entries of
     the format's files are then made again."""
@@ -96,6 +98,8 @@ FORMATS: tuple[Format, ...] = (
         quick_times=JSON_STARTS,
         mark=TIMED_MARK,
         not_mine="JSON file that is not a transcript",
+        expects='readmark reads a "segments", "turns" or "utterances" list, or a "full_transcript"',
+        version=2,
     ),
 )
 """Every format, in the order their readers are asked to sniff a file."""

@@ -41,8 +41,8 @@ NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 class NotASource(SourceError):
     """The file is not text readmark reads (binary, unreadable, or JSON that is no transcript)."""
 
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
+    def __init__(self, name: str, reason: str, detail: str | None = None) -> None:
+        super().__init__(f"{name}: {reason}" + (f" ({detail})" if detail else ""))
         self.reason = reason
         """Short reason, shown next to the path in the list of skipped files."""
 
@@ -167,9 +167,36 @@ def load_path(path: Path, source_id: str) -> Source:
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a whole listing
         message = f"could not be read ({type(error).__name__}: {error}); this is a bug in readmark"
         return _failed(path, source_id, message, reader.FORMAT, decoded.warnings)
+    if not source.segments and source.error is None:
+        source = _read_by_content(reader, decoded.text, source_id, path.stem) or source
     if decoded.warnings:
         source.warnings[:0] = decoded.warnings
     return split_long_segments(source)
+
+
+def _read_by_content(tried: Reader, text: str, source_id: str, stem: str) -> Source | None:
+    """What another reader finds in a file whose extension's reader found nothing (a `.srt`
+    holding a transcript pasted from a video page), chosen by sniffing the text alone; None
+    when no other reader finds anything either."""
+    head = text[:HEAD_SIZE]
+    # The name without its extension: only the text decides.
+    neutral = f"{stem}.txt"
+    scored = [
+        (r.sniff(neutral, head), n, r) for n, r in enumerate(_sniff_order()) if r is not tried
+    ]
+    for score, _, reader in sorted(scored, key=lambda found: (-found[0], found[1])):
+        if score <= 0:
+            break
+        try:
+            source = _read_with(reader, text, source_id, stem)
+        except SourceError:
+            continue
+        if source.segments:
+            source.warnings.insert(
+                0, f"nothing in the file reads as {tried.FORMAT}: read as {reader.FORMAT}"
+            )
+            return source
+    return None
 
 
 def _refuse_unclaimed(name: str, suffix: str, reader: Reader) -> None:
@@ -179,7 +206,7 @@ def _refuse_unclaimed(name: str, suffix: str, reader: Reader) -> None:
         return
     listed = registry().by_extension.get(suffix)
     if listed is not None and listed.not_mine is not None:
-        raise NotASource(name, listed.not_mine)
+        raise NotASource(name, listed.not_mine, listed.expects)
 
 
 GC_PAUSE_BYTES = 4 * 1024 * 1024

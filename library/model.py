@@ -210,6 +210,33 @@ class GivenTimes:
         """Index of the last mark at or before `offset` (-1 when none)."""
         return bisect.bisect_right(self.offsets, offset) - 1
 
+    def place_of(self, seconds: float) -> int | None:
+        """Offset in `Source.text` of the words said at `seconds`: the last mark at or before
+        it, moved on by the share of the way to the next mark (an estimate of a place, never
+        shown as a time); None without marks."""
+        times, offsets = self.times, self.offsets
+        if not times:
+            return None
+        i = bisect.bisect_right(times, seconds) - 1
+        if i < 0:
+            return offsets[0]
+        if i + 1 < len(times) and times[i + 1] > times[i]:
+            share = min((seconds - times[i]) / (times[i + 1] - times[i]), 1.0)
+            return offsets[i] + int(share * (offsets[i + 1] - offsets[i]))
+        return offsets[i]
+
+    def estimate_at(self, offset: int) -> float | None:
+        """An estimate of when character `offset` is said, by its share of the way between the
+        marks around it (to move by seconds from it); None before the first mark."""
+        times, offsets = self.times, self.offsets
+        i = bisect.bisect_right(offsets, offset) - 1
+        if i < 0:
+            return None
+        if i + 1 < len(times) and times[i + 1] > times[i] and offsets[i + 1] > offsets[i]:
+            share = (offset - offsets[i]) / (offsets[i + 1] - offsets[i])
+            return times[i] + share * (times[i + 1] - times[i])
+        return times[i]
+
     @property
     def first(self) -> float | None:
         return self.times[0] if self.times else None

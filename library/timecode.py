@@ -17,6 +17,10 @@ CLOCK_PATTERN = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 CLOCK_GROUPS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
 """`CLOCK_PATTERN` with its hours, minutes, seconds and fraction as groups, for `clock_seconds`."""
 
+CUE_CLOCK_GROUPS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
+"""`CLOCK_GROUPS` as a subtitle timing line may write it: some writers drop the zero padding
+(`0:0:6.510`, `0:1:4.500`)."""
+
 _CLOCK = re.compile(CLOCK_GROUPS)
 _UNITS = re.compile(
     r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s?)?",
