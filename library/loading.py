@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import importlib
 import os
@@ -14,7 +15,7 @@ from readmark.library.builder import SEGMENT_SEPARATOR
 from readmark.library.decoding import HEAD_SIZE, binary_reason, bom_encoding, decode, decode_head
 from readmark.library.errors import SourceError
 from readmark.library.formats import Format, Registry, registry
-from readmark.library.model import OutlineEntry, Segment, Source
+from readmark.library.model import Mark, OutlineEntry, Segment, Source
 from readmark.library.readers.base import Reader
 from readmark.library.summary import OutlineItem, SourceSummary, summarise
 from readmark.library.timecode import try_parse_timecode
@@ -229,8 +230,9 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
     """`source` with every segment longer than `limit` characters cut into pieces.
 
     Cuts fall at a sentence end in the second half of each piece, else at a space, else
-    anywhere; pieces keep the speaker and role, and share out the times by length when the
-    segment has an end (else only the first piece keeps the start). A warning says so.
+    anywhere; pieces keep the speaker, the role and the marks that fall in them (a piece whose
+    first words the file times starts then); other pieces share out the times by length when
+    the segment has an end (else only the first piece keeps the start). A warning says so.
     """
     limit = limit or MAX_SEGMENT_CHARS
     if not source.segments or max(len(s.text) for s in source.segments) <= limit:
@@ -249,7 +251,10 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
         else:
             pieces = [segment.text]
         times = _piece_times(segment, pieces, next_start)
-        for piece, (start, end) in zip(pieces, times, strict=True):
+        marks = _piece_marks(segment, pieces)
+        for piece, (start, end), given in zip(pieces, times, marks, strict=True):
+            if given and given[0].offset == 0:
+                start = given[0].time  # the file times this piece's first words
             segments.append(
                 Segment(
                     len(segments),
@@ -260,6 +265,7 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
                     segment.role,
                     offset,
                     offset + len(piece),
+                    given,
                 )
             )
             offset += len(piece) + len(SEGMENT_SEPARATOR)
@@ -305,6 +311,29 @@ def split_text(text: str, limit: int) -> list[str]:
         start = end + 1 if text[end : end + 1] == " " else end
     pieces.append(text[start:])
     return pieces
+
+
+def _piece_marks(segment: Segment, pieces: list[str]) -> list[tuple[Mark, ...]]:
+    """The marks of `segment` shared among its `pieces`, each with offsets into its piece."""
+    if len(pieces) == 1:
+        return [segment.marks]
+    text = segment.text
+    starts: list[int] = []
+    at = 0
+    for piece in pieces:
+        if not text.startswith(piece, at):
+            at += 1  # the space a cut dropped
+        starts.append(at)
+        at += len(piece)
+    shared: list[list[Mark]] = [[] for _ in pieces]
+    for mark in segment.marks:
+        k = bisect.bisect_right(starts, mark.offset) - 1
+        within = mark.offset - starts[k]
+        if within >= len(pieces[k]) and k + 1 < len(pieces):
+            k, within = k + 1, 0
+        if within < len(pieces[k]):
+            shared[k].append(Mark(within, mark.time))
+    return [tuple(marks) for marks in shared]
 
 
 def _following_starts(segments: list[Segment]) -> list[float | None]:

@@ -47,7 +47,9 @@ def clock_seconds(
     if hours is not None:
         total += (_SMALL[hours] if hours in _SMALL else int(hours)) * 3600
     if fraction is not None:
-        return total + int(fraction) / 10 ** len(fraction)
+        # One division, so 5.56 is the float nearest 5.56 (5 + 0.56 is 5.5600000000000005).
+        scale = 10 ** len(fraction)
+        return (total * scale + int(fraction)) / scale
     return float(total)
 
 

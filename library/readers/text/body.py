@@ -411,7 +411,8 @@ class _Assembler:
             self.heading(i, raw, 2)
             return True
         title = self.lines[i + 1]
-        if next_kind is Kind.TEXT and self.kind_at(i + 2) in (Kind.BLANK, None):
+        plain = next_kind is Kind.TEXT or (next_kind is Kind.NAME_LINE and not title.explicit)
+        if plain and self.kind_at(i + 2) in (Kind.BLANK, None):
             if len(title.raw) <= 80:
                 self.lines[i + 1] = BLANK
                 self.heading(i, f"{raw} {title.raw}", 2)

@@ -19,6 +19,7 @@ from readmark.library.readers.text.clipped import ClippedHeader, read_clipped_he
 from readmark.library.readers.text.front_matter import Metadata, read_metadata, split_front_matter
 from readmark.library.readers.text.glued import GluedHeader, read_glued_header
 from readmark.library.readers.text.lines import split_lines
+from readmark.library.readers.text.metadata_list import read_metadata_list
 from readmark.library.readers.text.outline import outline
 from readmark.library.readers.text.reading_copy import date_reading_text
 from readmark.library.readers.text.timeline import set_ends, time_continuations, times_as_references
@@ -60,6 +61,7 @@ def _read(text: str, source_id: str, stem: str, *, fmt: str, markdown: bool) -> 
         or (clipped.title if clipped else None)
         or title_from_stem(stem)
     )
+    listed = read_metadata_list(body.blocks)
     take_chapter_lists(body)
     if date_reading_text(body):
         warnings.append(
@@ -82,12 +84,13 @@ def _read(text: str, source_id: str, stem: str, *, fmt: str, markdown: bool) -> 
     return builder.build(
         authors=meta.authors
         or (clipped.authors if clipped else [])
-        or (book.authors if book else []),
+        or (book.authors if book else [])
+        or (listed.authors if listed else []),
         speakers=speakers,
         channel=meta.channel
         or (clipped.channel if clipped else None)
         or (glued.channel if glued else None),
-        url=meta.url or (clipped.url if clipped else None),
+        url=meta.url or (clipped.url if clipped else None) or (listed.url if listed else None),
         date=meta.date or (clipped.date if clipped else None) or (glued.date if glued else None),
         duration=duration,
         tags=meta.tags or (clipped.tags if clipped else []),
