@@ -232,7 +232,8 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
     Cuts fall at a sentence end in the second half of each piece, else at a space, else
     anywhere; pieces keep the speaker, the role and the marks that fall in them (a piece whose
     first words the file times starts then); other pieces share out the times by length when
-    the segment has an end (else only the first piece keeps the start). A warning says so.
+    the segment has an end (else only the first piece keeps the start), an estimate kept
+    between the times the file gives around it. A warning says so.
     """
     limit = limit or MAX_SEGMENT_CHARS
     if not source.segments or max(len(s.text) for s in source.segments) <= limit:
@@ -252,9 +253,15 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
             pieces = [segment.text]
         times = _piece_times(segment, pieces, next_start)
         marks = _piece_marks(segment, pieces)
+        said: float | None = None  # the time of the last mark in the pieces so far
         for piece, (start, end), given in zip(pieces, times, marks, strict=True):
             if given and given[0].offset == 0:
                 start = given[0].time  # the file times this piece's first words
+            elif start is not None:
+                # An estimate, kept between the times the file gives around the piece's start.
+                start = min(start, given[0].time) if given else start
+                start = max(start, said) if said is not None else start
+            said = given[-1].time if given else said
             segments.append(
                 Segment(
                     len(segments),

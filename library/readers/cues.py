@@ -292,10 +292,12 @@ def _overlap(before: tuple[str, ...], after: tuple[str, ...]) -> int:
     return 0
 
 
-def speaker_names(cues: Iterable[Cue]) -> set[str]:
-    """Names used as `Name:` prefixes: ALL-CAPS ones always, others only if used twice.
+def speaker_names(cues: Sequence[Cue]) -> set[str]:
+    """Names used as `Name:` prefixes: ALL-CAPS ones always, others if used twice, and any
+    where the file labels each cue (someone may say one thing in a whole meeting).
 
-    The repeat rule keeps a line such as `Dear Sir: ...` from inventing a speaker.
+    The repeat rule keeps a line such as `Dear Sir: ...` in a film's subtitles from inventing
+    a speaker.
     """
     counts: Counter[str] = Counter()
     for cue in cues:
@@ -303,7 +305,8 @@ def speaker_names(cues: Iterable[Cue]) -> set[str]:
             prefix = _name_prefix(_strip_turn(line.text))
             if prefix:
                 counts[prefix[0]] += 1
-    return {name for name, n in counts.items() if n >= 2 or (name.isupper() and len(name) > 1)}
+    names = {name for name, n in counts.items() if n >= 2 or (name.isupper() and len(name) > 1)}
+    return set(counts) if counts and labels_per_cue(cues, set(counts)) else names
 
 
 def _strip_turn(text: str) -> str:

@@ -9,11 +9,12 @@ from readmark.library.readers.text.blocks import Block, Body, Mark, paragraph_ru
 from readmark.library.safe_text import shorten
 from readmark.library.timecode import format_timecode
 
-_LIST_LABEL = re.compile(
+LIST_LABEL = re.compile(
     r"(?:chapters?|time ?stamps?|key moments|contents|outline|topics|in this (?:episode|video))"
     r"\s*:?",
     re.IGNORECASE,
 )
+"""`Chapters:`, `Timestamps:`: the line above a chapter list."""
 _TITLE_LENGTH = 100
 """A chapter title is a line, not a paragraph."""
 _LEAST_RUN = 3
@@ -45,7 +46,7 @@ def take_chapter_lists(body: Body) -> None:
 
 
 def _is_label(block: Block) -> bool:
-    return block.role is Role.PARAGRAPH and _LIST_LABEL.fullmatch(block.text.strip()) is not None
+    return block.role is Role.PARAGRAPH and LIST_LABEL.fullmatch(block.text.strip()) is not None
 
 
 def _restarted_titles(run: list[Block], following: float | None) -> bool:
