@@ -20,17 +20,19 @@ def outline(
     Returned marks point at segment indexes. In a timed document a chapter listed ahead of the
     transcript points at the heading of the same title when the transcript has one (timed by
     its first words, so the outline, the heading and the header agree), else at the segment the
-    file times at the chapter's start; a heading without a time of its own starts at the first
-    time the file gives after it.
+    file times nearest to the chapter's start; a heading without a time of its own starts at the
+    first time the file gives after it.
     """
     timed = [s for s in segments if s.start is not None]
     headings = [Mark(m.title, m.start, segment_of[m.block]) for m in body.headings]
     if not timed:
         return headings
-    after = _first_times_after(segments)
-    headings = [
-        Mark(m.title, m.start if m.start is not None else after[m.block], m.block) for m in headings
-    ]
+    if headings:
+        after = _first_times_after(segments)
+        headings = [
+            Mark(m.title, m.start if m.start is not None else after[m.block], m.block)
+            for m in headings
+        ]
     listed = [Mark(c.title, c.start, 0) for c in chapters] or [
         m for m in body.timed_marks if m.start is not None
     ]
