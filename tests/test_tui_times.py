@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from readmark.library.timecode import format_timecode
 from readmark.tui import clipboard
 from readmark.tui.app import ReadmarkApp
 from readmark.tui.screens.reader import ReaderScreen
@@ -16,6 +18,7 @@ from readmark.tui.widgets.transcript import Transcript
 from textual.pilot import Pilot
 
 URL = "https://www.youtube.com/watch?v=Kq2nWr8sPd0"
+GUTTER = re.compile(r" *(~?\d+:\d\d(?::\d\d)?)  ")
 CAPTIONS = f"""---
 title: Mending a Dry Stone Wall
 channel: Field Crafts
@@ -133,15 +136,23 @@ async def test_t_lands_on_the_line_and_the_chapter_agrees_everywhere(vault: Path
 async def test_the_gutter_shows_each_lines_time_and_an_estimate_as_one(vault: Path) -> None:
     async with reading(vault, "dry stone") as (pilot, transcript):
         shown = [transcript.render_line(y).text for y in range(20)]
-        gutters = [line[: transcript_gutter(transcript)].strip() for line in shown]
-        # Each wrapped line shows the time of the first caption line that begins on it.
-        assert [g for g in gutters if g][:2] == ["0:00", "0:08"]
+        gutters = [gutter(line) for line in shown]
+        # Beside each wrapped line, the time of the caption line its first word is on, where
+        # that changes: the second wrapped line begins inside the line timed 0:04.
+        timed = [
+            (g, line.strip()[len(g) :].strip()) for g, line in zip(gutters, shown, strict=True) if g
+        ]
+        assert [g for g, _ in timed][:2] == ["0:00", "0:04"]
+        source = transcript.source
+        assert source is not None
+        for gutter, words in timed[:4]:
+            at = source.text.index(words[:20])
+            assert gutter == format_timecode(source.time_given_at(at) or 0.0)
         assert not any(g.startswith("~") for g in gutters)
     async with reading(vault, "waller") as (pilot, transcript):
         shown = [transcript.render_line(y).text for y in range(20)]
-        later = next(line for line in shown if "He would sit" in line)
-        gutter = later[: transcript_gutter(transcript)].strip()
-        assert gutter.startswith("~") and gutter != "~0:00"  # placed by its words, shown so
+        later = gutter(next(line for line in shown if "He would sit" in line))
+        assert later.startswith("~") and later != "~0:00"  # placed by its words, shown so
         source = transcript.source
         assert source is not None
         transcript.go_to_offset(source.text.index("He would sit"))
@@ -149,6 +160,7 @@ async def test_the_gutter_shows_each_lines_time_and_an_estimate_as_one(vault: Pa
         assert header(transcript).startswith("0:00")  # what y cites: the turn's time
 
 
-def transcript_gutter(transcript: Transcript) -> int:
-    line = transcript.render_line(0).text
-    return len(line) - len(line.lstrip(" 0123456789:~")) if line.strip() else 10
+def gutter(line: str) -> str:
+    """The time in a rendered line's gutter ("" when none)."""
+    found = GUTTER.match(line)
+    return found.group(1) if found else ""

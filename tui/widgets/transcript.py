@@ -83,7 +83,7 @@ class _Line:
     label: str = ""
     """What heading and speaker lines show."""
     gutter: str = ""
-    """The time the file gives where the line's words begin; `~4:09` for an estimate."""
+    """The time the file gives for the line the first word is on; `~4:09` for an estimate."""
     prefix: str = ""
     """List or quote mark (first line) or its indent (following lines)."""
 
@@ -1049,20 +1049,23 @@ class Transcript(ScrollView, can_focus=True):
 
 
 def _gutter_times(segment: Segment, spans: Sequence[tuple[int, int]]) -> list[str]:
-    """The gutter of each wrapped line of `segment`: the first time the file gives inside the
-    line; on the first line of a segment whose start is an estimate, `~` and the estimate."""
+    """The gutter of each wrapped line of `segment`: the time the file gives for the line its
+    first word is on (what `y` cites for it), shown where it changes; on a segment whose start
+    is an estimate, `~` and the estimate."""
     gutters = [""] * len(spans)
     marks = segment.marks
     if not marks:
         if segment.start is not None and spans:
             gutters[0] = ESTIMATE + format_timecode(segment.start)
         return gutters
-    k = 0
-    for n, (a, b) in enumerate(spans):
-        while k < len(marks) and marks[k].offset < a:
+    k = -1
+    shown = -1
+    for n, (a, _) in enumerate(spans):
+        while k + 1 < len(marks) and marks[k + 1].offset <= a:
             k += 1
-        if k < len(marks) and marks[k].offset < b:
+        if k >= 0 and k != shown:
             gutters[n] = format_timecode(marks[k].time)
+            shown = k
     return gutters
 
 
