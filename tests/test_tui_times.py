@@ -145,9 +145,9 @@ async def test_the_gutter_shows_each_lines_time_and_an_estimate_as_one(vault: Pa
         assert [g for g, _ in timed][:2] == ["0:00", "0:04"]
         source = transcript.source
         assert source is not None
-        for gutter, words in timed[:4]:
+        for time, words in timed[:4]:
             at = source.text.index(words[:20])
-            assert gutter == format_timecode(source.time_given_at(at) or 0.0)
+            assert time == format_timecode(source.time_given_at(at) or 0.0)
         assert not any(g.startswith("~") for g in gutters)
     async with reading(vault, "waller") as (pilot, transcript):
         shown = [transcript.render_line(y).text for y in range(20)]
