@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from readmark.library.model import Role
-from readmark.library.readers.text.blocks import Block, Body, Mark, paragraph_runs
+from readmark.library.readers.text.blocks import Block, Body, Mark
 from readmark.library.safe_text import shorten
 from readmark.library.timecode import format_timecode
 
@@ -29,20 +29,44 @@ def take_chapter_lists(body: Body) -> None:
 
     A run is a chapter list when a label (`Chapters:`, `Timestamps:`) stands right above it, or
     when its lines read as titles and the timed lines after it start again from before its end
-    (a description's chapters ahead of the transcript). Its lines stay, as list items.
+    (a description's chapters ahead of the transcript). Its lines stay, as list items. The look
+    ends where the transcript begins (a run longer than any list), not at the end of the file.
     """
     blocks = body.blocks
-    runs = paragraph_runs(blocks)[0]
+    runs = _timed_runs(blocks)
     taken = False
     for k, (first, end) in enumerate(runs):
         labelled = first > 0 and _is_label(blocks[first - 1])
         following = blocks[runs[k + 1][0]].start if k + 1 < len(runs) else None
-        if labelled or _restarted_titles(blocks[first:end], following):
+        if end - first <= _LONGEST_LIST and (
+            labelled or _restarted_titles(blocks[first:end], following)
+        ):
             for i in range(first, end):
                 _as_entry(body, i)
             taken = True
     if taken:
         body.timed_marks.sort(key=lambda m: m.block)
+
+
+def _timed_runs(blocks: list[Block]) -> list[tuple[int, int]]:
+    """`(first, end)` of each run of timed paragraphs on the timeline, up to the first run
+    longer than a chapter list (which is cut there: it is the transcript)."""
+    runs: list[tuple[int, int]] = []
+    paragraph = Role.PARAGRAPH
+    first = -1
+    for i, block in enumerate(blocks):
+        timed = block.role is paragraph and block.start is not None and block.on_timeline
+        if timed and first < 0:
+            first = i
+        elif not timed and first >= 0:
+            runs.append((first, i))
+            first = -1
+        if first >= 0 and i - first >= _LONGEST_LIST:
+            runs.append((first, i + 1))
+            return runs
+    if first >= 0:
+        runs.append((first, len(blocks)))
+    return runs
 
 
 def _is_label(block: Block) -> bool:

@@ -77,39 +77,46 @@ def time_continuations(blocks: list[Block], duration: float | None) -> None:
     `~1:05`, and jumps reach it); with no later time (nor a duration) it takes the turn's start.
     Citations never use an estimate: they take the turn's time.
     """
-    turn: Block | None = None
-    group: list[Block] = []
+    turn = -1  # the index of the last timed block
+    group: list[int] = []
     going_on = False
     paragraph = Role.PARAGRAPH
-    stretch = 0  # characters said since the last given time
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.role is Role.HEADING:
             going_on = False
-            continue
-        if block.role is not paragraph or not block.on_timeline:
+        elif block.role is not paragraph or not block.on_timeline:
             continue  # a list or a quotation inside a turn neither ends it nor is timed
-        if block.start is not None:
-            _share_time(turn, group, block.start, stretch)
-            turn, group, going_on, stretch = block, [], True, len(block.text)
-            continue
-        if going_on and turn is not None and block.speaker == turn.speaker and not block.turn:
-            group.append(block)
-            block.estimated = True
-            block.start = float(stretch)  # where it begins in the stretch, until shared out
+        elif block.start is not None:
+            if group:
+                _share_time(blocks, turn, group, i, block.start)
+            turn, group, going_on = i, [], True
+        elif going_on and block.speaker == blocks[turn].speaker and not block.turn:
+            group.append(i)
         else:
             going_on = False
-        stretch += len(block.text)
-    _share_time(turn, group, duration, stretch)
+    if group:
+        _share_time(blocks, turn, group, len(blocks), duration)
 
 
-def _share_time(turn: Block | None, group: list[Block], until: float | None, size: int) -> None:
-    if turn is None or turn.start is None or not group:
+def _share_time(
+    blocks: list[Block], turn: int, group: list[int], until_block: int, until: float | None
+) -> None:
+    """Place each block of `group` in the stretch from block `turn` (timed) to `until` (the next
+    time, at block `until_block`) by the length of what is said before it."""
+    start = blocks[turn].start
+    if start is None:
         return
-    start = turn.start
     span = until - start if until is not None and until > start else 0.0
-    for block in group:
-        done = block.start or 0.0
-        block.start = max(start, round(start + span * done / max(size, 1), 2))
+    before = dict.fromkeys(group, 0)  # what is said in the stretch before each block
+    size = 0
+    for i, block in enumerate(blocks[turn:until_block], turn):
+        if i in before:
+            before[i] = size
+        if block.role is Role.PARAGRAPH and block.on_timeline:
+            size += len(block.text)
+    for i in group:
+        blocks[i].estimated = True
+        blocks[i].start = max(start, round(start + span * before[i] / max(size, 1), 2))
 
 
 def set_ends(blocks: list[Block], duration: float | None) -> None:
