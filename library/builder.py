@@ -78,11 +78,6 @@ _new_mark = tuple.__new__
 _NO_MARKS: tuple[Mark, ...] = ()
 
 
-def at_start(time: float) -> tuple[Mark, ...]:
-    """The marks of a segment that is one timed line or cue: its time, at its first character."""
-    return (_new_mark(Mark, (0, time)),)
-
-
 def marks_in_clean_text(
     text: str, clean: str, marks: Sequence[tuple[int, float]]
 ) -> tuple[Mark, ...]:

@@ -49,18 +49,24 @@ def take_chapter_lists(body: Body) -> None:
 
 
 def _timed_runs(blocks: list[Block]) -> list[tuple[int, int]]:
-    """`(first, end)` of each run of timed paragraphs on the timeline, up to the first run
-    longer than a chapter list (which is cut there: it is the transcript)."""
+    """`(first, end)` of each run of timed paragraphs on the timeline (a run ends where the times
+    start again), up to the first run longer than a chapter list (cut there: the transcript)."""
     runs: list[tuple[int, int]] = []
     paragraph = Role.PARAGRAPH
     first = -1
+    last = 0.0
     for i, block in enumerate(blocks):
-        timed = block.role is paragraph and block.start is not None and block.on_timeline
+        start = block.start
+        timed = block.role is paragraph and start is not None and block.on_timeline
+        if timed and first >= 0 and (start or 0.0) < last:
+            runs.append((first, i))  # the times start again: a list ended, the transcript begins
+            first = -1
         if timed and first < 0:
             first = i
         elif not timed and first >= 0:
             runs.append((first, i))
             first = -1
+        last = start if timed and start is not None else last
         if first >= 0 and i - first >= _LONGEST_LIST:
             runs.append((first, i + 1))
             return runs
