@@ -74,11 +74,14 @@ def print_source(source: Source) -> None:
     hours = max([*times, *outline_times, source.duration or 0.0]) >= 3600
     out = sys.stdout
     out.write(printable("\n".join(source_header(source, hours=hours))) + "\n\n")
-    width = len(format_timecode(max(times), hours=hours)) if times else 0
+    estimates = any(s.start is not None and not s.given_start for s in source.segments)
+    width = len(format_timecode(max(times), hours=hours)) + estimates if times else 0
     for segment in source.segments:
         gutter = ""
         if width:
             stamp = format_timecode(segment.start, hours=hours) if segment.start is not None else ""
+            if stamp and not segment.given_start:
+                stamp = f"~{stamp}"  # placed by its words between two times: an estimate
             gutter = stamp.rjust(width) + "  "
         speaker = f"{segment.speaker}: " if segment.speaker else ""
         out.write(gutter + printable(speaker + segment.text) + "\n")
