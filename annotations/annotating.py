@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from readmark.annotations.anchoring import new_annotation
+from readmark.annotations.anchoring import new_annotation, span_metadata
 from readmark.annotations.drafts import DraftKey, Drafts, NoteDraft
 from readmark.annotations.model import Annotation, Confidence, Kind, utc_now
 from readmark.annotations.review import Decision
@@ -263,12 +263,13 @@ class Annotator:
         if existing is not None:
             return self._draft_of(existing)
         source = self._annotatable()
-        segment = source.segment_at_offset(start)
+        # The time and speaker the note will be saved with: times the file gives.
+        seconds, _, speaker = span_metadata(source, start, end)
         draft = NoteDraft(
             kind,
             source.text[start:end],
-            speaker=segment.speaker if segment else None,
-            seconds=segment.start if segment else None,
+            speaker=speaker,
+            seconds=seconds,
             source=source,
             span=(start, end),
         )

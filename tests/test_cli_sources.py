@@ -139,6 +139,7 @@ def test_show_json_lists_segments(vault: Path, capsys: pytest.CaptureFixture[str
             "speaker": "Ana",
             "role": "cue",
             "text": "Welcome to the panel.",
+            "marks": [{"offset": 0, "time": 2.0}],
         },
         {
             "start": 3723.0,
@@ -146,6 +147,7 @@ def test_show_json_lists_segments(vault: Path, capsys: pytest.CaptureFixture[str
             "speaker": "Ben",
             "role": "cue",
             "text": "Thanks for staying so long.",
+            "marks": [{"offset": 0, "time": 3723.0}],
         },
     ]
 

@@ -71,9 +71,11 @@ def test_chapters_section_in_the_body_becomes_the_outline() -> None:
         "## Chapters\n\n- [00:00–01:00] Arrival\n- [01:00–02:00] Departure\n\n## Transcript\n\n"
         "- [00:00] We arrive.\n- [00:30] We wait.\n- [01:05] We leave.\n"
     )
+    # A chapter begins at the line the file times nearest to it: `We leave.` (1:05), not
+    # `We wait.` (0:30).
     assert [(e.title, e.start, source.segments[e.segment_index].text) for e in source.outline] == [
         ("Arrival", 0.0, "We arrive."),
-        ("Departure", 60.0, "We wait."),
+        ("Departure", 60.0, "We leave."),
     ]
     assert [s.start for s in source.timed_segments] == [0.0, 30.0, 65.0]
 
@@ -122,9 +124,10 @@ def test_chapters_list_of_mappings_and_strings() -> None:
         "---\nchapters:\n  - {start: '1:00', title: Second}\n  - '0:00 First'\n---\n"
         "[0:00] one\n\n[0:30] two\n\n[1:10] three\n"
     )
+    # `Second` (1:00) begins at the line the file times nearest to it, `three` (1:10).
     assert [(e.title, e.start, e.segment_index) for e in source.outline] == [
         ("First", 0.0, 0),
-        ("Second", 60.0, 1),
+        ("Second", 60.0, 2),
     ]
 
 

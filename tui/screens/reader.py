@@ -384,7 +384,7 @@ class ReaderScreen(Screen[None]):
 
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
         self.cursor_offset = message.offset
-        self.query_one(OutlineView).mark(message.segment_index, message.seconds)
+        self.query_one(OutlineView).mark(message.segment_index)
         self._update_header()
 
     def on_outline_view_entry_chosen(self, message: OutlineView.EntryChosen) -> None:
@@ -414,7 +414,7 @@ class ReaderScreen(Screen[None]):
             time = f"{format_timecode(seconds)}{total}"
         segment = source.segment_at_offset(transcript.cursor_offset)
         if segment is not None:
-            chapter = chapter_at(source, segment.index, seconds) or ""
+            chapter = chapter_at(source, segment.index) or ""
             speaker = segment.speaker or ""
         parts = HeaderParts(time, chapter, speaker, source.title)
         self.query_one(TranscriptHeader).show(parts)
