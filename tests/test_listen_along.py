@@ -18,7 +18,9 @@ import pytest
 from fake_mpv import FakeMpv
 from helpers.running_reader import RunningReader, open_reader
 from helpers.vaults import MakeVault
+from readmark.tui.app import ReadmarkApp
 from readmark.tui.widgets.player_bar import PlayerBar
+from textual.pilot import Pilot
 
 LOCKS = """---
 title: The lock keeper
@@ -326,3 +328,27 @@ async def test_over_ssh_the_first_p_says_where_the_audio_plays(
         await r.press("j", "p")
         told = [t for t in r.toasts if "audio plays on" in t]
         assert len(told) == 1 and "[player] socket" in told[0]
+
+
+def test_header_with_the_player_bar(  # type: ignore[no-untyped-def]
+    snap_compare, make_vault: MakeVault, socket_path: Path
+) -> None:
+    write_config(f'[player]\nsocket = "{socket_path}"\n')
+    vault = make_vault({"locks.md": LOCKS, "locks.opus": b"OggS"})
+    fakes: list[FakeMpv] = []
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        fake = FakeMpv(socket_path, duration=63.0, path=None)
+        fakes.append(fake)
+        await fake.start()
+        r = RunningReader(pilot.app, pilot)  # type: ignore[arg-type]
+        await r.settle()
+        await r.until(lambda: bool(r.sources.shown_ids))
+        await r.open("keeper")
+        await play_at(r, fake, "Water climbs")
+        await clock_to(r, fake, 24.0)
+        await r.press("space")
+        await r.until(lambda: bar(r).startswith("⏸"))
+
+    assert snap_compare(ReadmarkApp(vault), terminal_size=(80, 24), run_before=run_before)
+    assert fakes and fakes[0].paused

@@ -120,11 +120,8 @@ class ReaderScreen(Screen[None]):
                 yield SourceList(id="sources")
                 yield OutlineView(id="outline")
             with Vertical(id="reading-pane"):
-                with Horizontal(id="header-row"):
-                    yield TranscriptHeader(
-                        "Choose a source and press enter.", id="transcript-header"
-                    )
-                    yield PlayerBar(markup=False, id="player-bar")
+                yield TranscriptHeader("Choose a source and press enter.", id="transcript-header")
+                yield PlayerBar(markup=False, id="player-bar")
                 yield Transcript(id="transcript")
             yield AnnotationSidebar(id="sidebar").data_bind(
                 ReaderScreen.annotations, ReaderScreen.cursor_offset

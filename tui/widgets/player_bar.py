@@ -24,11 +24,11 @@ def bar_text(state: PlayerState | None, following: bool) -> str:
 
 
 class PlayerBar(Static):
-    """Shown beside the transcript's header while a player runs."""
+    """Shown under the transcript's header while a player runs."""
 
     DEFAULT_CSS = """
     PlayerBar {
-        width: auto;
+        width: 1fr;
         height: 1;
         padding: 0 1;
         background: $panel;
