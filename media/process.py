@@ -118,16 +118,22 @@ class MpvProcess:
         """Why mpv stopped, in a sentence for the user."""
         error = self.last_error()
         code = self.exit_code
+        if code is not None and code < 0:
+            # Ended from outside (killed, or a crash): an error it logged before may be stale.
+            said = (
+                f"; the last error it logged: {_sentence(error)}"
+                if error
+                else " without saying why."
+            )
+            return f"mpv was ended by signal {-code}{said}"
         if error:
-            return f"mpv stopped: {error}"
+            return f"mpv stopped: {_sentence(error)}"
         if code is not None and not self.log_file.exists():
             # mpv opens its log only after reading its options.
             return (
                 f"mpv stopped at once (exit status {code}): perhaps an option it does not "
                 "know in [player] extra_args."
             )
-        if code is not None and code < 0:
-            return f"mpv was ended by signal {-code} without saying why."
         if code is not None:
             return f"mpv stopped (exit status {code}) without saying why."
         return "mpv closed the connection without saying why."
@@ -140,6 +146,11 @@ class MpvProcess:
     def cleanup(self) -> None:
         """After mpv has exited: remove its folder (ending mpv first if it has not)."""
         self._reaper()
+
+
+def _sentence(text: str) -> str:
+    """mpv's words as a sentence, so what follows them reads apart."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def last_error_line(log_file: Path) -> str | None:

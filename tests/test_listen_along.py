@@ -19,6 +19,7 @@ from fake_mpv import FakeMpv
 from helpers.running_reader import RunningReader, open_reader
 from helpers.vaults import MakeVault
 from readmark.tui.app import ReadmarkApp
+from readmark.tui.player_service import PlayerService
 from readmark.tui.widgets.player_bar import PlayerBar
 from textual.pilot import Pilot
 
@@ -135,10 +136,17 @@ async def test_a_reader_move_detaches_and_f_follows_again(vault: Path, mpv: Fake
         await r.open("keeper")
         await play_at(r, mpv, "The gates")
         await clock_to(r, mpv, 14.0)
+        before = r.screen.listening.service.listening()
+        assert before is not None and before.following
         await r.press("g")
         assert r.cursor_text() == "The gates open at dawn."
         assert bar(r) == "▶ detached (f)"
         assert r.toasts == ["Stopped following: f follows the audio again."]
+        # A state the player sent just before the move, handled after it, does not pull back.
+        r.screen.post_message(PlayerService.Changed(before))
+        await r.settle()
+        assert r.cursor_text() == "The gates open at dawn."
+        assert bar(r) == "▶ detached (f)"
         await clock_to_detached(r, mpv, 24.0)
         assert r.cursor_text() == "The gates open at dawn."  # it stays where the reader is
         await r.press("j", "j")

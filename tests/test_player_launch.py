@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -162,6 +163,23 @@ async def test_a_crash_while_playing_fails_the_command_with_mpvs_words(
     monkeypatch.setenv("READMARK_FAKE_MPV_MODE", "play")
     again = await Player.launch(media, config(tmp_path))
     await again.close()
+
+
+async def test_mpv_killed_from_outside_is_told_as_such_with_its_last_logged_error(
+    tmp_path: Path, fake_mpv: Path, media: MediaTarget
+) -> None:
+    player = await Player.launch(media, config(tmp_path))
+    argv = started(fake_mpv)["argv"]
+    assert isinstance(argv, list)
+    log = Path(next(a for a in argv if a.startswith("--log-file=")).split("=", 1)[1])
+    with log.open("a", encoding="utf-8") as file:
+        file.write("[   1.250][e][ao/null] illegal state: start() while paused\n")
+    os.kill(player.pid or 0, signal.SIGKILL)
+    state = await player.wait_until(lambda s: s.closed)
+    # An error logged earlier may have nothing to do with the end: the signal comes first.
+    assert state.error == (
+        "mpv was ended by signal 9; the last error it logged: illegal state: start() while paused."
+    )
 
 
 async def test_closing_kills_an_mpv_that_will_not_quit(

@@ -37,6 +37,9 @@ class Listening:
     state: PlayerState
     source_id: str
     following: bool
+    follow_turn: int = 0
+    """Counts the times following was asked for (p, f): a message from before the reader's
+    last move carries an older turn and must not start following again."""
 
 
 class PlayerService:
@@ -75,6 +78,7 @@ class PlayerService:
         self._paused_at: float | None = None
         """Where a note editor paused playback, to resume from."""
         self.following = False
+        self._follow_turn = 0
 
     # --- questions ----------------------------------------------------------------------------
 
@@ -118,8 +122,7 @@ class PlayerService:
             self._paused_at = None
             await player.seek(seconds)
             # Following from here on: states from before the seek must not move the cursor.
-            self.following = True
-            self._changed()
+            self._start_following()
             await player.play()
 
         self._run(play)
@@ -134,7 +137,11 @@ class PlayerService:
         self._on_player(lambda player: player.nudge(seconds))
 
     def follow(self) -> None:
+        self._start_following()
+
+    def _start_following(self) -> None:
         self.following = True
+        self._follow_turn += 1
         self._changed()
 
     def stop_following(self, *, say: bool = True) -> None:
@@ -244,10 +251,16 @@ class PlayerService:
                     self._tell(CLOSED, "warning")
         self._changed()
 
-    def _changed(self) -> None:
+    def listening(self) -> Listening | None:
+        """What the screen shows now; None before the first player."""
         state = self.state
-        if state is not None:
-            listening = Listening(state, self._source_id, self.following)
+        if state is None:
+            return None
+        return Listening(state, self._source_id, self.following, self._follow_turn)
+
+    def _changed(self) -> None:
+        listening = self.listening()
+        if listening is not None:
             self._screen.post_message(self.Changed(listening))
 
     def _tell(

@@ -38,6 +38,8 @@ class ListenAlong:
         self.screen = screen
         self.service = PlayerService(screen)
         self._editor_open = False
+        self._follow_turn = 0
+        """The turn of following the transcript was last told to start."""
 
     # -- the reader's keys ---------------------------------------------------------------------
 
@@ -73,10 +75,14 @@ class ListenAlong:
         source = self.screen.source
         here = source is not None and source.id == listening.source_id
         state = listening.state
-        following = listening.following and here and state.running
         transcript = self.transcript
         transcript.player_running = here and state.running
-        transcript.following = following
+        if not (listening.following and here and state.running):
+            transcript.following = False
+        elif listening.follow_turn != self._follow_turn:
+            transcript.following = True  # p or f; a message from before a move is older
+        self._follow_turn = listening.follow_turn
+        following = transcript.following
         transcript.capture_at = self.service.capture_time() if following else None
         transcript.refresh_bindings()
         self.screen.query_one(PlayerBar).show(state, following)
@@ -86,12 +92,11 @@ class ListenAlong:
     def source_shown(self) -> None:
         """Another source (or the same one again) is on screen: follow only the player's own."""
         source = self.screen.source
-        state = self.service.state
-        if state is None:
-            return
         if source is None or not self.service.running_for(source.id):
             self.service.stop_following(say=False)
-        self.changed(Listening(state, self.service.source_id, self.service.following))
+        listening = self.service.listening()
+        if listening is not None:
+            self.changed(listening)
 
     # -- note editors ----------------------------------------------------------------------------
 
