@@ -95,10 +95,23 @@ shot 11-mpv-killed
 keys p
 sleep 2
 shot 12-p-starts-a-new-one
-keys / && keys -l "sluice" && keys Enter
+keys BTab && keys BTab && keys / && keys -l "sluice" && keys Enter
 sleep 1
 keys p
 shot 13-no-times
+keys q
+sleep 3
+left=$(mpv_pids)
+echo "mpv left after quitting: ${left:-none}"
+
+# Over SSH: the first p says where the sound goes.
+tmux new-session -d -s "$session" -x 120 -y 30 \
+  "env $env_vars SSH_CONNECTION='192.0.2.7 51000 192.0.2.1 22' uv run readmark $vault"
+sleep 4
+keys / && keys -l "lock" && keys Enter
+keys p
+sleep 1
+shot 14-over-ssh
 keys q
 sleep 3
 left=$(mpv_pids)
