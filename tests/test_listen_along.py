@@ -71,7 +71,7 @@ def vault(make_vault: MakeVault, socket_path: Path) -> Path:
 
 def bar(r: RunningReader) -> str:
     widget = r.screen.query_one(PlayerBar)
-    return widget.text if widget.display else ""
+    return str(widget.render()) if widget.display else ""
 
 
 async def play_at(r: RunningReader, mpv: FakeMpv, words: str) -> None:

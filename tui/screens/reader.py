@@ -121,7 +121,7 @@ class ReaderScreen(Screen[None]):
                 yield OutlineView(id="outline")
             with Vertical(id="reading-pane"):
                 yield TranscriptHeader("Choose a source and press enter.", id="transcript-header")
-                yield PlayerBar(markup=False, id="player-bar")
+                yield PlayerBar(id="player-bar")
                 yield Transcript(id="transcript")
             yield AnnotationSidebar(id="sidebar").data_bind(
                 ReaderScreen.annotations, ReaderScreen.cursor_offset

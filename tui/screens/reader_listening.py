@@ -76,7 +76,10 @@ class ListenAlong:
         here = source is not None and source.id == listening.source_id
         state = listening.state
         transcript = self.transcript
-        transcript.player_running = here and state.running
+        running = here and state.running
+        if transcript.player_running != running:
+            transcript.player_running = running
+            transcript.refresh_bindings()  # enter is the player's only while one runs
         if not (listening.following and here and state.running):
             transcript.following = False
         elif listening.follow_turn != self._follow_turn:
@@ -84,7 +87,6 @@ class ListenAlong:
         self._follow_turn = listening.follow_turn
         following = transcript.following
         transcript.capture_at = self.service.capture_time() if following else None
-        transcript.refresh_bindings()
         self.screen.query_one(PlayerBar).show(state, following)
         if following and state.position is not None:
             transcript.follow_time(state.position)

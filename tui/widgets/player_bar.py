@@ -38,11 +38,15 @@ class PlayerBar(Static):
     }
     """
 
-    def show(self, state: PlayerState | None, following: bool) -> None:
-        text = bar_text(state, following)
-        self.display = bool(text)
-        self.update(text)
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(markup=False, id=id)
+        self.text = ""
+        """What the bar says now ("" while hidden)."""
 
-    @property
-    def text(self) -> str:
-        return str(self.render())
+    def show(self, state: PlayerState | None, following: bool) -> None:
+        # Positions arrive many times a second; the words change about once.
+        text = bar_text(state, following)
+        if text != self.text:
+            self.text = text
+            self.display = bool(text)
+            self.update(text)
