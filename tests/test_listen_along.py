@@ -8,9 +8,11 @@ of a launched mpv use the fake mpv program.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
+import wave
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -360,3 +362,28 @@ def test_header_with_the_player_bar(  # type: ignore[no-untyped-def]
 
     assert snap_compare(ReadmarkApp(vault), terminal_size=(80, 24), run_before=run_before)
     assert fakes and fakes[0].paused
+
+
+@pytest.mark.skipif(shutil.which("mpv") is None, reason="mpv is not installed")
+async def test_with_a_real_mpv_the_cursor_follows_a_silent_wav(make_vault: MakeVault) -> None:
+    write_config('[player]\nextra_args = ["--ao=null"]\n')
+    vault = make_vault({"locks.md": LOCKS})
+    with wave.open(str(vault / "locks.wav"), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\x00\x00" * 8000 * 60)
+    async with open_reader(vault) as r:
+        await r.open("keeper")
+        await r.press("slash", *"in a line", "enter", "escape", "p")
+        await r.until(lambda: "following" in bar(r))
+        player = r.screen.listening.service.state
+        assert player is not None and not player.paused
+        pid = r.screen.listening.service._player.pid  # type: ignore[union-attr]
+        assert pid is not None and running(pid)
+        # 0:05 on the transcript (8 s into the WAV); within 5 s of playing the next line comes.
+        await r.until(lambda: r.cursor_text() == "Water climbs slowly in the chamber.")
+        # (It moves a quarter second early, FOLLOW_LEAD; the WAV lasts 0:57 on this clock.)
+        assert re.fullmatch(r"▶ 0:(09|1\d) / 0:57 · following", bar(r))
+        await r.press("q")
+    assert not running(pid)
