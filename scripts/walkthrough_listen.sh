@@ -67,7 +67,14 @@ keys p
 sleep 2
 shot 02-playing-from-the-cursor
 echo "mpv running: $(mpv_pids)"
+cpu_ticks() { local total=0 t; for p in "$@"; do t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); total=$((total + t)); done; echo "$total"; }
+reader_pids=$(pgrep -f "bin/readmark $vault" | tr '\n' ' ')
+before=$(cpu_ticks $reader_pids); mpv_before=$(cpu_ticks $(mpv_pids))
 sleep 6
+after=$(cpu_ticks $reader_pids); mpv_after=$(cpu_ticks $(mpv_pids))
+hz=$(getconf CLK_TCK)
+awk -v r=$((after - before)) -v m=$((mpv_after - mpv_before)) -v hz="$hz" \
+  'BEGIN { printf "CPU while following for 6 s: readmark %.1f%%, mpv %.1f%%\n", r * 100 / hz / 6, m * 100 / hz / 6 }'
 shot 03-following-six-seconds-later
 keys h
 shot 04-h-takes-the-sentence-said-two-seconds-ago
