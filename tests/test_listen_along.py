@@ -264,6 +264,55 @@ async def test_no_media_says_where_to_put_it(make_vault: MakeVault, socket_path:
         assert "media: path/or/url" in told
 
 
+async def test_without_a_media_file_capital_p_plays_the_sources_url(
+    make_vault: MakeVault, socket_path: Path, mpv: FakeMpv
+) -> None:
+    write_config(f'[player]\nsocket = "{socket_path}"\n')
+    linked = LOCKS.replace(
+        "channel:", "url: https://www.youtube.com/watch?v=lockkeeper1&t=20\nchannel:"
+    )
+    vault = make_vault({"locks.md": linked})
+    async with open_reader(vault) as r:
+        await r.open("keeper")
+        await r.press("p")
+        await r.until(lambda: bool(r.toasts))
+        (told,) = r.toasts
+        assert told.startswith("No media for locks.md") and told.endswith("P plays it from there.")
+        assert mpv.commands == []
+        await r.press("P")
+        await r.until(lambda: "following" in bar(r))
+        # The link's own time is left off: readmark seeks to the cursor's.
+        page = "https://www.youtube.com/watch?v=lockkeeper1"
+        assert ["loadfile", page, "replace"] in mpv.commands
+        assert mpv.seeks[-1] == ["seek", 3.0, "absolute+exact"]
+
+
+async def test_another_source_stops_following_quietly_and_keeps_the_audio_until_it_plays(
+    make_vault: MakeVault, socket_path: Path, mpv: FakeMpv
+) -> None:
+    write_config(f'[player]\nsocket = "{socket_path}"\n')
+    weirs = LOCKS.replace("The lock keeper", "Weirs at night")
+    vault = make_vault({"locks.md": LOCKS, "locks.opus": b"OggS", "weirs.md": weirs})
+    async with open_reader(vault) as r:
+        await r.open("keeper")
+        await play_at(r, mpv, "Water climbs")
+        await r.press("shift+tab", "shift+tab")
+        await r.press("escape", "slash", *"weirs", "enter")
+        await r.until(
+            lambda: r.transcript.source is not None and r.transcript.source.id == "weirs.md"
+        )
+        assert bar(r) == "▶ detached (f)" and r.toasts == []  # the audio plays on
+        await r.press("f")
+        assert (
+            r.toasts[-1]
+            == "The player is playing another source: p plays this one from the cursor."
+        )
+        await r.press("p")  # weirs.md has no media: the lock keeper goes on playing
+        await r.until(lambda: len(r.toasts) == 2)
+        assert r.toasts[-1].startswith("No media for weirs.md")
+        assert bar(r) == "▶ detached (f)" and not mpv.paused
+
+
 async def test_missing_mpv_says_how_to_install_it(make_vault: MakeVault, tmp_path: Path) -> None:
     write_config(f'[player]\nmpv = "{tmp_path / "no-such-mpv"}"\n')
     vault = make_vault({"locks.md": LOCKS, "locks.opus": b"OggS"})

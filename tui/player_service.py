@@ -74,7 +74,7 @@ class PlayerService:
         self._told_remote = False
         self._end_told = False
         """The end of the current player was told: a command failing on it says nothing more."""
-        self._closing = False
+        self._unsubscribe: Callable[[], None] = _nothing
         self._paused_at: float | None = None
         """Where a note editor paused playback, to resume from."""
         self.following = False
@@ -114,11 +114,14 @@ class PlayerService:
 
     # --- commands (each runs in order, in a worker) ---------------------------------------------
 
-    def play_from(self, source_id: str, path: Path, url: str | None, seconds: float) -> None:
-        """Start a player for the source if none runs, go to `seconds`, play, and follow."""
+    def play_from(
+        self, source_id: str, path: Path, url: str | None, seconds: float, *, online: bool = False
+    ) -> None:
+        """Start a player for the source if none runs, go to `seconds`, play, and follow.
+        `online`: with no media file, play the source's url (mpv asks yt-dlp for the stream)."""
 
         async def play() -> None:
-            player = await self._player_for(source_id, path, url)
+            player = await self._player_for(source_id, path, url, online)
             self._paused_at = None
             await player.seek(seconds)
             # Following from here on: states from before the seek must not move the cursor.
@@ -174,14 +177,12 @@ class PlayerService:
 
     async def close(self) -> None:
         """End the player (an mpv readmark started quits; an attached one is left running)."""
-        player, self._player = self._player, None
         self.following = False
-        if player is not None:
-            self._closing = True
-            try:
-                await player.close()
-            finally:
-                self._closing = False
+        self._unsubscribe()  # closed on purpose: nothing to tell
+        self._unsubscribe = _nothing
+        if self._player is not None:
+            await self._player.close()
+            self._changed()  # the bar goes
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -213,37 +214,39 @@ class PlayerService:
             except Exception as error:  # noqa: BLE001 - the player must never take the app down
                 self._tell(f"The player failed: {error}", "error")
 
-    async def _player_for(self, source_id: str, path: Path, url: str | None) -> Player:
-        """The running player of this source, or a new one (the previous one closed)."""
+    async def _player_for(
+        self, source_id: str, path: Path, url: str | None, online: bool
+    ) -> Player:
+        """The running player of this source, or a new one (the previous one closed once the
+        new one's media is found: a source without media leaves the other playing)."""
         player = self._player
         if player is not None and player.state.running and self._source_id == source_id:
             return player
-        await self.close()
-        self._end_told = False
         config = await asyncio.to_thread(load_player_config)
-        found: MediaLookup = await asyncio.to_thread(media_for_source, path, url=url)
+        found: MediaLookup = await asyncio.to_thread(media_for_source, path, url=url, online=online)
         for warning in found.warnings:
             self._tell(warning, "warning")
         if found.media is None:
-            raise NoMedia(found.message)
+            online_hint = " P plays it from there." if found.online_available else ""
+            raise NoMedia(found.message + online_hint)
         notice = remote_audio_notice(config, self._environ)
         if notice and not self._told_remote:
             self._told_remote = True
             self._tell(notice, timeout=20)
+        await self.close()
+        self._end_told = False
         self._config = config
         player = await Player.start(found.media, config)
         self._player = player
         self._source_id = source_id
         self._end_told = False
-        player.subscribe(self._on_state)
+        self._unsubscribe = player.subscribe(self._on_state)
         return player
 
     def _on_state(self, state: PlayerState) -> None:
-        if self._player is None or state is not self._player.state:
-            return  # a player being replaced
         if state.closed:
             self.following = False
-            if not self._closing and not self._end_told:
+            if not self._end_told:
                 self._end_told = True
                 if state.error:
                     self._tell(f"{state.error} p starts it again.", "error")
@@ -273,3 +276,7 @@ def _ended(error: PlayerError) -> str:
     if isinstance(error, PlayerClosed):
         return CLOSED
     return f"{error} p starts it again."
+
+
+def _nothing() -> None:
+    """Unsubscribes from no player."""

@@ -53,7 +53,7 @@ class ListenAlong:
                 self.screen.notify(NO_TIMES, severity="warning")
                 return
             path = self.screen.workspace.vault.path_of(source.id)
-            service.play_from(source.id, path, source.url, message.seconds)
+            service.play_from(source.id, path, source.url, message.seconds, online=message.online)
         elif not service.running_for(source.id):
             self.screen.notify(service.idle_reason(source.id), severity="warning")
         elif isinstance(message, PauseToggleRequested):

@@ -1,7 +1,8 @@
 """The transcript's keys for listening along, and how it follows playback.
 
 Mixed into `Transcript`: `p` plays from the cursor, `space` plays or pauses, `f` follows again,
-`enter` moves a running player to the cursor, `,` and `.` step 5 s. Each key posts one typed
+`enter` moves a running player to the cursor, `,` and `.` step 5 s; `P` plays the source's url
+when there is no media file. Each key posts one typed
 message (a `PlayerRequest`); the screen passes them to the player service. While following,
 the screen hands each position down (`follow_time`) and the cursor goes to the sentence being
 said; a move of the reader's own ends following at once, here, so a position arriving just
@@ -27,6 +28,7 @@ sentence just as playback starts from it."""
 
 LISTEN_BINDINGS = [
     Binding("p", "play_here", "Play", id="transcript.play"),
+    Binding("P", "play_here(True)", "Play the URL", id="transcript.play_online", show=False),
     Binding("space", "play_pause", "Play/pause", id="transcript.play_pause", show=False),
     Binding("f", "follow", "Follow playback", id="transcript.follow", show=False),
     # Only while a player runs (see check_action): otherwise enter does what it did before.
@@ -43,10 +45,12 @@ class PlayerRequest(Message):
 class PlayRequested(PlayerRequest):
     """`p` (or `space` with nothing playing): start if needed, play from `seconds`, follow."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, online: bool = False) -> None:
         super().__init__()
         self.seconds = seconds
         """Where the cursor's sentence starts on the source's clock; None when it has no time."""
+        self.online = online
+        """`P`: with no media file, play the source's url."""
 
 
 class PauseToggleRequested(PlayerRequest):
@@ -138,9 +142,9 @@ class ListenKeys:
 
     # --- keys ---------------------------------------------------------------------------------
 
-    def action_play_here(self: _Transcript) -> None:
+    def action_play_here(self: _Transcript, online: bool = False) -> None:
         if self.source is not None and self.sentence_count:
-            self.post_message(PlayRequested(self.cursor_play_seconds()))
+            self.post_message(PlayRequested(self.cursor_play_seconds(), online))
 
     def action_play_pause(self: _Transcript) -> None:
         if self.source is None or not self.sentence_count:
