@@ -366,6 +366,27 @@ async def test_quitting_leaves_no_mpv_running(
     assert not running(pid)
 
 
+async def test_a_crash_of_the_reader_leaves_no_mpv_running(
+    make_vault: MakeVault, fake_mpv_program: Path
+) -> None:
+    write_config(f'[player]\nmpv = "{fake_mpv_program}"\n')
+    vault = make_vault({"locks.md": LOCKS, "locks.opus": b"OggS"})
+
+    def broken() -> None:
+        raise RuntimeError("a bug in the reader")
+
+    pid = None
+    with pytest.raises(RuntimeError, match="a bug in the reader"):
+        async with open_reader(vault) as r:
+            await r.open("keeper")
+            await r.press("p")
+            await r.until(lambda: "following" in bar(r))
+            pid = r.screen.listening.service._player.pid  # type: ignore[union-attr]
+            r.app.call_later(broken)
+            await r.pilot.pause()
+    assert pid is not None and not running(pid)
+
+
 def running(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -32,7 +32,7 @@ LISTEN_BINDINGS = [
     Binding("space", "play_pause", "Play/pause", id="transcript.play_pause", show=False),
     Binding("f", "follow", "Follow playback", id="transcript.follow", show=False),
     # Only while a player runs (see check_action): otherwise enter does what it did before.
-    Binding("enter", "seek_player", "Player to here", id="transcript.seek_player", show=False),
+    Binding("enter", "seek_player", "Seek player here", id="transcript.seek_player", show=False),
     Binding("comma", "nudge(-5)", "Player -5 s", id="transcript.player_back", show=False),
     Binding("full_stop", "nudge(5)", "Player +5 s", id="transcript.player_forward", show=False),
 ]
