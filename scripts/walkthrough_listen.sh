@@ -123,4 +123,19 @@ keys q
 sleep 3
 left=$(mpv_pids)
 echo "mpv left after quitting: ${left:-none}"
+# Killed outright (the shell and terminal stay): mpv goes with it.
+tmux new-session -d -s "$session" -x 120 -y 30 "bash --norc"
+keys -l "env $env_vars uv run readmark $vault" && keys Enter
+sleep 4
+keys Enter
+sleep 1
+keys p
+sleep 2
+echo "mpv before killing readmark: $(mpv_pids)"
+reader_pid=$(pgrep -f "bin/readmark $vault" | head -1)
+[ -n "$reader_pid" ] && kill -KILL "$reader_pid"
+sleep 2
+left=$(mpv_pids)
+echo "mpv left after readmark was killed: ${left:-none}"
+tmux kill-session -t "$session"
 echo "screens saved in $out"
