@@ -91,8 +91,8 @@ class PlayerService:
         """The source whose media the player plays ("" before the first)."""
         return self._source_id
 
-    def idle_reason(self, source_id: str) -> str:
-        """Why the player keys cannot act on this source now."""
+    def idle_reason(self) -> str:
+        """Why the player keys cannot act on the open source (no player runs for it)."""
         player = self._player
         if player is None:
             return NOTHING_PLAYS
@@ -101,7 +101,7 @@ class PlayerService:
         return "The player is playing another source: p plays this one from the cursor."
 
     def running_for(self, source_id: str) -> bool:
-        """A player runs (or is starting) for this source."""
+        """A player has started for this source and still runs."""
         player = self._player
         return player is not None and player.state.running and self._source_id == source_id
 

@@ -55,7 +55,7 @@ class ListenAlong:
             path = self.screen.workspace.vault.path_of(source.id)
             service.play_from(source.id, path, source.url, message.seconds, online=message.online)
         elif not service.running_for(source.id):
-            self.screen.notify(service.idle_reason(source.id), severity="warning")
+            self.screen.notify(service.idle_reason(), severity="warning")
         elif isinstance(message, PauseToggleRequested):
             service.toggle_pause()
         elif isinstance(message, FollowRequested):
