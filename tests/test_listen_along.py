@@ -23,6 +23,7 @@ from helpers.vaults import MakeVault
 from readmark.tui.app import ReadmarkApp
 from readmark.tui.player_service import PlayerService
 from readmark.tui.widgets.player_bar import PlayerBar
+from textual import events
 from textual.pilot import Pilot
 
 LOCKS = """---
@@ -156,6 +157,20 @@ async def test_a_reader_move_detaches_and_f_follows_again(vault: Path, mpv: Fake
         await r.press("f")
         await r.until(lambda: r.cursor_text() == "A lock takes nine minutes to fill.")
         assert bar(r) == "▶ 0:21 / 1:00 · following"
+
+
+async def test_scrolling_the_text_detaches_too(vault: Path, mpv: FakeMpv) -> None:
+    async with open_reader(vault) as r:
+        await r.open("keeper")
+        await play_at(r, mpv, "The gates")
+        transcript = r.transcript
+        wheel = events.MouseScrollDown(transcript, 5, 5, 0, 1, 0, False, False, False)
+        transcript.post_message(wheel)
+        await r.settle()
+        assert bar(r) == "▶ detached (f)"
+        assert r.toasts == ["Stopped following: f follows the audio again."]
+        await clock_to_detached(r, mpv, 24.0)
+        assert r.cursor_text() == "The gates open at dawn."  # the view stays the reader's
 
 
 async def clock_to_detached(r: RunningReader, mpv: FakeMpv, media_seconds: float) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from readmark.tui.player_service import Listening, PlayerService
 from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.widgets.listen_keys import (
+    FollowLeft,
     FollowRequested,
     NudgeRequested,
     PauseToggleRequested,
@@ -44,6 +45,9 @@ class ListenAlong:
     # -- the reader's keys ---------------------------------------------------------------------
 
     def request(self, message: PlayerRequest) -> None:
+        if isinstance(message, FollowLeft):
+            self.reader_moved()
+            return
         source = self.screen.source
         if source is None or not source.segments or source.error:
             return

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 
@@ -61,6 +62,10 @@ class FollowRequested(PlayerRequest):
     """`f`: the cursor follows playback again."""
 
 
+class FollowLeft(PlayerRequest):
+    """The reader scrolled away while following: following has stopped."""
+
+
 class PlayerSeekRequested(PlayerRequest):
     """`enter` with a player running: move playback to the cursor's sentence."""
 
@@ -95,6 +100,7 @@ class _Transcript(Protocol):
     def post_message(self, message: Message) -> bool: ...
     def _position_seconds(self) -> float | None: ...
     def cursor_play_seconds(self) -> float | None: ...
+    def scrolled_by_reader(self) -> None: ...
 
 
 class ListenKeys:
@@ -139,6 +145,19 @@ class ListenKeys:
             return False
         self.following = False
         return True
+
+    def on_mouse_scroll_up(self: _Transcript, _event: events.MouseScrollUp) -> None:
+        self.scrolled_by_reader()
+
+    def on_mouse_scroll_down(self: _Transcript, _event: events.MouseScrollDown) -> None:
+        self.scrolled_by_reader()
+
+    def scrolled_by_reader(self: _Transcript) -> None:
+        """Scrolling the text while following is a move of the reader's own: the view is
+        theirs until `f`."""
+        if self.following:
+            self.following = False
+            self.post_message(FollowLeft())
 
     # --- keys ---------------------------------------------------------------------------------
 
