@@ -20,6 +20,7 @@ import pytest
 from fake_mpv import FakeMpv
 from helpers.running_reader import RunningReader, open_reader
 from helpers.vaults import MakeVault
+from readmark.media.ipc import MpvIpcClient
 from readmark.tui.app import ReadmarkApp
 from readmark.tui.player_service import PlayerService
 from readmark.tui.widgets.player_bar import PlayerBar
@@ -257,6 +258,23 @@ async def test_a_crash_is_told_once_and_the_next_p_connects_again(
         await r.press("p")
         await r.until(lambda: not mpv.paused and "following" in bar(r))
         assert mpv.seeks[-1] == ["seek", 23.0, "absolute+exact"]
+
+
+async def test_mpv_closed_by_its_user_is_told_and_the_next_p_starts_again(
+    vault: Path, mpv: FakeMpv, socket_path: Path
+) -> None:
+    async with open_reader(vault) as r:
+        await r.open("keeper")
+        await play_at(r, mpv, "Water climbs")
+        outside = await MpvIpcClient.connect(socket_path)  # as mpv's own q key would
+        await outside.command("quit")
+        await outside.close()
+        await r.until(lambda: bar(r) == "")
+        assert r.toasts == ["The player was closed: p starts a new one."]
+        await mpv.stop()
+        await mpv.start()
+        await r.press("p")
+        await r.until(lambda: not mpv.paused and "following" in bar(r))
 
 
 async def test_a_source_without_times_says_so(vault: Path, mpv: FakeMpv) -> None:
