@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.mpv_processes import gone_within, run_and_kill
 from readmark.media.config import PlayerConfig
 from readmark.media.errors import MpvNotInstalled, NoMedia, PlayerStopped
 from readmark.media.lookup import MediaOrigin, MediaTarget
@@ -70,6 +72,7 @@ async def test_launch_runs_mpv_quietly_on_a_private_socket(
         socket = next(a.split("=", 1)[1] for a in argv if a.startswith("--input-ipc-server="))
         folder = Path(socket).parent
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        lifeline = next(a for a in argv if a.startswith("--input-ipc-client=fd://"))
         assert argv == [
             "--no-config",
             "--no-terminal",
@@ -78,6 +81,7 @@ async def test_launch_runs_mpv_quietly_on_a_private_socket(
             "--idle=once",
             f"--input-ipc-server={folder / 'ipc'}",
             f"--log-file={folder / 'mpv.log'}",
+            lifeline,
             "--no-video",
             "--ao=null",
             "--volume=50",
@@ -164,6 +168,23 @@ async def test_a_crash_while_playing_fails_the_command_with_mpvs_words(
     await again.close()
 
 
+async def test_mpv_killed_from_outside_is_told_as_such_with_its_last_logged_error(
+    tmp_path: Path, fake_mpv: Path, media: MediaTarget
+) -> None:
+    player = await Player.launch(media, config(tmp_path))
+    argv = started(fake_mpv)["argv"]
+    assert isinstance(argv, list)
+    log = Path(next(a for a in argv if a.startswith("--log-file=")).split("=", 1)[1])
+    with log.open("a", encoding="utf-8") as file:
+        file.write("[   1.250][e][ao/null] illegal state: start() while paused\n")
+    os.kill(player.pid or 0, signal.SIGKILL)
+    state = await player.wait_until(lambda s: s.closed)
+    # An error logged earlier may have nothing to do with the end: the signal comes first.
+    assert state.error == (
+        "mpv was ended by signal 9; the last error it logged: illegal state: start() while paused."
+    )
+
+
 async def test_closing_kills_an_mpv_that_will_not_quit(
     tmp_path: Path, fake_mpv: Path, media: MediaTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,3 +229,31 @@ def test_no_mpv_outlives_the_program_that_started_it(
     assert pid == started(fake_mpv)["pid"]
     assert gone(pid)
     assert not tempfile_root(started(fake_mpv)).exists()
+
+
+def test_mpv_quits_when_the_program_that_started_it_is_killed(
+    tmp_path: Path, fake_mpv: Path, media: MediaTarget
+) -> None:
+    pid = run_and_kill(media.location, str(tmp_path / "mpv"))
+    assert pid == started(fake_mpv)["pid"]
+    assert gone_within(pid, 5.0)
+
+
+async def test_an_mpv_older_than_0_33_is_started_without_the_lifeline(
+    tmp_path: Path, fake_mpv: Path, media: MediaTarget
+) -> None:
+    old = tmp_path / "mpv-0.32"
+    old.write_text(
+        '#!/bin/sh\nif [ "$1" = "--no-config" ] && [ "$2" = "--version" ]; then\n'
+        '  echo "mpv 0.32.0 Copyright"; exit 0\nfi\n'
+        f'exec "{tmp_path / "mpv"}" "$@"\n'
+    )
+    old.chmod(0o755)
+    player = await Player.launch(media, PlayerConfig(mpv=str(old)))
+    try:
+        argv = started(fake_mpv)["argv"]
+        assert isinstance(argv, list)
+        assert not any(a.startswith("--input-ipc-client") for a in argv)  # it would refuse it
+        assert player.state.position == 0.0
+    finally:
+        await player.close()

@@ -8,6 +8,7 @@ import wave
 from pathlib import Path
 
 import pytest
+from helpers.mpv_processes import gone_within, run_and_kill
 from readmark.media.config import PlayerConfig
 from readmark.media.errors import PlayerStopped
 from readmark.media.lookup import find_media
@@ -76,3 +77,10 @@ async def test_real_mpv_refusing_a_file_reports_its_error(tmp_path: Path) -> Non
     with pytest.raises(PlayerStopped, match="^mpv stopped: ") as stopped:
         await Player.launch(found.media, QUIET)
     assert "exit status" not in str(stopped.value)  # the words come from mpv's log
+
+
+def test_real_mpv_quits_when_readmark_is_killed(tmp_path: Path) -> None:
+    audio = silent_wav(tmp_path / "harbour-talk.wav")
+    pid = run_and_kill(str(audio), "mpv")
+    # mpv reads the end of its lifeline connection and quits (mpv 0.33 and later).
+    assert gone_within(pid, 5.0)

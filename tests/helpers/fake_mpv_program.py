@@ -9,6 +9,9 @@ READMARK_FAKE_MPV_MODE   play         duration known at once, time-pos a moment 
                          bad-option   exits 1 at once without a log, as mpv does on a bad option
                          crash-on-play  logs an audio error and dies when playback starts
 READMARK_FAKE_MPV_RECORD a file to write {"argv", "pid", "stdio_devnull"} into, as JSON
+
+`--version` prints a version as mpv does; given `--input-ipc-client=fd://N`, it quits when that
+connection closes, as mpv does.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -37,6 +41,31 @@ def is_devnull(fd: int) -> bool:
     null = os.stat(os.devnull)
     here = os.fstat(fd)
     return (here.st_dev, here.st_ino, here.st_rdev) == (null.st_dev, null.st_ino, null.st_rdev)
+
+
+def watch_lifeline(argv: list[str], done: asyncio.Future[int]) -> None:
+    """Quit (code 0) when the client connection given on the command line ends."""
+    prefix = "--input-ipc-client=fd://"
+    fd = next((int(arg[len(prefix) :]) for arg in argv if arg.startswith(prefix)), None)
+    if fd is None:
+        return
+    connection = socket.socket(fileno=fd)
+    connection.setblocking(False)
+    loop = asyncio.get_running_loop()
+
+    def readable() -> None:
+        try:
+            data = connection.recv(4096)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            loop.remove_reader(fd)
+            if not done.done():
+                done.set_result(0)
+
+    loop.add_reader(fd, readable)
 
 
 def log(path: Path, *lines: str) -> None:
@@ -64,6 +93,7 @@ async def serve(argv: list[str], mode: str) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         fake.quit_exits = False
     fake.on_quit = lambda: done.done() or done.set_result(0)
+    watch_lifeline(argv, done)
     if mode == "crash-on-play":
 
         def crash() -> None:
@@ -80,6 +110,9 @@ async def serve(argv: list[str], mode: str) -> int:
 
 def main() -> int:
     argv = sys.argv[1:]
+    if "--version" in argv:
+        print("mpv 0.35.1 Copyright (fake)")
+        return 0
     mode = os.environ.get("READMARK_FAKE_MPV_MODE", "play")
     record = os.environ.get("READMARK_FAKE_MPV_RECORD")
     if record:

@@ -31,19 +31,23 @@ from readmark.library.safe_text import printable
 from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode, url_at_time
 from readmark.tui.keymap import load_keymap
+from readmark.tui.player_service import PlayerService
 from readmark.tui.problem_notices import ProblemNotices
 from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.reader_annotations import AnnotationActions
+from readmark.tui.screens.reader_listening import ListenAlong
 from readmark.tui.screens.reader_text import chapter_at, explanation
 from readmark.tui.screens.reader_watch import DiskWatch, NotesStamp, OpenFile
 from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
 from readmark.tui.widgets.key_footer import KeyFooter
+from readmark.tui.widgets.listen_keys import PlayerRequest
 from readmark.tui.widgets.outline_view import OutlineView
+from readmark.tui.widgets.player_bar import PlayerBar
 from readmark.tui.widgets.source_list import SourceList
 from readmark.tui.widgets.transcript import Transcript
 from readmark.tui.widgets.transcript_header import HeaderParts, TranscriptHeader
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -99,6 +103,7 @@ class ReaderScreen(Screen[None]):
         self.citing = Citing()
         self.annotating = AnnotationActions(self, self.annotator, self.citing)
         self.disk = DiskWatch(self.workspace)
+        self.listening = ListenAlong(self)
         self.source: Source | None = None
         self._summaries: list[SourceSummary] = []
         self._state = ReadingState()
@@ -116,6 +121,7 @@ class ReaderScreen(Screen[None]):
                 yield OutlineView(id="outline")
             with Vertical(id="reading-pane"):
                 yield TranscriptHeader("Choose a source and press enter.", id="transcript-header")
+                yield PlayerBar(id="player-bar")
                 yield Transcript(id="transcript")
             yield AnnotationSidebar(id="sidebar").data_bind(
                 ReaderScreen.annotations, ReaderScreen.cursor_offset
@@ -147,9 +153,16 @@ class ReaderScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self._remember_position()
         self.workspace.close()
+        await self.listening.service.close()  # no mpv of readmark's outlives it
+
+    def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
+        self.listening.screen_suspended()
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        self.listening.screen_resumed()
 
     # -- listing -----------------------------------------------------------------------------
 
@@ -271,6 +284,7 @@ class ReaderScreen(Screen[None]):
         if focus:
             transcript.focus()
         self._update_header()
+        self.listening.source_shown()
         self._tell_of_reviews(annotations)
 
     def _tell_of_reviews(self, annotations: list[Annotation]) -> None:
@@ -383,9 +397,21 @@ class ReaderScreen(Screen[None]):
     # -- keeping panes in step -----------------------------------------------------------------
 
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
+        if message.by_reader:
+            self.listening.reader_moved()
         self.cursor_offset = message.offset
         self.query_one(OutlineView).mark(message.segment_index)
         self._update_header()
+
+    @on(PlayerRequest)
+    def _player_requested(self, message: PlayerRequest) -> None:
+        self.listening.request(message)
+
+    def on_player_service_changed(self, message: PlayerService.Changed) -> None:
+        self.listening.changed(message.listening)
+
+    def on_player_service_told(self, message: PlayerService.Told) -> None:
+        self.notify(message.text, severity=message.severity, timeout=message.timeout)
 
     def on_outline_view_entry_chosen(self, message: OutlineView.EntryChosen) -> None:
         self.query_one(Transcript).go_to_segment(message.segment_index)

@@ -20,6 +20,7 @@ from readmark.library.safe_text import printable
 from readmark.library.sentences import SentenceIndex, index_sentences
 from readmark.library.timecode import TimecodeError, format_timecode, parse_timecode
 from readmark.tui.screens.prompt import PromptScreen
+from readmark.tui.widgets.listen_keys import LISTEN_BINDINGS, ListenKeys
 from readmark.tui.widgets.transcript_layout import LineIndex, estimate_lines, wrap_spans
 from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
@@ -88,7 +89,7 @@ class _Line:
     """List or quote mark (first line) or its indent (following lines)."""
 
 
-class Transcript(ScrollView, can_focus=True):
+class Transcript(ListenKeys, ScrollView, can_focus=True):
     """The open source: wrapped text with a time gutter, speakers, headings and annotations."""
 
     ALLOW_SELECT = False
@@ -178,6 +179,7 @@ class Transcript(ScrollView, can_focus=True):
         # Shown only on an annotation that needs review (see check_action).
         Binding("A", "decide('accept')", "Accept candidate", id="transcript.accept_candidate"),
         Binding("O", "decide('orphan')", "Orphan (keep quote)", id="transcript.orphan"),
+        *LISTEN_BINDINGS,
     ]
 
     cursor: reactive[int] = reactive(0, always_update=False)
@@ -187,10 +189,17 @@ class Transcript(ScrollView, can_focus=True):
         """The reading cursor moved (coalesced: only the latest is handled)."""
 
         def __init__(
-            self, transcript: Transcript, offset: int, segment_index: int, seconds: float | None
+            self,
+            transcript: Transcript,
+            offset: int,
+            segment_index: int,
+            seconds: float | None,
+            by_reader: bool = True,
         ) -> None:
             super().__init__()
             self.transcript = transcript
+            self.by_reader = by_reader
+            """False when playback moved the cursor (following)."""
             self.offset = offset
             """Char offset of the cursor sentence in `Source.text`."""
             self.segment_index = segment_index
@@ -202,9 +211,11 @@ class Transcript(ScrollView, can_focus=True):
             return self.transcript
 
         def can_replace(self, message: Message) -> bool:
+            # A move by playback never hides a move by the reader: that one ends following.
             return (
                 isinstance(message, Transcript.PositionChanged)
                 and message.transcript is self.transcript
+                and (message.by_reader or not self.by_reader)
             )
 
     class SpanRequest(Message):
@@ -457,6 +468,10 @@ class Transcript(ScrollView, can_focus=True):
             return min(self._anchor[0], self._head), max(self._anchor[1], self._head)
         if not self._sentences:
             return 0, 0
+        moment = self.capture_at if self.following else None
+        said = self.span_said_at(moment) if moment is not None else None
+        if said is not None:
+            return said  # following: the sentence said `[player] capture_back` seconds ago
         return self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
 
     def clear_selection(self) -> None:
@@ -661,6 +676,8 @@ class Transcript(ScrollView, can_focus=True):
             return self._anchor is not None or bool(self._match_starts)
         if action == "find_next":
             return bool(self._match_starts)
+        if action == "seek_player":
+            return self.listen_check(action)
         if action == "decide":
             # Hidden from the footer (and passed on) unless a candidate is under the cursor.
             return self.annotation_at_cursor(needing_review=True) is not None
@@ -682,7 +699,10 @@ class Transcript(ScrollView, can_focus=True):
         self._scroll_to_cursor(center=center)
         segment = self._sentences.segments[self.cursor]
         offset = self.cursor_offset
-        self.post_message(self.PositionChanged(self, offset, segment, self.current_seconds))
+        by_reader = self.moved_by_reader()
+        self.post_message(
+            self.PositionChanged(self, offset, segment, self.current_seconds, by_reader)
+        )
 
     def _scroll_to_cursor(self, *, center: bool = False) -> None:
         height = self.scrollable_content_region.height
