@@ -55,6 +55,13 @@ from readmark.annotations.index_state import (
     stamp_of,
 )
 from readmark.annotations.model import Annotation
+from readmark.annotations.notebook import (
+    Listing,
+    ListingCache,
+    NotebookFilter,
+    NotebookSort,
+    as_you_type,
+)
 from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
@@ -195,6 +202,7 @@ class SearchIndex:
         self._titles_version = 0
         """Bumped whenever a title is learnt, so the `source:` words are made again."""
         self._source_words_cache: tuple[tuple[int, int], dict[str, frozenset[str]]] | None = None
+        self._listing: ListingCache | None = None
 
     # -- single changes (a save in the reader) --------------------------------------------
 
@@ -541,6 +549,30 @@ class SearchIndex:
                         raise
                     time.sleep(RETRY_DELAY)
             raise AssertionError("unreachable")
+
+    def list_annotations(self, wanted: NotebookFilter) -> Listing:
+        """Every annotation `wanted` asks for, in its order, each row read when shown (see
+        `annotations.notebook`); `SearchError` on typed words that are no query."""
+        text = as_you_type(wanted.text)
+        parsed = self.parse(text) if text else None
+        cache = self.listing_cache()
+        try:
+            return cache.listing(parsed, wanted)
+        except QueryError as error:
+            raise SearchError(f"Cannot read the query {wanted.text!r}: {error}.") from error
+
+    def listing_cache(self) -> ListingCache:
+        """The notebook's orders for the index as it is now (worked out on the first call
+        after a change; a reader warms it ahead)."""
+        with self._mutex:
+            self.flush(timeout=0)
+            generation = self._ix.latest_generation()
+            cache = self._listing
+            if cache is None or cache.generation != generation:
+                # Its own searcher: listings keep reading it after the next commit.
+                cache = self._listing = ListingCache(self._ix.searcher(), generation)
+                cache.order(NotebookSort.DATE)
+            return cache
 
     def _search_around(
         self, parsed: Query, searcher: Searcher, limit: int, view: _HeldBack
@@ -1055,7 +1087,7 @@ def _check_fields(text: str, known: Iterable[str]) -> None:
     for match in _FIELD_NAME.finditer(text):
         name = match.group(1)
         if name and name not in names:
-            usable = "kind, tag, speaker, source, created, quote, note, text, type"
+            usable = "kind, tag, speaker, source, created, status, quote, note, text, type"
             raise SearchError(f"There is no field {name!r} to search; use one of: {usable}.")
 
 

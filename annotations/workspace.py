@@ -49,6 +49,7 @@ from readmark.library.vault import Vault
 if TYPE_CHECKING:
     # Whoosh is imported on first use of the index: it is a large share of start-up time.
     from readmark.annotations.index import ReconcileReport, SearchHit, SearchIndex
+    from readmark.annotations.notebook import Listing, NotebookFilter
 
 REINDEX_LOCK_WAIT = 2.0
 """Seconds `reindex` waits for another readmark's write to finish before calling it busy."""
@@ -373,6 +374,18 @@ class Workspace:
         self.sync_index()
         try:
             return self.index.search(query, limit=limit)
+        except SearchError:
+            raise
+        except Exception as error:
+            raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
+
+    def list_annotations(self, wanted: NotebookFilter) -> Listing:
+        """The notebook's rows, from the index as it is (`sync_index` catches it up first);
+        `SearchError` on typed words that are no query."""
+        from readmark.annotations.index import SearchError
+
+        try:
+            return self.index.list_annotations(wanted)
         except SearchError:
             raise
         except Exception as error:

@@ -33,6 +33,7 @@ from readmark.library.timecode import format_timecode, url_at_time
 from readmark.tui.keymap import load_keymap
 from readmark.tui.problem_notices import ProblemNotices
 from readmark.tui.screens.help_screen import HelpScreen
+from readmark.tui.screens.reader_across import AcrossSources
 from readmark.tui.screens.reader_annotations import AnnotationActions
 from readmark.tui.screens.reader_text import chapter_at, explanation
 from readmark.tui.screens.reader_watch import DiskWatch, NotesStamp, OpenFile
@@ -50,7 +51,6 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import Screen
 
 if TYPE_CHECKING:
     from readmark.annotations.index import SearchHit
@@ -61,7 +61,7 @@ LARGE_FILE_BYTES = 8_000_000
 RELIST_SECONDS = 30.0
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(AcrossSources):
     """Sources and outline on the left, the open source in the centre, annotations on the right."""
 
     BINDINGS = [
