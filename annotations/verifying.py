@@ -77,12 +77,17 @@ def verify_source(vault: Vault, source_id: str, against: Sequence[str] = ()) -> 
     return Verification(source, tuple(primaries), report, tuple(unread))
 
 
-def quotation_at(source: Source, offset: int) -> Quotation | None:
-    """The quotation of `source` holding `offset` (its quote marks count), or None."""
+def quotation_at(source: Source, start: int, end: int | None = None) -> Quotation | None:
+    """The quotation of `source` holding `start` (its quote marks count), else the first one
+    the words `start:end` (a sentence under a reader's cursor) run into; None when none."""
+    end = start if end is None else end
+    overlapping = None
     for quotation in find_quotations(source):
-        if quotation.char_start - 1 <= offset <= quotation.char_end:
+        if quotation.char_start - 1 <= start <= quotation.char_end:
             return quotation
-    return None
+        if overlapping is None and quotation.char_start < end and start < quotation.char_end:
+            overlapping = quotation
+    return overlapping
 
 
 def verify_quotation(vault: Vault, source: Source, quotation: Quotation) -> Verification:

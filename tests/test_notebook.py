@@ -138,9 +138,7 @@ async def test_y_copies_the_citation_the_transcript_would(vault: Path) -> None:
     finally:
         clipboard.set_system_copy(previous)
     with Workspace(vault) as workspace:
-        annotation = next(
-            a for a in workspace.annotations_for(INTERVIEW) if a.quote == NOTES[1][1]
-        )
+        annotation = next(a for a in workspace.annotations_for(INTERVIEW) if a.quote == NOTES[1][1])
         expected = Citing().cite(annotation, workspace.source(INTERVIEW))
     assert copied == [expected]
     assert "Orla Venn" in expected and "1:" in expected

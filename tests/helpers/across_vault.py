@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.workspace import Workspace
-
-from helpers.vaults import MakeVault
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "across"
 INTERVIEW = "interview.md"

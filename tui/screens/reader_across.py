@@ -28,6 +28,7 @@ from readmark.tui.screens.notebook_screen import NotebookScreen
 from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.screens.quote_check_screen import CheckChoice, QuoteCheckScreen
 from readmark.tui.screens.quote_list_screen import QuoteListScreen
+from readmark.tui.widgets.transcript import Transcript
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -75,15 +76,16 @@ class AcrossSources(Screen[None]):
         if source is None or not source.segments:
             self.notify("Open a source first.", severity="warning")
             return
-        self._check_at(reader.cursor_offset)
+        start, end = reader.query_one(Transcript).cursor_span
+        self._check_at(start, end)
 
-    def _check_at(self, offset: int) -> None:
+    def _check_at(self, start: int, end: int) -> None:
         reader = self._reader
         source = reader.source
         assert source is not None
 
         def work() -> None:
-            quotation = quotation_at(source, offset)
+            quotation = quotation_at(source, start, end)
             if quotation is None:
                 message = (
                     "The cursor is not inside a quotation (words in quote marks, 4 or more, "
