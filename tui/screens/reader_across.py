@@ -44,9 +44,12 @@ OTHER_NAME = "\x00other"
 class AcrossSources(Screen[None]):
     """The across-sources half of the reader screen (a base class of `ReaderScreen`)."""
 
+    # Out of the footer, which is full: `?` lists them, and the palette has the notebook.
     BINDINGS = [
-        Binding("r", "notebook", "Notebook", id="screen.notebook"),
-        Binding("c", "check_quote", "Check quote", id="screen.check_quote"),
+        Binding("r", "notebook", "Notebook (every annotation)", id="screen.notebook", show=False),
+        Binding(
+            "c", "check_quote", "Check the quotation here", id="screen.check_quote", show=False
+        ),
     ]
 
     @property
