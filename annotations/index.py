@@ -23,6 +23,7 @@ from typing import Any
 from readmark.annotations.index_folder import remove_other_versions, repair, trust_problem
 from readmark.annotations.index_schema import (
     ANNOTATION,
+    ANNOTATION_TEXT_FIELDS,
     FIELD_ALIASES,
     NAME_ERRORS,
     NAMES,
@@ -193,6 +194,7 @@ class SearchIndex:
         self.left = opened.left
         """Files in the index folder that a repair left because readmark did not make them."""
         self._parser = build_parser(self._ix.schema)
+        self._notes_parser = build_parser(self._ix.schema, ANNOTATION_TEXT_FIELDS)
         # A fresh index has seen nothing, whatever a leftover state file says.
         self._state = (
             IndexState(SCHEMA_VERSION) if opened.fresh else load_state(self.folder, SCHEMA_VERSION)
@@ -554,7 +556,7 @@ class SearchIndex:
         """Every annotation `wanted` asks for, in its order, each row read when shown (see
         `annotations.notebook`); `SearchError` on typed words that are no query."""
         text = as_you_type(wanted.text)
-        parsed = self.parse(text) if text else None
+        parsed = self.parse(text, notes_only=True) if text else None
         cache = self.listing_cache()
         try:
             return cache.listing(parsed, wanted)
@@ -666,8 +668,9 @@ class SearchIndex:
             )
         self._held = held
 
-    def parse(self, query: str) -> Query:
-        """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one."""
+    def parse(self, query: str, *, notes_only: bool = False) -> Query:
+        """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one.
+        With `notes_only`, plain words are looked for in quotes and notes, not passages."""
         text = _rename_aliases(query.strip())
         _check_fields(text, self._ix.schema.names())
         problem = _syntax_problem(text)
@@ -675,7 +678,8 @@ class SearchIndex:
             raise SearchError(f"Cannot read the query {query!r}: {problem}.")
         text, sources = _take_sources(text)
         try:
-            parsed: Query = self._parser.parse(text)
+            parser = self._notes_parser if notes_only else self._parser
+            parsed: Query = parser.parse(text)
         except (ValueError, ArithmeticError, QueryParserError) as error:
             raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
         problem = _first_error(parsed)
@@ -718,6 +722,9 @@ class SearchIndex:
         with self._mutex:
             self.flush(timeout=1.0)
             self._drop_searcher()
+            if self._listing is not None:
+                self._listing.searcher.close()
+                self._listing = None
             if self._state_changed:
                 self._save_state()
 

@@ -38,6 +38,8 @@ ANNOTATION = "annotation"
 PASSAGE = "passage"
 TEXT_FIELDS = ("quote", "note", "text")
 """Where plain words are looked for."""
+ANNOTATION_TEXT_FIELDS = ("quote", "note")
+"""Where the notebook looks for plain words (annotations only)."""
 FIELD_BOOSTS = {"quote": 2.0, "note": 2.0}
 """Plain words found in what the reader marked or wrote count double: their own annotation on
 the words comes before the bare passage that says the same."""
@@ -376,8 +378,9 @@ def passage_documents(source: Source) -> Iterator[dict[str, Any]]:
         yield doc
 
 
-def build_parser(schema: Schema) -> QueryParser:
-    """Plain words over quote, note and text; `field:value`, phrases, ranges and `>`/`<` dates."""
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+def build_parser(schema: Schema, fields: tuple[str, ...] = TEXT_FIELDS) -> QueryParser:
+    """Plain words over `fields` (quote, note and text); `field:value`, phrases, ranges and
+    `>`/`<` dates."""
+    parser = MultifieldParser(list(fields), schema, fieldboosts=FIELD_BOOSTS)
     parser.add_plugin(GtLtPlugin())
     return parser

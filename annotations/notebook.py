@@ -17,13 +17,16 @@ from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 from readmark.annotations.index_schema import NEEDS_REVIEW, ORPHANED
 from readmark.annotations.model import Confidence, Kind
-from whoosh.query import Every, Query
+from whoosh.query import And, Every, Or, Prefix, Query, Term
 from whoosh.searching import Searcher
 
+PREFIX_TERMS = 32
+"""Completions of the word being typed that a keystroke looks for (the rest once it is typed)."""
 ROW_CACHE = 2_000
 """Rows a listing keeps read: a few screens' worth, scrolled back and forth."""
 
@@ -212,15 +215,39 @@ class ListingCache:
         return found
 
     def term_docs(self, field: str, value: str) -> frozenset[int]:
+        """The documents holding the term (read once per generation)."""
         key = (field, value)
         found = self._terms.get(key)
         if found is None:
             reader = self.searcher.reader()
-            term = value.encode("utf-8")
-            has = (field, term) in reader
-            found = frozenset(reader.postings(field, term).all_ids()) if has else frozenset()
+            has = (field, value) in reader
+            found = frozenset(reader.postings(field, value).all_ids()) if has else frozenset()
             self._terms[key] = found
         return found
+
+    def docs(self, node: Query) -> frozenset[int]:
+        """The documents `node` matches (deleted ones included: the orders leave them out).
+
+        Words and their ANDs and ORs are worked out as sets of postings, which is many times
+        quicker than Whoosh's matchers for a whole list; a word being typed (`bai*`) stands for
+        its first `PREFIX_TERMS` completions, since a short start of a word can stand for
+        hundreds. Phrases, ranges and NOTs go to Whoosh."""
+        reader = self.searcher.reader()
+        if isinstance(node, Term):
+            key = (node.fieldname, _text(node.text))
+            found = self._terms.get(key)
+            if found is None:
+                found = self._terms[key] = self.term_docs(*key)
+            return found
+        if isinstance(node, Prefix):
+            words = islice(reader.expand_prefix(node.fieldname, node.text), PREFIX_TERMS)
+            return frozenset().union(*(self.term_docs(node.fieldname, _text(w)) for w in words))
+        if isinstance(node, And) and node.subqueries:
+            parts = sorted((self.docs(child) for child in node.subqueries), key=len)
+            return parts[0].intersection(*parts[1:])
+        if isinstance(node, Or):
+            return frozenset().union(*(self.docs(child) for child in node.subqueries))
+        return frozenset(self.searcher.docs_for_query(node))
 
     def listing(self, parsed: Query | None, wanted: NotebookFilter) -> Listing:
         """The annotations matching the typed query (None: all), of the kind and status
@@ -233,17 +260,19 @@ class ListingCache:
             if wanted.status is not None:
                 sets.append(self.term_docs("status", str(wanted.status)))
             if parsed is not None and not isinstance(parsed, Every):
-                sets.append(set(self.searcher.docs_for_query(parsed)))
+                sets.append(self.docs(parsed))
             if not sets:
                 return Listing(self, order)
-            sets.sort(key=len)
-            smallest, rest = sets[0], sets[1:]
-            if len(smallest) * 8 < len(order):
+            matched = sets[0] if len(sets) == 1 else frozenset.intersection(*map(frozenset, sets))
+            if len(matched) * 8 < len(order):
                 # Few matches: sort them, rather than walk the whole order.
                 rank, when = self.rank(wanted.sort), self._when
-                picked = [d for d in smallest if when[d] and all(d in s for s in rest)]
-                return Listing(self, sorted(picked, key=rank.__getitem__))
-            return Listing(self, [d for d in order if all(d in s for s in sets)])
+                return Listing(self, sorted((d for d in matched if when[d]), key=rank.__getitem__))
+            return Listing(self, [d for d in order if d in matched])
+
+
+def _text(word: str | bytes) -> str:
+    return word.decode("utf-8") if isinstance(word, bytes) else word
 
 
 def numeric_column(reader: Any, field: str) -> list[int]:

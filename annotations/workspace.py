@@ -391,6 +391,12 @@ class Workspace:
         except Exception as error:
             raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
 
+    def warm_notebook(self) -> None:
+        """Work out the notebook's orders for the index as it is now, when it is open (they
+        are worked out once per change of the index; opening the notebook then finds them)."""
+        if self._index is not None:
+            self._index.listing_cache()
+
     def search_behind(self) -> str | None:
         """A word for the user when the last search answered from an index that lags the
         files (it could not be written), or None when the index is current."""

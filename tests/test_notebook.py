@@ -4,6 +4,7 @@ transcript's keys."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from helpers.running_reader import RunningReader, open_reader
 from helpers.vaults import MakeVault
 from readmark.annotations.citing import Citing
 from readmark.annotations.model import Kind
-from readmark.annotations.notebook import NotebookFilter, NotebookSort, as_you_type
+from readmark.annotations.notebook import NotebookFilter, NotebookSort, Status, as_you_type
 from readmark.annotations.workspace import Workspace
 from readmark.library.layout import VaultLayout
 from readmark.tui import clipboard
@@ -152,3 +153,17 @@ async def test_E_exports_what_is_shown(vault: Path) -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in exported)
     assert NOTES[1][1] in text and NOTES[3][1] in text
     assert NOTES[0][1] not in text and NOTES[4][1] not in text
+
+
+def test_source_speaker_and_review_state_narrow_the_list(vault: Path) -> None:
+    with Workspace(vault) as workspace:
+        assert quotes(workspace, NotebookFilter("source:gazette")) == [NOTES[3][1]]
+        by_orla = quotes(workspace, NotebookFilter('speaker:"Orla Venn"'))
+        assert sorted(by_orla) == sorted(quote for s, quote, *_ in NOTES if s == INTERVIEW)
+        assert quotes(workspace, NotebookFilter(status=Status.ORPHANED)) == []
+        lost = next(a for a in workspace.annotations_for(GAZETTE))
+        workspace.store.write(replace(lost, orphaned=True))
+        workspace.sync_index()
+        assert quotes(workspace, NotebookFilter(status=Status.ORPHANED)) == [lost.quote]
+        assert quotes(workspace, NotebookFilter("status:orphaned")) == [lost.quote]
+        assert quotes(workspace, NotebookFilter(status=Status.NEEDS_REVIEW)) == []

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from readmark.annotations.notebook import NotebookRow
     from readmark.tui.screens.reader import ReaderScreen
 
+WARM_SECONDS = 3.0
 OTHER_NAME = "\x00other"
 """The choice that asks for a name not in the list."""
 
@@ -55,6 +56,21 @@ class AcrossSources(Screen[None]):
     @property
     def _reader(self) -> ReaderScreen:
         return cast("ReaderScreen", self)
+
+    def on_mount(self) -> None:
+        # The notebook's orders follow the index; worked out ahead, opening it is immediate.
+        self.set_interval(WARM_SECONDS, self._warm_notebook)
+
+    def _warm_notebook(self) -> None:
+        workspace = self._reader.workspace
+
+        def work() -> None:
+            try:
+                workspace.warm_notebook()
+            except Exception:  # noqa: BLE001 - the notebook works them out when it opens
+                return
+
+        self.run_worker(work, thread=True, exclusive=True, group="notebook-warm")
 
     # -- the notebook --------------------------------------------------------------------------
 
