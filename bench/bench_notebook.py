@@ -43,9 +43,7 @@ def figures(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
     worst = ordered[-1]
-    return (
-        f"{statistics.median(ordered) * 1000:.1f} / {p95 * 1000:.1f} / {worst * 1000:.1f} ms"
-    )
+    return f"{statistics.median(ordered) * 1000:.1f} / {p95 * 1000:.1f} / {worst * 1000:.1f} ms"
 
 
 def page(index: SearchIndex, wanted: NotebookFilter) -> int:

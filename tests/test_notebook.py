@@ -94,8 +94,12 @@ async def test_r_opens_it_1_2_3_0_filter_by_kind_typing_filters_and_q_returns(
         assert len(shown(screen)) == len(NOTES)
         await r.press("slash", *"hotel")
         assert shown(screen) == [NOTES[0][1]]
-        await r.press("escape", "q")
+        await r.press("escape")  # from the filter, back to the list
+        assert r.app.screen is screen
+        assert isinstance(screen.focused, NotebookList)
+        await r.press("q")
         assert isinstance(r.app.screen, ReaderScreen)
+        assert r.app.is_running
 
 
 async def test_enter_opens_the_source_at_the_annotation(vault: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from readmark.annotations.annotating import Annotator, Deleted, Written
@@ -28,10 +29,12 @@ from readmark.annotations.notebook import (
 from readmark.annotations.workspace import Workspace
 from readmark.library.model import Source
 from readmark.library.safe_text import printable
+from readmark.tui.keymap import load_keymap
+from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.reader_annotations import AnnotationActions
 from readmark.tui.widgets.notebook_list import NotebookList, TitleOf
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -82,6 +85,7 @@ class NotebookScreen(Screen[NotebookRow | None]):
         Binding("u", "undo", "Undo delete", id="notebook.undo", show=False),
         Binding("y", "copy", "Copy quote", id="notebook.copy"),
         Binding("E", "export", "Export shown", id="notebook.export"),
+        Binding("question_mark", "help", "Keys", id="notebook.help"),
     ]
 
     AUTO_FOCUS = "#notebook-list"
@@ -135,14 +139,9 @@ class NotebookScreen(Screen[NotebookRow | None]):
 
     # -- the query -----------------------------------------------------------------------------
 
-    def refilter(self, keep: str | None = None, **changes: object) -> None:
-        self.wanted = NotebookFilter(
-            text=str(changes.get("text", self.wanted.text)),
-            kind=changes["kind"] if "kind" in changes else self.wanted.kind,  # type: ignore[arg-type]
-            status=changes["status"] if "status" in changes else self.wanted.status,  # type: ignore[arg-type]
-            sort=changes.get("sort", self.wanted.sort),  # type: ignore[arg-type]
-        )
-        self.run_query(self.wanted, keep)
+    def refilter(self, wanted: NotebookFilter, keep: str | None = None) -> None:
+        self.wanted = wanted
+        self.run_query(wanted, keep)
 
     @work(thread=True, exclusive=True, group="notebook")
     def run_query(self, wanted: NotebookFilter, keep: str | None = None) -> None:
@@ -234,35 +233,36 @@ class NotebookScreen(Screen[NotebookRow | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         if event.value != self.wanted.text:
-            self.refilter(text=event.value)
+            self.refilter(replace(self.wanted, text=event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one(NotebookList).focus()
 
-    def on_key(self, event: object) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Down or escape in the filter goes back to the list (escape then closes from there).
-        key = getattr(event, "key", "")
-        if key in ("down", "escape") and isinstance(self.focused, Input):
+        if event.key in ("down", "escape") and isinstance(self.focused, Input):
             self.query_one(NotebookList).focus()
-            stop = getattr(event, "stop", None)
-            if callable(stop):
-                stop()
+            event.stop()
+
+    def action_help(self) -> None:
+        panes = [("Notebook", NotebookScreen), ("List", NotebookList)]
+        self.app.push_screen(HelpScreen(panes, keymap=load_keymap()[0]))
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
 
     def action_kind(self, kind: str) -> None:
-        self.refilter(kind=Kind(kind) if kind else None)
+        self.refilter(replace(self.wanted, kind=Kind(kind) if kind else None))
 
     def action_status(self) -> None:
         following = _STATUSES[(_STATUSES.index(self.wanted.status) + 1) % len(_STATUSES)]
-        self.refilter(status=following)
+        self.refilter(replace(self.wanted, status=following))
 
     def action_sort(self) -> None:
         following = _SORTS[(_SORTS.index(self.wanted.sort) + 1) % len(_SORTS)]
         row = self.query_one(NotebookList).current
-        self.refilter(row.id if row else None, sort=following)
+        self.refilter(replace(self.wanted, sort=following), row.id if row else None)
 
     def action_close(self) -> None:
         self.dismiss(None)

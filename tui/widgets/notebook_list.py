@@ -11,6 +11,7 @@ from readmark.library.safe_text import printable
 from readmark.library.timecode import format_timecode
 from readmark.tui.widgets.annotation_sidebar import KIND_MARKS
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -195,10 +196,9 @@ class NotebookList(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(self.Chosen(self, row))
 
-    def on_click(self, event: object) -> None:
-        offset = getattr(event, "y", None)
-        if isinstance(offset, int) and offset >= 1:
-            self.cursor = self.scroll_offset.y + offset - 1
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:  # the first line is the header
+            self.cursor = self.scroll_offset.y + event.y - 1
         self.focus()
 
     # -- drawing -------------------------------------------------------------------------------
