@@ -220,7 +220,7 @@ class ListingCache:
         found = self._terms.get(key)
         if found is None:
             reader = self.searcher.reader()
-            has = (field, value) in reader
+            has = reader.doc_frequency(field, value) > 0
             found = frozenset(reader.postings(field, value).all_ids()) if has else frozenset()
             self._terms[key] = found
         return found

@@ -20,14 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the index benchmark's generated data
 
+from bench_index import make_annotations, make_corpus, make_sources  # noqa: E402
 from readmark.annotations.index import SearchIndex  # noqa: E402
 from readmark.annotations.model import Kind  # noqa: E402
 from readmark.annotations.notebook import NotebookFilter, NotebookSort, Status  # noqa: E402
 from readmark.annotations.store import AnnotationStore  # noqa: E402
 from readmark.library.layout import CACHE_DIR_VARIABLE  # noqa: E402
-
-from bench.bench_index import make_annotations, make_corpus, make_sources  # noqa: E402
 
 PAGE = 34
 """Rows the notebook shows at 120x36."""

@@ -17,6 +17,7 @@ from readmark.annotations.notebook import NotebookFilter, NotebookSort, Status, 
 from readmark.annotations.workspace import Workspace
 from readmark.library.layout import VaultLayout
 from readmark.tui import clipboard
+from readmark.tui.screens.help_screen import help_rows
 from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.screens.notebook_screen import NotebookScreen
 from readmark.tui.screens.reader import ReaderScreen
@@ -171,3 +172,15 @@ def test_source_speaker_and_review_state_narrow_the_list(vault: Path) -> None:
         assert quotes(workspace, NotebookFilter(status=Status.ORPHANED)) == [lost.quote]
         assert quotes(workspace, NotebookFilter("status:orphaned")) == [lost.quote]
         assert quotes(workspace, NotebookFilter(status=Status.NEEDS_REVIEW)) == []
+
+
+def test_the_help_lists_the_new_keys_by_id_and_as_remapped() -> None:
+    rows = {row.description: row.keys for row in help_rows(ReaderScreen)}
+    assert rows["Notebook (every annotation)"] == ("r",)
+    assert rows["Check the quotation here"] == ("c",)
+    remapped = {
+        row.description: row.keys for row in help_rows(ReaderScreen, {"screen.notebook": "N"})
+    }
+    assert remapped["Notebook (every annotation)"] == ("N",)
+    notebook = {row.description: row.keys for row in help_rows(NotebookScreen)}
+    assert notebook["Export shown"] == ("E",) and notebook["Back"] == ("escape", "q")

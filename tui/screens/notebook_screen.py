@@ -30,7 +30,7 @@ from readmark.annotations.workspace import Workspace
 from readmark.library.model import Source
 from readmark.library.safe_text import printable
 from readmark.tui.keymap import load_keymap
-from readmark.tui.screens.help_screen import HelpScreen
+from readmark.tui.screens.help_screen import HelpScreen, HelpSource
 from readmark.tui.screens.reader_annotations import AnnotationActions
 from readmark.tui.widgets.notebook_list import NotebookList, TitleOf
 from rich.text import Text
@@ -246,7 +246,7 @@ class NotebookScreen(Screen[NotebookRow | None]):
             event.stop()
 
     def action_help(self) -> None:
-        panes = [("Notebook", NotebookScreen), ("List", NotebookList)]
+        panes: list[tuple[str, HelpSource]] = [("Notebook", NotebookScreen), ("List", NotebookList)]
         self.app.push_screen(HelpScreen(panes, keymap=load_keymap()[0]))
 
     def action_focus_filter(self) -> None:
