@@ -214,6 +214,11 @@ class ListingCache:
             self._ranks[sort] = found
         return found
 
+    def values(self, field: str) -> list[str]:
+        """Every value the index holds in `field` (`tag`: each tag, lowercased)."""
+        with self.lock:
+            return [_text(word) for word in self.searcher.reader().lexicon(field)]
+
     def term_docs(self, field: str, value: str) -> frozenset[int]:
         """The documents holding the term (read once per generation)."""
         key = (field, value)

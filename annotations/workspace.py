@@ -391,6 +391,10 @@ class Workspace:
         except Exception as error:
             raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
 
+    def tags(self) -> list[str]:
+        """Every tag the index holds (lowercased, as `tag:` matches them)."""
+        return self.index.listing_cache().values("tag")
+
     def warm_notebook(self) -> None:
         """Work out the notebook's orders for the index as it is now, when it is open (they
         are worked out once per change of the index; opening the notebook then finds them)."""

@@ -17,11 +17,13 @@ from readmark.annotations.notebook import NotebookFilter, NotebookSort, Status, 
 from readmark.annotations.workspace import Workspace
 from readmark.library.layout import VaultLayout
 from readmark.tui import clipboard
+from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import help_rows
 from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.screens.notebook_screen import NotebookScreen
 from readmark.tui.screens.reader import ReaderScreen
 from readmark.tui.widgets.notebook_list import NotebookList
+from textual.widgets import Input, OptionList
 
 
 @pytest.fixture
@@ -184,3 +186,21 @@ def test_the_help_lists_the_new_keys_by_id_and_as_remapped() -> None:
     assert remapped["Notebook (every annotation)"] == ("N",)
     notebook = {row.description: row.keys for row in help_rows(NotebookScreen)}
     assert notebook["Export shown"] == ("E",) and notebook["Back"] == ("escape", "q")
+
+
+async def test_t_and_S_choose_a_tag_and_a_source_from_lists(vault: Path) -> None:
+    async with open_reader(vault) as r:
+        screen = await open_notebook(r)
+        await r.press("t")
+        choice = r.app.screen
+        assert isinstance(choice, ChoiceScreen)
+        tags = choice.query_one(OptionList)
+        labels = [str(tags.get_option_at_index(n).prompt) for n in range(tags.option_count)]
+        assert labels == ["1 #demand", "2 #rail", "3 #subsidy"]
+        await r.press("3")
+        assert r.app.screen is screen
+        assert sorted(shown(screen)) == sorted([NOTES[1][1], NOTES[3][1]])
+        await r.press("S")
+        await r.press("1")  # the first source listed: the gazette
+        assert shown(screen) == [NOTES[3][1]]
+        assert screen.query_one(Input).value == 'tag:subsidy source:"gazette.md" '

@@ -10,7 +10,7 @@ reader opens its source at it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from readmark.annotations.workspace import Workspace
 from readmark.library.model import Source
 from readmark.library.safe_text import printable
 from readmark.tui.keymap import load_keymap
+from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpScreen, HelpSource
 from readmark.tui.screens.reader_annotations import AnnotationActions
 from readmark.tui.widgets.notebook_list import NotebookList, TitleOf
@@ -42,7 +43,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-PLACEHOLDER = 'words  tag:NAME  source:WORD  speaker:"Name"  status:needs-review  kind:dissent'
+PLACEHOLDER = 'words, tag:NAME (t), source:WORD (S), speaker:"Name" (w), status:needs-review'
 PREFETCH = 60
 """Rows read in the worker with the query, so the first screen draws without reading."""
 _KIND_WORDS = {Kind.HIGHLIGHT: "highlights", Kind.NOTE: "notes", Kind.DISSENT: "dissent"}
@@ -79,6 +80,9 @@ class NotebookScreen(Screen[NotebookRow | None]):
         Binding("3", "kind('dissent')", "Dissent", id="notebook.dissent"),
         Binding("0", "kind('')", "All", id="notebook.all"),
         Binding("R", "status", "Review/orphaned", id="notebook.status"),
+        Binding("t", "narrow('tag')", "Tag…", id="notebook.tag", show=False),
+        Binding("S", "narrow('source')", "Source…", id="notebook.source", show=False),
+        Binding("w", "narrow('speaker')", "Speaker…", id="notebook.speaker", show=False),
         Binding("o", "sort", "Sort", id="notebook.sort"),
         Binding("e", "edit", "Edit note", id="notebook.edit"),
         Binding("x", "delete", "Delete", id="notebook.delete"),
@@ -90,10 +94,20 @@ class NotebookScreen(Screen[NotebookRow | None]):
 
     AUTO_FOCUS = "#notebook-list"
 
-    def __init__(self, workspace: Workspace, citing: Citing, title_of: TitleOf) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        citing: Citing,
+        title_of: TitleOf,
+        sources: Sequence[tuple[str, str]] = (),
+        speakers: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.title_of = title_of
+        self.sources = list(sources)
+        """(id, title) of every source, to choose one from (`S`)."""
+        self.speakers = list(speakers)
         self.annotator = Annotator(workspace)
         """Its own: opening a row's source here leaves the reader's open source alone."""
         self.annotating = AnnotationActions(self, self.annotator, citing)
@@ -248,6 +262,31 @@ class NotebookScreen(Screen[NotebookRow | None]):
     def action_help(self) -> None:
         panes: list[tuple[str, HelpSource]] = [("Notebook", NotebookScreen), ("List", NotebookList)]
         self.app.push_screen(HelpScreen(panes, keymap=load_keymap()[0]))
+
+    def action_narrow(self, field: str) -> None:
+        """Choose a tag, source or speaker from a list: it joins the typed filter."""
+        options: list[tuple[str, str]]
+        if field == "tag":
+            try:
+                options = [(f"tag:{tag}", f"#{tag}") for tag in self.workspace.tags()]
+            except Exception as error:  # noqa: BLE001 - the typed filter still works
+                self.notify(f"The tags cannot be read: {error}", severity="warning")
+                return
+        elif field == "source":
+            options = [(f'source:"{sid}"', title) for sid, title in self.sources]
+        else:
+            options = [(f'speaker:"{name}"', name) for name in self.speakers]
+        if not options:
+            self.notify(f"No {field} to choose from.", severity="warning")
+            return
+
+        def chosen(part: str | None) -> None:
+            if part:
+                box = self.query_one(Input)
+                box.value = f"{box.value.strip()} {part} ".lstrip()
+                self.query_one(NotebookList).focus()
+
+        self.app.push_screen(ChoiceScreen(f"Only this {field}", options), chosen)
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()

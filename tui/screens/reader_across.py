@@ -76,7 +76,14 @@ class AcrossSources(Screen[None]):
 
     def action_notebook(self) -> None:
         reader = self._reader
-        screen = NotebookScreen(reader.workspace, reader.citing, reader._title_of)
+        summaries = reader.summaries
+        screen = NotebookScreen(
+            reader.workspace,
+            reader.citing,
+            reader._title_of,
+            sources=[(s.id, s.title) for s in summaries],
+            speakers=sorted({name for s in summaries for name in s.speakers}),
+        )
 
         def closed(row: NotebookRow | None) -> None:
             if screen.changed:
