@@ -10,11 +10,12 @@ mkdir -p "$out"
 data=$(mktemp -d)
 vault="$data/vault"
 session=readmark-across
+t() { tmux -L "$session" "$@"; }  # a tmux server of its own: its options touch no other
 export READMARK_DATA_DIR="$data" READMARK_CACHE_DIR="$data/cache" READMARK_STATE_DIR="$data/state"
 export READMARK_CONFIG="$data/config.toml"
 mkdir -p "$vault"
 cp tests/data/across/*.md "$vault/"
-tmux kill-session -t "$session" 2>/dev/null || true
+t kill-server 2>/dev/null || true
 
 # A few notes made on the command line first, as a reader of the interview would have.
 uv run readmark annotate interview.md --vault "$vault" --kind dissent --confidence high \
@@ -24,11 +25,13 @@ uv run readmark annotate interview.md --vault "$vault" --kind note --tag demand 
   --quote "Demand has doubled since the new carriages came in." \
   --note "Ask for the booking figures." > /dev/null
 
-keys() { tmux send-keys -t "$session" "$@"; sleep "${PAUSE:-1}"; }
-shot() { tmux capture-pane -t "$session" -p > "$out/$1.txt"; echo "== $1"; cat "$out/$1.txt"; }
+keys() { t send-keys -t "$session" "$@"; sleep "${PAUSE:-1}"; }
+shot() { t capture-pane -t "$session" -p > "$out/$1.txt"; echo "== $1"; cat "$out/$1.txt"; }
 
-tmux new-session -d -s "$session" -x 120 -y 36 \
+t new-session -d -s "$session" -x 120 -y 36 \
   "cd '$vault' && READMARK_DATA_DIR=$data READMARK_CACHE_DIR=$data/cache READMARK_STATE_DIR=$data/state READMARK_CONFIG=$data/config.toml uv --project '$OLDPWD' run readmark ."
+# No system clipboard in a bare terminal: y goes through OSC 52, which tmux keeps as its buffer.
+t set -g set-clipboard on
 sleep 5
 shot 01-start
 # Open the Gazette's commentary and go to the quotation about the cleaning contract.
@@ -67,13 +70,15 @@ shot 10-draft-preview
 keys y
 sleep 1
 shot 11-copied
+echo "== pasted (tmux's buffer, as y left it)"
+t show-buffer 2>/dev/null | head -12 || echo "(no buffer: this terminal refused OSC 52)"
 keys w
 sleep 1
 shot 12-written
 keys q
 keys q
 sleep 1
-tmux kill-session -t "$session" 2>/dev/null || true
+t kill-server 2>/dev/null || true
 echo "== the draft as written (what a paste gives)"
 cat "$vault/.readmark/exports/digest-dissent.md"
 echo "screens saved in $out"
