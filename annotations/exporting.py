@@ -11,6 +11,7 @@ other controls shown as symbols).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from readmark.annotations.export import SourceLookup, lookup
@@ -133,6 +134,50 @@ def export_to_vault(
     files = render("markdown", annotations, {source.id: source}, source.id)
     ensure_gitignore(workspace.root)
     return write_export(Export("markdown", files), workspace.vault.layout.exports)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedExport:
+    """What exporting a list of annotations wrote."""
+
+    folder: Path
+    files: list[Path]
+    count: int
+    """Annotations exported."""
+    missing: int = 0
+    """Listed annotations whose files are gone (deleted meanwhile): left out."""
+
+
+def export_listed(
+    workspace: Workspace, annotation_ids: list[str], now: datetime | None = None
+) -> ListedExport:
+    """The notebook's export: the annotations listed, as Markdown (one file per source), in a
+    folder of their own under the vault's exports folder, named by
+    the time (`notebook-2026-04-09-1015`), so no export of a whole source is overwritten."""
+    from readmark.annotations.store import AnnotationNotFoundError
+
+    annotations: list[Annotation] = []
+    missing = 0
+    for annotation_id in annotation_ids:
+        try:
+            annotations.append(workspace.get(annotation_id))
+        except AnnotationNotFoundError:
+            missing += 1
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d-%H%M%S")
+    folder = workspace.vault.layout.exports / f"notebook-{stamp}"
+    if not annotations:
+        return ListedExport(folder, [], 0, missing)
+    cache: dict[str, Source | None] = {}
+
+    def source_of(sid: str) -> Source | None:
+        if sid not in cache:
+            cache[sid] = workspace.source_or_none(sid)
+        return cache[sid]
+
+    files = render("markdown", annotations, source_of)
+    ensure_gitignore(workspace.root)
+    written = write_export(Export("markdown", files), folder)
+    return ListedExport(folder, written, len(annotations), missing)
 
 
 def for_terminal(export: Export) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from readmark.annotations.index_folder import remove_other_versions, repair, trust_problem
 from readmark.annotations.index_schema import (
     ANNOTATION,
+    ANNOTATION_TEXT_FIELDS,
     FIELD_ALIASES,
     NAME_ERRORS,
     NAMES,
@@ -55,6 +56,13 @@ from readmark.annotations.index_state import (
     stamp_of,
 )
 from readmark.annotations.model import Annotation
+from readmark.annotations.notebook import (
+    Listing,
+    ListingCache,
+    NotebookFilter,
+    NotebookSort,
+    as_you_type,
+)
 from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
@@ -186,6 +194,7 @@ class SearchIndex:
         self.left = opened.left
         """Files in the index folder that a repair left because readmark did not make them."""
         self._parser = build_parser(self._ix.schema)
+        self._notes_parser = build_parser(self._ix.schema, ANNOTATION_TEXT_FIELDS)
         # A fresh index has seen nothing, whatever a leftover state file says.
         self._state = (
             IndexState(SCHEMA_VERSION) if opened.fresh else load_state(self.folder, SCHEMA_VERSION)
@@ -195,6 +204,7 @@ class SearchIndex:
         self._titles_version = 0
         """Bumped whenever a title is learnt, so the `source:` words are made again."""
         self._source_words_cache: tuple[tuple[int, int], dict[str, frozenset[str]]] | None = None
+        self._listing: ListingCache | None = None
 
     # -- single changes (a save in the reader) --------------------------------------------
 
@@ -542,6 +552,30 @@ class SearchIndex:
                     time.sleep(RETRY_DELAY)
             raise AssertionError("unreachable")
 
+    def list_annotations(self, wanted: NotebookFilter) -> Listing:
+        """Every annotation `wanted` asks for, in its order, each row read when shown (see
+        `annotations.notebook`); `SearchError` on typed words that are no query."""
+        text = as_you_type(wanted.text)
+        parsed = self.parse(text, notes_only=True) if text else None
+        cache = self.listing_cache()
+        try:
+            return cache.listing(parsed, wanted)
+        except QueryError as error:
+            raise SearchError(f"Cannot read the query {wanted.text!r}: {error}.") from error
+
+    def listing_cache(self) -> ListingCache:
+        """The notebook's orders for the index as it is now (worked out on the first call
+        after a change; a reader warms it ahead)."""
+        with self._mutex:
+            self.flush(timeout=0)
+            generation = self._ix.latest_generation()
+            cache = self._listing
+            if cache is None or cache.generation != generation:
+                # Its own searcher: listings keep reading it after the next commit.
+                cache = self._listing = ListingCache(self._ix.searcher(), generation)
+                cache.order(NotebookSort.DATE)
+            return cache
+
     def _search_around(
         self, parsed: Query, searcher: Searcher, limit: int, view: _HeldBack
     ) -> list[SearchHit]:
@@ -634,8 +668,9 @@ class SearchIndex:
             )
         self._held = held
 
-    def parse(self, query: str) -> Query:
-        """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one."""
+    def parse(self, query: str, *, notes_only: bool = False) -> Query:
+        """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one.
+        With `notes_only`, plain words are looked for in quotes and notes, not passages."""
         text = _rename_aliases(query.strip())
         _check_fields(text, self._ix.schema.names())
         problem = _syntax_problem(text)
@@ -643,7 +678,8 @@ class SearchIndex:
             raise SearchError(f"Cannot read the query {query!r}: {problem}.")
         text, sources = _take_sources(text)
         try:
-            parsed: Query = self._parser.parse(text)
+            parser = self._notes_parser if notes_only else self._parser
+            parsed: Query = parser.parse(text)
         except (ValueError, ArithmeticError, QueryParserError) as error:
             raise SearchError(f"Cannot read the query {query!r}: {error}.") from error
         problem = _first_error(parsed)
@@ -686,6 +722,9 @@ class SearchIndex:
         with self._mutex:
             self.flush(timeout=1.0)
             self._drop_searcher()
+            if self._listing is not None:
+                self._listing.searcher.close()
+                self._listing = None
             if self._state_changed:
                 self._save_state()
 
@@ -1055,7 +1094,7 @@ def _check_fields(text: str, known: Iterable[str]) -> None:
     for match in _FIELD_NAME.finditer(text):
         name = match.group(1)
         if name and name not in names:
-            usable = "kind, tag, speaker, source, created, quote, note, text, type"
+            usable = "kind, tag, speaker, source, created, status, quote, note, text, type"
             raise SearchError(f"There is no field {name!r} to search; use one of: {usable}.")
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from readmark.annotations.model import Annotation
+from readmark.annotations.model import Annotation, Confidence, id_time
 from readmark.library.model import Source
 from whoosh.analysis import (
     Analyzer,
@@ -21,22 +21,25 @@ from whoosh.analysis import (
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.filters import CharsetFilter, LowercaseFilter
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
 from the vault's files (4: accents folded, tags and names compared without case or
 accents; 5: the stemming chain as one class; 6: ids keep a file name's undecodable bytes; 7: a
-passage's time is the time the file gives for its first words)."""
+passage's time is the time the file gives for its first words; 8: an annotation's details,
+review status and sort keys, for the notebook)."""
 
 ANNOTATION = "annotation"
 PASSAGE = "passage"
 TEXT_FIELDS = ("quote", "note", "text")
 """Where plain words are looked for."""
+ANNOTATION_TEXT_FIELDS = ("quote", "note")
+"""Where the notebook looks for plain words (annotations only)."""
 FIELD_BOOSTS = {"quote": 2.0, "note": 2.0}
 """Plain words found in what the reader marked or wrote count double: their own annotation on
 the words comes before the bare passage that says the same."""
@@ -222,6 +225,14 @@ def build_schema() -> Schema:
         # bulk indexing time); ranges compare the strings, see `date_query`.
         created=ID(),
         start=STORED(),
+        # The notebook lists annotations from the index alone: what a row shows, what
+        # `status:` filters on and what the list sorts by.
+        details=STORED(),
+        status=ID(),
+        # Unsigned with 0 for passages: the notebook reads the columns as they are stored.
+        when=NUMERIC(sortable=True, bits=64, signed=False, default=0),
+        place=NUMERIC(sortable=True, bits=64, signed=False, default=0),
+        sure=NUMERIC(sortable=True, bits=8, signed=False, default=0),
     )
 
 
@@ -305,7 +316,46 @@ def annotation_document(annotation: Annotation) -> dict[str, Any]:
         doc["created"] = created
     if annotation.start is not None:
         doc["start"] = annotation.start
+    status = annotation_status(annotation)
+    doc["details"] = {
+        "speaker": annotation.speaker or "",
+        "tags": list(annotation.tags),
+        "confidence": str(annotation.confidence) if annotation.confidence else "",
+        "created": annotation.created,
+        "status": status,
+    }
+    doc["status"] = status
+    doc["when"] = sort_time(annotation)
+    doc["place"] = annotation.span[0]
+    doc["sure"] = CONFIDENCE_RANK[annotation.confidence] if annotation.confidence else 0
     return doc
+
+
+ANCHORED, NEEDS_REVIEW, ORPHANED = "anchored", "needs-review", "orphaned"
+"""An annotation's `status:` in the index: in place, waiting for the reader, or lost."""
+CONFIDENCE_RANK = {Confidence.LOW: 1, Confidence.MEDIUM: 2, Confidence.HIGH: 3}
+"""How a dissent's confidence sorts; no confidence (and any other kind) is 0."""
+
+
+def sort_time(annotation: Annotation) -> int:
+    """When the annotation was made, in milliseconds (at least 1: passages have 0): its
+    `created` time, to the millisecond its id gives when the two agree (several made in one
+    second keep their order), else its id's time."""
+    made = id_time(annotation.id)
+    try:
+        moment = datetime.fromisoformat(annotation.created.replace("Z", "+00:00"))
+    except ValueError:
+        return max(1, made)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    created = int(moment.timestamp() * 1000)
+    return max(1, made if created <= made < created + 1000 else created)
+
+
+def annotation_status(annotation: Annotation) -> str:
+    if annotation.orphaned:
+        return ORPHANED
+    return NEEDS_REVIEW if annotation.needs_review else ANCHORED
 
 
 def passage_documents(source: Source) -> Iterator[dict[str, Any]]:
@@ -328,8 +378,9 @@ def passage_documents(source: Source) -> Iterator[dict[str, Any]]:
         yield doc
 
 
-def build_parser(schema: Schema) -> QueryParser:
-    """Plain words over quote, note and text; `field:value`, phrases, ranges and `>`/`<` dates."""
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+def build_parser(schema: Schema, fields: tuple[str, ...] = TEXT_FIELDS) -> QueryParser:
+    """Plain words over `fields` (quote, note and text); `field:value`, phrases, ranges and
+    `>`/`<` dates."""
+    parser = MultifieldParser(list(fields), schema, fieldboosts=FIELD_BOOSTS)
     parser.add_plugin(GtLtPlugin())
     return parser

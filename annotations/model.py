@@ -173,6 +173,17 @@ def new_annotation_id(now_ms: int | None = None) -> str:
     return stamp + tail
 
 
+def id_time(annotation_id: str) -> int:
+    """The milliseconds since 1970 an id of `new_annotation_id` begins with; 0 for another id."""
+    millis = 0
+    for char in annotation_id[:10].lower():
+        digit = _CROCKFORD.find(char)
+        if digit < 0 or len(annotation_id) < 10:
+            return 0
+        millis = millis * 32 + digit
+    return millis
+
+
 @dataclass(slots=True)
 class LoadProblem:
     """An annotation file that could not be read, and why."""

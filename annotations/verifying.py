@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from readmark.annotations.quote_check import QuoteCheck, VerifyReport, check_source, is_primary
+from readmark.annotations.quote_check import (
+    Quotation,
+    QuoteCheck,
+    VerifyReport,
+    check_one,
+    check_source,
+    find_quotations,
+    is_primary,
+)
 from readmark.library.errors import SourceError
 from readmark.library.model import Source
 from readmark.library.vault import Vault
@@ -64,12 +72,47 @@ def verify_source(vault: Vault, source_id: str, against: Sequence[str] = ()) -> 
     else:
         primaries, unread = _of_vault(vault, source)
     if not primaries:
-        raise NoPrimariesError(
-            f"there is no transcript (a timed or speaker-turn source) in {vault.root} "
-            f"to check {source.id} against"
-        )
+        raise _no_primaries(vault, source)
     report = check_source(source, primaries)
     return Verification(source, tuple(primaries), report, tuple(unread))
+
+
+def quotation_at(source: Source, start: int, end: int | None = None) -> Quotation | None:
+    """The quotation of `source` holding `start` (its quote marks count), else the first one
+    the words `start:end` (a sentence under a reader's cursor) run into; None when none."""
+    end = start if end is None else end
+    overlapping = None
+    for quotation in find_quotations(source):
+        if quotation.char_start - 1 <= start <= quotation.char_end:
+            return quotation
+        if overlapping is None and quotation.char_start < end and start < quotation.char_end:
+            overlapping = quotation
+    return overlapping
+
+
+def verify_quotation(vault: Vault, source: Source, quotation: Quotation) -> Verification:
+    """Check one quotation of the open `source` against every transcript of the vault (its
+    report holds that one check, or none when the words are a quoted title)."""
+    primaries, unread = _of_vault(vault, source)
+    if not primaries:
+        raise _no_primaries(vault, source)
+    report = check_one(source, quotation, primaries)
+    return Verification(source, tuple(primaries), report, tuple(unread))
+
+
+def verify_open_source(vault: Vault, source: Source) -> Verification:
+    """Every quotation of the open `source` (as read already) against the vault's transcripts."""
+    primaries, unread = _of_vault(vault, source)
+    if not primaries:
+        raise _no_primaries(vault, source)
+    return Verification(source, tuple(primaries), check_source(source, primaries), tuple(unread))
+
+
+def _no_primaries(vault: Vault, source: Source) -> NoPrimariesError:
+    return NoPrimariesError(
+        f"there is no transcript (a timed or speaker-turn source) in {vault.root} "
+        f"to check {source.id} against"
+    )
 
 
 def _readable(vault: Vault, source_id: str) -> Source:

@@ -49,6 +49,7 @@ from readmark.library.vault import Vault
 if TYPE_CHECKING:
     # Whoosh is imported on first use of the index: it is a large share of start-up time.
     from readmark.annotations.index import ReconcileReport, SearchHit, SearchIndex
+    from readmark.annotations.notebook import Listing, NotebookFilter
 
 REINDEX_LOCK_WAIT = 2.0
 """Seconds `reindex` waits for another readmark's write to finish before calling it busy."""
@@ -377,6 +378,28 @@ class Workspace:
             raise
         except Exception as error:
             raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
+
+    def list_annotations(self, wanted: NotebookFilter) -> Listing:
+        """The notebook's rows, from the index as it is (`sync_index` catches it up first);
+        `SearchError` on typed words that are no query."""
+        from readmark.annotations.index import SearchError
+
+        try:
+            return self.index.list_annotations(wanted)
+        except SearchError:
+            raise
+        except Exception as error:
+            raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
+
+    def tags(self) -> list[str]:
+        """Every tag the index holds (lowercased, as `tag:` matches them)."""
+        return self.index.listing_cache().values("tag")
+
+    def warm_notebook(self) -> None:
+        """Work out the notebook's orders for the index as it is now, when it is open (they
+        are worked out once per change of the index; opening the notebook then finds them)."""
+        if self._index is not None:
+            self._index.listing_cache()
 
     def search_behind(self) -> str | None:
         """A word for the user when the last search answered from an index that lags the

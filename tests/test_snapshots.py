@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from readmark.annotations.anchoring import new_annotation
 from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.workspace import Workspace
 from readmark.tui.app import ReadmarkApp
@@ -91,3 +93,48 @@ def test_annotation_needing_review(snap_compare, app: ReadmarkApp) -> None:  # t
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZES[0], run_before=run_before)
+
+
+def test_notebook(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vault = tmp_path / "vault"
+    shutil.copytree(DATA, vault)
+    made = [
+        ("Tides are slower than people think.", Kind.HIGHLIGHT, "", (), None),
+        (
+            "Sea walls are always the answer.",
+            Kind.DISSENT,
+            "Walls move the erosion.",
+            ("coast",),
+            Confidence.HIGH,
+        ),
+        ("The moon pulls the water twice a day", Kind.NOTE, "Check the almanac.", ("moon",), None),
+    ]
+    with Workspace(vault) as workspace:
+        source = workspace.source("tides-and-towns.md")
+        for day, (quote, kind, note, tags, confidence) in enumerate(made, start=1):
+            start = source.text.index(quote)
+            annotation = new_annotation(
+                source,
+                start,
+                start + len(quote),
+                kind,
+                note=note,
+                tags=tags,
+                confidence=confidence,
+            )
+            # Fixed days and ids: the picture must not change with the day it is taken.
+            stamp = f"2026-04-0{day}T10:00:00Z"
+            annotation = replace(
+                annotation, id=f"01notebook{day:08d}", created=stamp, updated=stamp
+            )
+            workspace.store.write(annotation, None)
+        workspace.sync_index()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(ReadmarkApp(vault), terminal_size=(120, 36), run_before=run_before)

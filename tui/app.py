@@ -47,6 +47,7 @@ class ReadmarkApp(App[None]):
             screen.action_export,
         )
         yield SystemCommand("Reindex", "Rebuild the search index", screen.action_reindex)
+        yield from screen.across_commands()
         yield SystemCommand(
             "Toggle sources panel", "ctrl+b", lambda: screen.action_toggle_pane("sources-pane")
         )

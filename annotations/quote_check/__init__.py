@@ -1,7 +1,7 @@
 """The quote check: find each quotation of a source in the primary transcripts and say how the
 words stand there (see README, "Checking quotes")."""
 
-from readmark.annotations.quote_check.check import check_quotation, check_source
+from readmark.annotations.quote_check.check import check_one, check_quotation, check_source
 from readmark.annotations.quote_check.primary import choose_primaries, is_primary, prepare
 from readmark.annotations.quote_check.quotations import Quotation, find_quotations
 from readmark.annotations.quote_check.results import (
@@ -24,6 +24,7 @@ __all__ = [
     "Quotation",
     "Verdict",
     "VerifyReport",
+    "check_one",
     "check_quotation",
     "check_source",
     "choose_primaries",

@@ -57,6 +57,21 @@ def check_source(source: Source, primaries: Sequence[Source]) -> VerifyReport:
     )
 
 
+def check_one(source: Source, quotation: Quotation, primaries: Sequence[Source]) -> VerifyReport:
+    """A report on one quotation of `source`, as `check_source` would give it: a quoted title
+    is skipped, notes say which primaries cover part of their episode."""
+    against = [p for p in primaries if p.id != source.id]
+    prepared = [prepare(p) for p in against]
+    titled = tuple(split_words(quotation.text).norms) in _titles([source, *against])
+    return VerifyReport(
+        source.id,
+        tuple(p.id for p in against),
+        () if titled else (_check(quotation, prepared),),
+        (quotation,) if titled else (),
+        tuple(_notes(prepared)),
+    )
+
+
 def check_quotation(quotation: Quotation, primaries: Sequence[Source]) -> QuoteCheck:
     """Where and how `quotation` stands in `primaries` (searched in this order on ties)."""
     return _check(quotation, [prepare(p) for p in primaries])

@@ -34,6 +34,7 @@ from readmark.tui.keymap import load_keymap
 from readmark.tui.player_service import PlayerService
 from readmark.tui.problem_notices import ProblemNotices
 from readmark.tui.screens.help_screen import HelpScreen
+from readmark.tui.screens.reader_across import AcrossSources
 from readmark.tui.screens.reader_annotations import AnnotationActions
 from readmark.tui.screens.reader_listening import ListenAlong
 from readmark.tui.screens.reader_text import chapter_at, explanation
@@ -54,7 +55,6 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import Screen
 
 if TYPE_CHECKING:
     from readmark.annotations.index import SearchHit
@@ -65,7 +65,7 @@ LARGE_FILE_BYTES = 8_000_000
 RELIST_SECONDS = 30.0
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(AcrossSources):
     """Sources and outline on the left, the open source in the centre, annotations on the right."""
 
     BINDINGS = [

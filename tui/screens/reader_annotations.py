@@ -9,12 +9,14 @@ follows the same rules. Change this module for what the reader shows and says.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from readmark.annotations.annotating import (
     AlreadyHighlightedError,
     Annotator,
+    Deleted,
     RestoredButUnreadableError,
     Written,
 )
@@ -32,18 +34,49 @@ from readmark.tui.clipboard import NOWHERE, copied_message, copy_text
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.note_editor import NoteEditor, NoteResult
 from readmark.tui.screens.reader_watch import file_stamp
-
-if TYPE_CHECKING:
-    from readmark.tui.screens.reader import ReaderScreen
+from textual.app import App
+from textual.notifications import SeverityLevel
+from textual.worker import Worker
 
 _Copies = list[tuple[Path, tuple[int, int] | None]]
 """Conflict copies kept by a save, each with its stamp right after (for the folder watch)."""
 
 
+class AnnotationHost(Protocol):
+    """The screen the keys act on (the reader, the notebook): what it shows and is told."""
+
+    @property
+    def app(self) -> App[Any]: ...
+
+    @property
+    def source(self) -> Source | None: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None: ...
+
+    def run_worker(self, work: Callable[[], None], *, thread: bool, group: str) -> Worker[None]: ...
+
+    def wrote(self, written: Written, copies: _Copies) -> None:
+        """Show what the annotator saved."""
+
+    def deleted(self, deleted: Deleted) -> None:
+        """Show that an annotation went to the trash."""
+
+    def reload_annotations(self) -> None:
+        """Read the annotations again: another program changed them."""
+
+
 class AnnotationActions:
     """The reader's `h` `a` `d` `e` `x` `u` `A` `O` `y` `Y`, on the open source."""
 
-    def __init__(self, screen: ReaderScreen, annotator: Annotator, citing: Citing) -> None:
+    def __init__(self, screen: AnnotationHost, annotator: Annotator, citing: Citing) -> None:
         self.screen = screen
         self.annotator = annotator
         self.citing = citing
@@ -56,9 +89,13 @@ class AnnotationActions:
             return
         self._in_worker(lambda: self.annotator.create(start, end, Kind.HIGHLIGHT), "Highlighted")
 
-    def note(self, start: int, end: int, kind: Kind) -> None:
-        """A note of `kind` on the words: the one there already (edited), else a new one."""
-        self._edit(self.annotator.draft_on(start, end, kind))
+    def note(self, start: int, end: int, kind: Kind, suggested: str = "") -> None:
+        """A note of `kind` on the words: the one there already (edited), else a new one,
+        begun with `suggested` when nothing was typed for it before."""
+        draft = self.annotator.draft_on(start, end, kind)
+        if suggested and not draft.note.strip():
+            draft = replace(draft, note=suggested)
+        self._edit(draft)
 
     def edit(self, annotation_id: str | None) -> None:
         draft = self.annotator.draft_of(annotation_id)
@@ -207,6 +244,10 @@ class AnnotationActions:
         """`y`: the words as a citation, in the format in force."""
         self._copy(source, Citing.quoted(source, start, end), None)
 
+    def copy_annotation(self, source: Source | None, annotation: Annotation) -> None:
+        """`y` on a saved annotation: its citation, in the format in force."""
+        self._copy(source, annotation, None)
+
     def choose_citation(self, source: Source, start: int, end: int) -> None:
         """`Y`: choose a format, copy the words in it, and keep it for `y`."""
         quoted = Citing.quoted(source, start, end)
@@ -228,7 +269,7 @@ class AnnotationActions:
         self.screen.app.push_screen(ChoiceScreen("Copy the citation as", options), chosen)
 
     def _copy(
-        self, source: Source, annotation: Annotation, name: str | None, then: str = ""
+        self, source: Source | None, annotation: Annotation, name: str | None, then: str = ""
     ) -> bool:
         """Copy the citation of `annotation`; False when it cannot be made."""
         try:
@@ -238,7 +279,8 @@ class AnnotationActions:
             return False
         how = copy_text(self.screen.app, citation)
         when = annotation.start
-        target = f"{source.title}, {format_timecode(when)}" if when is not None else source.title
+        title = source.title if source is not None else annotation.source
+        target = f"{title}, {format_timecode(when)}" if when is not None else title
         message = copied_message(how, printable(annotation.quote), printable(target))
         message = f"{message} {then}" if then else message
         self.screen.notify(message, severity="warning" if how == NOWHERE else "information")
