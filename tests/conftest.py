@@ -29,3 +29,15 @@ def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         for name, path in names.items():
             patch.setenv(name, str(path))
         yield base
+
+
+@pytest.fixture(autouse=True)
+def catch_up_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's catch-up after a quick search runs at once, in the test's own process, so
+    a test sees its effect when the command returns (one test runs the real background one)."""
+    from readmark.annotations import index_catch_up
+
+    def inline(vault: Path, _index_folder: Path) -> None:
+        index_catch_up.catch_up(vault)
+
+    monkeypatch.setattr(index_catch_up, "start", inline)
