@@ -52,13 +52,13 @@ from readmark.annotations.index_state import (
     note_save,
     read_saves,
 )
+from readmark.annotations.index_writer import IndexSegmentWriter
 from readmark.annotations.model import Annotation
 from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
 from readmark.library.model import Source
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.qparser.common import QueryParserError
 from whoosh.query import And, Or, Phrase, Query, Term
@@ -496,7 +496,8 @@ class SearchIndex:
             stale = self._indexed_ids(key, plan, rewrite) - kept
             for annotation_id in stale:
                 writer.delete_by_term("id", annotation_id)
-            plan.read_again(k for k in state.keys_holding(stale) if k != key)
+            if stale:
+                plan.read_again(k for k in state.keys_holding(stale) if k != key)
             for annotation in annotations:
                 if annotation.id in written:
                     continue  # a copy in a second file: a writer cannot update its own add
@@ -511,7 +512,7 @@ class SearchIndex:
                 for sid, _ in plan.changed_sources:
                     state.put_source(sid, UNREAD_STAMP, titles[sid])
                 for key, _, ids in indexed:
-                    state.add_ids(key, _folder_of(key), ids)
+                    state.add_ids(key, ids)
         with _committing(writer, **({"mergetype": CLEAR} if clear else {"merge": True})):
             pass
         self._record(plan, titles, indexed, rewrite)
@@ -560,7 +561,7 @@ class SearchIndex:
                 for key in plan.removed_files:
                     state.drop_file(key)
                 for key, stamp, ids in indexed:
-                    state.put_file(key, _folder_of(key), stamp, ids)
+                    state.put_file(key, stamp, ids)
                 self._record_stamps(plan)
                 state.put_titles({**self._new_titles, **titles})
                 state.set_generation(self._ix.latest_generation())
@@ -856,7 +857,7 @@ class SearchIndex:
             note_save(self.folder, key, annotation_id)
             return
         with self._mutex, contextlib.suppress(sqlite3.Error), self._state.writing():
-            self._state.add_ids(key, _folder_of(key), [annotation_id])
+            self._state.add_ids(key, [annotation_id])
 
     def _drop_searcher(self) -> None:
         if self._searcher is not None:
@@ -874,7 +875,10 @@ class SearchIndex:
             return self._ix.writer(
                 timeout=wait, procs=2, multisegment=True, limitmb=BULK_LIMIT_MB, codec=codec
             )
-        return self._ix.writer(timeout=wait, limitmb=BULK_LIMIT_MB, codec=codec)
+        writer: IndexWriter = IndexSegmentWriter(
+            self._ix, timeout=wait, limitmb=BULK_LIMIT_MB, codec=codec
+        )
+        return writer
 
     def _current_searcher(self) -> Searcher:
         # Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps merged-away segments (every
@@ -975,11 +979,6 @@ def _load_annotations(
         return []
 
 
-def _folder_of(key: str) -> str:
-    """The folder of an annotation file, as the state knows it (see `AnnotationFolders`)."""
-    return key.rpartition("/")[0]
-
-
 # -- writing --------------------------------------------------------------------------------------
 
 
@@ -1018,9 +1017,9 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
     damaged = False
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            if not whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
+            if not _storage(folder).index_exists(INDEX_NAME):
                 break
-            ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+            ix = _storage(folder).open_index(INDEX_NAME)
             ix.reader().close()  # opens every segment file
             return _Opened(ix, fresh=False)
         except Exception:
@@ -1039,7 +1038,7 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
                 _in_memory_index(), True, in_memory=True, repaired=True, problem=problem, left=left
             )
     try:
-        ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+        ix = _storage(folder).create_index(build_schema(), indexname=INDEX_NAME)
     except OSError as error:
         problem = f"{folder} cannot be written ({describe_os_error(error)[0]})"
         return _Opened(
@@ -1047,6 +1046,13 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
         )
     remove_other_versions(folder, SCHEMA_VERSION)
     return _Opened(ix, fresh=True, repaired=damaged, left=left)
+
+
+def _storage(folder: Path) -> FileStorage:
+    """The index folder, read through plain file reads. Not mapped: whoosh-reloaded copies
+    each mapped segment file whole into memory when it opens it (40 ms per search for a
+    vault of 100,000 notes), where a search reads only a few of its blocks."""
+    return FileStorage(str(folder), supports_mmap=False)
 
 
 def _in_memory_index() -> FileIndex:

@@ -139,6 +139,8 @@ class Plan:
     every_file: bool = False
     """True when every folder was listed (`listed` names every annotation file)."""
     _kept_bytes: int = 0
+    _queued: set[str] | None = None
+    """The keys in `changed_files`, made on the first `read_again` that needs them."""
 
     @property
     def empty(self) -> bool:
@@ -180,7 +182,12 @@ class Plan:
 
     def read_again(self, keys: Iterable[str]) -> None:
         """Also re-read these annotation files (another copy of their annotations went away)."""
-        queued = set(self.changed_files)
+        keys = list(keys)
+        if not keys:
+            return  # the common case, once per file: it must not cost a pass over the plan
+        if self._queued is None:
+            self._queued = set(self.changed_files)
+        queued = self._queued
         for key in keys:
             if key in queued:
                 continue
@@ -222,7 +229,6 @@ def make_plan(
     plan = Plan(folders, time.time_ns(), every_file=thorough or rewrite)
     _plan_sources(plan, state, source_files, rewrite)
     known = {} if rewrite else state.folder_stamps()
-    with_files = set() if rewrite else state.file_folders()
     on_disk = folders.folders()
     listing: list[str] = []
     for folder, path in on_disk:
@@ -238,7 +244,7 @@ def make_plan(
             plan.listed.update(folders.files(folder, path))
             listing.append(folder)
     present = {folder for folder, _ in on_disk}
-    plan.gone_folders = sorted((known.keys() | with_files) - present)
+    plan.gone_folders = sorted(known.keys() - present)
     if rewrite:
         plan.changed_files = list(plan.listed)
         return plan

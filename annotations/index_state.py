@@ -37,7 +37,7 @@ SAVES_DIR = "saves"
 """One small file per annotation indexed outside a reconcile (a save in the reader, `readmark
 annotate`), naming its file: the next reconcile learns of it, so that if the file is deleted
 by another program before then, the annotation is taken out of the index too."""
-FORMAT = 1
+FORMAT = 2
 """The layout of the tables below; another one is started afresh."""
 BUSY_WAIT = 2.0
 """Seconds a write waits for another readmark's write to the state to finish."""
@@ -51,23 +51,26 @@ _NAMES = "surrogatepass"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS folders (
-    name BLOB PRIMARY KEY, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
-    inode INTEGER NOT NULL
-) WITHOUT ROWID;
+    id INTEGER PRIMARY KEY, name BLOB NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS files (
-    key BLOB PRIMARY KEY, folder BLOB NOT NULL, size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL, digest BLOB NOT NULL
+    folder INTEGER NOT NULL, name BLOB NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, digest BLOB NOT NULL, ids BLOB NOT NULL,
+    PRIMARY KEY (folder, name)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS files_by_folder ON files (folder);
-CREATE TABLE IF NOT EXISTS ids (key BLOB NOT NULL, id BLOB NOT NULL, PRIMARY KEY (key, id))
-    WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ids_by_id ON ids (id);
+CREATE TABLE IF NOT EXISTS ids (
+    id BLOB NOT NULL, folder INTEGER NOT NULL, name BLOB NOT NULL,
+    PRIMARY KEY (id, folder, name)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sources (
     id BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     digest BLOB NOT NULL, title BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS titles (id BLOB PRIMARY KEY, title BLOB NOT NULL) WITHOUT ROWID;
 """
+"""A folder is a row of `folders` (its stamp unknown, -1, until it is listed); a file is its
+folder's number and its name, with the annotation ids it held (`ids` finds a file by one)."""
 _DATA_TABLES = ("folders", "files", "ids", "sources", "titles")
 
 
@@ -224,6 +227,16 @@ class IndexState:
         db.executescript(_TABLES)
         return db
 
+    def _make_tables(self) -> None:
+        """The tables of this layout, made anew (one statement at a time: inside a
+        transaction, which `executescript` would commit)."""
+        db = self._db()
+        for table in _DATA_TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _TABLES.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
     def _prepare(self, fresh: bool) -> None:
         """Create the tables, start afresh (a new index, another layout or version), or take
         over a state left by an older readmark. On a disk that cannot be written, the rows
@@ -266,9 +279,10 @@ class IndexState:
         return memory
 
     def _reset(self, *, complete: bool) -> None:
-        db = self._db()
-        for table in _DATA_TABLES:
-            db.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
+        if self._meta("format") == FORMAT:
+            self.clear()
+        else:
+            self._make_tables()  # another layout: its tables go whole
         self._set_meta("format", FORMAT)
         self._set_meta("version", self.version)
         self._set_meta("generation", -1)
@@ -306,34 +320,38 @@ class IndexState:
     # -- reading ----------------------------------------------------------------------------
 
     def folder_stamps(self) -> dict[str, FolderStamp]:
+        """Every folder some file was indexed in or whose stamp was recorded; an unknown
+        stamp is `UNSURE_FOLDER`."""
         with self._use() as db:
             rows = db.execute("SELECT name, mtime_ns, ctime_ns, inode FROM folders").fetchall()
         return {_text(name): FolderStamp(m, c, i) for name, m, c, i in rows}
 
     def files_in(self, folders: Iterable[str] | None = None) -> dict[str, FileStamp]:
-        """The stamps of the files indexed in these folders (all of them with None)."""
-        query = "SELECT key, size, mtime_ns, digest FROM files"
+        """The stamps of the files indexed in these folders (all of them with None), by key."""
+        query = (
+            "SELECT d.name, f.name, f.size, f.mtime_ns, f.digest "
+            "FROM files f JOIN folders d ON d.id = f.folder"
+        )
         with self._use() as db:
             if folders is None:
                 rows = db.execute(query).fetchall()
             else:
                 rows = []
                 for folder in folders:
-                    rows += db.execute(f"{query} WHERE folder = ?", (_raw(folder),)).fetchall()
-        return {_text(key): FileStamp(size, mtime, digest) for key, size, mtime, digest in rows}
-
-    def file_folders(self) -> set[str]:
-        """Every folder some indexed file is in."""
-        with self._use() as db:
-            rows = db.execute("SELECT DISTINCT folder FROM files").fetchall()
-        return {_text(row[0]) for row in rows}
+                    rows += db.execute(f"{query} WHERE d.name = ?", (_raw(folder),)).fetchall()
+        return {
+            _text(folder + b"/" + name): FileStamp(size, mtime, digest)
+            for folder, name, size, mtime, digest in rows
+        }
 
     def file_stamps(self, keys: Iterable[str]) -> dict[str, FileStamp]:
         found: dict[str, FileStamp] = {}
         with self._use() as db:
             for key in keys:
                 row = db.execute(
-                    "SELECT size, mtime_ns, digest FROM files WHERE key = ?", (_raw(key),)
+                    "SELECT f.size, f.mtime_ns, f.digest FROM files f JOIN folders d "
+                    "ON d.id = f.folder WHERE d.name = ? AND f.name = ?",
+                    _split(key),
                 ).fetchone()
                 if row is not None:
                     found[key] = FileStamp(*row)
@@ -342,16 +360,24 @@ class IndexState:
     def ids_of(self, key: str) -> list[str]:
         """The annotation ids the file held when it was indexed."""
         with self._use() as db:
-            rows = db.execute("SELECT id FROM ids WHERE key = ?", (_raw(key),)).fetchall()
-        return [_text(row[0]) for row in rows]
+            row = db.execute(
+                "SELECT f.ids FROM files f JOIN folders d ON d.id = f.folder "
+                "WHERE d.name = ? AND f.name = ?",
+                _split(key),
+            ).fetchone()
+        return _ids(row[0]) if row is not None else []
 
     def keys_holding(self, ids: Iterable[str]) -> list[str]:
         """The files whose indexed annotations include one of `ids`."""
         keys: set[str] = set()
         with self._use() as db:
             for annotation_id in ids:
-                rows = db.execute("SELECT key FROM ids WHERE id = ?", (_raw(annotation_id),))
-                keys.update(_text(row[0]) for row in rows)
+                rows = db.execute(
+                    "SELECT d.name, i.name FROM ids i JOIN folders d ON d.id = i.folder "
+                    "WHERE i.id = ?",
+                    (_raw(annotation_id),),
+                )
+                keys.update(_text(folder + b"/" + name) for folder, name in rows)
         return sorted(keys)
 
     def sources(self) -> dict[str, SourceRow]:
@@ -375,50 +401,85 @@ class IndexState:
         for table in _DATA_TABLES:
             db.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
 
-    def put_file(self, key: str, folder: str, stamp: FileStamp, ids: Iterable[str]) -> None:
-        db = self._db()
-        raw = _raw(key)
-        db.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            (raw, _raw(folder), stamp.size, stamp.mtime_ns, stamp.digest),
-        )
-        db.execute("DELETE FROM ids WHERE key = ?", (raw,))
-        db.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?)", ((raw, _raw(i)) for i in ids))
+    def put_file(self, key: str, stamp: FileStamp, ids: Iterable[str]) -> None:
+        self._set_file(key, stamp, sorted(set(ids)))
 
-    def add_ids(self, key: str, folder: str, ids: Iterable[str]) -> None:
+    def add_ids(self, key: str, ids: Iterable[str]) -> None:
         """Record that the index is about to hold `ids` from `key`, whose content it may not
         hold yet (a write in progress, a save outside a reconcile): it is read again."""
+        self._set_file(key, UNREAD_STAMP, sorted({*self.ids_of(key), *ids}))
+
+    def _set_file(self, key: str, stamp: FileStamp, ids: list[str]) -> None:
         db = self._db()
-        raw = _raw(key)
+        folder, name = _split(key)
+        number = self._folder_number(folder)
+        old = self.ids_of(key)
         db.execute(
-            "INSERT INTO files VALUES (?, ?, -1, -1, x'') ON CONFLICT (key) DO UPDATE "
-            "SET size = -1, mtime_ns = -1",
-            (raw, _raw(folder)),
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+            (number, name, stamp.size, stamp.mtime_ns, stamp.digest, _joined(ids)),
         )
-        db.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?)", ((raw, _raw(i)) for i in ids))
+        if old != ids:
+            db.executemany(
+                "DELETE FROM ids WHERE id = ? AND folder = ? AND name = ?",
+                ((_raw(i), number, name) for i in old),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
+                ((_raw(i), number, name) for i in ids),
+            )
 
     def drop_file(self, key: str) -> None:
         db = self._db()
-        raw = _raw(key)
-        db.execute("DELETE FROM files WHERE key = ?", (raw,))
-        db.execute("DELETE FROM ids WHERE key = ?", (raw,))
+        folder, name = _split(key)
+        row = db.execute("SELECT id FROM folders WHERE name = ?", (folder,)).fetchone()
+        if row is None:
+            return
+        for annotation_id in self.ids_of(key):
+            db.execute(
+                "DELETE FROM ids WHERE id = ? AND folder = ? AND name = ?",
+                (_raw(annotation_id), row[0], name),
+            )
+        db.execute("DELETE FROM files WHERE folder = ? AND name = ?", (row[0], name))
 
     def touch_file(self, key: str, stamp: FileStamp) -> None:
         """A file's new size and time, its content unchanged: only while its hash is the one
         recorded (another readmark may have indexed a newer content meanwhile)."""
+        folder, name = _split(key)
         self._db().execute(
-            "UPDATE files SET size = ?, mtime_ns = ? WHERE key = ? AND digest = ?",
-            (stamp.size, stamp.mtime_ns, _raw(key), stamp.digest),
+            "UPDATE files SET size = ?, mtime_ns = ? WHERE name = ? AND digest = ? "
+            "AND folder = (SELECT id FROM folders WHERE name = ?)",
+            (stamp.size, stamp.mtime_ns, name, stamp.digest, folder),
         )
 
     def put_folder(self, name: str, stamp: FolderStamp) -> None:
+        raw = _raw(name)
+        self._folder_number(raw)
         self._db().execute(
-            "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
-            (_raw(name), stamp.mtime_ns, stamp.ctime_ns, stamp.inode),
+            "UPDATE folders SET mtime_ns = ?, ctime_ns = ?, inode = ? WHERE name = ?",
+            (stamp.mtime_ns, stamp.ctime_ns, stamp.inode, raw),
         )
 
     def drop_folder(self, name: str) -> None:
-        self._db().execute("DELETE FROM folders WHERE name = ?", (_raw(name),))
+        """Forget a folder that is gone, once no file is recorded in it (the files' removal
+        from the index is what drops their rows)."""
+        self._db().execute(
+            "DELETE FROM folders WHERE name = ? "
+            "AND NOT EXISTS (SELECT 1 FROM files WHERE files.folder = folders.id)",
+            (_raw(name),),
+        )
+
+    def _folder_number(self, folder: bytes) -> int:
+        db = self._db()
+        row = db.execute("SELECT id FROM folders WHERE name = ?", (folder,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        unsure = UNSURE_FOLDER
+        cursor = db.execute(
+            "INSERT INTO folders (name, mtime_ns, ctime_ns, inode) VALUES (?, ?, ?, ?)",
+            (folder, unsure.mtime_ns, unsure.ctime_ns, unsure.inode),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     def put_source(self, source_id: str, stamp: FileStamp, title: str) -> None:
         self._db().execute(
@@ -477,8 +538,7 @@ class IndexState:
             if raw.get("version") != self.version or raw.get("complete", True) is not True:
                 return False
             for key, entry in raw["annotation_files"].items():
-                stamp = _legacy_stamp(entry["stamp"])
-                self.put_file(key, key.rpartition("/")[0], stamp, [str(i) for i in entry["ids"]])
+                self.put_file(key, _legacy_stamp(entry["stamp"]), [str(i) for i in entry["ids"]])
             for sid, entry in raw["source_files"].items():
                 self.put_source(sid, _legacy_stamp(entry["stamp"]), str(entry["title"]))
             self.put_titles({str(k): str(v) for k, v in raw["titles"].items()})
@@ -507,6 +567,22 @@ def _legacy_stamp(raw: dict[str, object]) -> FileStamp:
     if not (isinstance(size, int) and isinstance(mtime_ns, int) and isinstance(digest, str)):
         raise TypeError("a stamp of another shape")
     return FileStamp(size, mtime_ns, bytes.fromhex(digest))
+
+
+def _split(key: str) -> tuple[bytes, bytes]:
+    """A file's key as (folder, name): the folder is everything before the last `/`."""
+    folder, _, name = key.rpartition("/")
+    return _raw(folder), _raw(name)
+
+
+def _joined(ids: list[str]) -> bytes:
+    """A file's annotation ids as one value: JSON, which keeps any character an id may hold
+    (a separator would split an id that contains it)."""
+    return json.dumps(ids).encode("ascii") if ids else b""
+
+
+def _ids(raw: bytes) -> list[str]:
+    return [str(i) for i in json.loads(raw)] if raw else []
 
 
 def _raw(text: str) -> bytes:

@@ -356,3 +356,31 @@ def test_an_index_from_before_accent_folding_is_rebuilt_from_the_files(
     with contextlib.closing(sqlite3.connect(folder / STATE_NAME)) as db:
         [(version,)] = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchall()
     assert version == SCHEMA_VERSION
+
+
+def test_a_state_in_an_older_layout_is_started_afresh_not_misread(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Workspace(vault) as workspace:
+        kept = workspace.annotate("pottery/glazes.md", "celadon glaze", Kind.NOTE, note="jade")
+        gone = workspace.annotate("notes.txt", "Wedging clay", Kind.NOTE, note="jade spiral")
+    assert sorted(
+        hit["id"] for hit in json.loads(cli(vault, capsys, "search", "--json", "jade")[1])
+    ) == sorted([kept.id, gone.id])
+    # The first SQLite layout: a row per file keyed by its path, ids in a table of their own.
+    folder = VaultLayout(vault).index
+    with contextlib.closing(sqlite3.connect(folder / STATE_NAME)) as db, db:
+        for table in ("folders", "files", "ids"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("CREATE TABLE folders (name BLOB PRIMARY KEY, mtime_ns INTEGER, "
+                   "ctime_ns INTEGER, inode INTEGER) WITHOUT ROWID")  # fmt: skip
+        db.execute("CREATE TABLE files (key BLOB PRIMARY KEY, folder BLOB, size INTEGER, "
+                   "mtime_ns INTEGER, digest BLOB) WITHOUT ROWID")  # fmt: skip
+        db.execute("CREATE TABLE ids (key BLOB, id BLOB, PRIMARY KEY (key, id)) WITHOUT ROWID")
+        db.execute("UPDATE meta SET value = 1 WHERE name = 'format'")
+    [path] = [p for p in (vault / ".readmark").rglob("*.md") if gone.id in p.read_text()]
+    path.unlink()
+
+    status, out, err = cli(vault, capsys, "search", "--json", "jade")
+    assert (status, err) == (0, "")
+    assert [hit["id"] for hit in json.loads(out)] == [kept.id]
