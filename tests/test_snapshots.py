@@ -16,8 +16,7 @@ SIZES = [(120, 36), (80, 24)]
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReadmarkApp:
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
+def app(tmp_path: Path) -> ReadmarkApp:
     vault = tmp_path / "vault"
     shutil.copytree(DATA, vault)
     with Workspace(vault) as workspace:
