@@ -872,9 +872,13 @@ class SearchIndex:
         # Every writer, merges included, uses the same codec, so segments never mix two kinds.
         codec = IndexCodec()
         if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
-            return self._ix.writer(
-                timeout=wait, procs=2, multisegment=True, limitmb=BULK_LIMIT_MB, codec=codec
-            )
+            from readmark.annotations.index_parallel import IndexMpWriter
+
+            bulk_writer: IndexWriter = IndexMpWriter(
+                self._ix, procs=2, multisegment=True, timeout=wait, limitmb=BULK_LIMIT_MB,
+                codec=codec,
+            )  # fmt: skip
+            return bulk_writer
         writer: IndexWriter = IndexSegmentWriter(
             self._ix, timeout=wait, limitmb=BULK_LIMIT_MB, codec=codec
         )

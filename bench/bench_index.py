@@ -302,6 +302,10 @@ REINDEX_LEVERS: dict[str, dict[str, object]] = {
     "now, with limitmb=64 (not 256)": {"limitmb": 64},
     "now, with limitmb=1024": {"limitmb": 1024},
     "now, with procs=2, multisegment (Whoosh's writer)": {"procs": 2},
+    "now, with procs=2, multisegment, lean workers (IndexMpWriter, what a reindex uses)": {
+        "procs": 2,
+        "writer": "lean",
+    },
     "now, with passages without their source's words": {"no_source_words": True},
     "now, with passage text not stored (snippets read from the source)": {"unstored_text": True},
 }
@@ -329,6 +333,7 @@ def one_lever(n_ann: int, n_src: int, lever: dict[str, object]) -> None:
     """Index the documents with one configuration; print CPU seconds (workers included), wall
     seconds and the index's size in MB."""
     from readmark.annotations.index import IndexCodec
+    from readmark.annotations.index_parallel import IndexMpWriter
     from readmark.annotations.index_schema import STEMMING
     from readmark.annotations.index_writer import IndexSegmentWriter
     from whoosh.fields import TEXT
@@ -354,7 +359,9 @@ def one_lever(n_ann: int, n_src: int, lever: dict[str, object]) -> None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu, wall = time.process_time(), time.perf_counter()
         codec = WhooshCodec() if lever.get("codec") == "whoosh" else IndexCodec(**codec_args)
-        if procs > 1 or lever.get("writer") == "whoosh":
+        if procs > 1 and lever.get("writer") == "lean":
+            writer = IndexMpWriter(ix, codec=codec, **options)
+        elif procs > 1 or lever.get("writer") == "whoosh":
             writer = ix.writer(codec=codec, **options)
         else:
             writer = IndexSegmentWriter(ix, codec=codec, **options)

@@ -3,13 +3,16 @@ and the index it leaves on disk is a Whoosh index that Whoosh reads and ranks th
 
 from __future__ import annotations
 
+from functools import partialmethod
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from readmark.annotations import index as index_module
 from readmark.annotations.index import INDEX_NAME, SearchHit, SearchIndex
+from readmark.annotations.index_parallel import IndexMpWriter
 from readmark.annotations.index_schema import (
     STEMMING,
     StemmedText,
@@ -197,3 +200,30 @@ def test_whoosh_reads_the_index_readmark_writes_and_ranks_as_its_own_writer(
     for query in QUERIES:
         assert ranked(written, query) == ranked(stock, query), query
     assert ranked(stock, "tides") and ranked(stock, "kind:dissent cider")
+
+
+def test_a_bulk_rebuild_in_worker_processes_finds_what_one_writer_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = SearchIndex(tmp_path / "one")
+    one.rebuild(ANNOTATIONS, SOURCES)
+    expected = {
+        q: sorted((h.id, h.snippet, round(h.score, 6)) for h in hits)
+        for q, hits in hits_of(one).items()
+    }
+    one.close()
+    monkeypatch.setattr(index_module, "BULK_THRESHOLD", 10)  # the parallel writer past 10
+    monkeypatch.setattr(
+        IndexMpWriter, "__init__", partialmethod(IndexMpWriter.__init__, batchsize=7)
+    )
+    bulk = SearchIndex(tmp_path / "bulk")
+    bulk.rebuild(ANNOTATIONS, SOURCES)
+    found = {
+        q: sorted((h.id, h.snippet, round(h.score, 6)) for h in hits)
+        for q, hits in hits_of(bulk).items()
+    }
+    assert found == expected
+    folder = VaultLayout(tmp_path / "bulk").index
+    segments = whoosh_index.open_dir(str(folder), INDEX_NAME).reader().leaf_readers()
+    assert len(segments) == 2  # each worker wrote its own
+    bulk.close()
