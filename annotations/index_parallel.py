@@ -10,17 +10,17 @@ from whoosh import multiproc
 from whoosh.multiproc import MpWriter, SubWriterTask
 
 
-class _LeanSubWriter(SubWriterTask):  # type: ignore[misc]
+class _LeanSubWriter(SubWriterTask):
     """One worker of `IndexMpWriter`: Whoosh's worker, writing with `IndexSegmentWriter`."""
 
     def run(self) -> None:
         # Whoosh's worker makes its writer from this module name; only this worker process
         # sees the change (it runs after the fork, or in a process of its own).
-        multiproc.SegmentWriter = IndexSegmentWriter
+        multiproc.SegmentWriter = IndexSegmentWriter  # type: ignore[misc, assignment]
         super().run()
 
 
-class IndexMpWriter(MpWriter):  # type: ignore[misc]
+class IndexMpWriter(MpWriter):
     """Whoosh's parallel writer (each worker writes a segment of its own) with lean workers."""
 
     def _new_task(self) -> SubWriterTask:

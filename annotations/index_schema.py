@@ -185,7 +185,8 @@ class StemmedText(TEXT):
         chain = self.analyzer
         if kwargs or not isinstance(value, str) or not isinstance(chain, StemmingChain):
             return super().index(value, **kwargs)
-        return stemmed_postings(chain, value, self.format.field_boost)
+        boost = self.format.field_boost if self.format is not None else 1.0
+        return stemmed_postings(chain, value, boost)
 
 
 def stemmed_postings(

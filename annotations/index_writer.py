@@ -29,7 +29,7 @@ _POSTING_OVERHEAD = 150
 (`PostingPool.add`), so the pool spills to disk at the same size."""
 
 
-class IndexSegmentWriter(SegmentWriter):  # type: ignore[misc]
+class IndexSegmentWriter(SegmentWriter):
     """`SegmentWriter` with the shortcuts above; same segments, same postings."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
