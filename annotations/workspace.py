@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readmark.annotations.anchoring import ReanchorStatus, find_quote, new_annotation, reanchor
 from readmark.annotations.markdown_format import parse
 from readmark.annotations.model import (
     Annotation,
@@ -23,7 +22,6 @@ from readmark.annotations.model import (
     fingerprint,
     utc_now,
 )
-from readmark.annotations.review import Decision, ReviewError, settle
 from readmark.annotations.store import (
     ENCODING,
     ENCODING_ERRORS,
@@ -49,9 +47,14 @@ from readmark.library.vault import Vault
 if TYPE_CHECKING:
     import subprocess
 
+    # Anchoring and review (fuzzy matching) load when a command anchors or re-anchors a quote:
+    # a search never does.
+    from readmark.annotations.anchoring import ReanchorStatus
+
     # Whoosh is imported on first use of the index: it is a large share of start-up time.
     from readmark.annotations.index import ReconcileReport, SearchHit, SearchIndex
     from readmark.annotations.index_plan import AnnotationFolders
+    from readmark.annotations.review import Decision
 
 REINDEX_LOCK_WAIT = 2.0
 """Seconds `reindex` waits for another readmark's write to finish before calling it busy."""
@@ -219,6 +222,8 @@ class Workspace:
         Raises `QuoteNotFoundError` when the quote is not in the source (spacing, quote marks
         and case are forgiven), `SourceError` when the source is unknown or unreadable.
         """
+        from readmark.annotations.anchoring import new_annotation
+
         source, start, end = self.find_quote(source_id, quote)
         annotation = new_annotation(
             source, start, end, kind, note=note, tags=tags, confidence=confidence
@@ -236,6 +241,8 @@ class Workspace:
         """The source and the span of `quote` in its text (spacing, quote marks around it and
         case are forgiven); `QuoteNotFoundError` when it is not there, `SourceError` when the
         source is unknown or unreadable."""
+        from readmark.annotations.anchoring import find_quote
+
         if not quote.strip():
             raise QuoteNotFoundError("the quote is empty: give the words to annotate")
         source = self.source(source_id)
@@ -327,6 +334,8 @@ class Workspace:
         words than the candidate the user saw, nothing is decided: `ReviewError` says what the
         candidate is now, so a decision never applies to words the user did not see.
         """
+        from readmark.annotations.review import ReviewError, settle
+
         stored, version = self.store.read(annotation_id)
         source = self.source_or_none(stored.source)
         current = stored
@@ -566,6 +575,8 @@ class Workspace:
         report: CheckReport,
         versions: dict[str, FileVersion],
     ) -> None:
+        from readmark.annotations.anchoring import ReanchorStatus
+
         try:
             self.vault.path_of(source_id)
         except SourceError:
@@ -638,6 +649,8 @@ class Workspace:
         When another program changed the file since it was read, nothing is written over it:
         its new version is read and re-anchored instead.
         """
+        from readmark.annotations.anchoring import reanchor
+
         for _ in range(REANCHOR_ATTEMPTS):
             if _in_place(annotation, source):
                 return _Placed(annotation, None, version)
