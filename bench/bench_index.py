@@ -289,13 +289,13 @@ def fts_queries(db: sqlite3.Connection, queries: list[str]) -> list[float]:
 
 # -- reindex levers: each configuration in a process of its own, over the same documents -------
 
-READMARK_02 = {"fields": "generic", "codec": "whoosh", "writer": "whoosh"}
+WHOOSH_AS_IS = {"fields": "generic", "codec": "whoosh", "writer": "whoosh"}
 REINDEX_LEVERS: dict[str, dict[str, object]] = {
-    "readmark 0.2: Whoosh's field indexing, postings writer and segment writer": READMARK_02,
+    "Whoosh as is: its field indexing, postings writer and segment writer": WHOOSH_AS_IS,
     "+ stemmed fields indexed in one loop (StemmedText)": {"codec": "whoosh", "writer": "whoosh"},
-    "+ lean postings writer, a term's single posting inlined": {"writer": "whoosh"},
+    "+ IndexCodec: a term's single posting inlined, blocks at zlib level 1": {"writer": "whoosh"},
     "+ repeated field values indexed once, postings pooled per document (now)": {},
-    "now, with posting blocks at zlib level 1 (not 3)": {"compression": 1},
+    "now, with posting blocks at zlib level 3 (Whoosh's default)": {"compression": 3},
     "now, with no zlib on posting blocks": {"compression": 0},
     "now, with terms of up to 3 postings inlined": {"inlinelimit": 4},
     "now, with segment files not joined into one": {"compound": False},
@@ -312,7 +312,7 @@ REINDEX_LEVERS: dict[str, dict[str, object]] = {
 
 
 class WhooshCodec(W3Codec):
-    """The codec readmark 0.2 wrote with: Whoosh's own, without per-block length bounds."""
+    """The codec before the lean writer: Whoosh's own, without per-block length bounds."""
 
     length_stats = False
 
