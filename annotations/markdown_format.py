@@ -102,7 +102,7 @@ def _yaml() -> tuple[ModuleType, Any, Any]:
     base_loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     base_dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-    class Loader(base_loader):  # type: ignore[misc, valid-type]
+    class Loader(base_loader):
         """Safe YAML that keeps dates as the text written (`created` stays a string)."""
 
     Loader.yaml_implicit_resolvers = {
@@ -110,7 +110,7 @@ def _yaml() -> tuple[ModuleType, Any, Any]:
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    class Dumper(base_dumper):  # type: ignore[misc, valid-type]
+    class Dumper(base_dumper):
         """Safe YAML that writes every value on one line (escaping line breaks), as Obsidian
         expects."""
 
