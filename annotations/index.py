@@ -10,8 +10,10 @@ less what the files say is gone or changed, plus those changes held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from readmark.annotations.index_folder import remove_other_versions, repair, trust_problem
+from readmark.annotations.index_plan import AnnotationFolders, Plan, make_plan
 from readmark.annotations.index_schema import (
     ANNOTATION,
     ANNOTATION_TEXT_FIELDS,
@@ -41,20 +44,16 @@ from readmark.annotations.index_schema import (
     source_words,
 )
 from readmark.annotations.index_state import (
-    AnnotationFileState,
+    UNREAD_STAMP,
     FileStamp,
     IndexState,
-    SourceFileState,
     StrPath,
     clear_saves,
-    discard_state,
-    load_state,
-    merge_saves,
+    describe_state_error,
     note_save,
     read_saves,
-    save_state,
-    stamp_of,
 )
+from readmark.annotations.index_writer import IndexSegmentWriter
 from readmark.annotations.model import Annotation
 from readmark.annotations.notebook import (
     Listing,
@@ -67,8 +66,7 @@ from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
 from readmark.library.model import Source
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.qparser.common import QueryParserError
 from whoosh.query import And, Or, Phrase, Query, Term
@@ -97,6 +95,9 @@ WEIGHTING = BM25F(quote_B=0.0, note_B=0.0)
 
 Op = Callable[[IndexWriter], object]
 Progress = Callable[[int], None]
+AnnotationLoader = Callable[[Path, bytes], Iterable[Annotation]]
+"""Reads the annotations in one file, given its path and its bytes (`ValueError` when it
+cannot)."""
 
 
 class SearchError(Exception):
@@ -196,11 +197,17 @@ class SearchIndex:
         self._parser = build_parser(self._ix.schema)
         self._notes_parser = build_parser(self._ix.schema, ANNOTATION_TEXT_FIELDS)
         # A fresh index has seen nothing, whatever a leftover state file says.
-        self._state = (
-            IndexState(SCHEMA_VERSION) if opened.fresh else load_state(self.folder, SCHEMA_VERSION)
+        self._state = IndexState(
+            None if self.in_memory else self.folder, SCHEMA_VERSION, fresh=opened.fresh
         )
-        self._state_changed = False
-        """Titles learnt since the state was last saved (the rest is saved as it changes)."""
+        self._forgotten = self._state.generation > self._ix.latest_generation()
+        """True when what the index holds is not to be trusted: the next reconcile rewrites it.
+        An index older than the state (restored from a backup, or a commit lost in a power cut)
+        is such a one."""
+        self._titles: dict[str, str] | None = None
+        """Source id -> title, for `source:` words; read from the state on first use."""
+        self._new_titles: dict[str, str] = {}
+        """Titles learnt outside a reconcile, saved with the next write or on closing."""
         self._titles_version = 0
         """Bumped whenever a title is learnt, so the `source:` words are made again."""
         self._source_words_cache: tuple[tuple[int, int], dict[str, frozenset[str]]] | None = None
@@ -221,11 +228,11 @@ class SearchIndex:
         `file_key`, the key `reconcile` knows its file by, lets the next reconcile take the
         annotation out again if that file is deleted meanwhile.
         """
-        if source_title and annotation.source not in self._state.titles:
+        if source_title and annotation.source not in self._known_titles():
             with self._mutex:
-                self._set_title(annotation.source, source_title)
-        if file_key is not None and not self.in_memory:
-            note_save(self.folder, file_key, annotation.id)
+                self._learn_title(annotation.source, source_title)
+        if file_key is not None:
+            self._note_save(file_key, annotation.id)
         doc = annotation_document(annotation)
         return self._submit(f"a:{annotation.id}", lambda w: w.update_document(**doc))
 
@@ -241,7 +248,7 @@ class SearchIndex:
                 writer.add_document(**doc)
 
         with self._mutex:
-            self._set_title(source.id, source.title)
+            self._learn_title(source.id, source.title)
             return self._submit(f"s:{source.id}", op)
 
     def remove_source(self, source_id: str) -> bool:
@@ -301,75 +308,105 @@ class SearchIndex:
     def forget(self) -> None:
         """Forget what the index has seen: the next reconcile rewrites it whole, in one commit.
 
-        The state file goes once that reconcile holds the write lock, before it writes: a
-        failure before the commit lands (a full disk, a kill) leaves the old index with no
-        state, which the reconcile after rewrites too, so no annotation deleted meanwhile can
-        stay findable. Until then (another readmark writing, say) the state on disk stands.
+        The state is marked unknown once that reconcile holds the write lock, before it
+        writes: a failure before the commit lands (a full disk, a kill) leaves the old index
+        with a state that says so, which the reconcile after rewrites too, so no annotation
+        deleted meanwhile can stay findable. Until then (another readmark writing, say) the
+        state on disk stands.
         """
         with self._mutex:
-            self._state = IndexState(SCHEMA_VERSION, complete=False)
+            self._forgotten = True
             self._titles_version += 1
 
     # -- the vault as a whole ---------------------------------------------------------------
 
     def reconcile(
         self,
-        annotation_files: Mapping[str, StrPath],
-        load_annotations: Callable[[Path], Iterable[Annotation]],
+        folders: AnnotationFolders,
+        load_annotations: AnnotationLoader,
         source_files: Mapping[str, StrPath],
         load_source: Callable[[str], Source | None],
         progress: Progress | None = None,
         *,
         lock_timeout: float | None = None,
+        thorough: bool = True,
+        suspects: Iterable[str] = (),
     ) -> ReconcileReport:
         """Bring the index in line with the vault's files, re-reading only those that changed.
 
-        `annotation_files` maps a key (e.g. the file's vault path) to an annotation file;
-        `source_files` maps a source id to its file. Loaders are called for changed files only.
-        When the index cannot be written, nothing is raised: the report says why, and searches
-        answer around the changes until a later call writes them.
+        `folders` says where the annotation files are; `source_files` maps a source id to its
+        file. Loaders are called for changed files only (`load_annotations` gets a file's path
+        and bytes). `thorough`: every annotation file is stat'ed; otherwise only the folders
+        whose stamp moved are listed, and the `suspects` files (keys) checked (see
+        `index_plan`). When the index cannot be written, nothing is raised: the report says
+        why, and searches answer around the changes until a later call writes them.
         """
-        with self._mutex:
+        with self._mutex, self._state.session():
             report = ReconcileReport()
             flushed = self.flush(timeout=lock_timeout)
             saves = {} if self.in_memory else read_saves(self.folder)
-            merge_saves(self._state, saves)
-            plan = _plan(self._state, annotation_files, source_files)
+            unknown = self._forgotten or not self._state.complete
+            plan = make_plan(
+                self._state,
+                folders,
+                source_files,
+                thorough=thorough,
+                rewrite=unknown,
+                saves=saves,
+                suspects=suspects,
+            )
             # Without a state, what the index holds is unknown: rewrite it whole.
-            clear = not self._state.complete and self._ix.doc_count_all() > 0
+            clear = unknown and self._ix.doc_count_all() > 0
             if flushed and plan.empty and not clear:
                 # Nothing to write: no commit, so searchers stay current and the index untouched.
-                if plan.touched or not self._state.complete:
-                    self._state.complete = True
-                    self._save_state()
+                if plan.records or unknown or self._new_titles:
+                    self._record_quietly(plan, unknown)
                 clear_saves(self.folder, saves)  # merging them changed nothing: all known
                 self._held = None
                 return report
             reason = self._pending_problem if not flushed else None
             if flushed:
                 reason = self._write_plan(
-                    plan, clear, load_annotations, load_source, report, progress, lock_timeout
-                )
+                    plan, clear, unknown, load_annotations, load_source, report, progress,
+                    lock_timeout,
+                )  # fmt: skip
                 if reason is None:
-                    if self._save_state():
+                    if not self.in_memory:
                         clear_saves(self.folder, saves)
                     self._held = None
                     return report
-                merge_saves(self._state, saves)  # into the state as saved
-                plan = _plan(self._state, annotation_files, source_files)
             reason = reason or _BUSY_REASON
-            self._hold_back(plan, reason, source_files.keys(), load_annotations, load_source)
+            self._hold_back(plan, reason, unknown, load_annotations, load_source)
             if reason == _BUSY_REASON:
                 report.deferred = True
             else:
                 report.unwritten = reason
             return report
 
+    def files_changed(self, annotation_ids: Iterable[str], folders: AnnotationFolders) -> list[str]:
+        """The keys of the files holding these annotations that changed (or went) since they
+        were indexed: a stat each, for the few hits a search shows."""
+        with self._mutex, self._state.session():
+            keys = self._state.keys_holding(annotation_ids)
+            stamps = self._state.file_stamps(keys)
+        changed = []
+        for key in keys:
+            stamp = stamps.get(key)
+            try:
+                info = os.stat(folders.path_of(key))
+            except OSError:
+                changed.append(key)
+                continue
+            if stamp is None or not stamp.same_stat(info.st_size, info.st_mtime_ns):
+                changed.append(key)
+        return changed
+
     def _write_plan(
         self,
-        plan: _Plan,
+        plan: Plan,
         clear: bool,
-        load_annotations: Callable[[Path], Iterable[Annotation]],
+        unknown: bool,
+        load_annotations: AnnotationLoader,
         load_source: Callable[[str], Source | None],
         report: ReconcileReport,
         progress: Progress | None,
@@ -382,23 +419,29 @@ class SearchIndex:
             return _BUSY_REASON
         except OSError as error:
             return describe_os_error(error)[0]
-        if not self._state.complete and not self.in_memory:
-            discard_state(self.folder)  # rewriting: what the index holds is unknown until done
         try:
-            self._apply(plan, writer, load_annotations, load_source, report, progress, clear)
+            if unknown:
+                # Rewriting: what the index holds is unknown until the rewrite is done.
+                with self._state.writing():
+                    self._state.set_complete(False)
+            self._apply(
+                plan, writer, load_annotations, load_source, report, progress, clear, unknown
+            )
         except OSError as error:
-            # A full disk mid-commit: the old index stands, and so must the state saved with it.
+            # A full disk mid-commit: the old index stands, and so does the state saved with it.
             _abandon(writer)  # its lock too, if the failure came before the commit began
-            self._state = self._saved_state()
             self._discard_report(report)
             return describe_os_error(error)[0]
-        except BaseException:
-            # Forget what this call learnt, keep what is on disk; free the lock now, not when
-            # the writer is collected (a traceback kept by the caller would keep it alive).
+        except sqlite3.Error as error:
             _abandon(writer)
-            self._state = self._saved_state()
+            self._discard_report(report)
+            return describe_state_error(error)
+        except BaseException:
+            # Keep what is on disk; free the lock now, not when the writer is collected (a
+            # traceback kept by the caller would keep it alive).
+            _abandon(writer)
             raise
-        self._state.complete = True
+        self._forgotten = False
         return None
 
     @staticmethod
@@ -408,68 +451,161 @@ class SearchIndex:
 
     def _apply(
         self,
-        plan: _Plan,
+        plan: Plan,
         writer: IndexWriter,
-        load_annotations: Callable[[Path], Iterable[Annotation]],
+        load_annotations: AnnotationLoader,
         load_source: Callable[[str], Source | None],
         report: ReconcileReport,
         progress: Progress | None,
         clear: bool = False,
+        rewrite: bool = False,
     ) -> None:
         """Write the planned changes through `writer` and record them in the state; with
-        `clear`, the commit drops everything the index held before."""
+        `clear`, the commit drops everything the index held before; with `rewrite`, the state's
+        records are replaced, not consulted.
+
+        The state learns the ids about to be indexed before the commit, and the stamps that
+        say a file needs no second read only after it: a stop in between costs a re-read,
+        never an annotation left in the index that no record names."""
         state = self._state
         empty = clear or self._ix.doc_count_all() == 0
-        commit_args: dict[str, Any] = {"mergetype": CLEAR} if clear else {"merge": True}
-        with _committing(writer, **commit_args):
-            done = 0
-            for sid in plan.removed_sources:
+        titles: dict[str, str] = {}
+        done = 0
+        for sid in plan.removed_sources:
+            _delete_passages(writer, sid)
+            report.sources_removed += 1
+        for sid, _ in plan.changed_sources:
+            source = _load_source(load_source, sid, report)
+            if not empty:
                 _delete_passages(writer, sid)
-                del state.source_files[sid]
-                state.titles.pop(sid, None)
-                report.sources_removed += 1
-            for sid, stamp in plan.changed_sources:
-                source = _load_source(load_source, sid, report)
-                if not empty:
-                    _delete_passages(writer, sid)
-                title = source.title if source else ""
-                if source is not None:
-                    for doc in passage_documents(source):
-                        writer.add_document(**doc)
-                    done += len(source.segments)
-                state.source_files[sid] = SourceFileState(stamp, title)
-                self._set_title(sid, title)
-                report.sources_indexed += 1
-                _tick(progress, done)
-            for key in plan.removed_annotation_files:
-                gone = state.annotation_files.pop(key).ids
-                for annotation_id in gone:
-                    writer.delete_by_term("id", annotation_id)
-                # Another file with one of these ids (a copy in another folder) is indexed again.
-                plan.read_again(_files_holding(state, set(gone)))
-                report.annotation_files_removed += 1
-            add = writer.add_document if empty else writer.update_document
-            written: set[str] = set()
-            for key, stamp in plan.changed_annotation_files:
-                path = plan.annotation_files[key]
-                problems = len(report.problems)
-                annotations = _load_annotations(load_annotations, Path(path), report)
-                readable = len(report.problems) == problems
-                old = state.annotation_files.get(key)
-                kept = {a.id for a in annotations}
-                stale = set(old.ids if old else ()) - kept
-                for annotation_id in stale:
-                    writer.delete_by_term("id", annotation_id)
-                plan.read_again(_files_holding(state, stale))
-                for annotation in annotations:
-                    if annotation.id in written:
-                        continue  # a copy in a second file: a writer cannot update its own add
-                    written.add(annotation.id)
-                    add(**annotation_document(annotation))
-                state.annotation_files[key] = AnnotationFileState(stamp, sorted(kept))
-                report.annotation_files_indexed += readable  # a file left out is not counted
-                done += len(annotations)
-                _tick(progress, done)
+            titles[sid] = source.title if source else ""
+            if source is not None:
+                for doc in passage_documents(source):
+                    writer.add_document(**doc)
+                done += len(source.segments)
+            report.sources_indexed += 1
+            _tick(progress, done)
+        for key in plan.removed_files:
+            gone = self._indexed_ids(key, plan, rewrite)
+            for annotation_id in gone:
+                writer.delete_by_term("id", annotation_id)
+            # Another file with one of these ids (a copy in another folder) is indexed again.
+            plan.read_again(k for k in state.keys_holding(gone) if k != key)
+            report.annotation_files_removed += bool(gone)
+        add = writer.add_document if empty else writer.update_document
+        written: set[str] = set()
+        indexed: list[tuple[str, FileStamp, list[str]]] = []
+        position = 0
+        while position < len(plan.changed_files):  # `read_again` may add to it meanwhile
+            key = plan.changed_files[position]
+            position += 1
+            problems = len(report.problems)
+            annotations, stamp = self._read_file(plan, key, load_annotations, report)
+            readable = len(report.problems) == problems
+            kept = {a.id for a in annotations}
+            stale = self._indexed_ids(key, plan, rewrite) - kept
+            for annotation_id in stale:
+                writer.delete_by_term("id", annotation_id)
+            if stale:
+                plan.read_again(k for k in state.keys_holding(stale) if k != key)
+            for annotation in annotations:
+                if annotation.id in written:
+                    continue  # a copy in a second file: a writer cannot update its own add
+                written.add(annotation.id)
+                add(**annotation_document(annotation))
+            indexed.append((key, stamp, sorted(kept)))
+            report.annotation_files_indexed += readable  # a file left out is not counted
+            done += len(annotations)
+            _tick(progress, done)
+        if not rewrite:
+            with state.writing():  # before the commit: what the index is about to hold
+                for sid, _ in plan.changed_sources:
+                    state.put_source(sid, UNREAD_STAMP, titles[sid])
+                for key, _, ids in indexed:
+                    state.add_ids(key, ids)
+        with _committing(writer, **({"mergetype": CLEAR} if clear else {"merge": True})):
+            pass
+        self._record(plan, titles, indexed, rewrite)
+
+    def _indexed_ids(self, key: str, plan: Plan, rewrite: bool) -> set[str]:
+        """The annotation ids the index may hold from a file: as recorded, and as saved
+        outside a reconcile (a rewrite starts from nothing)."""
+        saved = plan.saved_ids.get(key, set())
+        return set(saved) if rewrite else {*self._state.ids_of(key), *saved}
+
+    @staticmethod
+    def _read_file(
+        plan: Plan, key: str, load: AnnotationLoader, report: ReconcileReport
+    ) -> tuple[list[Annotation], FileStamp]:
+        path = Path(plan.path_of(key))
+        try:
+            data, digest = plan.take_content(key)
+        except OSError as error:
+            report.problems.append(f"{path.name}: {describe_os_error(error)[0]}")
+            return [], UNREAD_STAMP
+        return _load_annotations(load, path, data, report), plan.stamp_of(key, digest)
+
+    def _record(
+        self,
+        plan: Plan,
+        titles: dict[str, str],
+        indexed: list[tuple[str, FileStamp, list[str]]],
+        rewrite: bool,
+    ) -> None:
+        """Record what the commit wrote. Best effort: a state left behind only costs re-reads
+        (what is about to be indexed was recorded before the commit)."""
+        state = self._state
+        for sid in plan.removed_sources:
+            self._drop_title(sid)
+        for sid, title in titles.items():
+            self._set_title(sid, title)
+        try:
+            with state.writing():
+                if rewrite:
+                    state.clear()
+                for sid in plan.removed_sources:
+                    state.drop_source(sid)
+                    state.drop_title(sid)
+                for sid, stamp in plan.changed_sources:
+                    state.put_source(sid, stamp, titles[sid])
+                for key in plan.removed_files:
+                    state.drop_file(key)
+                for key, stamp, ids in indexed:
+                    state.put_file(key, stamp, ids)
+                self._record_stamps(plan)
+                state.put_titles({**self._new_titles, **titles})
+                state.set_generation(self._ix.latest_generation())
+                state.set_complete(True)
+        except sqlite3.Error:
+            return
+        self._new_titles.clear()
+
+    def _record_stamps(self, plan: Plan) -> None:
+        state = self._state
+        for sid, stamp in plan.touched_sources:
+            state.touch_source(sid, stamp)
+        for key, stamp in plan.touched_files:
+            state.touch_file(key, stamp)
+        for folder, folder_stamp in plan.folder_stamps.items():
+            state.put_folder(folder, folder_stamp)
+        for folder in plan.gone_folders:
+            state.drop_folder(folder)
+
+    def _record_quietly(self, plan: Plan, unknown: bool) -> None:
+        """Record stamps found unchanged in content (and, for an empty vault and index, that
+        the index is known again); skipped when the state is busy or cannot be written."""
+        try:
+            with self._state.writing():
+                if unknown:
+                    self._state.clear()
+                    self._state.set_complete(True)
+                self._record_stamps(plan)
+                self._state.put_titles(self._new_titles)
+        except sqlite3.Error:
+            return
+        self._new_titles.clear()
+        if unknown:
+            self._forgotten = False
 
     def rebuild(
         self,
@@ -502,8 +638,12 @@ class SearchIndex:
                 )
             except LockError as error:
                 raise SearchError(BUSY) from error
-            if not self.in_memory:
-                discard_state(self.folder)
+            try:
+                with self._state.writing():
+                    self._state.set_complete(False)
+            except sqlite3.Error as error:
+                _abandon(writer)
+                raise SearchError(f"The search index's state cannot be written: {error}") from error
             count = 0
             with _committing(writer, mergetype=CLEAR):
                 for doc in chain(head, docs):
@@ -512,8 +652,15 @@ class SearchIndex:
                     if count % 1000 == 0:
                         _tick(progress, count)
                 _tick(progress, count)
-            self._state = IndexState(SCHEMA_VERSION, titles=titles)
-            self._save_state()
+            with contextlib.suppress(sqlite3.Error), self._state.writing():
+                self._state.clear()
+                self._state.put_titles(titles)
+                self._state.set_generation(self._ix.latest_generation())
+                self._state.set_complete(True)
+            self._titles = dict(titles)
+            self._new_titles.clear()
+            self._forgotten = False
+            self._titles_changed()
             return count
 
     def optimize(self) -> None:
@@ -627,10 +774,10 @@ class SearchIndex:
 
     def _hold_back(
         self,
-        plan: _Plan,
+        plan: Plan,
         reason: str,
-        source_ids: Iterable[str],
-        load_annotations: Callable[[Path], Iterable[Annotation]],
+        unknown: bool,
+        load_annotations: AnnotationLoader,
         load_source: Callable[[str], Source | None],
     ) -> None:
         """Remember what the files say that the index does not, for searches until it is written.
@@ -638,20 +785,18 @@ class SearchIndex:
         What is gone is always hidden. What changed is read into memory while it is small; past
         that, searches show the older version until the index can be written.
         """
-        state = self._state
         held = _HeldBack(reason)
-        for key in plan.removed_annotation_files:
-            held.masked.update(f"a:{aid}" for aid in state.annotation_files[key].ids)
+        for key in plan.removed_files:
+            held.masked.update(f"a:{aid}" for aid in self._indexed_ids(key, plan, False))
         held.masked.update(f"s:{sid}" for sid in plan.removed_sources)
         ignored = ReconcileReport()
         if plan.size > HELD_BACK_LIMIT:
-            held.unread = len(plan.changed_annotation_files) + len(plan.changed_sources)
+            held.unread = len(plan.changed_files) + len(plan.changed_sources)
         else:
-            for key, _ in plan.changed_annotation_files:
-                old = state.annotation_files.get(key)
-                held.masked.update(f"a:{aid}" for aid in (old.ids if old else ()))
-                path = Path(plan.annotation_files[key])
-                for annotation in _load_annotations(load_annotations, path, ignored):
+            for key in plan.changed_files:
+                held.masked.update(f"a:{aid}" for aid in self._indexed_ids(key, plan, False))
+                annotations, _ = self._read_file(plan, key, load_annotations, ignored)
+                for annotation in annotations:
                     held.masked.add(f"a:{annotation.id}")
                     held.ops[f"a:{annotation.id}"] = _adding([annotation_document(annotation)])
             for sid, _ in plan.changed_sources:
@@ -659,12 +804,12 @@ class SearchIndex:
                 source = _load_source(load_source, sid, ignored)
                 if source is not None:
                     held.ops[f"s:{sid}"] = _adding(list(passage_documents(source)))
-        if not state.complete:
+        if unknown:
             # What the index holds is unknown: only what the files still name may be shown.
-            names = (os.path.basename(os.fspath(p)) for p in plan.annotation_files.values())
+            names = (key.rpartition("/")[2] for key in plan.listed)
             held.live = (
-                frozenset(os.path.splitext(name)[0] for name in names),
-                frozenset(source_ids),
+                frozenset(name.removesuffix(plan.folders.suffix) for name in names),
+                frozenset(plan.sources),
             )
         self._held = held
 
@@ -705,7 +850,7 @@ class SearchIndex:
         if self._source_words_cache is not None and self._source_words_cache[0] == key:
             return self._source_words_cache[1]
         ids = {raw.decode("utf-8", NAME_ERRORS) for raw in reader.lexicon("source_id")}
-        titles = self._state.titles
+        titles = self._known_titles()
         found = {
             sid: frozenset(token.text for token in NAMES(source_words(sid, titles.get(sid, ""))))
             for sid in ids
@@ -725,8 +870,10 @@ class SearchIndex:
             if self._listing is not None:
                 self._listing.searcher.close()
                 self._listing = None
-            if self._state_changed:
-                self._save_state()
+            if self._new_titles:
+                with contextlib.suppress(sqlite3.Error), self._state.writing():
+                    self._state.put_titles(self._new_titles)
+                self._new_titles.clear()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -743,16 +890,13 @@ class SearchIndex:
             self._pending[key] = op
             return self.flush()
 
-    def _save_state(self) -> bool:
-        """Save the state; False when it could not be (it is then saved by a later call)."""
-        saved = self.in_memory or save_state(self.folder, self._state)
-        self._state_changed = not saved
-        return saved
-
-    def _saved_state(self) -> IndexState:
-        if self.in_memory:
-            return IndexState(SCHEMA_VERSION)
-        return load_state(self.folder, SCHEMA_VERSION)
+    def _note_save(self, key: str, annotation_id: str) -> None:
+        """Tell the next reconcile which file holds an annotation indexed outside it."""
+        if not self.in_memory:
+            note_save(self.folder, key, annotation_id)
+            return
+        with self._mutex, contextlib.suppress(sqlite3.Error), self._state.writing():
+            self._state.add_ids(key, [annotation_id])
 
     def _drop_searcher(self) -> None:
         if self._searcher is not None:
@@ -767,10 +911,17 @@ class SearchIndex:
         # Every writer, merges included, uses the same codec, so segments never mix two kinds.
         codec = IndexCodec()
         if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
-            return self._ix.writer(
-                timeout=wait, procs=2, multisegment=True, limitmb=BULK_LIMIT_MB, codec=codec
-            )
-        return self._ix.writer(timeout=wait, limitmb=BULK_LIMIT_MB, codec=codec)
+            from readmark.annotations.index_parallel import IndexMpWriter
+
+            bulk_writer: IndexWriter = IndexMpWriter(
+                self._ix, procs=2, multisegment=True, timeout=wait, limitmb=BULK_LIMIT_MB,
+                codec=codec,
+            )  # fmt: skip
+            return bulk_writer
+        writer: IndexWriter = IndexSegmentWriter(
+            self._ix, timeout=wait, limitmb=BULK_LIMIT_MB, codec=codec
+        )
+        return writer
 
     def _current_searcher(self) -> Searcher:
         # Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps merged-away segments (every
@@ -783,14 +934,30 @@ class SearchIndex:
         self._searcher = self._ix.searcher(weighting=WEIGHTING)
         return self._searcher
 
+    def _known_titles(self) -> dict[str, str]:
+        if self._titles is None:
+            self._titles = self._state.titles()
+        return self._titles
+
+    def _learn_title(self, source_id: str, title: str) -> None:
+        """Remember a title learnt outside a reconcile (a save, one source indexed): it is
+        recorded with the next write to the state."""
+        if self._known_titles().get(source_id) != title:
+            self._new_titles[source_id] = title
+            self._set_title(source_id, title)
+
     def _set_title(self, source_id: str, title: str) -> None:
         """Remember a source's title, for `source:` words (annotations do not carry it)."""
-        if self._state.titles.get(source_id) != title:
-            self._state.titles[source_id] = title
+        titles = self._known_titles()
+        if titles.get(source_id) != title:
+            titles[source_id] = title
+            self._titles_changed()
+
+    def _drop_title(self, source_id: str) -> None:
+        if self._known_titles().pop(source_id, None) is not None:
             self._titles_changed()
 
     def _titles_changed(self) -> None:
-        self._state_changed = True
         self._titles_version += 1
 
 
@@ -831,104 +998,6 @@ def _adding(docs: list[dict[str, Any]]) -> Op:
     return add
 
 
-# -- planning a reconcile ---------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Plan:
-    changed_sources: list[tuple[str, FileStamp]]
-    removed_sources: list[str]
-    changed_annotation_files: list[tuple[str, FileStamp]]
-    removed_annotation_files: list[str]
-    annotation_files: Mapping[str, StrPath]
-    touched: bool = False
-    """Some file's stamp moved without its content changing: the state needs saving."""
-    _queued: set[str] | None = None
-    """Keys in `changed_annotation_files`, made on the first `read_again` that needs them."""
-
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.changed_sources
-            or self.removed_sources
-            or self.changed_annotation_files
-            or self.removed_annotation_files
-        )
-
-    @property
-    def size(self) -> int:
-        return len(self.changed_sources) * 30 + len(self.changed_annotation_files)
-
-    def read_again(self, keys: list[str]) -> None:
-        """Also re-read these annotation files (another copy of their annotations went away)."""
-        if not keys:
-            return  # the common case, once per file: it must not cost a pass over the plan
-        if self._queued is None:
-            self._queued = {key for key, _ in self.changed_annotation_files}
-        queued = self._queued
-        for key in keys:
-            path = self.annotation_files.get(key)
-            stamp = _changed_stamp(None, path) if path and key not in queued else None
-            if stamp is not None:
-                self.changed_annotation_files.append((key, stamp))
-                queued.add(key)
-
-
-def _plan(
-    state: IndexState,
-    annotation_files: Mapping[str, StrPath],
-    source_files: Mapping[str, StrPath],
-) -> _Plan:
-    changed_sources: list[tuple[str, FileStamp]] = []
-    touched = False
-    for sid, path in source_files.items():
-        old = state.source_files.get(sid)
-        stamp = _changed_stamp(old.stamp if old else None, path)
-        if stamp is not None and old is not None and stamp.digest == old.stamp.digest:
-            old.stamp = stamp  # touched, not changed
-            touched = True
-        elif stamp is not None:
-            changed_sources.append((sid, stamp))
-    changed_files: list[tuple[str, FileStamp]] = []
-    for key, path in annotation_files.items():
-        old_file = state.annotation_files.get(key)
-        stamp = _changed_stamp(old_file.stamp if old_file else None, path)
-        if stamp is not None and old_file is not None and stamp.digest == old_file.stamp.digest:
-            old_file.stamp = stamp
-            touched = True
-        elif stamp is not None:
-            changed_files.append((key, stamp))
-    return _Plan(
-        changed_sources=changed_sources,
-        removed_sources=[sid for sid in state.source_files if sid not in source_files],
-        changed_annotation_files=changed_files,
-        removed_annotation_files=[k for k in state.annotation_files if k not in annotation_files],
-        annotation_files=annotation_files,
-        touched=touched,
-    )
-
-
-def _files_holding(state: IndexState, ids: set[str]) -> list[str]:
-    """Keys of the annotation files whose indexed annotations include one of `ids`."""
-    if not ids:
-        return []
-    return [key for key, entry in state.annotation_files.items() if ids.intersection(entry.ids)]
-
-
-def _changed_stamp(old: FileStamp | None, path: StrPath) -> FileStamp | None:
-    """A new stamp when the file's size or mtime moved (or it is new); None when unchanged."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    if old is not None and old.same_stat(info.st_size, info.st_mtime_ns):
-        return None
-    try:
-        return stamp_of(path, info.st_size, info.st_mtime_ns)
-    except OSError:
-        return None
-
-
 def _load_source(
     load_source: Callable[[str], Source | None], source_id: str, report: ReconcileReport
 ) -> Source | None:
@@ -944,10 +1013,10 @@ def _load_source(
 
 
 def _load_annotations(
-    load: Callable[[Path], Iterable[Annotation]], path: Path, report: ReconcileReport
+    load: AnnotationLoader, path: Path, data: bytes, report: ReconcileReport
 ) -> list[Annotation]:
     try:
-        return list(load(path))
+        return list(load(path, data))
     except (OSError, ValueError) as error:
         report.problems.append(f"{path.name}: {error}")
         return []
@@ -991,9 +1060,9 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
     damaged = False
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            if not whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
+            if not _storage(folder).index_exists(INDEX_NAME):
                 break
-            ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+            ix = _storage(folder).open_index(INDEX_NAME)
             ix.reader().close()  # opens every segment file
             return _Opened(ix, fresh=False)
         except Exception:
@@ -1012,7 +1081,7 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
                 _in_memory_index(), True, in_memory=True, repaired=True, problem=problem, left=left
             )
     try:
-        ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+        ix = _storage(folder).create_index(build_schema(), indexname=INDEX_NAME)
     except OSError as error:
         problem = f"{folder} cannot be written ({describe_os_error(error)[0]})"
         return _Opened(
@@ -1020,6 +1089,13 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
         )
     remove_other_versions(folder, SCHEMA_VERSION)
     return _Opened(ix, fresh=True, repaired=damaged, left=left)
+
+
+def _storage(folder: Path) -> FileStorage:
+    """The index folder, read through plain file reads. Not mapped: whoosh-reloaded copies
+    each mapped segment file whole into memory when it opens it (40 ms per search for a
+    vault of 100,000 notes), where a search reads only a few of its blocks."""
+    return FileStorage(str(folder), supports_mmap=False)
 
 
 def _in_memory_index() -> FileIndex:

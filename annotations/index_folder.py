@@ -4,8 +4,8 @@ that remove those files only.
 Whoosh unpickles its table of contents and segment files, so reading an index is running what
 it holds: the folder must be the user's own, private, and outside any vault. A repair deletes
 only names Whoosh or readmark write (`_readmark<N>_<gen>.toc`, `readmark<N>_<segment>.seg`, the
-write lock, the state file, a writer's `readmark<N>.tmp` folder), never follows a link, and
-leaves everything else where it is, reporting it.
+write lock, the state and its journal, a writer's `readmark<N>.tmp` folder), never follows a
+link, and leaves everything else where it is, reporting it.
 """
 
 from __future__ import annotations
@@ -17,15 +17,18 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readmark.annotations.index_state import SAVES_DIR, STATE_NAME
+from readmark.annotations.index_catch_up import LOCK_FILES
+from readmark.annotations.index_state import LEGACY_STATE_NAME, SAVES_DIR, STATE_FILES
 from readmark.library.durable import TEMP_PREFIX
 from readmark.library.layout import cache_root, inside, unsafe_folder
 
+_LEGACY = re.escape(LEGACY_STATE_NAME)
 _OWN_FILE = re.compile(
     r"_readmark\d+_.+"  # tables of contents, and their temporary copies while written
     r"|readmark\d+_[0-9a-z]+\.[A-Za-z0-9_.]+"  # segment files
     r"|readmark\d+_WRITELOCK"
-    rf"|{re.escape(STATE_NAME)}|{re.escape(TEMP_PREFIX)}[0-9a-f]+-{re.escape(STATE_NAME)}"
+    + "".join(f"|{re.escape(name)}" for name in (*STATE_FILES, *LOCK_FILES))
+    + rf"|{_LEGACY}|{re.escape(TEMP_PREFIX)}[0-9a-f]+-{_LEGACY}"  # an older readmark's state
 )
 _OWN_FOLDER = re.compile(rf"readmark\d+\.tmp|{SAVES_DIR}")
 """A writer's temporary storage (Whoosh names it after the index), and readmark's notes of

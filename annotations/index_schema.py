@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, cast
 
 from readmark.annotations.model import Annotation, Confidence, id_time
@@ -20,12 +22,14 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.filters import CharsetFilter, LowercaseFilter
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
+from whoosh.matching import ListMatcher
 from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 SCHEMA_VERSION = 8
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
@@ -164,6 +168,92 @@ class StemmingChain(CompositeAnalyzer):
 
 # One stemming analyzer shared by the schema, the parser and snippets, so all three agree on terms.
 STEMMING: Analyzer = StemmingChain()
+
+
+class StemmedText(TEXT):
+    """A text field of the stemming analyzer whose postings are made in one loop.
+
+    Whoosh indexes a field through four generators (analyzer, token filter, format, field),
+    about half of a reindex's time in Python. This builds the same postings (term bytes,
+    frequency, weight, positions encoded as Whoosh's `Positions` format encodes them) from the
+    analyzer's own pieces; a property test compares the two.
+    """
+
+    def __init__(self, *, stored: bool = False) -> None:
+        super().__init__(analyzer=STEMMING, stored=stored)
+
+    def index(  # type: ignore[override]
+        self, value: str | list[str] | tuple[str, ...], **kwargs: Any
+    ) -> Iterable[tuple[bytes, int, float, bytes]]:
+        chain = self.analyzer
+        if kwargs or not isinstance(value, str) or not isinstance(chain, StemmingChain):
+            return super().index(value, **kwargs)
+        boost = self.format.field_boost if self.format is not None else 1.0
+        return stemmed_postings(chain, value, boost)
+
+
+def stemmed_postings(
+    chain: StemmingChain, value: str, boost: float = 1.0
+) -> list[tuple[bytes, int, float, bytes]]:
+    """(term, frequency, weight, encoded positions) of each distinct stemmed word of `value`."""
+    terms = _TERMS
+    positions: dict[str, list[int]] = {}
+    kept = -1
+    for at, raw in enumerate(chain._words.expression.findall(value)):  # noqa: SLF001
+        word = terms.get(raw)
+        if word is None:
+            if len(terms) >= _TERMS_LIMIT:
+                terms.clear()
+            word = terms[raw] = _term(chain, raw)
+        if not word:
+            continue  # a stop word, or too short
+        kept = at if kept < 0 else kept + 1
+        found = positions.get(word)
+        if found is None:
+            positions[word] = [kept]
+        else:
+            found.append(kept)
+    return [
+        (
+            word.encode("utf-8"),
+            len(places),
+            float(len(places)) * boost,
+            _one_position(places[0]) if len(places) == 1 else _positions(places),
+        )
+        for word, places in positions.items()
+    ]
+
+
+_TERMS: dict[str, str] = {}
+"""A word as written -> its indexed term ("" when it is dropped): a vault repeats its words."""
+_TERMS_LIMIT = 200_000
+
+
+def _term(chain: StemmingChain, raw: str) -> str:
+    """What the chain makes of one word: lowercased, accents folded, stop words and words of
+    the wrong length dropped (""), stemmed."""
+    stop = chain._stops  # noqa: SLF001 - the chain's own parts, as its fast path reads them
+    text = raw.lower()
+    if not text.isascii():
+        text = text.translate(chain._fold.charmap)  # noqa: SLF001
+    if len(text) < stop.min or (stop.max is not None and len(text) > stop.max):
+        return ""
+    if text in stop.stops:
+        return ""
+    return stem_word(text)
+
+
+@lru_cache(maxsize=4096)
+def _one_position(position: int) -> bytes:
+    return _positions([position])
+
+
+def _positions(places: list[int]) -> bytes:
+    """Positions as Whoosh's `Positions` format writes them: a count, then pickled deltas."""
+    deltas = [places[0], *(b - a for a, b in zip(places, places[1:], strict=False))]
+    return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
+
+
 NAMES: Analyzer = RegexTokenizer(_WORD) | LowercaseFilter() | FoldAccents()
 """Names and titles: lowercased words without accents, no stemming, no stop words."""
 TAGS: Analyzer = CommaSeparatedTokenizer() | LowercaseFilter() | FoldAccents()
@@ -171,15 +261,133 @@ TAGS: Analyzer = CommaSeparatedTokenizer() | LowercaseFilter() | FoldAccents()
 
 
 class IndexCodec(W3Codec):
-    """Whoosh's codec without per-block field-length bounds.
+    """Whoosh's codec without per-block field-length bounds, and with a term's single posting
+    kept in the term's own entry.
 
     Whoosh reads every posting's field length back from disk to record the shortest and longest
     in each block (a fifth of the bulk indexing time). Without them a block's best possible score
     is estimated from length 0: an upper bound still, so ranking is unchanged; only fewer blocks
     are skipped at search time.
+
+    Most words of a vault occur in one document or a few. Whoosh can keep such a term's postings
+    in its entry in the term table instead of a block of its own (a header, a pickle, a write
+    each), but whoosh-reloaded's writer calls a method by a wrong name on that path, so it is
+    never taken; `_Postings` calls the right one.
+
+    Blocks are compressed at zlib level 1, not 3: the index is as small (31 MB either way for
+    39,000 documents) and a reindex spends a tenth less (`bench_index.py --reindex-levers`).
+    A block records its level, so blocks of either level read the same.
     """
 
     length_stats = False
+
+    def __init__(self, blocklimit: int = 128, compression: int = 1, inlinelimit: int = 2) -> None:
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
+        return _Fields(self, storage, segment)
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
+        return _Postings(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(
+        self,
+        dbfile: Any,
+        terminfo: Any,
+        format_: Any,
+        term: Any = None,
+        scorer: Any = None,
+    ) -> Any:
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return _InlinedPostings(
+                ids, weights, values or None, format_, scorer=scorer, term=term, terminfo=terminfo
+            )
+        return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+
+
+class _Fields(W3FieldWriter):
+    """Whoosh's field writer, walking a new segment's sorted postings with fewer calls per
+    posting: this codec keeps no field lengths, so there are none to look up."""
+
+    def add_postings(self, schema: Any, lengths: Any, items: Iterable[Any]) -> None:
+        if lengths is not None:  # a merge, which passes the segments' lengths
+            super().add_postings(schema, lengths, items)
+            return
+        field_name: str | None = None
+        term: bytes | None = None
+        add: Any = None
+        for name, text, docnum, weight, value in items:
+            if name != field_name:
+                if term is not None:
+                    self.finish_term()
+                if field_name is not None:
+                    self.finish_field()
+                self.start_field(name, schema[name])
+                field_name, term = name, None
+                add = self._postwriter.add_posting
+            if docnum == -1:
+                continue  # a spelling word, which this schema has none of
+            if text != term:
+                if term is not None:
+                    self.finish_term()
+                self.start_term(text)
+                term = text
+            add(docnum, weight, value or b"")
+        if term is not None:
+            self.finish_term()
+        if field_name is not None:
+            self.finish_field()
+
+
+class _InlinedPostings(ListMatcher):
+    """The postings kept in a term's entry, read as a block of them reads: a posting without a
+    value (an id, a keyword) has None, where Whoosh's list matcher gives a text."""
+
+    def value(self) -> Any:
+        return self._values[self._i] if self._values else None
+
+    def all_items(self) -> Iterator[tuple[int, Any]]:
+        return zip(self._ids, self._values or repeat(None), strict=False)
+
+
+class _Postings(W3PostingsWriter):
+    """Whoosh's postings writer, with its inlining path working and no type checks per posting
+    (the writer builds every posting itself)."""
+
+    def add_posting(
+        self, id_: Any, weight: float, vbytes: bytes, length: int | None = None
+    ) -> None:
+        ids = self._ids
+        if len(ids) >= self._blocklimit:
+            self._write_block()
+            ids = self._ids
+        ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def finish_postings(self) -> Any:
+        terminfo = self._terminfo
+        if not self.written() and len(self) < self._inlinelimit:
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+            self._terminfo = None
+            return terminfo
+        return super().finish_postings()
 
 
 class NameID(ID):
@@ -218,9 +426,9 @@ def build_schema() -> Schema:
         kind=KEYWORD(lowercase=True, stored=True),
         tag=KEYWORD(analyzer=TAGS, commas=True),
         speaker=TEXT(analyzer=NAMES),
-        quote=TEXT(analyzer=STEMMING, stored=True),
-        note=TEXT(analyzer=STEMMING, stored=True),
-        text=TEXT(analyzer=STEMMING, stored=True),
+        quote=StemmedText(stored=True),
+        note=StemmedText(stored=True),
+        text=StemmedText(stored=True),
         # A day as `2026-01-15`: one term, where a DATETIME field writes eight (a quarter of the
         # bulk indexing time); ranges compare the strings, see `date_query`.
         created=ID(),

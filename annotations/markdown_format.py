@@ -57,11 +57,11 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as percent_encode
 from urllib.parse import unquote_to_bytes
 
-import yaml
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -75,13 +75,13 @@ from readmark.annotations.quick_yaml import read_mapping
 from readmark.library.safe_text import without_lone_surrogates
 from readmark.library.timecode import try_parse_timecode
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
 FENCE = "---"
 _LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _STR_TAG = "tag:yaml.org,2002:str"
-
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class AnnotationFormatError(ValueError):
@@ -93,18 +93,29 @@ class AnnotationFormatError(ValueError):
         self.line = line
 
 
-class _Loader(_BaseLoader):
-    """Safe YAML that keeps dates as the text written (`created` stays a string)."""
+@cache
+def _yaml() -> tuple[ModuleType, Any, Any]:
+    """PyYAML with readmark's loader and dumper, imported when first needed: most files are
+    read by `quick_yaml`, and a search that reads none should not pay for the import."""
+    import yaml
 
+    base_loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base_dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class Loader(base_loader):
+        """Safe YAML that keeps dates as the text written (`created` stays a string)."""
 
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
-class _Dumper(_BaseDumper):
-    """Safe YAML that writes every value on one line (escaping line breaks), as Obsidian expects."""
+    class Dumper(base_dumper):
+        """Safe YAML that writes every value on one line (escaping line breaks), as Obsidian
+        expects."""
+
+    Dumper.add_representer(str, _represent_str)
+    return yaml, Loader, Dumper
 
 
 def _represent_str(dumper: Any, text: str) -> Any:
@@ -112,14 +123,12 @@ def _represent_str(dumper: Any, text: str) -> Any:
     return dumper.represent_scalar(_STR_TAG, text, style=style)
 
 
-_Dumper.add_representer(str, _represent_str)
-
-
 def render(annotation: Annotation) -> str:
     """The Markdown file text for `annotation` (ends with a newline)."""
+    yaml, _, dumper = _yaml()
     header = yaml.dump(
         _front_matter(annotation),
-        Dumper=_Dumper,
+        Dumper=dumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
@@ -240,8 +249,9 @@ def _load_yaml(header: str) -> dict[str, Any]:
     simple = read_mapping(header)
     if simple is not None:
         return simple
+    yaml, loader, _ = _yaml()
     try:
-        fields = yaml.load(header, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        fields = yaml.load(header, Loader=loader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the fence

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
 _ITEM_LINE = re.compile(r"- (.*)")
@@ -124,9 +125,13 @@ def _unescape(match: re.Match[str]) -> str:
 @lru_cache(maxsize=4096)
 def _plain_is_text(raw: str) -> bool:
     """True when YAML's own resolver reads the plain scalar `raw` as a string."""
+    import yaml  # here: a command that reads no annotation file does not load PyYAML
+
     return bool(_resolver().resolve(yaml.ScalarNode, raw, (True, False)) == _STR_TAG)
 
 
 @lru_cache(maxsize=1)
 def _resolver() -> yaml.resolver.Resolver:
+    import yaml
+
     return yaml.resolver.Resolver()

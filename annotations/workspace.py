@@ -8,12 +8,11 @@ the next `sync_index`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readmark.annotations.anchoring import ReanchorStatus, find_quote, new_annotation, reanchor
 from readmark.annotations.markdown_format import parse
 from readmark.annotations.model import (
     Annotation,
@@ -23,7 +22,6 @@ from readmark.annotations.model import (
     fingerprint,
     utc_now,
 )
-from readmark.annotations.review import Decision, ReviewError, settle
 from readmark.annotations.store import (
     ENCODING,
     ENCODING_ERRORS,
@@ -47,9 +45,17 @@ from readmark.library.safe_text import shorten
 from readmark.library.vault import Vault
 
 if TYPE_CHECKING:
+    import subprocess
+
+    # Anchoring and review (fuzzy matching) load when a command anchors or re-anchors a quote:
+    # a search never does.
+    from readmark.annotations.anchoring import ReanchorStatus
+
     # Whoosh is imported on first use of the index: it is a large share of start-up time.
     from readmark.annotations.index import ReconcileReport, SearchHit, SearchIndex
+    from readmark.annotations.index_plan import AnnotationFolders
     from readmark.annotations.notebook import Listing, NotebookFilter
+    from readmark.annotations.review import Decision
 
 REINDEX_LOCK_WAIT = 2.0
 """Seconds `reindex` waits for another readmark's write to finish before calling it busy."""
@@ -217,6 +223,8 @@ class Workspace:
         Raises `QuoteNotFoundError` when the quote is not in the source (spacing, quote marks
         and case are forgiven), `SourceError` when the source is unknown or unreadable.
         """
+        from readmark.annotations.anchoring import new_annotation
+
         source, start, end = self.find_quote(source_id, quote)
         annotation = new_annotation(
             source, start, end, kind, note=note, tags=tags, confidence=confidence
@@ -234,6 +242,8 @@ class Workspace:
         """The source and the span of `quote` in its text (spacing, quote marks around it and
         case are forgiven); `QuoteNotFoundError` when it is not there, `SourceError` when the
         source is unknown or unreadable."""
+        from readmark.annotations.anchoring import find_quote
+
         if not quote.strip():
             raise QuoteNotFoundError("the quote is empty: give the words to annotate")
         source = self.source(source_id)
@@ -325,6 +335,8 @@ class Workspace:
         words than the candidate the user saw, nothing is decided: `ReviewError` says what the
         candidate is now, so a decision never applies to words the user did not see.
         """
+        from readmark.annotations.review import ReviewError, settle
+
         stored, version = self.store.read(annotation_id)
         source = self.source_or_none(stored.source)
         current = stored
@@ -367,11 +379,32 @@ class Workspace:
 
     # -- search ----------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Bring the index up to date (cheaply), then search; `SearchError` on a bad query."""
+    def search(
+        self, query: str, limit: int = 20, *, check_every_file: bool = True
+    ) -> list[SearchHit]:
+        """Bring the index up to date, then search; `SearchError` on a bad query.
+
+        `check_every_file`: every annotation file is stat'ed first, so a file another program
+        rewrote in place is seen. Without it the answer comes at once: only the folders whose
+        stamp moved are listed (a file added, removed, renamed or saved by rename moves its
+        folder's), and the files behind the hits are checked before they are returned, so no
+        hit is stale; a file rewritten in place that newly matches is found once
+        `sync_index` has run (`background_catch_up` starts one).
+        """
+        self.sync_index(thorough=check_every_file)
+        hits = self._search(query, limit)
+        if check_every_file:
+            return hits
+        shown = [hit.id for hit in hits if hit.type == "annotation"]
+        changed = self.index.files_changed(shown, self.annotation_folders()) if shown else []
+        if changed:
+            self.sync_index(thorough=False, suspects=changed)
+            hits = self._search(query, limit)
+        return hits
+
+    def _search(self, query: str, limit: int) -> list[SearchHit]:
         from readmark.annotations.index import SearchError
 
-        self.sync_index()
         try:
             return self.index.search(query, limit=limit)
         except SearchError:
@@ -401,6 +434,20 @@ class Workspace:
         if self._index is not None:
             self._index.listing_cache()
 
+    def background_catch_up(self) -> Callable[[], subprocess.Popen[bytes] | None] | None:
+        """After a quick search: what starts a low-priority process that stats every annotation
+        file and indexes those rewritten in place, so the next search sees them (call it once
+        the answer is out; it returns None when one is already waiting to run). None when such
+        a process could do nothing: an index kept in memory, or one that cannot be written
+        now."""
+        index = self._index
+        if index is None or index.in_memory or index.behind is not None:
+            return None
+        from readmark.annotations import index_catch_up
+
+        root, folder = self.vault.root, index.folder
+        return lambda: index_catch_up.start(root, folder)
+
     def search_behind(self) -> str | None:
         """A word for the user when the last search answered from an index that lags the
         files (it could not be written), or None when the index is current."""
@@ -419,18 +466,31 @@ class Workspace:
             "It catches up once it can be written."
         )
 
-    def sync_index(self, progress: Progress | None = None) -> ReconcileReport:
-        """Re-read the annotation files and sources that changed since the index saw them."""
+    def sync_index(
+        self,
+        progress: Progress | None = None,
+        *,
+        thorough: bool = True,
+        suspects: Iterable[str] = (),
+        lock_timeout: float | None = None,
+    ) -> ReconcileReport:
+        """Re-read the annotation files and sources that changed since the index saw them.
+
+        `thorough`: stat every annotation file (else only the folders whose stamp moved are
+        listed, and the `suspects` files, by key, checked; see `annotations/index_plan.py`)."""
         try:
             index = self.index
         except Exception as error:
             raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
         return index.reconcile(
-            self.annotation_files(),
+            self.annotation_folders(),
             _load_annotation_file,
             self.source_files(),
             self.source_or_none,
             progress,
+            thorough=thorough,
+            suspects=suspects,
+            lock_timeout=lock_timeout,
         )
 
     def reindex(self, progress: Progress | None = None) -> ReindexReport:
@@ -445,14 +505,7 @@ class Workspace:
         except Exception as error:
             raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
         index.forget()
-        report = index.reconcile(
-            self.annotation_files(),
-            _load_annotation_file,
-            self.source_files(),
-            self.source_or_none,
-            progress,
-            lock_timeout=REINDEX_LOCK_WAIT,
-        )
+        report = self.sync_index(progress, lock_timeout=REINDEX_LOCK_WAIT)
         if report.deferred:
             raise WorkspaceError(
                 "The search index is busy: another readmark is writing to it. "
@@ -513,7 +566,7 @@ class Workspace:
     def index_size_hint(self) -> int:
         """About how many documents a full reindex writes: segments of sources plus annotations."""
         segments = sum(s.segments for s in self.vault.scan().sources)
-        return segments + len(self.annotation_files())
+        return segments + len(self.annotation_folders().keys())
 
     # -- repair ----------------------------------------------------------------------------
 
@@ -545,6 +598,8 @@ class Workspace:
         report: CheckReport,
         versions: dict[str, FileVersion],
     ) -> None:
+        from readmark.annotations.anchoring import ReanchorStatus
+
         try:
             self.vault.path_of(source_id)
         except SourceError:
@@ -589,41 +644,17 @@ class Workspace:
 
     # -- files -----------------------------------------------------------------------------
 
-    def annotation_files(self) -> dict[str, str]:
-        """Every annotation file's path, keyed by its path inside the vault."""
-        # Plain strings, not Paths: making a Path is most of the cost with 100,000 files.
+    def annotation_folders(self) -> AnnotationFolders:
+        """Where the annotation files are, as the index lists them."""
+        from readmark.annotations.index_plan import AnnotationFolders
+
         prefix = self.store.root.relative_to(self.vault.root).as_posix()
-        return {
-            f"{prefix}/{folder}/{name}": os.path.join(folder_path, name)
-            for folder, folder_path, name in self._walk_store()
-        }
+        return AnnotationFolders(str(self.store.root), SUFFIX, prefix)
 
     def source_files(self) -> dict[str, Path]:
         """Every listed source's file, by source id."""
         root = self.vault.root
         return {s.id: root.joinpath(*s.id.split("/")) for s in self.vault.scan().sources}
-
-    def _walk_store(self) -> Iterator[tuple[str, str, str]]:
-        """(folder name, folder path, file name) of every annotation file, in name order."""
-        # An unreadable folder is skipped here; `all_annotations` and `check` report it.
-        try:
-            folders = sorted(os.scandir(self.store.root), key=lambda e: e.name)
-        except OSError:
-            return
-        for folder in folders:
-            try:
-                if folder.name.startswith(".") or not folder.is_dir():
-                    continue
-                with os.scandir(folder.path) as entries:
-                    names = sorted(
-                        e.name
-                        for e in entries
-                        if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file()
-                    )
-            except OSError:
-                continue
-            for name in names:
-                yield folder.name, folder.path, name
 
     # -- internals -------------------------------------------------------------------------
 
@@ -641,6 +672,8 @@ class Workspace:
         When another program changed the file since it was read, nothing is written over it:
         its new version is read and re-anchored instead.
         """
+        from readmark.annotations.anchoring import reanchor
+
         for _ in range(REANCHOR_ATTEMPTS):
             if _in_place(annotation, source):
                 return _Placed(annotation, None, version)
@@ -719,13 +752,14 @@ def _in_place(annotation: Annotation, source: Source) -> bool:
     )
 
 
-def _load_annotation_file(path: Path) -> list[Annotation]:
-    """The annotation in one file; `ValueError` (which the index reports) when it does not parse.
+def _load_annotation_file(path: Path, data: bytes) -> list[Annotation]:
+    """The annotation in one file (its bytes, read by the index); `ValueError` (which the index
+    reports) when it does not parse.
 
     A file whose name is not its id (a sync tool's conflicted copy) is refused like the store
     refuses it, so the index never holds an annotation the store does not load.
     """
-    text = path.read_bytes().decode(ENCODING, ENCODING_ERRORS)
+    text = data.decode(ENCODING, ENCODING_ERRORS)
     annotation = parse(text)
     if f"{annotation.id}{SUFFIX}" != path.name:
         if path.name.startswith(annotation.id):

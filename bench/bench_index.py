@@ -9,18 +9,21 @@ Prints one table of figures; `--levers` also measures the naive ways the index d
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -42,6 +45,7 @@ from readmark.library.layout import CACHE_DIR_VARIABLE, VaultLayout  # noqa: E40
 from readmark.library.model import Source  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.analysis import STOP_WORDS  # noqa: E402
+from whoosh.codec.whoosh3 import W3Codec  # noqa: E402
 
 SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
 SUFFIXES = ["", "", "", "s", "ing", "ed", "er", "ation"]
@@ -283,6 +287,141 @@ def fts_queries(db: sqlite3.Connection, queries: list[str]) -> list[float]:
     return samples
 
 
+# -- reindex levers: each configuration in a process of its own, over the same documents -------
+
+WHOOSH_AS_IS = {"fields": "generic", "codec": "whoosh", "writer": "whoosh"}
+REINDEX_LEVERS: dict[str, dict[str, object]] = {
+    "Whoosh as is: its field indexing, postings writer and segment writer": WHOOSH_AS_IS,
+    "+ stemmed fields indexed in one loop (StemmedText)": {"codec": "whoosh", "writer": "whoosh"},
+    "+ IndexCodec: a term's single posting inlined, blocks at zlib level 1": {"writer": "whoosh"},
+    "+ repeated field values indexed once, postings pooled per document (now)": {},
+    "now, with posting blocks at zlib level 3 (Whoosh's default)": {"compression": 3},
+    "now, with no zlib on posting blocks": {"compression": 0},
+    "now, with terms of up to 3 postings inlined": {"inlinelimit": 4},
+    "now, with segment files not joined into one": {"compound": False},
+    "now, with limitmb=64 (not 256)": {"limitmb": 64},
+    "now, with limitmb=1024": {"limitmb": 1024},
+    "now, with procs=2, multisegment (Whoosh's writer)": {"procs": 2},
+    "now, with procs=2, multisegment, lean workers (IndexMpWriter, what a reindex uses)": {
+        "procs": 2,
+        "writer": "lean",
+    },
+    "now, with passages without their source's words": {"no_source_words": True},
+    "now, with passage text not stored (snippets read from the source)": {"unstored_text": True},
+}
+
+
+class WhooshCodec(W3Codec):
+    """The codec before the lean writer: Whoosh's own, without per-block length bounds."""
+
+    length_stats = False
+
+
+def lever_documents(n_ann: int, n_src: int, lever: dict[str, object]) -> list[dict[str, Any]]:
+    corpus = make_corpus()
+    docs = []
+    for source in make_sources(corpus, n_src):
+        for doc in passage_documents(source):
+            if lever.get("no_source_words"):
+                doc.pop("source")
+            docs.append(doc)
+    docs += [annotation_document(a) for a in make_annotations(corpus, n_ann, n_src)]
+    return docs
+
+
+def one_lever(n_ann: int, n_src: int, lever: dict[str, object]) -> None:
+    """Index the documents with one configuration; print CPU seconds (workers included), wall
+    seconds and the index's size in MB."""
+    from readmark.annotations.index import IndexCodec
+    from readmark.annotations.index_parallel import IndexMpWriter
+    from readmark.annotations.index_schema import STEMMING
+    from readmark.annotations.index_writer import IndexSegmentWriter
+    from whoosh.fields import TEXT
+    from whoosh.filedb.filestore import FileStorage
+
+    docs = lever_documents(n_ann, n_src, lever)
+    schema = build_schema()
+    for name in ("quote", "note", "text"):
+        stored = not (name == "text" and lever.get("unstored_text"))
+        if lever.get("fields") == "generic" or not stored:
+            schema.remove(name)
+            schema.add(name, TEXT(analyzer=STEMMING, stored=stored))
+    folder = Path(tempfile.mkdtemp(prefix="bench-lever-"))
+    try:
+        ix = FileStorage(str(folder), supports_mmap=False).create_index(schema, indexname="x")
+        codec_args = {k: lever[k] for k in ("inlinelimit", "compression") if k in lever}
+        procs = int(str(lever.get("procs", 1)))
+        options: dict[str, Any] = {"limitmb": lever.get("limitmb", BULK_LIMIT_MB)}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        if "compound" in lever:
+            options["compound"] = lever["compound"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu, wall = time.process_time(), time.perf_counter()
+        codec = WhooshCodec() if lever.get("codec") == "whoosh" else IndexCodec(**codec_args)
+        if procs > 1 and lever.get("writer") == "lean":
+            writer = IndexMpWriter(ix, codec=codec, **options)
+        elif procs > 1 or lever.get("writer") == "whoosh":
+            writer = ix.writer(codec=codec, **options)
+        else:
+            writer = IndexSegmentWriter(ix, codec=codec, **options)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu = time.process_time() - cpu + children
+        wall = time.perf_counter() - wall
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+        print(json.dumps({"cpu": cpu, "wall": wall, "mb": size, "docs": len(docs)}))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fts_lever(n_ann: int, n_src: int) -> None:
+    """The same documents into an FTS5 table, for the peer column."""
+    docs = lever_documents(n_ann, n_src, {})
+    rows = [
+        (d["id"], d["type"], d["source_id"], d.get("kind"), d.get("tag"), d.get("speaker"),
+         d.get("quote"), d.get("note"), d.get("text"), d.get("created"), d.get("start"))
+        for d in docs
+    ]  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix="bench-lever-"))
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        db = sqlite3.connect(folder / "fts.db")
+        db.executescript(FTS_SCHEMA)
+        with db:
+            db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.close()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        size = (folder / "fts.db").stat().st_size / 2**20
+        print(json.dumps({"cpu": cpu, "wall": wall, "mb": size, "docs": len(docs)}))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def reindex_levers(scale: float) -> None:
+    """What each lever buys for a full index, next to FTS5 on the same documents."""
+    args = [sys.executable, __file__, "--scale", str(scale)]
+    peer = json.loads(subprocess.run([*args, "--one-lever", "fts5"], capture_output=True,
+                                     text=True, check=True).stdout)  # fmt: skip
+    print(
+        f"| lever (the first four add up; each row after changes one thing of the fourth) | "
+        f"CPU s | wall s | MB | CPU / FTS5 ({peer['cpu']:.1f} s, {peer['mb']:.0f} MB) |"
+    )
+    print("|---|---|---|---|---|")
+    for name, lever in REINDEX_LEVERS.items():
+        done = subprocess.run([*args, "--one-lever", json.dumps(lever)], capture_output=True,
+                              text=True, check=True)  # fmt: skip
+        got = json.loads(done.stdout)
+        print(
+            f"| {name} | {got['cpu']:.1f} | {got['wall']:.1f} | {got['mb']:.0f} | "
+            f"{got['cpu'] / peer['cpu']:.1f}x |",
+            flush=True,
+        )
+
+
 # -- main -----------------------------------------------------------------------------------------
 
 
@@ -292,7 +431,20 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=210)
     parser.add_argument("--saves", type=int, default=100)
     parser.add_argument("--levers", action="store_true", help="also measure the naive ways")
+    parser.add_argument(
+        "--reindex-levers", action="store_true", help="only what each reindex lever buys"
+    )
+    parser.add_argument("--one-lever", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one_lever or args.reindex_levers:
+        n_ann, n_src = int(100_000 * args.scale), max(int(1_000 * args.scale), 1)
+        if args.one_lever == "fts5":
+            fts_lever(n_ann, n_src)
+        elif args.one_lever:
+            one_lever(n_ann, n_src, json.loads(args.one_lever))
+        else:
+            reindex_levers(args.scale)
+        return
     n_ann, n_src = int(100_000 * args.scale), max(int(1_000 * args.scale), 1)
     work = Path(tempfile.mkdtemp(prefix="bench-index-"))
     os.environ[CACHE_DIR_VARIABLE] = str(work / "cache")  # the index goes with the rest

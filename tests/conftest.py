@@ -35,6 +35,18 @@ def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         yield base
 
 
+@pytest.fixture(autouse=True)
+def catch_up_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's catch-up after a quick search runs at once, in the test's own process, so
+    a test sees its effect when the command returns (one test runs the real background one)."""
+    from readmark.annotations import index_catch_up
+
+    def inline(vault: Path, _index_folder: Path) -> None:
+        index_catch_up.catch_up(vault)
+
+    monkeypatch.setattr(index_catch_up, "start", inline)
+
+
 @pytest.fixture
 def make_vault(tmp_path: Path) -> MakeVault:
     """Write a vault of the given files (path inside the vault: text or bytes) in the test's

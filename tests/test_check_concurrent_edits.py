@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from readmark.annotations import workspace as workspace_module
+from readmark.annotations import anchoring as anchoring_module
 from readmark.annotations.anchoring import ReanchorResult, new_annotation
 from readmark.annotations.model import Annotation, Kind
 from readmark.annotations.store import AnnotationStore
@@ -72,7 +72,7 @@ def edit_between_read_and_save(vault: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """Edits each annotation's note on disk in the moment after it was read and re-anchored,
     before it is saved: the window in which check used to write the old note back."""
     edited: list[str] = []
-    real_reanchor = workspace_module.reanchor
+    real_reanchor = anchoring_module.reanchor
     store = AnnotationStore(vault)
 
     def reanchor(annotation: Annotation, source: Source) -> ReanchorResult:
@@ -82,7 +82,7 @@ def edit_between_read_and_save(vault: Path, monkeypatch: pytest.MonkeyPatch) -> 
             edit_note(store.path_for(annotation), f"edited elsewhere {annotation.id}")
         return result
 
-    monkeypatch.setattr(workspace_module, "reanchor", reanchor)
+    monkeypatch.setattr(anchoring_module, "reanchor", reanchor)
     return edited
 
 
@@ -111,7 +111,7 @@ def test_check_leaves_a_note_deleted_meanwhile_deleted_and_says_which_kept_chang
     rewrite_sources(vault, "A new opening line. ")
     store = AnnotationStore(vault)
     gone, busy = store.for_source("talk-1.vtt")[:2]
-    real_reanchor = workspace_module.reanchor
+    real_reanchor = anchoring_module.reanchor
     edits = 0
 
     def reanchor(annotation: Annotation, source: Source) -> ReanchorResult:
@@ -124,7 +124,7 @@ def test_check_leaves_a_note_deleted_meanwhile_deleted_and_says_which_kept_chang
             edit_note(path, f"edit {edits}")
         return real_reanchor(annotation, source)
 
-    monkeypatch.setattr(workspace_module, "reanchor", reanchor)
+    monkeypatch.setattr(anchoring_module, "reanchor", reanchor)
     with Workspace(vault) as workspace:
         report = workspace.check()
     assert not store.path_for(gone).exists()

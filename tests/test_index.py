@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from readmark.annotations.index import INDEX_NAME, SearchError, SearchHit, SearchIndex
+from readmark.annotations.index_plan import AnnotationFolders
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -290,7 +291,7 @@ def test_a_reconcile_on_a_locked_index_is_deferred(vault: Path) -> None:
 
 # -- reconcile ----------------------------------------------------------------------------------
 # A vault for these tests: sources are text files (title line, then one paragraph per segment);
-# annotation files are JSON lists, one file per source.
+# annotation files are JSON lists, in one folder.
 
 
 def write_source(vault: Path, source_id: str, title: str, *paragraphs: str) -> None:
@@ -300,23 +301,26 @@ def write_source(vault: Path, source_id: str, title: str, *paragraphs: str) -> N
 
 
 def write_annotations(vault: Path, key: str, *items: tuple[str, str, str]) -> None:
-    path = vault / "annotations" / f"{key}.json"
+    path = vault / "annotations" / "notes" / f"{key}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = [{"id": i, "source": s, "quote": q} for i, s, q in items]
     path.write_text(json.dumps(rows), encoding="utf-8")
 
 
-def load_annotations(path: Path) -> list[Annotation]:
-    return [note(r["id"], r["quote"], source=r["source"]) for r in json.loads(path.read_text())]
+def load_annotations(path: Path, data: bytes) -> list[Annotation]:
+    return [note(r["id"], r["quote"], source=r["source"]) for r in json.loads(data)]
 
 
 VaultFiles = tuple[
-    dict[str, Path], Callable[[Path], list[Annotation]], dict[str, Path], Callable[[str], Source]
+    AnnotationFolders,
+    Callable[[Path, bytes], list[Annotation]],
+    dict[str, Path],
+    Callable[[str], Source],
 ]
 
 
 def files_of(vault: Path) -> VaultFiles:
-    annotation_files = {p.stem: p for p in sorted((vault / "annotations").glob("*.json"))}
+    annotation_files = AnnotationFolders(str(vault / "annotations"), ".json", "annotations")
     source_files = {
         p.relative_to(vault).as_posix(): p for p in sorted((vault / "sources").glob("*.txt"))
     }
@@ -354,7 +358,7 @@ def test_reconcile_picks_up_added_changed_and_removed_files(vault: Path) -> None
     index.reconcile(*files_of(vault))
     write_annotations(vault, "whales", ("w2", "sources/whales.txt", "orcas hunt in pods"))
     write_annotations(vault, "ants", ("t1", "sources/bees.txt", "ants farm aphids"))
-    (vault / "annotations" / "bees.json").unlink()
+    (vault / "annotations" / "notes" / "bees.json").unlink()
     write_source(vault, "sources/whales.txt", "Whale Songs", "Blue whales are loud.")
     (vault / "sources" / "bees.txt").unlink()
     report = index.reconcile(*files_of(vault))
@@ -371,13 +375,13 @@ def test_a_touched_but_unchanged_file_is_not_read_again(vault: Path) -> None:
     index = SearchIndex(vault)
     index.reconcile(*files_of(vault))
     later = time.time() + 10
-    os.utime(vault / "annotations" / "whales.json", (later, later))
+    os.utime(vault / "annotations" / "notes" / "whales.json", (later, later))
     annotation_files, _, source_files, load_source = files_of(vault)
     read: list[Path] = []
 
-    def counting_load(path: Path) -> list[Annotation]:
+    def counting_load(path: Path, data: bytes) -> list[Annotation]:
         read.append(path)
-        return load_annotations(path)
+        return load_annotations(path, data)
 
     assert not index.reconcile(annotation_files, counting_load, source_files, load_source).changed
     assert read == []
@@ -419,7 +423,8 @@ def test_rebuild_from_objects_matches_reconcile(vault: Path) -> None:
     index.reconcile(*files_of(vault))
     expected = {q: ids(index.search(q)) for q in QUERIES}
     annotation_files, load, source_files, load_source = files_of(vault)
-    annotations = [a for path in annotation_files.values() for a in load(path)]
+    paths = [Path(annotation_files.path_of(key)) for key in annotation_files.keys()]
+    annotations = [a for path in paths for a in load(path, path.read_bytes())]
     sources = [load_source(sid) for sid in source_files]
     seen: list[int] = []
     index.rebuild(annotations, sources, progress=seen.append)
@@ -428,7 +433,7 @@ def test_rebuild_from_objects_matches_reconcile(vault: Path) -> None:
 
 
 def test_an_unreadable_file_is_reported_and_the_rest_indexed(vault: Path) -> None:
-    (vault / "annotations" / "bees.json").write_text("[not json", encoding="utf-8")
+    (vault / "annotations" / "notes" / "bees.json").write_text("[not json", encoding="utf-8")
     report = SearchIndex(vault).reconcile(*files_of(vault))
     assert report.annotation_files_indexed == 1  # the file left out is not counted as indexed
     assert [p.split(":")[0] for p in report.problems] == ["bees.json"]

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from readmark.annotations.markdown_format import _Loader, render
+from readmark.annotations.markdown_format import _yaml, render
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -21,7 +21,7 @@ from readmark.annotations.quick_yaml import read_mapping
 
 
 def yaml_reads(header: str) -> Any:
-    return yaml.load(header, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    return yaml.load(header, Loader=_yaml()[1])  # noqa: S506 - a SafeLoader
 
 
 def header_of(annotation: Annotation) -> str:

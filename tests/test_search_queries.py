@@ -3,14 +3,16 @@ annotations, marked JSON snippets, case and accents, and an index of an older sc
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-from dataclasses import asdict
+import sqlite3
 from pathlib import Path
 
 import pytest
 from readmark.annotations.index import SearchError, SearchHit, SearchIndex
 from readmark.annotations.index_schema import SCHEMA_VERSION, build_schema
-from readmark.annotations.index_state import stamp_of
+from readmark.annotations.index_state import STATE_NAME
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -338,8 +340,9 @@ def test_an_index_from_before_accent_folding_is_rebuilt_from_the_files(
     sources = {}
     for source_id in ("pottery/glazes.md", "notes.txt"):
         path = vault / source_id
-        stamp = stamp_of(path, path.stat().st_size, path.stat().st_mtime_ns)
-        sources[source_id] = {"stamp": asdict(stamp), "title": ""}
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        stamp = {"size": path.stat().st_size, "mtime_ns": path.stat().st_mtime_ns, "digest": digest}
+        sources[source_id] = {"stamp": stamp, "title": ""}
     state = {"version": 3, "annotation_files": {}, "source_files": sources, "titles": {}}
     (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
 
@@ -347,6 +350,35 @@ def test_an_index_from_before_accent_folding_is_rebuilt_from_the_files(
     assert status == 0
     assert [hit["id"] for hit in json.loads(out)] == ["pottery/glazes.md#0"]
     assert not list(folder.glob("*readmark3_*.toc")) and not list(folder.glob("readmark3_*.seg"))
-    assert json.loads((folder / "state.json").read_text(encoding="utf-8"))["version"] == (
-        SCHEMA_VERSION
-    )
+    assert not (folder / "state.json").exists()
+    with contextlib.closing(sqlite3.connect(folder / STATE_NAME)) as db:
+        [(version,)] = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchall()
+    assert version == SCHEMA_VERSION
+
+
+def test_a_state_in_an_older_layout_is_started_afresh_not_misread(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Workspace(vault) as workspace:
+        kept = workspace.annotate("pottery/glazes.md", "celadon glaze", Kind.NOTE, note="jade")
+        gone = workspace.annotate("notes.txt", "Wedging clay", Kind.NOTE, note="jade spiral")
+    assert sorted(
+        hit["id"] for hit in json.loads(cli(vault, capsys, "search", "--json", "jade")[1])
+    ) == sorted([kept.id, gone.id])
+    # The first SQLite layout: a row per file keyed by its path, ids in a table of their own.
+    folder = VaultLayout(vault).index
+    with contextlib.closing(sqlite3.connect(folder / STATE_NAME)) as db, db:
+        for table in ("folders", "files", "ids"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("CREATE TABLE folders (name BLOB PRIMARY KEY, mtime_ns INTEGER, "
+                   "ctime_ns INTEGER, inode INTEGER) WITHOUT ROWID")  # fmt: skip
+        db.execute("CREATE TABLE files (key BLOB PRIMARY KEY, folder BLOB, size INTEGER, "
+                   "mtime_ns INTEGER, digest BLOB) WITHOUT ROWID")  # fmt: skip
+        db.execute("CREATE TABLE ids (key BLOB, id BLOB, PRIMARY KEY (key, id)) WITHOUT ROWID")
+        db.execute("UPDATE meta SET value = 1 WHERE name = 'format'")
+    [path] = [p for p in (vault / ".readmark").rglob("*.md") if gone.id in p.read_text()]
+    path.unlink()
+
+    status, out, err = cli(vault, capsys, "search", "--json", "jade")
+    assert (status, err) == (0, "")
+    assert [hit["id"] for hit in json.loads(out)] == [kept.id]

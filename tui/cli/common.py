@@ -236,25 +236,40 @@ def say(note: str) -> None:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the annotation layer's errors (each worded for the user) into `CommandError`s."""
-    from readmark.annotations.citation import CitationError
-    from readmark.annotations.config import ConfigError
-    from readmark.annotations.exporting import ExportError
-    from readmark.annotations.index import SearchError
-    from readmark.annotations.review import ReviewError
-    from readmark.annotations.store import AnnotationNotFoundError, StoreError
-    from readmark.annotations.workspace import WorkspaceError
-
     try:
         yield
-    except ConfigError as error:
-        raise CommandError(_advised(str(error), CONFIG_ADVICE)) from error
-    except AnnotationNotFoundError as error:
-        raise CommandError(_advised(str(error), NOT_FOUND_ADVICE)) from error
-    except StoreError as error:
+    except Exception as error:
+        message = _user_message(error)
+        if message is None:
+            raise
+        raise CommandError(message) from error
+
+
+def _user_message(error: Exception) -> str | None:
+    """What to tell the user of one of the annotation layer's errors; None for any other."""
+
+    def raised(module: str, name: str) -> bool:
+        # Looked up among the modules loaded: an error whose module was never imported cannot
+        # have been raised, and importing them all (exports, citations, YAML) would cost every
+        # command a tenth of a second.
+        kind = getattr(sys.modules.get(f"readmark.annotations.{module}"), name, None)
+        return isinstance(kind, type) and isinstance(error, kind)
+
+    if raised("config", "ConfigError"):
+        return _advised(str(error), CONFIG_ADVICE)
+    if raised("store", "AnnotationNotFoundError"):
+        return _advised(str(error), NOT_FOUND_ADVICE)
+    if raised("store", "StoreError"):
         advice = UNREADABLE_ADVICE if str(error).startswith(UNREADABLE) else ""
-        raise CommandError(_advised(str(error), advice)) from error
-    except (SearchError, CitationError, WorkspaceError, ReviewError, ExportError) as error:
-        raise CommandError(str(error)) from error
+        return _advised(str(error), advice)
+    plain = [
+        ("index", "SearchError"),
+        ("citation", "CitationError"),
+        ("workspace", "WorkspaceError"),
+        ("review", "ReviewError"),
+        ("exporting", "ExportError"),
+    ]
+    return str(error) if any(raised(module, name) for module, name in plain) else None
 
 
 UNREADABLE = "cannot read annotation file"

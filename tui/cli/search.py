@@ -43,8 +43,10 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise CommandError("--limit must be 1 or more")
     with user_errors(), open_workspace(args) as workspace:
-        hits = workspace.search(args.query, limit=args.limit)
+        # The answer first: files rewritten in place are caught up with after it.
+        hits = workspace.search(args.query, limit=args.limit, check_every_file=False)
         behind = workspace.search_behind()
+        catch_up = workspace.background_catch_up()
     if behind:
         from readmark.library.safe_text import printable
 
@@ -56,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
         if len(hits) == args.limit:
             # On stderr: the listing itself stays the same for a script reading stdout.
             sys.stderr.write(f"(the best {args.limit}; there may be more: --limit N shows N)\n")
+    if catch_up is not None:
+        sys.stdout.flush()
+        catch_up()
     return 0
 
 

@@ -1,0 +1,229 @@
+"""How the index is written: readmark's lean writer makes the postings Whoosh's own code makes,
+and the index it leaves on disk is a Whoosh index that Whoosh reads and ranks the same."""
+
+from __future__ import annotations
+
+from functools import partialmethod
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from readmark.annotations import index as index_module
+from readmark.annotations.index import INDEX_NAME, SearchHit, SearchIndex
+from readmark.annotations.index_parallel import IndexMpWriter
+from readmark.annotations.index_schema import (
+    STEMMING,
+    StemmedText,
+    StemmingChain,
+    annotation_document,
+    build_schema,
+    passage_documents,
+    stemmed_postings,
+)
+from readmark.annotations.model import (
+    Anchor,
+    Annotation,
+    Kind,
+    TextPositionSelector,
+    TextQuoteSelector,
+)
+from readmark.library.builder import SourceBuilder
+from readmark.library.layout import VaultLayout
+from readmark.library.model import Source
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import TEXT
+from whoosh.filedb.filestore import FileStorage
+from whoosh.qparser import MultifieldParser
+
+WORDS = st.sampled_from(
+    "the a of running runs ran Café café naïve NAÏVE x ab whale whales whaling and to be "
+    "evaluation evaluations 2026 4:04 don't it's—then co-op Zürich ÅSA".split()
+)
+TEXTS = st.lists(WORDS, max_size=40).map(" ".join) | st.text(max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_stemmed_postings_are_the_ones_whoosh_makes(text: str) -> None:
+    assert isinstance(STEMMING, StemmingChain)
+    whoosh_made = TEXT(analyzer=STEMMING).index(text)
+    assert sorted(stemmed_postings(STEMMING, text)) == sorted(whoosh_made)
+
+
+def quote_note(n: int, quote: str, note: str, kind: Kind, tags: tuple[str, ...]) -> Annotation:
+    anchor = Anchor(TextQuoteSelector(quote), TextPositionSelector(0, len(quote)), "f" * 16)
+    return Annotation(
+        id=f"n{n}",
+        source="talks/tides.md" if n % 2 else "talks/orchards.md",
+        kind=kind,
+        anchor=anchor,
+        note=note,
+        tags=tags,
+        speaker="Ines" if n % 3 else "Tomás",
+        created=f"2026-02-{n % 27 + 1:02d}T10:00:00Z",
+        start=float(n * 7),
+    )
+
+
+def talk(source_id: str, title: str, turns: list[tuple[float, str, str]]) -> Source:
+    builder = SourceBuilder(id=source_id, title=title, format="text")
+    for start, speaker, words in turns:
+        builder.add_segment(words, start=start, speaker=speaker)
+    return builder.build()
+
+
+SOURCES = [
+    talk(
+        "talks/tides.md",
+        "Tides and Moons",
+        [
+            (0.0, "Ines", "Spring tides come twice a month, when the moon is new or full."),
+            (31.0, "Tomás", "Neap tides are the smaller ones; the harbour barely drains."),
+            (64.0, "Ines", "Tides tide over the mudflats, and the waders follow the tides."),
+        ],
+    ),
+    talk(
+        "talks/orchards.md",
+        "Orchards in Winter",
+        [
+            (0.0, "Tomás", "Pruning apple trees in winter keeps the orchard open to light."),
+            (45.0, "Ines", "Cider apples are picked late, after the first frost softens them."),
+        ],
+    ),
+]
+PHRASES = [
+    "spring tides follow the moon",
+    "the harbour drains at neap tides",
+    "pruned apple trees bear more apples",
+    "cider needs frost, and frost needs patience",
+    "waders follow the tide line",
+    "a café by the orchard sells cider",
+]
+ANNOTATIONS = [
+    quote_note(
+        n,
+        PHRASES[n % len(PHRASES)],
+        PHRASES[(n * 5 + 1) % len(PHRASES)] if n % 4 else "",
+        (Kind.HIGHLIGHT, Kind.NOTE, Kind.DISSENT)[n % 3],
+        (("tides",), ("orchards", "winter"), ())[n % 3],
+    )
+    for n in range(60)
+]
+QUERIES = [
+    "tides",
+    "tide",
+    "apples",
+    "frost OR moon",
+    '"spring tides"',
+    "kind:dissent cider",
+    "tag:winter",
+    "speaker:tomás",
+    "source:orchards",
+    "harbour",
+    "café",
+    "created:2026-02-03",
+]
+
+
+def documents() -> list[dict[str, Any]]:
+    docs = [doc for source in SOURCES for doc in passage_documents(source)]
+    docs += [annotation_document(a) for a in ANNOTATIONS]
+    return docs
+
+
+def stored_of(ix: Any) -> list[tuple[str, ...]]:
+    with ix.searcher() as searcher:
+        fields = searcher.all_stored_fields()
+        return sorted(
+            tuple(str(d.get(k)) for k in ("id", "quote", "text", "start")) for d in fields
+        )
+
+
+def ranked(ix: Any, query: str) -> list[tuple[str, float]]:
+    parser = MultifieldParser(["quote", "note", "text"], ix.schema)
+    with ix.searcher() as searcher:
+        hits = searcher.search(parser.parse(query), limit=None)
+        return [(hit["id"], round(hit.score, 6)) for hit in hits]
+
+
+def hits_of(index: SearchIndex) -> dict[str, list[SearchHit]]:
+    return {q: index.search(q, limit=200) for q in QUERIES}
+
+
+def test_search_finds_what_whooshs_own_writer_would_have_it_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lean = SearchIndex(tmp_path / "lean")
+    lean.rebuild(ANNOTATIONS, SOURCES)
+    found = hits_of(lean)
+    lean.close()
+
+    def stock_writer(index: SearchIndex, *, bulk: bool, timeout: float | None = None) -> Any:
+        return index._ix.writer(codec=W3Codec())  # noqa: SLF001 - the writer being compared
+
+    monkeypatch.setattr(SearchIndex, "_writer", stock_writer)
+    monkeypatch.setattr(StemmedText, "index", TEXT.index)
+    stock = SearchIndex(tmp_path / "stock")
+    stock.rebuild(ANNOTATIONS, SOURCES)
+    assert hits_of(stock) == found
+    assert found["tides"] and found["kind:dissent cider"] and found['"spring tides"']
+    stock.close()
+
+
+def test_whoosh_reads_the_index_readmark_writes_and_ranks_as_its_own_writer(
+    tmp_path: Path,
+) -> None:
+    index = SearchIndex(tmp_path / "vault")
+    index.rebuild(ANNOTATIONS, SOURCES)
+    index.close()
+
+    # Whoosh's own opening of the folder, and its own searcher.
+    written = whoosh_index.open_dir(str(VaultLayout(tmp_path / "vault").index), INDEX_NAME)
+    # The same documents through Whoosh's stock fields, writer and codec.
+    schema = build_schema()
+    for name in ("quote", "note", "text"):
+        schema.remove(name)
+        schema.add(name, TEXT(analyzer=STEMMING, stored=True))
+    reference = FileStorage(str(tmp_path / "reference")).create()
+    stock = reference.create_index(schema, indexname="stock")
+    writer = stock.writer()
+    for doc in documents():
+        writer.add_document(**doc)
+    writer.commit()
+
+    with written.searcher() as searcher:
+        assert searcher.doc_count() == len(documents())
+    assert stored_of(written) == stored_of(stock)
+    for query in QUERIES:
+        assert ranked(written, query) == ranked(stock, query), query
+    assert ranked(stock, "tides") and ranked(stock, "kind:dissent cider")
+
+
+def test_a_bulk_rebuild_in_worker_processes_finds_what_one_writer_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = SearchIndex(tmp_path / "one")
+    one.rebuild(ANNOTATIONS, SOURCES)
+    expected = {
+        q: sorted((h.id, h.snippet, round(h.score, 6)) for h in hits)
+        for q, hits in hits_of(one).items()
+    }
+    one.close()
+    monkeypatch.setattr(index_module, "BULK_THRESHOLD", 10)  # the parallel writer past 10
+    monkeypatch.setattr(
+        IndexMpWriter, "__init__", partialmethod(IndexMpWriter.__init__, batchsize=7)
+    )
+    bulk = SearchIndex(tmp_path / "bulk")
+    bulk.rebuild(ANNOTATIONS, SOURCES)
+    found = {
+        q: sorted((h.id, h.snippet, round(h.score, 6)) for h in hits)
+        for q, hits in hits_of(bulk).items()
+    }
+    assert found == expected
+    folder = VaultLayout(tmp_path / "bulk").index
+    segments = whoosh_index.open_dir(str(folder), INDEX_NAME).reader().leaf_readers()
+    assert len(segments) == 2  # each worker wrote its own
+    bulk.close()
