@@ -18,6 +18,14 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Workers for `-n auto`: one per core this process may run on, at most four (a
+    container may report the host's cores, and each worker holds a running app)."""
+    usable = getattr(os, "sched_getaffinity", None)
+    cores = len(usable(0)) if usable else (os.cpu_count() or 1)
+    return max(1, min(cores, 4))
+
+
 @pytest.fixture(autouse=True)
 def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test gets its own per-user folders (cache, state, data, config), in a temporary
