@@ -380,6 +380,14 @@ class Workspace:
         except Exception as error:
             raise WorkspaceError(_broken_index(self.vault.layout.index, error)) from error
 
+    def known_tags(self) -> list[str]:
+        """The tags used in the vault, by annotations and sources, as the index knows them;
+        none when the index cannot be read (completion is a convenience)."""
+        try:
+            return self.index.tag_names()
+        except Exception:  # noqa: BLE001
+            return []
+
     def search_behind(self) -> str | None:
         """A word for the user when the last search answered from an index that lags the
         files (it could not be written), or None when the index is current."""

@@ -60,9 +60,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
-    """type, id, source, kind, quote (annotations) or text (passages), note, start, score,
-    snippet (plain), then snippet_marked (the matches in `**`, as the text output bolds them)
-    and marks ([start, end] character ranges of the matches in snippet)."""
+    """type, id, source, kind, quote (annotations) or text (passages), note, tags (the
+    annotation's, or the passage's source's), speaker, confidence (dissent notes), start,
+    score, snippet (plain), then snippet_marked (the matches in `**`, as the text output bolds
+    them) and marks ([start, end] character ranges of the matches in snippet)."""
     body = "quote" if hit.type == "annotation" else "text"
     return {
         "type": hit.type,
@@ -71,6 +72,9 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "kind": hit.kind if hit.type == "annotation" else None,
         body: hit.text,
         "note": hit.note,
+        "tags": list(hit.tags),
+        "speaker": hit.speaker,
+        "confidence": hit.confidence,
         "start": hit.start,
         "score": round(hit.score, 4),
         "snippet": hit.snippet,
