@@ -11,6 +11,7 @@ from readmark.tui.keymap import load_keymap
 from readmark.tui.screens.reader import ReaderScreen
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -32,6 +33,10 @@ class ReadmarkApp(App[None]):
 
     TITLE = "readmark"
     CSS_PATH = [_styles_dir() / "app.tcss"]
+    BINDINGS = [
+        # From any screen, the editor too: its text is kept as a draft first.
+        Binding("ctrl+q", "quit", "Quit from anywhere", id="app.quit_anywhere", priority=True),
+    ]
 
     def __init__(
         self,
@@ -62,9 +67,17 @@ class ReadmarkApp(App[None]):
         self.push_screen(ReaderScreen(self.vault_path, self.settings, open_source=self.open_source))
 
     async def on_event(self, event: events.Event) -> None:
-        if not event.is_forwarded and self.key_hold.take(event):
+        if event.is_forwarded:
+            await super().on_event(event)
             return
+        if self.key_hold.take(event):
+            return
+        opening = self.key_hold.passing_on(event)
         await super().on_event(event)
+        if opening and isinstance(event, events.Key):
+            # Runs once the pane has handled the key (its queue keeps the order).
+            target = self.focused or self.screen
+            target.call_later(self.key_hold.key_handled, event, target)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self.settings.current.theme:

@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -23,6 +24,23 @@ if TYPE_CHECKING:
     from textual.app import App
 
 HeldEvent = events.Key | events.Paste
+
+OPENS_A_SCREEN = frozenset(
+    {
+        "note",
+        "edit_note",
+        "choose_citation",
+        "time_prompt",
+        "find_prompt",
+        "search",
+        "help",
+        "export",
+        "ask",
+        "sort",
+        "command_palette",
+    }
+)
+"""Actions (by name, without arguments) that open an editor, a prompt or another screen."""
 
 CHECK_SECONDS = 0.005
 """How often a hold looks whether the screen it waits for has its focus."""
@@ -38,6 +56,8 @@ class KeyHold:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.held: list[HeldEvent] = []
+        self._pending = False
+        """A key bound to an opening action was passed on; its pane has not handled it yet."""
         self._expecting = False
         """An opening key was pressed; the screen it asked for is not pushed yet."""
         self._screen: Screen[object] | None = None
@@ -47,10 +67,38 @@ class KeyHold:
 
     @property
     def holding(self) -> bool:
-        return self._expecting or self._screen is not None
+        return self._pending or self._expecting or self._screen is not None
+
+    def passing_on(self, event: events.Event) -> bool:
+        """The app is about to pass `event` on: True when it is a key bound to an opening
+        action, from which on keys are held (call `key_handled` once it is passed on)."""
+        if self.holding or not isinstance(event, events.Key):
+            return False
+        if not opens_a_screen(self.app, event.key):
+            return False
+        self._pending = True
+        self._deadline = time.monotonic() + EXPECT_SECONDS
+        self._watch()
+        return True
+
+    def key_handled(self, event: events.Key, node: MessagePump) -> None:
+        """`node` handled the opening key. The key goes on up to the app (whose bindings run
+        the action): follow it there; then, if it opened nothing, the keys go on as typed."""
+        if not self._pending:
+            return
+        parent = node._parent
+        if node is not self.app and parent is not None:
+            if not event._stop_propagation or parent is event._sender:
+                # Queued after the key itself, which has bubbled up to `parent`.
+                parent.call_later(self.key_handled, event, parent)
+                return
+        self._pending = False
+        if not self._expecting and self._screen is None:
+            self._finish(self.held)
 
     def expect_screen(self) -> None:
         """An opening key was pressed: hold what follows until its screen has the focus."""
+        self._pending = False
         self._expecting = True
         self._deadline = time.monotonic() + EXPECT_SECONDS
         self._watch()
@@ -66,6 +114,7 @@ class KeyHold:
         """A screen became the current one: hold keys until it has its focus."""
         if self._ready(screen):
             return
+        self._pending = False
         self._expecting = False
         self._screen = screen
         self._deadline = time.monotonic() + MOUNT_SECONDS
@@ -94,6 +143,11 @@ class KeyHold:
 
     async def _check(self) -> None:
         late = time.monotonic() > self._deadline
+        if self._pending:
+            if late:  # the pane never answered: give it the keys rather than lose them
+                self._pending = False
+                self._finish(self.held)
+            return
         if self._expecting and self._screen is None:
             if late:
                 self.nothing_opens()
@@ -114,6 +168,7 @@ class KeyHold:
         self.held = []
         self._screen = None
         self._expecting = False
+        self._pending = False
         self._stop()
         for event in handing:
             self.app.call_next(self._deliver, event)
@@ -128,6 +183,20 @@ class KeyHold:
         if isinstance(event, events.Key) and await app._check_bindings(event.key, priority=True):
             return
         target._forward_event(event)
+
+
+def opens_a_screen(app: App[Any], key: str) -> bool:
+    """Whether `key` is bound, from the focused widget up, to an action in `OPENS_A_SCREEN`."""
+    try:
+        chain = app.screen._modal_binding_chain
+    except Exception:  # noqa: BLE001 - no screen yet
+        return False
+    for _node, bindings in chain:
+        for binding in bindings.key_to_bindings.get(key, ()):
+            name = binding.action.partition("(")[0].rpartition(".")[2]
+            if name in OPENS_A_SCREEN:
+                return True
+    return False
 
 
 def expect_screen(app: App[Any]) -> None:

@@ -108,6 +108,10 @@ class ReaderScreen(Screen[None]):
         Binding("u", "undo_delete", "Undo delete", id="screen.undo", show=False),
         Binding("o", "open_url", "Open URL", id="screen.open_url", show=False),
         Binding("escape", "close_overlay", "Close pane", id="screen.close_pane", show=False),
+        Binding("tab", "app.focus_next", "Next pane", id="screen.next_pane", show=False),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous pane", id="screen.prev_pane", show=False
+        ),
         Binding("q", "app.quit", "Quit", id="screen.quit"),
     ]
 
@@ -235,10 +239,16 @@ class ReaderScreen(Screen[None]):
             message = f"Cannot list {self.workspace.root}: {error}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._show_sources, listing.sources, counts)
+        skipped = {entry.path: entry.reason for entry in listing.skipped}
+        self.app.call_from_thread(self._show_sources, listing.sources, counts, skipped)
         self.app.call_from_thread(self._tell_problems, copies)
 
-    def _show_sources(self, summaries: list[SourceSummary], counts: dict[str, int]) -> None:
+    def _show_sources(
+        self,
+        summaries: list[SourceSummary],
+        counts: dict[str, int],
+        skipped: dict[str, str] | None = None,
+    ) -> None:
         first_listing = not self._summaries
         self._summaries = summaries
         self._counts = counts
@@ -258,6 +268,11 @@ class ReaderScreen(Screen[None]):
         if self.source is not None or not first_listing:
             return
         wanted = self._open_first or self._state.open_source
+        if self._open_first and not any(s.id == self._open_first for s in summaries):
+            reason = (skipped or {}).get(self._open_first, "it is not in the list of sources")
+            name = printable(self._open_first)
+            self.notify(f"Cannot open {name}: {reason}.", severity="warning", timeout=10)
+            wanted = self._state.open_source
         if wanted and any(s.id == wanted for s in summaries):
             # Back where the reader was, ready to read: focus in the text, on the sentence,
             # unless the list is being used meanwhile.

@@ -111,6 +111,7 @@ class AnnotationSidebar(OptionList):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Go to it in the text", id="annotation_sidebar.go"),
         Binding("1", "filter('highlight')", "Highlights", id="annotation_sidebar.highlights"),
         Binding("2", "filter('note')", "Notes", id="annotation_sidebar.notes"),
         Binding("3", "filter('dissent')", "Dissent", id="annotation_sidebar.dissent"),

@@ -423,7 +423,8 @@ class SourceList(Vertical, can_focus=True):
         if shown:
             ids = [o.id for o in options]
             first = next(i for i, o in enumerate(options) if o.id is not None)
-            option_list.highlighted = ids.index(kept) if kept in ids else first
+            found = kept is not None and kept in ids
+            option_list.highlighted = ids.index(kept) if found else first
         self._update_title(len(shown))
 
     def _update_title(self, shown: int) -> None:
