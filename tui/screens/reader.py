@@ -402,6 +402,7 @@ class ReaderScreen(Screen[None]):
         self._update_header()
         self._tell_of_reviews(annotations)
         self._tell_of_drafts(source)
+        self._save_place()  # a session that ends hard still reopens here
 
     def _tell_of_drafts(self, source: Source) -> None:
         waiting = self.annotator.drafts.of_source(source.id)
