@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from readmark.tui import clipboard
 from readmark.tui.app import ReadmarkApp
@@ -86,6 +87,8 @@ class Session:
 
     app: ReadmarkApp
     pilot: Pilot[None]
+    said: list[str] = field(default_factory=list)
+    """Every notification shown, in order (they leave the screen after a while)."""
 
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)
@@ -133,7 +136,7 @@ class Session:
 
     @property
     def toasts(self) -> list[str]:
-        return [str(n.message) for n in self.app._notifications]
+        return list(self.said)
 
     def text_lines(self) -> list[str]:
         """The transcript's lines as drawn, right-trimmed."""
@@ -147,7 +150,7 @@ class Session:
         self.screen.query_one(SourceList).focus()
         await self.press("slash", *words, "enter")
         await self.until(lambda: self.transcript.source is not None)
-        await self.press("escape") if self.screen.query_one(SourceList).filter_text else None
+        self.screen.query_one(SourceList).show_all()
         self.transcript.focus()
         await self.settle()
         return self.transcript
@@ -156,8 +159,16 @@ class Session:
 @asynccontextmanager
 async def reading(vault: Path, size: tuple[int, int] = (120, 36)) -> AsyncIterator[Session]:
     app = ReadmarkApp(vault)
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, **options: Any) -> None:
+        said.append(str(message))
+        shown(message, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
     async with app.run_test(size=size) as pilot:
-        session = Session(app, pilot)
+        session = Session(app, pilot, said)
         await session.settle()
         await session.until(lambda: bool(session.screen.query_one(SourceList).shown_ids))
         await session.settle()

@@ -18,9 +18,10 @@ from textual.widget import Widget
 
 NARROW_BELOW = 110
 """Columns below which the side panes collapse."""
-SOURCES_WIDTH = 30
-SIDEBAR_LEAST = 30
-"""The sidebar is never made narrower than this beside the transcript."""
+SIDE_SHARE = 0.22
+"""Of the terminal's width, what each side pane takes (the sidebar: at least)..."""
+SIDE_LEAST, SIDE_MOST = 24, 32
+"""...but never fewer or more columns than these."""
 SOURCES_OVER = 40
 SIDEBAR_OVER = 46
 """Widths of the side panes shown over the transcript in a narrow terminal."""
@@ -45,11 +46,12 @@ def arrange_panes(
     width at the readable measure; `sources` and `sidebar` say whether the user shows them."""
     if width < NARROW_BELOW:
         return Arrangement(True, 0, width, 0)
-    left = SOURCES_WIDTH if sources else 0
+    side = max(SIDE_LEAST, min(SIDE_MOST, round(width * SIDE_SHARE)))
+    left = side if sources else 0
     rest = width - left
     if not sidebar:
         return Arrangement(False, left, rest, 0)
-    reading = max(min(rest - SIDEBAR_LEAST, text_needs), 0)
+    reading = max(min(rest - side, text_needs), 0)
     return Arrangement(False, left, reading, rest - reading)
 
 
