@@ -37,7 +37,7 @@ from readmark.annotations.model import (
 )
 from readmark.annotations.quote_match import FoldedText, find_all, find_candidates, fold, fold_quote
 from readmark.annotations.wording import foreign_edges, refusal
-from readmark.library.model import Segment, Source
+from readmark.library.model import Role, Segment, Source
 
 FUZZY_THRESHOLD = 85.0
 """Least similarity (0-100) for a fuzzy match anywhere in the text to count as the quote."""
@@ -102,32 +102,42 @@ def anchor_span(source: Source, start: int, end: int) -> Anchor:
     )
 
 
-def find_quote(source: Source, quote: str) -> tuple[int, int] | None:
-    """Offsets in `source.text` of the place `quote` stands: the first place where it is said
-    on the source's timeline, else the first place at all.
+def find_quote(source: Source, quote: str, *also: str) -> tuple[int, int] | None:
+    """Offsets in `source.text` of the place `quote` (or one of `also`, the same words written
+    otherwise) stands: where a speaker says it at a time the file gives, else where it has a
+    time, else the first place.
 
     Pages often repeat a line of the transcript in a list of key quotes or a heading, with no
-    time; the timed place is the one a citation can link to. Literal first; then forgiving
-    white space, curly/straight quote marks, dashes and ellipses; then also ignoring case.
+    time or speaker, often inside quotation marks; the speaker's timed turn is the place a
+    citation can link to. Literal first; then forgiving white space, curly/straight quote
+    marks, dashes and ellipses; then also ignoring case.
     """
     hits = find_candidates(source.text, quote)
+    for other in also:
+        if other and other != quote:
+            hits.extend(hit for hit in find_candidates(source.text, other) if hit not in hits)
     if not hits:
         return None
+    best, best_score = hits[0], -1
     for start, end in hits[:_TIMED_LOOKUPS]:
-        if span_metadata(source, start, end)[0] is not None:
-            return start, end
-    return hits[0]
+        begin, _, speaker = span_metadata(source, start, end)
+        score = (begin is not None) + 2 * (begin is not None and speaker is not None)
+        if score > best_score:
+            best, best_score = (start, end), score
+            if score == _SAID_AND_TIMED:
+                break
+    return best
 
 
 _TIMED_LOOKUPS = 200
 """How many places of a very common quote are checked for a time before the first is taken."""
+_SAID_AND_TIMED = 3
 
 
 def segments_spanned(source: Source, start: int, end: int) -> list[Segment]:
     """The segments that hold some of `source.text[start:end]`."""
     segments = source.segments
-    ends = [s.char_end for s in segments]
-    first = bisect.bisect_right(ends, start)
+    first = bisect.bisect_right(segments, start, key=_char_end)
     found: list[Segment] = []
     for segment in segments[first:]:
         if segment.char_start >= end:
@@ -136,24 +146,47 @@ def segments_spanned(source: Source, start: int, end: int) -> list[Segment]:
     return found
 
 
+def _char_end(segment: Segment) -> int:
+    return segment.char_end
+
+
 def span_metadata(
     source: Source, start: int, end: int
 ) -> tuple[float | None, float | None, str | None]:
-    """Start and end seconds and the speaker of a span, from the segments it covers.
+    """Start and end seconds and the speaker of a span, from the times the file gives.
 
-    The start is the first timed segment's start, the end the last one's end (its start when it
-    has none): the times the file gives, never a guess inside a segment, so a citation's link
-    lands at or before the quote. The speaker is given only when one speaker said the whole span.
+    The start is the time of the last mark at or before the span's first character (the line
+    where the words begin is said then: a citation's link lands there, never later); the end is
+    where the line holding its last character ends: the next time the file gives after it in
+    that segment, else the segment's end (its last time when it has none). Never an estimate.
+    The speaker is given only when one speaker said the whole span.
     """
     covered = segments_spanned(source, start, end)
-    timed = [s for s in covered if s.start is not None]
-    begin = finish = None
-    if timed:
-        last = timed[-1]
-        begin, finish = timed[0].start, last.end if last.end is not None else last.start
+    begin = source.time_given_at(start)
+    finish = None
+    if begin is not None and covered:
+        finish = max(_line_end(source, covered[-1], max(end - 1, start)) or begin, begin)
     speakers = {s.speaker for s in covered}
     speaker = speakers.pop() if len(speakers) == 1 else None
     return begin, finish, speaker
+
+
+def _line_end(source: Source, segment: Segment, offset: int) -> float | None:
+    """When the line holding character `offset` (inside `segment`) is over, by the file: the
+    next time it gives in the segment; a caption's own end; the next time it gives at all."""
+    within = offset - segment.char_start
+    later = [m.time for m in segment.marks if m.offset > within]
+    if later:
+        return later[0]
+    if segment.role is Role.CUE and segment.end is not None:
+        return segment.end
+    given = source.given_times
+    following = given.index_at(offset) + 1
+    if following < len(given):
+        return given.times[following]
+    if segment.marks and segment.end is not None:
+        return segment.end
+    return source.time_given_at(offset)
 
 
 def new_annotation(
@@ -332,19 +365,13 @@ def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) ->
     return total / weight if weight else 1.0
 
 
-def _time_distance(
-    annotation: Annotation, source: Source, ends: list[int], start: int, end: int
-) -> float:
-    """Seconds between the annotation's old start and the candidate's first timed segment."""
+def _time_distance(annotation: Annotation, source: Source, start: int) -> float:
+    """Seconds between the annotation's old start and the time a citation of the candidate
+    would start at."""
     if annotation.start is None:
         return math.inf
-    first = bisect.bisect_right(ends, start)
-    for segment in source.segments[first:]:
-        if segment.char_start >= end:
-            break
-        if segment.start is not None:
-            return abs(segment.start - annotation.start)
-    return math.inf
+    begin = source.time_given_at(start)
+    return math.inf if begin is None else abs(begin - annotation.start)
 
 
 def _best_candidate(
@@ -358,11 +385,7 @@ def _best_candidate(
     best = max(scores)
     tied = [c for c, score in zip(candidates, scores, strict=True) if score >= best - CONTEXT_TIE]
     old = annotation.anchor.position.start
-    ends = [segment.char_end for segment in source.segments]  # once, not per candidate
-    return min(
-        tied,
-        key=lambda c: (_time_distance(annotation, source, ends, *c), abs(c[0] - old)),
-    )
+    return min(tied, key=lambda c: (_time_distance(annotation, source, c[0]), abs(c[0] - old)))
 
 
 def _fuzzy_candidates(
@@ -483,9 +506,9 @@ def _search_centers(annotation: Annotation, source: Source, folded: FoldedText) 
     """Folded offsets to search around: where the old time now falls, and the old offset."""
     centers: list[int] = []
     if annotation.start is not None:
-        segment = source.segment_at(annotation.start)
-        if segment is not None:
-            centers.append(folded.folded_offset(segment.char_start))
+        place = source.given_times.place_of(annotation.start)
+        if place is not None:
+            centers.append(folded.folded_offset(place))
     old = folded.folded_offset(annotation.anchor.position.start)
     if all(abs(old - c) > 500 for c in centers):
         centers.append(old)

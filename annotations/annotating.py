@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from readmark.annotations.anchoring import new_annotation
+from readmark.annotations.anchoring import new_annotation, span_metadata
 from readmark.annotations.drafts import DraftKey, Drafts, NoteDraft, with_text
 from readmark.annotations.model import (
     Annotation,
@@ -148,6 +148,8 @@ class Annotator:
         """The file version each annotation was read or saved as: edits and deletes go over it."""
         self._deleted: list[str] = []
         """Ids deleted here, the last one last: what undo brings back."""
+        self._changes = 0
+        """How many changes were made here: a read begun before the last one misses it."""
         self._lock = threading.RLock()
 
     # -- what is there -------------------------------------------------------------------------
@@ -163,10 +165,17 @@ class Annotator:
             self.annotations = list(loaded.annotations)
             self._versions = dict(loaded.versions)
 
-    def reloaded(self, source_id: str, loaded: Loaded) -> bool:
-        """Take annotations read again; False (nothing taken) when another source is open now."""
+    @property
+    def changes(self) -> int:
+        """A count of the changes made here; give it to `reloaded` as the read begins."""
+        return self._changes
+
+    def reloaded(self, source_id: str, loaded: Loaded, since: int) -> bool:
+        """Take annotations read again; False (nothing taken) when another source is open now,
+        or when a change was made here after the read began (`since`, the `changes` then): that
+        read may miss it, so taking it would drop a note just saved. Read again then."""
         with self._lock:
-            if self.source is None or self.source.id != source_id:
+            if self.source is None or self.source.id != source_id or self._changes != since:
                 return False
             self.annotations = list(loaded.annotations)
             self._versions = dict(loaded.versions)
@@ -278,12 +287,13 @@ class Annotator:
         if existing is not None:
             return self._draft_of(existing)
         source = self._annotatable()
-        segment = source.segment_at_offset(start)
+        # The time and speaker the note will be saved with: times the file gives.
+        seconds, _, speaker = span_metadata(source, start, end)
         draft = NoteDraft(
             kind,
             source.text[start:end],
-            speaker=segment.speaker if segment else None,
-            seconds=segment.start if segment else None,
+            speaker=speaker,
+            seconds=seconds,
             source=source,
             span=(start, end),
         )
@@ -401,6 +411,7 @@ class Annotator:
             self._versions.pop(annotation_id, None)
             self.annotations = [a for a in self.annotations if a.id != annotation_id]
             self._deleted.append(annotation_id)
+            self._changes += 1
         return Deleted(annotation_id, trashed, version.path if version else None)
 
     def undo_delete(self) -> Written | None:
@@ -472,6 +483,7 @@ class Annotator:
         self._versions[annotation.id] = written.version
         others = [a for a in self.annotations if a.id != annotation.id]
         self.annotations = sorted([*others, annotation], key=lambda a: (a.span[0], a.id))
+        self._changes += 1
 
 
 __all__ = [

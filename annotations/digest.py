@@ -438,9 +438,13 @@ def _session(
 ) -> Digest:
     orphaned = sum(a.orphaned for a in taken)
     placed = [a for a in taken if not a.orphaned]
-    first_touch: dict[str, datetime] = {}
+    # A source's place is when work on it began in the session: an annotation made since then
+    # counts from its making (a later re-anchor touches it too), an older one from its edit.
+    # Ids sort by creation to the millisecond: they order what one second holds.
+    first_touch: dict[str, tuple[datetime, str]] = {}
     for annotation in placed:
-        when = _touched(annotation)
+        made = _stamp(annotation.created)
+        when = (made if made >= since else _touched(annotation), annotation.id)
         first_touch[annotation.source] = min(first_touch.get(annotation.source, when), when)
     sections = []
     for source_id in sorted(first_touch, key=lambda s: (first_touch[s], s)):

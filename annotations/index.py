@@ -383,11 +383,14 @@ class SearchIndex:
             self._apply(plan, writer, load_annotations, load_source, report, progress, clear)
         except OSError as error:
             # A full disk mid-commit: the old index stands, and so must the state saved with it.
+            _abandon(writer)  # its lock too, if the failure came before the commit began
             self._state = self._saved_state()
             self._discard_report(report)
             return describe_os_error(error)[0]
         except BaseException:
-            # The writer was cancelled: forget what this call learnt, keep what is on disk.
+            # Forget what this call learnt, keep what is on disk; free the lock now, not when
+            # the writer is collected (a traceback kept by the caller would keep it alive).
+            _abandon(writer)
             self._state = self._saved_state()
             raise
         self._state.complete = True

@@ -27,11 +27,12 @@ from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
 from whoosh.support.charset import accent_map
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
 from the vault's files (4: accents folded, tags and names compared without case or
-accents; 5: the stemming chain as one class; 6: ids keep a file name's undecodable bytes;
-7: passages carry their source's tags, and tags, speaker and confidence are stored for hits)."""
+accents; 5: the stemming chain as one class; 6: ids keep a file name's undecodable bytes; 7: a
+passage's time is the time the file gives for its first words; 8: passages carry their source's
+tags, and tags, speaker and confidence are stored for hits)."""
 
 ANNOTATION = "annotation"
 PASSAGE = "passage"
@@ -328,8 +329,10 @@ def passage_documents(source: Source) -> Iterator[dict[str, Any]]:
             doc["tag"] = tags
         if segment.speaker:
             doc["speaker"] = segment.speaker
-        if segment.start is not None:
-            doc["start"] = segment.start
+        # The time a citation of the passage's first words would give: never an estimate.
+        given = source.time_given_at(segment.char_start)
+        if given is not None:
+            doc["start"] = given
         yield doc
 
 

@@ -236,9 +236,7 @@ class Workspace:
         if not quote.strip():
             raise QuoteNotFoundError("the quote is empty: give the words to annotate")
         source = self.source(source_id)
-        span = find_quote(source, quote)
-        if span is None and _unwrapped(quote) != quote:
-            span = find_quote(source, _unwrapped(quote))
+        span = find_quote(source, quote, _unwrapped(quote))
         if span is None:
             shown = shorten(quote, QUOTE_CHARS, at_word=False)
             raise QuoteNotFoundError(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
-from readmark.library.model import OutlineEntry, Role, Segment, Source
+from readmark.library.model import Mark, OutlineEntry, Role, Segment, Source
 from readmark.library.safe_text import printable
 
 SEGMENT_SEPARATOR = "\n\n"
@@ -43,6 +44,7 @@ def clean_text(text: str) -> str:
     _set_role,
     _set_char_start,
     _set_char_end,
+    _set_marks,
 ) = (getattr(Segment, f.name).__set__ for f in fields(Segment))
 _new = object.__new__
 
@@ -56,6 +58,7 @@ def _segment(
     role: Role,
     char_start: int,
     char_end: int,
+    marks: tuple[Mark, ...],
 ) -> Segment:
     """`Segment(index, text, ...)`, built three times faster."""
     segment: Segment = _new(Segment)
@@ -67,7 +70,36 @@ def _segment(
     _set_role(segment, role)
     _set_char_start(segment, char_start)
     _set_char_end(segment, char_end)
+    _set_marks(segment, marks)
     return segment
+
+
+_new_mark = tuple.__new__
+_NO_MARKS: tuple[Mark, ...] = ()
+
+
+def marks_in_clean_text(
+    text: str, clean: str, marks: Sequence[tuple[int, float]]
+) -> tuple[Mark, ...]:
+    """`marks` (offsets into `text`) as offsets into `clean`, which is `clean_text(text)`.
+
+    A mark at the same place as the one before replaces it (the words there are said at the
+    later time); a mark past the last word is dropped.
+    """
+    kept: list[Mark] = []
+    same = text == clean
+    for offset, time in marks:
+        if not same:
+            # Cleaning only drops characters and shortens white space: the clean text of what
+            # stands before the mark ends where the mark now is.
+            before = clean_text(text[:offset] + "x")
+            offset = len(before) - 1
+        if offset >= len(clean) or offset < 0:
+            continue
+        if kept and kept[-1].offset >= offset:
+            kept.pop()
+        kept.append(_new_mark(Mark, (offset, time)))
+    return tuple(kept)
 
 
 _METADATA_TEXT = ("title", "channel", "url", "date")
@@ -99,12 +131,24 @@ class SourceBuilder:
         end: float | None = None,
         speaker: str | None = None,
         role: Role = Role.PARAGRAPH,
+        marks: Sequence[tuple[int, float]] | None = None,
     ) -> Segment | None:
-        """Append a segment; empty text after normalising is dropped (returns None)."""
+        """Append a segment; empty text after normalising is dropped (returns None).
+
+        `marks` are the times the file gives inside `text` (offsets into `text`); by default a
+        segment with a `start` is one timed line or cue, with its start at its first word. Pass
+        `()` for a start that is an estimate.
+        """
         # Called once per segment of files with a million lines: kept to the bare minimum.
         clean = clean_text(text)
         if not clean:
             return None
+        if marks is None:
+            given = _NO_MARKS if start is None else (_new_mark(Mark, (0, start)),)
+        elif marks:
+            given = marks_in_clean_text(text, clean, marks)
+        else:
+            given = _NO_MARKS
         parts = self._parts
         char_start = self._length + _SEPARATOR_LENGTH if parts else 0
         self._length = char_end = char_start + len(clean)
@@ -113,7 +157,7 @@ class SourceBuilder:
             speaker = clean_text(speaker) or None
         segments = self.segments
         segment = _segment(
-            len(segments), clean, start, end, speaker or None, role, char_start, char_end
+            len(segments), clean, start, end, speaker or None, role, char_start, char_end, given
         )
         segments.append(segment)
         return segment

@@ -22,11 +22,12 @@ TEXT_MARK = "¶"
 # Each pattern starts with a literal newline rather than `^`: the regex engine then jumps from
 # line to line, which is several times faster over 50 MB.
 LINE_TIMES = re.compile(
-    rb"\n[ \t]*(?:[-*+][ \t]+)?(?:\*\*[^*\n]{1,80}\*\*[ \t]*)?[\[(]?"
-    rb"((?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?![\d:])"
+    rb"\n[ \t]*(?:[-*+][ \t]+)?(?:\*\*[^*\n]{1,80}\*\*:?[ \t]*|\[[^\]\n]{1,60}\][ \t]+)?"
+    rb"(?:\\?[\[(]|\*\*)?((?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?![\d:])"
 )
-"""A line that starts with a time: `- [4:04](url) text`, `[00:00] text`, `**Ana** [00:00:05]`."""
-CUE_TIMES = re.compile(rb"\n[ \t]*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})[ \t]+-->")
+"""A line that starts with a time: `- [4:04](url) text`, `[00:00] text`, `**Ana** [00:00:05]`,
+`[Ana] [00:05] text`, `\\[04:10\\] text`, `**0:47** · Ana: text`."""
+CUE_TIMES = re.compile(rb"\n[ \t]*((?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})[ \t]+-->")
 """A subtitle cue's timing line: `00:00:05,500 --> ...`."""
 JSON_STARTS = re.compile(rb'"start"[ \t\r\n]*:[ \t\r\n]*(\d+(?:\.\d+)?)')
 """A transcript segment's `"start": 5.5`."""
@@ -60,6 +61,8 @@ class Format:
     not_mine: str | None = None
     """Why a file with one of `extensions` that no reader recognises is not a source (`.json`
     that is no transcript); None reads it as plain text."""
+    expects: str | None = None
+    """What such a file would have to hold, said after `not_mine` when one is opened."""
     version: int = 1
     """Raise it when the reader extracts something new or different: cached list entries of
     the format's files are then made again."""
@@ -68,8 +71,14 @@ class Format:
 _READERS = "readmark.library.readers"
 
 FORMATS: tuple[Format, ...] = (
-    Format("markdown", f"{_READERS}.markdown", (".md", ".markdown"), decided_by_extension=True),
-    Format("text", f"{_READERS}.plaintext", (".txt",)),
+    Format(
+        "markdown",
+        f"{_READERS}.markdown",
+        (".md", ".markdown"),
+        decided_by_extension=True,
+        version=2,
+    ),
+    Format("text", f"{_READERS}.plaintext", (".txt",), version=2),
     Format(
         "srt",
         f"{_READERS}.srt",
@@ -78,6 +87,7 @@ FORMATS: tuple[Format, ...] = (
         timed=True,
         quick_times=CUE_TIMES,
         mark=TIMED_MARK,
+        version=2,
     ),
     Format(
         "vtt",
@@ -87,6 +97,7 @@ FORMATS: tuple[Format, ...] = (
         timed=True,
         quick_times=CUE_TIMES,
         mark=TIMED_MARK,
+        version=2,
     ),
     Format(
         "whisper-json",
@@ -96,6 +107,8 @@ FORMATS: tuple[Format, ...] = (
         quick_times=JSON_STARTS,
         mark=TIMED_MARK,
         not_mine="JSON file that is not a transcript",
+        expects='readmark reads a "segments", "turns" or "utterances" list, or a "full_transcript"',
+        version=2,
     ),
 )
 """Every format, in the order their readers are asked to sniff a file."""

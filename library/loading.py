@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import importlib
 import os
@@ -14,7 +15,7 @@ from readmark.library.builder import SEGMENT_SEPARATOR
 from readmark.library.decoding import HEAD_SIZE, binary_reason, bom_encoding, decode, decode_head
 from readmark.library.errors import SourceError
 from readmark.library.formats import Format, Registry, registry
-from readmark.library.model import OutlineEntry, Segment, Source
+from readmark.library.model import Mark, OutlineEntry, Segment, Source
 from readmark.library.readers.base import Reader
 from readmark.library.summary import OutlineItem, SourceSummary, summarise
 from readmark.library.timecode import try_parse_timecode
@@ -41,8 +42,8 @@ NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 class NotASource(SourceError):
     """The file is not text readmark reads (binary, unreadable, or JSON that is no transcript)."""
 
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
+    def __init__(self, name: str, reason: str, detail: str | None = None) -> None:
+        super().__init__(f"{name}: {reason}" + (f" ({detail})" if detail else ""))
         self.reason = reason
         """Short reason, shown next to the path in the list of skipped files."""
 
@@ -167,9 +168,36 @@ def load_path(path: Path, source_id: str) -> Source:
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a whole listing
         message = f"could not be read ({type(error).__name__}: {error}); this is a bug in readmark"
         return _failed(path, source_id, message, reader.FORMAT, decoded.warnings)
+    if not source.segments and source.error is None:
+        source = _read_by_content(reader, decoded.text, source_id, path.stem) or source
     if decoded.warnings:
         source.warnings[:0] = decoded.warnings
     return split_long_segments(source)
+
+
+def _read_by_content(tried: Reader, text: str, source_id: str, stem: str) -> Source | None:
+    """What another reader finds in a file whose extension's reader found nothing (a `.srt`
+    holding a transcript pasted from a video page), chosen by sniffing the text alone; None
+    when no other reader finds anything either."""
+    head = text[:HEAD_SIZE]
+    # The name without its extension: only the text decides.
+    neutral = f"{stem}.txt"
+    scored = [
+        (r.sniff(neutral, head), n, r) for n, r in enumerate(_sniff_order()) if r is not tried
+    ]
+    for score, _, reader in sorted(scored, key=lambda found: (-found[0], found[1])):
+        if score <= 0:
+            break
+        try:
+            source = _read_with(reader, text, source_id, stem)
+        except SourceError:
+            continue
+        if source.segments:
+            source.warnings.insert(
+                0, f"nothing in the file reads as {tried.FORMAT}: read as {reader.FORMAT}"
+            )
+            return source
+    return None
 
 
 def _refuse_unclaimed(name: str, suffix: str, reader: Reader) -> None:
@@ -179,7 +207,7 @@ def _refuse_unclaimed(name: str, suffix: str, reader: Reader) -> None:
         return
     listed = registry().by_extension.get(suffix)
     if listed is not None and listed.not_mine is not None:
-        raise NotASource(name, listed.not_mine)
+        raise NotASource(name, listed.not_mine, listed.expects)
 
 
 GC_PAUSE_BYTES = 4 * 1024 * 1024
@@ -202,8 +230,10 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
     """`source` with every segment longer than `limit` characters cut into pieces.
 
     Cuts fall at a sentence end in the second half of each piece, else at a space, else
-    anywhere; pieces keep the speaker and role, and share out the times by length when the
-    segment has an end (else only the first piece keeps the start). A warning says so.
+    anywhere; pieces keep the speaker, the role and the marks that fall in them (a piece whose
+    first words the file times starts then); other pieces share out the times by length when
+    the segment has an end (else only the first piece keeps the start), an estimate kept
+    between the times the file gives around it. A warning says so.
     """
     limit = limit or MAX_SEGMENT_CHARS
     if not source.segments or max(len(s.text) for s in source.segments) <= limit:
@@ -222,7 +252,16 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
         else:
             pieces = [segment.text]
         times = _piece_times(segment, pieces, next_start)
-        for piece, (start, end) in zip(pieces, times, strict=True):
+        marks = _piece_marks(segment, pieces)
+        said: float | None = None  # the time of the last mark in the pieces so far
+        for piece, (start, end), given in zip(pieces, times, marks, strict=True):
+            if given and given[0].offset == 0:
+                start = given[0].time  # the file times this piece's first words
+            elif start is not None:
+                # An estimate, kept between the times the file gives around the piece's start.
+                start = min(start, given[0].time) if given else start
+                start = max(start, said) if said is not None else start
+            said = given[-1].time if given else said
             segments.append(
                 Segment(
                     len(segments),
@@ -233,6 +272,7 @@ def split_long_segments(source: Source, limit: int | None = None) -> Source:
                     segment.role,
                     offset,
                     offset + len(piece),
+                    given,
                 )
             )
             offset += len(piece) + len(SEGMENT_SEPARATOR)
@@ -278,6 +318,29 @@ def split_text(text: str, limit: int) -> list[str]:
         start = end + 1 if text[end : end + 1] == " " else end
     pieces.append(text[start:])
     return pieces
+
+
+def _piece_marks(segment: Segment, pieces: list[str]) -> list[tuple[Mark, ...]]:
+    """The marks of `segment` shared among its `pieces`, each with offsets into its piece."""
+    if len(pieces) == 1:
+        return [segment.marks]
+    text = segment.text
+    starts: list[int] = []
+    at = 0
+    for piece in pieces:
+        if not text.startswith(piece, at):
+            at += 1  # the space a cut dropped
+        starts.append(at)
+        at += len(piece)
+    shared: list[list[Mark]] = [[] for _ in pieces]
+    for mark in segment.marks:
+        k = bisect.bisect_right(starts, mark.offset) - 1
+        within = mark.offset - starts[k]
+        if within >= len(pieces[k]) and k + 1 < len(pieces):
+            k, within = k + 1, 0
+        if within < len(pieces[k]):
+            shared[k].append(Mark(within, mark.time))
+    return [tuple(marks) for marks in shared]
 
 
 def _following_starts(segments: list[Segment]) -> list[float | None]:

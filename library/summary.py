@@ -33,8 +33,9 @@ class SourceSummary:
     timed_segments: int = 0
     """How many segments have a start time."""
     first_time: float | None = None
+    """The first time the file gives."""
     last_time: float | None = None
-    """Start of the last timed segment."""
+    """The last time the file gives (the last line or cue that has one)."""
     outline: list[OutlineItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
@@ -77,6 +78,9 @@ def summarise(source: Source) -> SourceSummary:
     """The list entry of a parsed source."""
     timed = source.timed_segments
     starts = [s.start for s in timed if s.start is not None]
+    given = source.given_times
+    first_time = given.first if len(given) else (starts[0] if starts else None)
+    last_time = given.last if len(given) else (starts[-1] if starts else None)
     duration = source.duration
     if duration is None and timed:
         duration = max(s.end if s.end is not None else s.start or 0.0 for s in timed)
@@ -90,8 +94,8 @@ def summarise(source: Source) -> SourceSummary:
         speakers=list(source.speakers),
         segments=len(source.segments),
         timed_segments=len(starts),
-        first_time=starts[0] if starts else None,
-        last_time=starts[-1] if starts else None,
+        first_time=first_time,
+        last_time=last_time,
         outline=[OutlineItem(e.title, e.start) for e in source.outline],
         warnings=list(source.warnings),
         error=source.error,

@@ -17,6 +17,10 @@ CLOCK_PATTERN = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 CLOCK_GROUPS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
 """`CLOCK_PATTERN` with its hours, minutes, seconds and fraction as groups, for `clock_seconds`."""
 
+CUE_CLOCK_GROUPS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
+"""`CLOCK_GROUPS` as a subtitle timing line may write it: some writers drop the zero padding
+(`0:0:6.510`, `0:1:4.500`)."""
+
 _CLOCK = re.compile(CLOCK_GROUPS)
 _UNITS = re.compile(
     r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s?)?",
@@ -43,7 +47,9 @@ def clock_seconds(
     if hours is not None:
         total += (_SMALL[hours] if hours in _SMALL else int(hours)) * 3600
     if fraction is not None:
-        return total + int(fraction) / 10 ** len(fraction)
+        # One division, so 5.56 is the float nearest 5.56 (5 + 0.56 is 5.5600000000000005).
+        scale = 10 ** len(fraction)
+        return (total * scale + int(fraction)) / scale
     return float(total)
 
 

@@ -1,10 +1,14 @@
-"""Shared test settings."""
+"""Shared test settings and fixtures: per-user folders of its own for every test, a vault
+factory and the small vaults several reader tests open. A running reader for Pilot tests is in
+helpers/running_reader.py."""
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.small_vaults import FERRY_VAULT, HARBOUR_VAULT, OWLS_VAULT, RIVERS_VAULT
+from helpers.vaults import MakeVault, VaultFiles, write_vault
 from hypothesis import settings
 
 # CI replays the same examples every run, so a red build always means a change broke something;
@@ -29,3 +33,38 @@ def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         for name, path in names.items():
             patch.setenv(name, str(path))
         yield base
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> MakeVault:
+    """Write a vault of the given files (path inside the vault: text or bytes) in the test's
+    temporary folder, as `tmp_path / "vault"`, and return its folder."""
+
+    def make(files: VaultFiles) -> Path:
+        return write_vault(tmp_path / "vault", files)
+
+    return make
+
+
+@pytest.fixture
+def ferry_vault(make_vault: MakeVault) -> Path:
+    """The night ferry (a timed Markdown transcript) beside a plain-text note."""
+    return make_vault(FERRY_VAULT)
+
+
+@pytest.fixture
+def rivers_vault(make_vault: MakeVault) -> Path:
+    """A long talk (an accented speaker, a long chapter) beside two short notes."""
+    return make_vault(RIVERS_VAULT)
+
+
+@pytest.fixture
+def owls_vault(make_vault: MakeVault) -> Path:
+    """A two-cue WebVTT talk (owls.vtt) with one speaker."""
+    return make_vault(OWLS_VAULT)
+
+
+@pytest.fixture
+def harbour_vault(make_vault: MakeVault) -> Path:
+    """A timed interview (tags, chapters) in talks/ and an untimed essay in essays/."""
+    return make_vault(HARBOUR_VAULT)

@@ -1,7 +1,9 @@
 import random
+import unicodedata
 from dataclasses import replace
 
 import pytest
+from helpers.vaults import MakeVault
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from readmark.annotations.anchoring import (
@@ -12,8 +14,10 @@ from readmark.annotations.anchoring import (
     reanchor,
     span_metadata,
 )
+from readmark.annotations.citation import cite
 from readmark.annotations.model import Annotation, Kind, fingerprint
 from readmark.annotations.quote_match import fold_quote
+from readmark.annotations.workspace import Workspace
 from readmark.library.builder import SourceBuilder
 from readmark.library.model import Source
 
@@ -423,3 +427,70 @@ def test_reanchor_never_leaves_half_a_word_at_an_edge() -> None:
     assert result.status == ReanchorStatus.NEEDS_REVIEW
     assert result.annotation.candidate is not None
     assert result.annotation.candidate.text == "trees are the cheapest air-conditioning"
+
+
+# -- composed and decomposed accents ---------------------------------------------------------------
+
+COMPOSED = "Tomamos un caf\u00e9 en la plaza de S\u00e3o Jo\u00e3o antes de la reuni\u00f3n."
+DECOMPOSED = unicodedata.normalize("NFD", COMPOSED)
+
+
+@pytest.mark.parametrize(
+    ("source_text", "quote"),
+    [
+        (COMPOSED, unicodedata.normalize("NFD", "caf\u00e9 en la plaza de S\u00e3o")),
+        (DECOMPOSED, "caf\u00e9 en la plaza de S\u00e3o"),
+    ],
+    ids=["nfd-quote-in-nfc-text", "nfc-quote-in-nfd-text"],
+)
+def test_a_quote_matches_whatever_the_accent_form(
+    make_vault: MakeVault, source_text: str, quote: str
+) -> None:
+    root = make_vault({"notes.txt": source_text})
+    with Workspace(root) as workspace:
+        made = workspace.annotate("notes.txt", quote, Kind.HIGHLIGHT)
+        text = workspace.source("notes.txt").text
+        start, end = made.anchor.position.start, made.anchor.position.end
+        # The anchor spans the whole accented words in the source's own form.
+        assert unicodedata.normalize("NFC", text[start:end]) == "caf\u00e9 en la plaza de S\u00e3o"
+        assert made.quote == text[start:end]
+
+
+def test_an_annotation_follows_its_source_resaved_decomposed(make_vault: MakeVault) -> None:
+    root = make_vault({"notes.txt": COMPOSED})
+    with Workspace(root) as workspace:
+        made = workspace.annotate("notes.txt", "Jo\u00e3o antes", Kind.HIGHLIGHT)
+    (root / "notes.txt").write_text(DECOMPOSED, encoding="utf-8")
+    with Workspace(root) as workspace:
+        result = reanchor(made, workspace.source("notes.txt"))
+    # The same words, only spelled with combining accents: an exact match, not a fuzzy one.
+    assert result.status == ReanchorStatus.MOVED
+    assert result.annotation.quote == unicodedata.normalize("NFD", "Jo\u00e3o antes")
+
+
+# -- the time a quote begins inside a long segment -------------------------------------------------
+
+FILLER = " ".join(f"word{n:02d}" for n in range(40))
+LONG_TALK = f"""WEBVTT
+
+00:01:00.000 --> 00:02:00.000
+<v Lee>{FILLER} the river turns north here {FILLER}
+
+00:02:00.000 --> 00:02:05.000
+<v Lee>That is all.
+"""
+
+
+def test_a_quote_in_the_middle_of_a_long_segment_links_to_the_segments_own_time(
+    make_vault: MakeVault,
+) -> None:
+    # The file says when the segment starts; a guess inside it could land after the words.
+    root = make_vault({"river.vtt": LONG_TALK})
+    with Workspace(root) as workspace:
+        made = workspace.annotate("river.vtt", "the river turns north", Kind.HIGHLIGHT)
+        source = workspace.source("river.vtt")
+    segment = source.segment_at_offset(made.anchor.position.start)
+    assert (made.start, made.end) == (segment.start, segment.end)
+    source.url = "https://video.example/watch?v=river"
+    link = cite(made, source, "plain", templates={})
+    assert link.endswith(f"https://video.example/watch?v=river#t={int(segment.start or 0)}")

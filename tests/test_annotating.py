@@ -122,3 +122,20 @@ def test_nothing_is_anchored_on_a_file_that_could_not_be_read(tmp_path: Path) ->
     annotator.show(source, annotator.load("broken.json", source))
     with pytest.raises(NotAnnotatableError, match="could not be read"):
         annotator.create(0, 1, Kind.HIGHLIGHT)
+
+
+def test_a_reread_begun_before_a_save_here_is_not_taken_over_it(annotator: Annotator) -> None:
+    with Workspace(annotator.workspace.root) as other:  # another program writes a note...
+        theirs = other.annotate("bees.md", "A hive needs water close by.", Kind.NOTE, note="x")
+    since = annotator.changes
+    stale = annotator.load("bees.md")  # ...the reader reads the folder again...
+    mine = annotator.create(*span(annotator, "Bees fly further"), Kind.HIGHLIGHT)  # ...and saves
+    assert [a.id for a in stale.annotations] == [theirs.id]
+    assert not annotator.reloaded("bees.md", stale, since)  # that read would drop mine
+    assert [a.id for a in annotator.annotations] == [mine.annotation.id]
+    with pytest.raises(AlreadyHighlightedError):  # so the same key cannot make a second one
+        annotator.create(*span(annotator, "Bees fly further"), Kind.HIGHLIGHT)
+    since = annotator.changes
+    fresh = annotator.load("bees.md")
+    assert annotator.reloaded("bees.md", fresh, since)
+    assert {a.id for a in annotator.annotations} == {theirs.id, mine.annotation.id}

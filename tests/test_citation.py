@@ -223,3 +223,152 @@ def test_an_article_quoting_credited_speakers_is_still_its_authors_words(tmp_pat
     assert cite(quoted, source, "plain").startswith(
         '"The brick tunnel was failing." \u2014 Ewan Castell, A Column'
     )
+
+
+# -- citations for every mix of known and unknown parts --------------------------------------------
+
+LINE = "Rivers remember their old beds."
+
+
+def river_source(speaker: bool, channel: bool, author: bool, url: bool, time: bool) -> Source:
+    builder = SourceBuilder("notes/water.md", "Water Notes", "markdown")
+    builder.add_segment(
+        LINE,
+        start=75.0 if time else None,
+        end=80.0 if time else None,
+        speaker="Tom Beck" if speaker else None,
+    )
+    meta: dict[str, object] = {}
+    if author:
+        meta["authors"] = ["Ana Ruiz"]
+    if channel:
+        meta["channel"] = "Riverside"
+    elif author:
+        meta["channel"] = "Ana Ruiz"  # the reader's fallback when a file names no channel
+    if url:
+        meta["url"] = "https://example.org/rivers"
+    return builder.build(**meta)
+
+
+def cite_river(flags: str, template: str, templates: dict[str, str] | None = None) -> str:
+    source = river_source(*(letter != "-" for letter in flags))
+    made = new_annotation(source, 0, len(LINE), Kind.HIGHLIGHT)
+    return cite(made, source, template, templates=templates or {})
+
+
+# Flags: Speaker, Channel, Author, Url, Time ("-" where missing).
+PLAIN_CITATIONS = [
+    ("SCAUT", "— Tom Beck, Water Notes (Riverside), 1:15 https://example.org/rivers#t=75"),
+    ("SCAU-", "— Tom Beck, Water Notes (Riverside), https://example.org/rivers"),
+    ("SCA-T", "— Tom Beck, Water Notes (Riverside), 1:15"),
+    ("SCA--", "— Tom Beck, Water Notes (Riverside)"),
+    ("SC-UT", "— Tom Beck, Water Notes (Riverside), 1:15 https://example.org/rivers#t=75"),
+    ("SC-U-", "— Tom Beck, Water Notes (Riverside), https://example.org/rivers"),
+    ("SC--T", "— Tom Beck, Water Notes (Riverside), 1:15"),
+    ("SC---", "— Tom Beck, Water Notes (Riverside)"),
+    ("S-AUT", "— Tom Beck, Water Notes (Ana Ruiz), 1:15 https://example.org/rivers#t=75"),
+    ("S-AU-", "— Tom Beck, Water Notes (Ana Ruiz), https://example.org/rivers"),
+    ("S-A-T", "— Tom Beck, Water Notes (Ana Ruiz), 1:15"),
+    ("S-A--", "— Tom Beck, Water Notes (Ana Ruiz)"),
+    ("S--UT", "— Tom Beck, Water Notes, 1:15 https://example.org/rivers#t=75"),
+    ("S--U-", "— Tom Beck, Water Notes, https://example.org/rivers"),
+    ("S---T", "— Tom Beck, Water Notes, 1:15"),
+    ("S----", "— Tom Beck, Water Notes"),
+    ("-CAUT", "— Ana Ruiz, Water Notes (Riverside), 1:15 https://example.org/rivers#t=75"),
+    ("-CAU-", "— Ana Ruiz, Water Notes (Riverside), https://example.org/rivers"),
+    ("-CA-T", "— Ana Ruiz, Water Notes (Riverside), 1:15"),
+    ("-CA--", "— Ana Ruiz, Water Notes (Riverside)"),
+    ("-C-UT", "— Water Notes (Riverside), 1:15 https://example.org/rivers#t=75"),
+    ("-C-U-", "— Water Notes (Riverside), https://example.org/rivers"),
+    ("-C--T", "— Water Notes (Riverside), 1:15"),
+    ("-C---", "— Water Notes (Riverside)"),
+    ("--AUT", "— Ana Ruiz, Water Notes, 1:15 https://example.org/rivers#t=75"),
+    ("--AU-", "— Ana Ruiz, Water Notes, https://example.org/rivers"),
+    ("--A-T", "— Ana Ruiz, Water Notes, 1:15"),
+    ("--A--", "— Ana Ruiz, Water Notes"),
+    ("---UT", "— Water Notes, 1:15 https://example.org/rivers#t=75"),
+    ("---U-", "— Water Notes, https://example.org/rivers"),
+    ("----T", "— Water Notes, 1:15"),
+    ("-----", "— Water Notes"),
+]
+
+
+@pytest.mark.parametrize(("flags", "tail"), PLAIN_CITATIONS, ids=[f for f, _ in PLAIN_CITATIONS])
+def test_plain_citation_reads_naturally(flags: str, tail: str) -> None:
+    assert cite_river(flags, "plain") == f'"{LINE}" {tail}'
+
+
+MARKDOWN_CITATIONS = [
+    ("SCAUT", "— Tom Beck, *Water Notes* (Riverside), [1:15](https://example.org/rivers#t=75)"),
+    ("SCAU-", "— Tom Beck, *Water Notes* (Riverside), <https://example.org/rivers>"),
+    ("SCA-T", "— Tom Beck, *Water Notes* (Riverside), 1:15"),
+    ("SCA--", "— Tom Beck, *Water Notes* (Riverside)"),
+    ("SC-UT", "— Tom Beck, *Water Notes* (Riverside), [1:15](https://example.org/rivers#t=75)"),
+    ("SC-U-", "— Tom Beck, *Water Notes* (Riverside), <https://example.org/rivers>"),
+    ("SC--T", "— Tom Beck, *Water Notes* (Riverside), 1:15"),
+    ("SC---", "— Tom Beck, *Water Notes* (Riverside)"),
+    ("S-AUT", "— Tom Beck, *Water Notes* (Ana Ruiz), [1:15](https://example.org/rivers#t=75)"),
+    ("S-AU-", "— Tom Beck, *Water Notes* (Ana Ruiz), <https://example.org/rivers>"),
+    ("S-A-T", "— Tom Beck, *Water Notes* (Ana Ruiz), 1:15"),
+    ("S-A--", "— Tom Beck, *Water Notes* (Ana Ruiz)"),
+    ("S--UT", "— Tom Beck, *Water Notes*, [1:15](https://example.org/rivers#t=75)"),
+    ("S--U-", "— Tom Beck, *Water Notes*, <https://example.org/rivers>"),
+    ("S---T", "— Tom Beck, *Water Notes*, 1:15"),
+    ("S----", "— Tom Beck, *Water Notes*"),
+    ("-CAUT", "— Ana Ruiz, *Water Notes* (Riverside), [1:15](https://example.org/rivers#t=75)"),
+    ("-CAU-", "— Ana Ruiz, *Water Notes* (Riverside), <https://example.org/rivers>"),
+    ("-CA-T", "— Ana Ruiz, *Water Notes* (Riverside), 1:15"),
+    ("-CA--", "— Ana Ruiz, *Water Notes* (Riverside)"),
+    ("-C-UT", "— *Water Notes* (Riverside), [1:15](https://example.org/rivers#t=75)"),
+    ("-C-U-", "— *Water Notes* (Riverside), <https://example.org/rivers>"),
+    ("-C--T", "— *Water Notes* (Riverside), 1:15"),
+    ("-C---", "— *Water Notes* (Riverside)"),
+    ("--AUT", "— Ana Ruiz, *Water Notes*, [1:15](https://example.org/rivers#t=75)"),
+    ("--AU-", "— Ana Ruiz, *Water Notes*, <https://example.org/rivers>"),
+    ("--A-T", "— Ana Ruiz, *Water Notes*, 1:15"),
+    ("--A--", "— Ana Ruiz, *Water Notes*"),
+    ("---UT", "— *Water Notes*, [1:15](https://example.org/rivers#t=75)"),
+    ("---U-", "— *Water Notes*, <https://example.org/rivers>"),
+    ("----T", "— *Water Notes*, 1:15"),
+    ("-----", "— *Water Notes*"),
+]
+
+
+@pytest.mark.parametrize(
+    ("flags", "tail"), MARKDOWN_CITATIONS, ids=[f for f, _ in MARKDOWN_CITATIONS]
+)
+def test_markdown_citation_reads_naturally(flags: str, tail: str) -> None:
+    assert cite_river(flags, "markdown") == f'> "{LINE}" {tail}'
+
+
+USER_TEMPLATES = {
+    "who-channel": '"{quote}" \u2014 {who}, {channel}',
+    "speaker-title": '"{quote}" \u2014 {speaker}, {title} ({timestamp})',
+    "speaker-first": '{speaker}: "{quote}" ({url_at_time})',
+    "apa": "{authors} ({date}). {title}. {url}",
+}
+
+
+@pytest.mark.parametrize("flags", [f for f, _ in PLAIN_CITATIONS])
+@pytest.mark.parametrize("name", sorted(USER_TEMPLATES))
+def test_user_templates_never_repeat_a_name_or_leave_stray_marks(name: str, flags: str) -> None:
+    text = cite_river(flags, name, USER_TEMPLATES)
+    assert text.count("Ana Ruiz") <= 1
+    for stray in (", ,", "\u2014 ,", ", )", "()", "( ", " ,", ",,"):
+        assert stray not in text
+    assert not text.endswith((",", "\u2014", ":"))
+    assert not text.startswith((",", ".", ":", "\u2014"))
+
+
+def test_user_template_with_author_as_channel_names_the_author_once() -> None:
+    templates = {"mine": USER_TEMPLATES["who-channel"]}
+    assert cite_river("--A--", "mine", templates) == f'"{LINE}" \u2014 Ana Ruiz'
+    assert cite_river("-CA--", "mine", templates) == f'"{LINE}" \u2014 Ana Ruiz, Riverside'
+
+
+def test_user_template_without_a_speaker_keeps_the_dash_before_the_title() -> None:
+    templates = {"mine": USER_TEMPLATES["speaker-title"]}
+    assert cite_river("----T", "mine", templates) == f'"{LINE}" \u2014 Water Notes (1:15)'
+    assert cite_river("S----", "mine", templates) == f'"{LINE}" \u2014 Tom Beck, Water Notes'
+    speaker_first = {"mine": USER_TEMPLATES["speaker-first"]}
+    assert cite_river("-----", "mine", speaker_first) == f'"{LINE}"'

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.vaults import MakeVault
 from readmark.library.layout import VaultLayout
 from readmark.tui.cli import main
 
@@ -56,14 +57,9 @@ ANNOTATION_KEYS = [
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))
-    root = tmp_path / "vault"
-    (root / "talks").mkdir(parents=True)
-    (root / "talks" / "orchard.md").write_text(ORCHARD, encoding="utf-8")
-    (root / "mulch.txt").write_text(MULCH, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))  # some tests write it
+    return make_vault({"talks/orchard.md": ORCHARD, "mulch.txt": MULCH})
 
 
 def run(vault: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.store import conflict_copy_reason
 from readmark.tui.cli import main
 
@@ -43,14 +44,8 @@ CANDIDATE = "A hedge of hawthorn shelters more birds"
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "hedges.md").write_text(TALK, encoding="utf-8")
-    (root / "fences.txt").write_text("Fences\n\nA fence is quick to build.\n", encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"hedges.md": TALK, "fences.txt": "Fences\n\nA fence is quick to build.\n"})
 
 
 def run(vault: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.tui.cli import main
 
 SOURCE_KEYS = {
@@ -62,15 +63,16 @@ HOSTILE_TITLE = "[bold red]Not markup[/] \x1b]52;c;aGk=\x07\x1b[31mgrab\x1b[0m \
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
-    root = tmp_path / "vault"
-    (root / "talks").mkdir(parents=True)
-    (root / "talks" / "episode-12.md").write_text(EPISODE, encoding="utf-8")
-    (root / "talks" / "panel.vtt").write_text(PANEL, encoding="utf-8")
-    (root / "hostile.md").write_text(f"# {HOSTILE_TITLE}\n\nBody text.\n", encoding="utf-8")
-    (root / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0")
-    return root
+def vault(make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))  # beside the vault
+    return make_vault(
+        {
+            "talks/episode-12.md": EPISODE,
+            "talks/panel.vtt": PANEL,
+            "hostile.md": f"# {HOSTILE_TITLE}\n\nBody text.\n",
+            "cover.jpg": b"\xff\xd8\xff\xe0",
+        }
+    )
 
 
 def test_sources_json_shape(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -137,6 +139,7 @@ def test_show_json_lists_segments(vault: Path, capsys: pytest.CaptureFixture[str
             "speaker": "Ana",
             "role": "cue",
             "text": "Welcome to the panel.",
+            "marks": [{"offset": 0, "time": 2.0}],
         },
         {
             "start": 3723.0,
@@ -144,6 +147,7 @@ def test_show_json_lists_segments(vault: Path, capsys: pytest.CaptureFixture[str
             "speaker": "Ben",
             "role": "cue",
             "text": "Thanks for staying so long.",
+            "marks": [{"offset": 0, "time": 3723.0}],
         },
     ]
 

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.annotations.annotating import Annotator
 from readmark.annotations.drafts import DraftKey, Drafts, NoteDraft
 from readmark.annotations.model import Confidence, Kind
@@ -30,8 +32,8 @@ TALK = "talks/tides-and-towns.md"
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 def drafts_on_disk(vault: Path) -> list[NoteDraft]:
@@ -110,10 +112,10 @@ def test_nothing_typed_is_no_draft_and_a_save_removes_it(vault: Path) -> None:
 async def test_escape_then_q_keeps_the_draft_for_the_next_session(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("tides")
         await r.press("t", *"0:40", "enter", "a", *"half a thought", "escape")
-        assert "Draft kept: press the same key on this text to go on." in r.toasts
+        assert "Draft kept: press the same key on this text to go on." in r.said
         await r.press("q")
         words = r.app._exit_renderables
         assert len(words) == 1 and isinstance(words[0], Text)
@@ -121,9 +123,9 @@ async def test_escape_then_q_keeps_the_draft_for_the_next_session(
         assert said.startswith("readmark: 1 note not saved is kept as a draft")
         assert "a: note on “Thanks.” (Tides and towns, 0:40)" in said
     assert [d.note for d in drafts_on_disk(vault)] == ["half a thought"]
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.until(lambda: r.transcript.source is not None)
-        assert any("A note not saved waits here" in toast for toast in r.toasts)
+        assert any("A note not saved waits here" in toast for toast in r.said)
         await r.press("a")
         assert isinstance(r.app.screen, NoteEditor)
         assert r.app.screen.query_one(TextArea).text == "half a thought"
@@ -135,7 +137,7 @@ async def test_escape_then_q_keeps_the_draft_for_the_next_session(
 
 
 async def test_what_is_typed_is_on_disk_before_the_editor_closes(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("d", *"walls move the problem")
         await r.until(lambda: bool(drafts_on_disk(vault)))
@@ -145,19 +147,19 @@ async def test_what_is_typed_is_on_disk_before_the_editor_closes(vault: Path) ->
 
 
 async def test_ctrl_g_discards_the_draft(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("a", *"never mind", "escape")
         assert drafts_on_disk(vault) != []
         await r.press("a", "ctrl+g")
-        assert "Draft discarded." in r.toasts
+        assert "Draft discarded." in r.said
         assert drafts_on_disk(vault) == []
         await r.press("a")
         assert r.app.screen.query_one(TextArea).text == ""
 
 
 async def test_ctrl_q_in_the_editor_keeps_its_text(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("a", *"typed, then quit")
         await r.press("ctrl+q")
@@ -167,7 +169,7 @@ async def test_ctrl_q_in_the_editor_keeps_its_text(vault: Path) -> None:
 
 
 async def test_q_without_drafts_says_nothing(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("q")
         assert r.app._exit_renderables == []
@@ -253,7 +255,7 @@ async def test_a_draft_survives_the_app_being_killed(vault: Path, close_editor: 
     assert draft.kind is Kind.NOTE and draft.quote == "Welcome to the show about tides."
     raw = json.loads(next(VaultLayout(vault).drafts.glob("*.json")).read_text(encoding="utf-8"))
     assert raw["source"] == talk.name
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.until(lambda: r.transcript.source is not None)
         await r.press("g", "a")
         assert r.app.screen.query_one(TextArea).text == "kept through a kill"

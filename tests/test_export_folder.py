@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from markdown_it import MarkdownIt
 from readmark.annotations.anchoring import new_annotation
 from readmark.annotations.export_markdown import export_markdown
@@ -18,8 +20,8 @@ from textual.widgets import Input
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -27,7 +29,7 @@ async def test_the_export_goes_to_a_folder_beside_the_vault_and_says_where(
     vault: Path, size: tuple[int, int]
 ) -> None:
     beside = vault.parent / "vault-exports"
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("tides")
         await r.press("h")
         r.screen.action_export()
@@ -37,13 +39,13 @@ async def test_the_export_goes_to_a_folder_beside_the_vault_and_says_where(
         await r.press("enter")
         written = beside / "talks" / "tides-and-towns.notes.md"
         assert written.exists()
-        assert f"Exported 1 annotation to {written.resolve()}" in r.toasts
+        assert f"Exported 1 annotation to {written.resolve()}" in r.said
         assert not (vault / ".readmark" / "exports").exists()
 
 
 async def test_the_folder_chosen_is_offered_next_time(vault: Path, tmp_path: Path) -> None:
     chosen = tmp_path / "Obsidian" / "Reading"
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("h")
         r.screen.action_export()
@@ -53,7 +55,7 @@ async def test_the_folder_chosen_is_offered_next_time(vault: Path, tmp_path: Pat
         await r.press(*str(chosen), "enter")
         assert (chosen / "talks" / "tides-and-towns.notes.md").exists()
         await r.press("q")
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.until(lambda: r.transcript.source is not None)
         r.screen.action_export()
         await r.settle()
@@ -61,7 +63,7 @@ async def test_the_folder_chosen_is_offered_next_time(vault: Path, tmp_path: Pat
 
 
 async def test_a_folder_out_of_sight_is_refused_with_the_reason(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("h")
         r.screen.action_export()

@@ -9,16 +9,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from helpers.running_reader import RunningReader, open_reader
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore
 from readmark.tui import clipboard
-from readmark.tui.app import ReadmarkApp
 from readmark.tui.cli import main
 from readmark.tui.screens.note_editor import NoteEditor
-from readmark.tui.screens.reader import ReaderScreen
-from readmark.tui.widgets.source_list import SourceList
-from readmark.tui.widgets.transcript import Transcript
-from textual.pilot import Pilot
 
 FERRY = """---
 title: The night ferry
@@ -42,12 +39,9 @@ LATER = "Nobody checks the tickets anyway."
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "vault"
-    folder.mkdir()
-    (folder / "ferry.md").write_text(FERRY, encoding="utf-8")
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))
-    return folder
+def vault(make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))  # a test writes it
+    return make_vault({"ferry.md": FERRY})
 
 
 def cli(vault: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -57,46 +51,22 @@ def cli(vault: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[in
     return status, out, err
 
 
-class Reader:
-    def __init__(self, app: ReadmarkApp, pilot: Pilot[None]) -> None:
-        self.app = app
-        self.pilot = pilot
-
-    async def keys(self, *keys: str) -> None:
-        await self.pilot.press(*keys)
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
-
-    @property
-    def screen(self) -> ReaderScreen:
-        return next(s for s in self.app.screen_stack if isinstance(s, ReaderScreen))
-
-    @property
-    def toasts(self) -> list[str]:
-        return [str(n.message) for n in self.app._notifications]
-
-    async def go_to(self, words: str) -> None:
-        """Put the cursor on the sentence that begins with `words`."""
-        transcript = self.screen.query_one(Transcript)
-        source = transcript.source
-        assert source is not None
-        transcript.go_to_offset(source.text.index(words))
-        await self.keys()
-        start, end = transcript.cursor_span
-        assert source.text[start:end].startswith(words)
+async def go_to(reader: RunningReader, words: str) -> None:
+    """Put the cursor on the sentence that begins with `words`."""
+    transcript = reader.transcript
+    source = transcript.source
+    assert source is not None
+    transcript.go_to_offset(source.text.index(words))
+    await reader.press()
+    start, end = transcript.cursor_span
+    assert source.text[start:end].startswith(words)
 
 
 @asynccontextmanager
-async def reading(vault: Path) -> AsyncIterator[Reader]:
-    app = ReadmarkApp(vault)
-    async with app.run_test(size=(120, 36)) as pilot:
-        reader = Reader(app, pilot)
-        for _ in range(100):
-            if reader.screen.query_one(SourceList).shown_ids:
-                break
-            await pilot.pause(0.02)
-        await reader.keys("slash", *"ferry", "enter")
-        assert reader.screen.query_one(Transcript).source is not None
+async def reading(vault: Path) -> AsyncIterator[RunningReader]:
+    async with open_reader(vault) as reader:
+        await reader.press("slash", *"ferry", "enter")
+        assert reader.transcript.source is not None
         yield reader
 
 
@@ -111,11 +81,11 @@ async def test_neither_highlights_words_a_highlight_already_holds(
     assert status == 0
     made = json.loads(out)["id"]
     async with reading(vault) as reader:
-        await reader.go_to(FIRST)
-        await reader.keys("h")  # inside the highlight the command made
+        await go_to(reader, FIRST)
+        await reader.press("h")  # inside the highlight the command made
         assert reader.toasts[-1] == "Already highlighted."
-        await reader.go_to(LATER)
-        await reader.keys("h")
+        await go_to(reader, LATER)
+        await reader.press("h")
     assert stored(vault) == [(Kind.HIGHLIGHT, LATER, ""), (Kind.HIGHLIGHT, FIRST_TWO, "")]
     # ...and the command refuses what the reader made, and what lies inside the first one.
     for quote, holder in ((LATER, None), (FIRST, made), (FIRST_TWO, made)):
@@ -131,8 +101,8 @@ async def test_one_note_per_passage_and_kind_in_both(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     async with reading(vault) as reader:
-        await reader.go_to(FIRST)
-        await reader.keys("a", *"from the reader", "ctrl+s")
+        await go_to(reader, FIRST)
+        await reader.press("a", *"from the reader", "ctrl+s")
     [(_, _, note)] = stored(vault)
     assert note == "from the reader"
     [annotation] = AnnotationStore(vault).load_all().annotations
@@ -149,10 +119,10 @@ async def test_one_note_per_passage_and_kind_in_both(
     )  # fmt: skip
     assert status == 0
     async with reading(vault) as reader:
-        await reader.go_to(LATER)
-        await reader.keys("d")
+        await go_to(reader, LATER)
+        await reader.press("d")
         assert isinstance(reader.app.screen, NoteEditor)
-        await reader.keys("end", *", then the reader", "ctrl+s")
+        await reader.press("end", *", then the reader", "ctrl+s")
     assert stored(vault) == [
         (Kind.DISSENT, LATER, "from the command, then the reader"),
         (Kind.NOTE, FIRST, "from the reader"),
@@ -175,8 +145,8 @@ async def test_y_and_cite_use_the_configured_default_format(
     previous = clipboard.set_system_copy(copied.append)
     try:
         async with reading(vault) as reader:
-            await reader.go_to(LATER)
-            await reader.keys("y")
+            await go_to(reader, LATER)
+            await reader.press("y")
     finally:
         clipboard.set_system_copy(previous)
     assert copied == [cited.rstrip("\n")]
@@ -186,12 +156,12 @@ async def test_the_readers_export_writes_what_the_command_writes(
     vault: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     async with reading(vault) as reader:
-        await reader.go_to(FIRST)
-        await reader.keys("h")
-        await reader.go_to(LATER)
-        await reader.keys("d", *"They do on Sundays.", "ctrl+s")
+        await go_to(reader, FIRST)
+        await reader.press("h")
+        await go_to(reader, LATER)
+        await reader.press("d", *"They do on Sundays.", "ctrl+s")
         reader.screen.action_export()
-        await reader.keys("enter")  # the folder offered: beside the vault
+        await reader.press("enter")  # the folder offered: beside the vault
         assert any("Exported 2 annotations to" in toast for toast in reader.toasts)
     exports = vault.parent / f"{vault.name}-exports"
     from_reader = {p.name: p.read_bytes() for p in exports.iterdir()}

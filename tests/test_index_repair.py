@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.index import INDEX_NAME
 from readmark.annotations.index_folder import is_own
 from readmark.annotations.index_schema import SCHEMA_VERSION
@@ -29,10 +30,8 @@ FOREIGN = {
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "bridges.md").write_text(TALK, encoding="utf-8")
+def vault(make_vault: MakeVault) -> Path:
+    root = make_vault({"bridges.md": TALK})
     with Workspace(root) as workspace:
         workspace.annotate("bridges.md", "built twice", Kind.NOTE, note="masonry")
     return root

@@ -151,3 +151,14 @@ def test_quick_summary_of_long_reading_notes_is_not_a_timed_transcript(tmp_path:
     assert quick is not None
     assert quick.timed_segments == exact.timed_segments == 0
     assert quick.duration is None
+
+
+def test_failed_and_empty_sources_get_capitalised_titles(tmp_path: Path) -> None:
+    (tmp_path / "badwhisper.json").write_text('{"segments": "oops"}', encoding="utf-8")
+    (tmp_path / "empty_notes.md").write_text("", encoding="utf-8")
+    (tmp_path / "talk.en.srt").write_text("\n", encoding="utf-8")
+    titles = [
+        load_path(tmp_path / name, name).title
+        for name in ("badwhisper.json", "empty_notes.md", "talk.en.srt")
+    ]
+    assert titles == ["Badwhisper", "Empty notes", "Talk"]

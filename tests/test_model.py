@@ -1,5 +1,5 @@
 from readmark.library.builder import SourceBuilder, normalise_space
-from readmark.library.model import Role, segment_at
+from readmark.library.model import Role, Segment, Source, segment_at
 
 
 def _interview() -> SourceBuilder:
@@ -64,3 +64,21 @@ def test_builder_keeps_no_terminal_controls_in_text_or_metadata() -> None:
     assert source.text[source.segments[0].char_start : source.segments[0].char_end] == (
         source.segments[0].text
     )
+
+
+def test_seconds_at_offset_interpolates_and_clamps() -> None:
+    first = Segment(0, "abcdefghij", start=10.0, end=20.0, char_start=0, char_end=10)
+    open_ended = Segment(1, "klmnopqrst", start=30.0, char_start=12, char_end=22)
+    untimed = Segment(2, "uvwxyz", char_start=24, char_end=30)
+    last = Segment(3, "0123456789", start=50.0, char_start=32, char_end=42)
+    source = Source(id="s", title="s", format="text", segments=[first, open_ended, untimed, last])
+    assert source.seconds_at_offset(0) == 10.0
+    assert source.seconds_at_offset(5) == 15.0
+    assert source.seconds_at_offset(10) == 20.0  # the end of the first segment
+    assert source.seconds_at_offset(11) == 30.0  # between segments: the next one's start
+    # No end: it lasts until the next timed segment begins (the untimed one is skipped).
+    assert source.seconds_at_offset(17) == 40.0
+    assert source.seconds_at_offset(26) is None
+    assert source.seconds_at_offset(37) == 50.0  # nothing follows: its own start
+    assert source.seconds_at_offset(999) == 50.0
+    assert Source(id="e", title="e", format="text").seconds_at_offset(3) is None

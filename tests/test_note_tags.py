@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.annotations.annotating import Annotator
 from readmark.annotations.model import Kind, note_tags
 from readmark.annotations.store import AnnotationStore
@@ -18,8 +20,8 @@ TALK = "talks/tides-and-towns.md"
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 def test_hash_words_are_tags_but_headings_numbers_and_links_are_not() -> None:
@@ -52,7 +54,7 @@ def test_the_command_line_takes_hash_tags_from_the_note_too(vault: Path) -> None
 async def test_tags_typed_in_the_editor_and_in_the_note_are_saved(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("tides")
         await r.press("a", *"Walls only move it. #erosion")
         editor = r.app.screen
@@ -64,7 +66,7 @@ async def test_tags_typed_in_the_editor_and_in_the_note_are_saved(
         await r.press("right", "ctrl+s")
     [saved] = AnnotationStore(vault).load_all().annotations
     assert saved.tags == ("coastal", "tides", "erosion")
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.until(lambda: r.transcript.source is not None)
         await r.press("e")
         editor = r.app.screen

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import make_vault
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.tui import cli
 from readmark.tui.app import ReadmarkApp
 from readmark.tui.cli import entry
@@ -13,8 +14,8 @@ from readmark.tui.widgets.transcript import Transcript
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 def test_a_file_opens_in_its_folder(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore, InvalidAnnotationIdError, StoreError
 from readmark.annotations.workspace import Workspace
@@ -19,10 +20,8 @@ HOSTILE_IDS = ["../x", "..", "/etc/passwd", "a/b", "a\\b", "", ".", "x.md", "a" 
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "otters.vtt").write_text(TALK, encoding="utf-8")
+def vault(make_vault: MakeVault, tmp_path: Path) -> Path:
+    root = make_vault({"otters.vtt": TALK})
     (tmp_path / "secret.vtt").write_text(TALK.replace("Otters", "Topsecret"), encoding="utf-8")
     return root
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.screens.prompt import PromptScreen
@@ -15,13 +17,13 @@ from textual.widgets import Input, TextArea
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_q_in_the_search_screen_never_quits(vault: Path, size: tuple[int, int]) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.press("s", *"quay", "enter")
         assert isinstance(r.app.screen, SearchScreen) and r.app.is_running
         assert r.app.screen.query_one(Input).value == "quay"
@@ -35,7 +37,7 @@ async def test_q_in_the_search_screen_never_quits(vault: Path, size: tuple[int, 
 
 
 async def test_q_is_text_in_the_editor_and_prompts_and_closes_help(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("a", *"quite")
         assert isinstance(r.app.screen, NoteEditor)

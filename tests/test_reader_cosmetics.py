@@ -8,7 +8,9 @@ import io
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
 from rich.console import Console
@@ -30,15 +32,15 @@ def as_text(content: object) -> str:
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    folder = make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    folder = make_vault(HARBOUR_VAULT)
     (folder / "clipped.md").write_text(CLIPPED, encoding="utf-8")
     return folder
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_sidebars_hint_wraps_in_its_width(vault: Path, size: tuple[int, int]) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("tides")
         if size[0] < 110:
             await r.press("ctrl+e")
@@ -53,7 +55,7 @@ async def test_the_sidebars_hint_wraps_in_its_width(vault: Path, size: tuple[int
 async def test_the_header_says_the_title_once_and_without_a_stray_dash(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("silt")
         header = r.header
         assert header.count("Why harbours silt up") == 1  # the heading is the title
@@ -64,16 +66,16 @@ async def test_the_header_says_the_title_once_and_without_a_stray_dash(
 
 
 async def test_a_files_warning_is_told_once_a_session(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("quay")
         await r.open("tides")
         await r.open("quay")
-        told = [t for t in r.toasts if "HTML lines" in t]
+        told = [t for t in r.said if "HTML lines" in t]
         assert len(told) == 1 and told[0].startswith("clipped.md: left out 2 HTML lines")
 
 
 async def test_help_lists_readmarks_keys_with_their_ids(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         await r.press("question_mark")
         assert isinstance(r.app.screen, HelpScreen)

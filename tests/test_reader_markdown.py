@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from readmark.library.errors import SourceError
 from readmark.library.model import Role, Source
 from readmark.library.readers import markdown
+from readmark.library.readers.text.dates import parse_date
+from readmark.library.readers.text.front_matter import read_metadata
 
 DATA = Path(__file__).parent / "data" / "text"
 
@@ -68,9 +71,11 @@ def test_chapters_section_in_the_body_becomes_the_outline() -> None:
         "## Chapters\n\n- [00:00–01:00] Arrival\n- [01:00–02:00] Departure\n\n## Transcript\n\n"
         "- [00:00] We arrive.\n- [00:30] We wait.\n- [01:05] We leave.\n"
     )
+    # A chapter begins at the line the file times nearest to it: `We leave.` (1:05), not
+    # `We wait.` (0:30).
     assert [(e.title, e.start, source.segments[e.segment_index].text) for e in source.outline] == [
         ("Arrival", 0.0, "We arrive."),
-        ("Departure", 60.0, "We wait."),
+        ("Departure", 60.0, "We leave."),
     ]
     assert [s.start for s in source.timed_segments] == [0.0, 30.0, 65.0]
 
@@ -119,9 +124,10 @@ def test_chapters_list_of_mappings_and_strings() -> None:
         "---\nchapters:\n  - {start: '1:00', title: Second}\n  - '0:00 First'\n---\n"
         "[0:00] one\n\n[0:30] two\n\n[1:10] three\n"
     )
+    # `Second` (1:00) begins at the line the file times nearest to it, `three` (1:10).
     assert [(e.title, e.start, e.segment_index) for e in source.outline] == [
         ("First", 0.0, 0),
-        ("Second", 60.0, 1),
+        ("Second", 60.0, 2),
     ]
 
 
@@ -372,3 +378,83 @@ def test_a_fence_never_closed_does_not_swallow_the_transcript() -> None:
     ]
     closed = read('[00:01] We set off.\n```\n{"raw": 1}\n```\n[00:06] The wind came up.\n')
     assert "raw" not in closed.text
+
+
+# -- a url from the timestamp links ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "url"),
+    [
+        ("https://youtu.be/ABC?t=5", "https://youtu.be/ABC?t=12", "https://youtu.be/ABC"),
+        (
+            "https://www.youtube.com/watch?v=ABC&t=5s",
+            "https://www.youtube.com/watch?v=ABC&t=244s",
+            "https://www.youtube.com/watch?v=ABC",
+        ),
+    ],
+)
+def test_timestamp_links_give_the_source_url(first: str, second: str, url: str) -> None:
+    source = read(f"# Pond life\n\n[0:05]({first}) Welcome back.\n\n[4:04]({second}) Frogs next.\n")
+    assert source.url == url
+    assert [s.start for s in source.timed_segments] == [5.0, 244.0]
+
+
+def test_front_matter_url_wins_over_timestamp_links() -> None:
+    source = read(
+        "---\nurl: https://example.org/pond\n---\n\n"
+        "[0:05](https://youtu.be/ABC?t=5) Welcome back.\n\n"
+        "[0:09](https://youtu.be/ABC?t=9) Frogs next.\n"
+    )
+    assert source.url == "https://example.org/pond"
+
+
+def test_links_to_different_videos_give_no_url() -> None:
+    source = read(
+        "[0:05](https://youtu.be/ABC?t=5) Welcome back.\n\n"
+        "[0:09](https://youtu.be/XYZ?t=9) Another talk.\n"
+    )
+    assert source.url is None
+
+
+# -- front-matter values that cannot be read say so ------------------------------------------
+
+
+def test_iso_8601_duration_is_read() -> None:
+    assert read_metadata({"duration": "PT1H2M3S"}).duration == 3723.0
+    assert read_metadata({"duration": "PT45S"}).duration == 45.0
+
+
+@pytest.mark.parametrize("value", [-5, "abc", "PT", "P"])
+def test_unreadable_duration_is_left_out_with_a_warning(value: object) -> None:
+    meta = read_metadata({"duration": value})
+    assert meta.duration is None
+    assert meta.warnings == [f"front matter: duration '{value}' is not a length of time; left out"]
+
+
+def test_day_first_date_is_read_when_the_day_is_over_12() -> None:
+    meta = read_metadata({"upload_date": "16/02/2026"})
+    assert (meta.date, meta.warnings) == ("2026-02-16", [])
+    assert parse_date("31.12.2025") == "2025-12-31"
+
+
+def test_ambiguous_or_unreadable_date_is_left_out_with_a_warning() -> None:
+    ambiguous = read_metadata({"upload_date": "05/02/2026"})
+    assert ambiguous.date is None
+    assert ambiguous.warnings == [
+        "front matter: upload_date '05/02/2026' could be day or month first; "
+        "left out (write it as 2026-02-16)"
+    ]
+    assert read_metadata({"date": "someday"}).warnings == [
+        "front matter: date 'someday' is not a date; left out"
+    ]
+
+
+def test_front_matter_warnings_reach_the_source() -> None:
+    source = read("---\ntitle: Moss\nduration: -5\n---\n\nMoss grows slowly.\n")
+    assert source.warnings == ["front matter: duration '-5' is not a length of time; left out"]
+
+
+def test_readable_front_matter_gives_no_warning() -> None:
+    source = read("---\nduration: 1:02:03\ndate: 2026-02-16\n---\n\nMoss grows slowly.\n")
+    assert (source.duration, source.date, source.warnings) == (3723.0, "2026-02-16", [])

@@ -199,7 +199,9 @@ def test_name_prefixes_give_speakers_and_carry_on() -> None:
         ("MARA", "Where were you last night?"),
         ("Dr. Okafor", "At the lab."),
         ("Dr. Okafor", "Ask anyone."),
-        ("Dr. Okafor", "Note: this is not a speaker."),
+        # The file labels each cue (Dr. Okafor twice in a row): an unlabelled cue after a
+        # finished sentence is nobody's, not the last speaker's.
+        (None, "Note: this is not a speaker."),
     ]
     assert source.speakers == ["MARA", "Dr. Okafor"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from readmark.library.errors import SourceError
@@ -82,6 +83,19 @@ def test_clipped_note_with_only_date_and_site() -> None:
         "Clipping from web",
         "2026-03-03",
         "example.org",
+    )
+
+
+@pytest.mark.parametrize("tags", ["#energy #batteries", "energy, batteries", "#energy, #batteries"])
+def test_clipped_note_tags_in_one_part_are_separate(tags: str) -> None:
+    source = read(
+        f"Heat pumps in old houses\n2026-01-12 · The Atlantic · {tags}\n\nThe first paragraph.\n"
+    )
+    assert (source.title, source.date, source.channel, source.tags) == (
+        "Heat pumps in old houses",
+        "2026-01-12",
+        "The Atlantic",
+        ["energy", "batteries"],
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from readmark.library.errors import SourceError
+from readmark.library.loading import load_path
 from readmark.library.model import Role, Source
 from readmark.library.readers import whisper_json
 
@@ -260,3 +261,10 @@ def test_arbitrary_json_raises_only_source_error(data: Any) -> None:
     except SourceError:
         return
     _assert_sane(source)
+
+
+def test_invalid_json_error_does_not_start_with_the_name(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"segments": [', encoding="utf-8")
+    error = load_path(path, "broken.json").error
+    assert error is not None and error.startswith("not valid JSON")

@@ -1,5 +1,5 @@
-"""Where the reader was: saved per vault, per user (never inside the vault), and a damaged file
-is a fresh start, never an error."""
+"""Where the reader was: saved per vault, per user (never inside the vault), a damaged file is
+a fresh start, never an error; and a reloaded source keeps the reader on its sentence."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers.small_vaults import night_ferry
 from readmark.annotations.reading import (
     MAX_SOURCES,
     ReadingState,
+    follow_span,
     load_reading_state,
     save_reading_state,
     state_path,
 )
+from readmark.library.builder import SourceBuilder
 
 
 def test_a_saved_state_reads_back(tmp_path: Path) -> None:
@@ -178,3 +181,17 @@ def test_forget_drops_the_source_and_closes_it() -> None:
     state.forget("a.md")
 
     assert state == ReadingState()
+
+
+def test_a_sentence_that_is_gone_falls_back_to_the_nearest_offset() -> None:
+    old = night_ferry()
+    start = old.text.index("Tickets")
+    end = start + len("Tickets are sold on board.")
+    builder = SourceBuilder(id="ferry.md", title="Ferry", format="markdown")
+    builder.add_segment("Entirely different words now.", start=0.0)
+    new = builder.build()
+    assert follow_span(old, start, end, new) == len(new.text) - 1
+    moved = SourceBuilder(id="ferry.md", title="Ferry", format="markdown")
+    moved.add_segment("A new opening line. Tickets are sold on board. Bring coins.", start=0.0)
+    again = moved.build()
+    assert follow_span(old, start, end, again) == again.text.index("Tickets")

@@ -18,7 +18,7 @@ from helpers.cut_and_shuffle import (
     essay,
     word_spans,
 )
-from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
+from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor, span_metadata
 from readmark.annotations.model import Annotation, Kind, fingerprint
 from readmark.annotations.review import Decision, ReviewError
 from readmark.annotations.wording import refusal
@@ -454,3 +454,74 @@ def test_cut_and_shuffle_of_a_long_source_rewords_no_annotation(tmp_path: Path) 
     assert again.reanchored == []
     assert sorted(a.id for a in again.needs_review) == sorted(review)
     assert sorted(o.annotation.id for o in again.orphans) == sorted(orphaned)
+
+
+# -- words cut from inside a quote -----------------------------------------------------------------
+
+FLOODS = [
+    (0.0, "Mia", "Good evening and welcome to a night about weather and rivers."),
+    (20.0, "Ravi", "When spring floods come the old channels fill first and the new levees hold."),
+    (45.0, "Mia", "That is the part most towns forget until the water is at the door."),
+    (70.0, "Ravi", "We saw it again last year along the lower valley."),
+]
+
+
+def flood_talk(turns: list[tuple[float, str, str]]) -> Source:
+    builder = SourceBuilder("floods.srt", "Floods", "srt")
+    for i, (start, speaker, text) in enumerate(turns):
+        end = turns[i + 1][0] if i + 1 < len(turns) else start + 10
+        builder.add_segment(text, start=start, end=end, speaker=speaker)
+    return builder.build()
+
+
+def annotate_in(source: Source, quote: str) -> Annotation:
+    at = source.text.index(quote)
+    return new_annotation(source, at, at + len(quote), Kind.NOTE, note="keep me")
+
+
+def corrected(index: int, text: str) -> Source:
+    turns = [*FLOODS]
+    turns[index] = (turns[index][0], turns[index][1], text)
+    return flood_talk(turns)
+
+
+def test_two_words_cut_from_inside_a_quote_need_review() -> None:
+    made = annotate_in(flood_talk(FLOODS), "channels fill first and the new levees")
+    source = corrected(1, "When spring floods come the old channels fill and the levees hold.")
+    result = reanchor(made, source)
+    assert result.status == ReanchorStatus.NEEDS_REVIEW
+    assert not result.annotation.orphaned
+    assert result.annotation.quote == "channels fill first and the new levees"
+    assert result.annotation.candidate is not None
+    assert result.annotation.candidate.text == "channels fill and the levees"
+    assert result.annotation.note == "keep me"
+    assert 75 <= result.score < 85
+
+
+def test_words_cut_from_the_end_of_a_quote_do_not_run_into_the_next_turn() -> None:
+    made = annotate_in(flood_talk(FLOODS), "the old channels fill first and the new levees hold.")
+    source = corrected(1, "When spring floods come the old channels fill first and the new.")
+    result = reanchor(made, source)
+    assert result.status == ReanchorStatus.NEEDS_REVIEW
+    candidate = result.annotation.candidate
+    assert candidate is not None
+    assert candidate.text == "the old channels fill first and the new."
+    assert span_metadata(source, candidate.start, candidate.end)[2] == "Ravi"
+
+
+def test_an_exact_copy_elsewhere_still_wins_over_a_fuzzy_match_in_place() -> None:
+    quote = "the old channels fill first and the new levees hold"
+    made = annotate_in(flood_talk(FLOODS), quote)
+    turns = [*FLOODS, (90.0, "Ravi", f"Again: {quote}.")]
+    turns[1] = (20.0, "Ravi", "When spring floods come the channels fill and the new levees hold.")
+    result = reanchor(made, flood_talk(turns))
+    assert result.status == ReanchorStatus.MOVED
+    assert result.annotation.quote == quote
+    assert result.annotation.start is not None and result.annotation.start >= 90.0
+
+
+def test_a_quote_mostly_gone_is_still_orphaned() -> None:
+    made = annotate_in(flood_talk(FLOODS), "the old channels fill first and the new levees hold")
+    result = reanchor(made, corrected(1, "When spring floods come the levees hold."))
+    assert result.status == ReanchorStatus.ORPHANED
+    assert result.annotation.orphaned

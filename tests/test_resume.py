@@ -6,26 +6,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, Copied, make_vault, reading
+from helpers.copied import Copied
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.tui.widgets.source_list import SourceList
 from readmark.tui.widgets.transcript import Transcript
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_resume_puts_the_keys_in_the_transcript_on_the_sentence(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("tides")
         await r.press("t", *"2:00", "enter")
         await r.press("q")
     with Copied() as copied:
-        async with reading(vault, size) as r:
+        async with open_reader(vault, size) as r:
             await r.until(lambda: r.transcript.source is not None)
             transcript = r.transcript
             assert isinstance(r.app.focused, Transcript)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import readmark.annotations.index
+from helpers.vaults import MakeVault
 from readmark.annotations.anchoring import new_annotation
 from readmark.annotations.index import INDEX_NAME
 from readmark.annotations.model import Annotation, Kind
@@ -54,11 +55,8 @@ def commit_on_a_full_disk(writer: SegmentWriter, *args: object, **kwargs: object
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "bridges.md").write_text(TALK, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"bridges.md": TALK})
 
 
 def note_on(vault: Path, quote: str, note: str) -> Annotation:

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.workspace import Workspace
 from readmark.tui.cli import main
@@ -17,15 +19,15 @@ from readmark.tui.widgets.source_list import SourceList
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_source_of_an_opened_hit_is_shown_in_the_list(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("silt")
         listed = r.screen.query_one(SourceList)
         listed.focus()

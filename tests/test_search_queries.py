@@ -167,9 +167,7 @@ def write_vault(root: Path) -> Path:
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))
+def vault(tmp_path: Path) -> Path:
     return write_vault(tmp_path / "vault")
 
 

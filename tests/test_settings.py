@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, Copied, make_vault, reading
+from helpers.copied import Copied
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.annotations.citing import Citing
 from readmark.annotations.settings import Settings, UserSettings, load_settings
 from readmark.library.layout import settings_path
@@ -16,8 +19,8 @@ from readmark.tui.widgets.source_list import SourceList
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 def configure(text: str) -> Path:
@@ -32,14 +35,14 @@ SHORT = '[citation]\ndefault = "short"\n[citation.templates]\nshort = "{quote} (
 
 async def test_theme_format_panes_and_order_stick_across_restarts(vault: Path) -> None:
     with Copied() as copied:
-        async with reading(vault, (120, 36)) as r:
+        async with open_reader(vault, (120, 36)) as r:
             await r.open("tides")
             r.app.theme = "nord"
             await r.press("t", *"0:40", "enter", "Y", "2")  # plain
             await r.press("ctrl+e")
             r.screen.sort_sources("date")
             await r.settle()
-        async with reading(vault, (120, 36)) as r:
+        async with open_reader(vault, (120, 36)) as r:
             await r.until(lambda: r.transcript.source is not None)
             assert r.app.theme == "nord"
             assert r.screen.query_one("#sidebar").has_class("-hidden")
@@ -56,7 +59,7 @@ async def test_theme_format_panes_and_order_stick_across_restarts(vault: Path) -
 async def test_y_copies_in_the_configured_default(vault: Path, size: tuple[int, int]) -> None:
     configure(SHORT)
     with Copied() as copied:
-        async with reading(vault, size) as r:
+        async with open_reader(vault, size) as r:
             await r.open("tides")
             await r.press("t", *"0:40", "enter", "y")
     assert copied == ["Thanks. (0:40)"]

@@ -1,4 +1,4 @@
-"""Pictures of the main screens, at a roomy and a small terminal size (pytest-textual-snapshot)."""
+"""Pictures of the main screens at three terminal sizes (pytest-textual-snapshot)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from readmark.tui.app import ReadmarkApp
 from textual.pilot import Pilot
 
 DATA = Path(__file__).parent / "data" / "reader_vault"
-SIZES = [(120, 36), (80, 24)]
+SIZES = [(120, 36), (80, 24), (200, 50)]
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReadmarkApp:
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
+def app(tmp_path: Path) -> ReadmarkApp:
     vault = tmp_path / "vault"
     shutil.copytree(DATA, vault)
     with Workspace(vault) as workspace:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.annotations.workspace import Workspace
 from readmark.library.ordering import arrange, natural_key
 from readmark.library.summary import SourceSummary
@@ -75,8 +77,8 @@ def test_a_long_title_takes_two_lines_instead_of_being_cut_short() -> None:
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    folder = make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    folder = make_vault(HARBOUR_VAULT)
     (folder / "talks" / "episode-10.md").write_text("# Episode 10\n\nTen.\n", encoding="utf-8")
     (folder / "talks" / "episode-2.md").write_text("# Episode 2\n\nTwo.\n", encoding="utf-8")
     with Workspace(folder) as workspace:
@@ -90,7 +92,7 @@ def _prompts(listed: SourceList) -> list[str]:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_list_in_folders_g_G_and_S(vault: Path, size: tuple[int, int]) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         listed = r.screen.query_one(SourceList)
         assert listed.shown_ids == [
             "essays/why-harbours-silt-up.md",
@@ -121,7 +123,7 @@ async def test_the_list_in_folders_g_G_and_S(vault: Path, size: tuple[int, int])
 
 
 async def test_a_read_mark_shows_how_far_each_source_was_read(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         await r.open("tides")
         listed = r.screen.query_one(SourceList)
         label = str(listed.get_option_at_index(listed._list.highlighted or 0).prompt)
@@ -130,7 +132,7 @@ async def test_a_read_mark_shows_how_far_each_source_was_read(vault: Path) -> No
         label = str(listed.get_option_at_index(listed._list.highlighted or 0).prompt)
         assert "\n  ● 5:00" in label
         await r.press("q")
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         listed = r.screen.query_one(SourceList)
         labels = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert any(label.startswith("▶ Tides and towns\n  ● ") for label in labels)

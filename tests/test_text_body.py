@@ -89,14 +89,14 @@ def test_inline_markdown_reduces_to_reading_text(markdown: str, plain: str) -> N
 
 
 @pytest.mark.parametrize(
-    "label", ["Alice", "Dr. Bo Li", "MARGARET", "Jean de la Croix", "Q", "Speaker 2"]
+    "label", ["Alice", "Dr. Bo Li", "MARGARET", "Jean de la Croix", "Speaker 2"]
 )
 def test_names(label: str) -> None:
     assert is_name(label)
 
 
 @pytest.mark.parametrize(
-    "label", ["Note", "Step 1", "Warning", "the host", "This is it", "Summary"]
+    "label", ["Note", "Step 1", "Warning", "the host", "This is it", "Summary", "Q", "A"]
 )
 def test_not_names(label: str) -> None:
     assert not is_name(label)
@@ -314,6 +314,12 @@ def test_ordinary_first_lines_are_not_a_clipped_header() -> None:
     assert read_clipped_header(["A title", "An ordinary first sentence."]) is None
 
 
+def test_clipped_header_keeps_a_tag_with_a_space_whole() -> None:
+    header = read_clipped_header(["Kilns", "2026-01-12 · Clay Weekly · wood firing · #kilns"])
+    assert header is not None
+    assert header.tags == ["wood firing", "kilns"]
+
+
 _ODD_TEXT = st.text(
     alphabet=st.sampled_from(
         list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000\x1b[m\x07\u202e")
@@ -340,3 +346,11 @@ def test_a_range_stamp_gives_the_line_its_end() -> None:
         9.0,
         "the rope goes over",
     )
+
+
+def test_lines_end_only_at_line_ends() -> None:
+    from readmark.library.readers.text.lines import split_lines
+
+    # \x1e and NEL (a Latin-1 `…`) are not line ends; a lone CR is.
+    assert split_lines("a\x1eb\x85c\r\nd\re\n") == ["a\x1eb\x85c", "d", "e"]
+    assert split_lines("") == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from readmark.library.model import Segment, Source
 from readmark.library.readers import markdown, plaintext
 
@@ -157,6 +159,17 @@ def test_an_unclosed_quotation_still_ends_a_block_at_the_hard_limit() -> None:
     assert all((b.end or 0) - (b.start or 0) <= 65 for b in blocks[:-1])
 
 
+def test_an_unclosed_quotation_over_many_same_time_fragments_reads_quickly() -> None:
+    lines = ["[00:00] the porter began “and so"] + [
+        f"[00:00] we carried crate {n} up the stair" for n in range(20_000)
+    ]
+    began = time.perf_counter()
+    source = plaintext.read("\n".join(lines) + "\n", "crates.txt", "crates")
+    # Rescanning the whole growing block per fragment took about 18 s here.
+    assert time.perf_counter() - began < 5.0
+    assert source.segments[0].text.startswith("the porter began “and so we carried crate 0")
+
+
 READING_NOTES = """\
 # Notes on the lighthouse talk
 
@@ -199,11 +212,37 @@ def test_bare_clock_times_in_prose_paragraphs_are_not_a_timeline() -> None:
     assert "10:30 the first boat left" in source.text
 
 
+def test_a_clock_time_wrapped_to_a_line_start_stays_in_its_sentence() -> None:
+    text = (
+        "Notes on the orchard lecture\n\n"
+        "He takes his time with the grafting history before he gets\n"
+        "to pruning; at\n"
+        "18:40 he shows the cut, which\n"
+        "is the clearest part. Near the end, at\n"
+        "52:10 he shows it again.\n\n"
+        "The rest is about cider.\n"
+    )
+    source = plaintext.read(text, "orchard.txt", "orchard")
+    assert [s.text for s in source.segments] == [
+        "Notes on the orchard lecture",
+        "He takes his time with the grafting history before he gets to pruning; at 18:40 he "
+        "shows the cut, which is the clearest part. Near the end, at 52:10 he shows it again.",
+        "The rest is about cider.",
+    ]
+    assert source.timed_segments == []
+
+
 def test_a_run_of_timed_lines_after_an_introduction_is_still_a_transcript() -> None:
     intro = "\n\n".join(f"Introduction paragraph number {n} about the talk." for n in range(6))
     lines = "\n".join(f"[0:{n * 10:02d}] Line {n} of what was said." for n in range(4))
     source = read_md(f"{intro}\n\n{lines}\n")
     assert [s.start for s in source.timed_segments] == [0.0, 10.0, 20.0, 30.0]
+
+
+def test_stamped_lines_right_under_a_prose_line_are_still_a_transcript() -> None:
+    text = "Captions below\n00:00 good morning all\n00:04 and welcome back\n00:09 to the yard.\n"
+    source = plaintext.read(text, "yard.txt", "yard")
+    assert [s.start for s in source.segments if s.start is not None] == [0.0, 4.0, 9.0]
 
 
 def test_timed_turns_with_long_continuations_stay_a_transcript() -> None:

@@ -9,6 +9,7 @@ from readmark.library.timecode import (
     time_from_url,
     try_parse_timecode,
     url_at_time,
+    url_without_time,
 )
 
 
@@ -111,3 +112,9 @@ def test_a_clock_reads_as_the_same_seconds_in_every_format() -> None:
     assert cue.segments[0].start == written
     assert ranged.segments[0].end == written
     assert named.segments[0].start == written
+
+
+def test_url_without_time_keeps_the_rest_of_the_link() -> None:
+    assert url_without_time("https://example.org/a?t=4&lang=en#t=4") == (
+        "https://example.org/a?lang=en"
+    )

@@ -7,7 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, Copied, make_vault, reading
+from helpers.copied import Copied
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.store import AnnotationStore
 from readmark.annotations.workspace import Workspace
@@ -26,8 +29,8 @@ LONG_NOTE = (
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    folder = make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    folder = make_vault(HARBOUR_VAULT)
     with Workspace(folder) as workspace:
         workspace.annotate(
             "talks/tides-and-towns.md",
@@ -48,7 +51,7 @@ def text_width(lines: list[str]) -> int:
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_text_gets_a_readable_measure(vault: Path, size: tuple[int, int]) -> None:
     width, _ = size
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("silt")  # paragraphs long enough to fill any line
         shown = text_width(r.text_lines())
         assert 60 <= shown <= 90, f"{shown} characters a line at {width} columns"
@@ -66,13 +69,15 @@ async def test_the_text_gets_a_readable_measure(vault: Path, size: tuple[int, in
 
 
 async def test_at_80_columns_ctrl_b_and_ctrl_e_show_a_pane_over_the_text(vault: Path) -> None:
-    async with reading(vault, (80, 24)) as r:
+    async with open_reader(vault, (80, 24)) as r:
         await r.open("tides")
         sources = r.screen.query_one("#sources-pane")
         await r.press("ctrl+b")
         assert sources.display and sources.has_class("-overlay")
         assert sources.region.x == 0 and sources.region.width < 80
         assert isinstance(r.app.focused, SourceList)
+        await r.press("escape")  # the filter "tides" opened it with goes first
+        assert sources.display and r.sources.filter_text == ""
         await r.press("escape")
         assert not sources.display and isinstance(r.app.focused, Transcript)
         sidebar = r.screen.query_one("#sidebar")
@@ -88,7 +93,7 @@ async def test_at_80_columns_ctrl_b_and_ctrl_e_show_a_pane_over_the_text(vault: 
 
 
 async def test_at_wide_sizes_ctrl_b_and_ctrl_e_hide_and_show_columns(vault: Path) -> None:
-    async with reading(vault, (200, 50)) as r:
+    async with open_reader(vault, (200, 50)) as r:
         await r.open("silt")
         wide = r.transcript.region.width
         await r.press("ctrl+e")
@@ -101,7 +106,7 @@ async def test_at_wide_sizes_ctrl_b_and_ctrl_e_hide_and_show_columns(vault: Path
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_selected_annotation_shows_in_full(vault: Path, size: tuple[int, int]) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("tides")
         await r.press("t", *"0:40", "enter", "j", "j")  # onto the dissent's sentence
         detail = r.screen.query_one(AnnotationDetail)
@@ -116,6 +121,17 @@ async def test_the_selected_annotation_shows_in_full(vault: Path, size: tuple[in
         assert "#defences #coast" in shown
 
 
+async def test_a_note_saved_under_the_cursor_shows_in_the_detail(vault: Path) -> None:
+    async with open_reader(vault) as r:
+        await r.open("tides")
+        await r.press("t", *"0:40", "enter", "j", "j")  # onto the dissent
+        detail = r.screen.query_one(AnnotationDetail)
+        assert detail.annotation is not None and detail.annotation.kind is Kind.DISSENT
+        await r.press("j", "a", *"Ports plan by it", "ctrl+s")  # a note on the next sentence
+        assert detail.annotation is not None and detail.annotation.note == "Ports plan by it"
+        assert "Ports plan by it" in " ".join(detail_lines(detail))
+
+
 def detail_lines(detail: AnnotationDetail) -> list[str]:
     text = detail.query_one("#annotation-detail-text")
     return [text.render_line(y).text.strip() for y in range(text.size.height)]
@@ -125,7 +141,7 @@ def detail_lines(detail: AnnotationDetail) -> list[str]:
 async def test_e_x_y_and_enter_act_on_the_annotation_selected_in_the_sidebar(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("tides")
         await r.press("g")  # the cursor far from the annotation
         if size[0] < 110:
@@ -157,7 +173,7 @@ async def test_e_x_y_and_enter_act_on_the_annotation_selected_in_the_sidebar(
 async def test_the_header_shows_how_far_into_an_untimed_source(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("silt")
         assert r.header.split()[0].endswith("%")
         assert int(r.header.split()[0].rstrip("%")) < 30
@@ -167,11 +183,11 @@ async def test_the_header_shows_how_far_into_an_untimed_source(
         assert "t" not in footer_keys  # no times: go-to-time is not offered
         await r.press("t")
         assert not isinstance(r.app.screen, PromptScreen)
-        assert "This source has no times." in r.toasts
+        assert "This source has no times." in r.said
 
 
 async def test_t_is_offered_for_a_timed_source(vault: Path) -> None:
-    async with reading(vault, (120, 36)) as r:
+    async with open_reader(vault, (120, 36)) as r:
         await r.open("tides")
         footer_keys = {key for key, b in r.screen.active_bindings.items() if b.binding.show}
         assert "t" in footer_keys
@@ -181,7 +197,7 @@ async def test_t_is_offered_for_a_timed_source(vault: Path) -> None:
 async def test_find_counts_says_when_it_wraps_and_remembers(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.open("silt")
         await r.press("slash", *"silt", "enter")
         count = r.transcript.find_position
@@ -192,14 +208,14 @@ async def test_find_counts_says_when_it_wraps_and_remembers(
         assert f"“silt” 2/{total}" in r.header
         await r.press(*["n"] * (total - 1))
         assert f"“silt” 1/{total}" in r.header
-        assert "Passed the last match: back to the first." in r.toasts
+        assert "Passed the last match: back to the first." in r.said
         await r.press("N")
         assert f"“silt” {total}/{total}" in r.header
-        assert "Passed the first match: on to the last." in r.toasts
+        assert "Passed the first match: on to the last." in r.said
         await r.press("slash")
         assert r.app.screen.query_one(Input).value == "silt"
         await r.press("escape", "q")
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         await r.until(lambda: r.transcript.source is not None)
         await r.press("slash")
         assert r.app.screen.query_one(Input).value == "silt"

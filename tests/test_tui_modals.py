@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pyperclip
 import pytest
+from helpers.running_reader import open_reader
 from readmark.annotations.index import SearchError, SearchHit
 from readmark.annotations.model import (
     Anchor,
@@ -19,15 +21,17 @@ from readmark.annotations.model import (
     TextQuoteSelector,
 )
 from readmark.tui import clipboard
+from readmark.tui.clipboard import SYSTEM, TERMINAL, copied_message, shorten
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpRow, HelpScreen, help_rows
 from readmark.tui.screens.note_editor import NoteEditor, NoteResult
-from readmark.tui.screens.search_screen import SearchResults, SearchScreen, hit_label
+from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchResults, SearchScreen, hit_label
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
@@ -286,6 +290,62 @@ def test_a_hit_without_a_title_shows_its_source_id() -> None:
     assert label.plain.splitlines()[0] == "⚑ dissent  talks/heat.md"
 
 
+def a_hit(number: int) -> SearchHit:
+    return SearchHit(
+        type="passage",
+        id=f"rivers.md#{number}",
+        source="rivers.md",
+        kind=None,
+        text="Rivers keep their old beds.",
+        note="",
+        start=None,
+        score=1.0,
+        snippet="Rivers keep their old beds.",
+        marks=((0, 6),),
+        segment_index=0,
+    )
+
+
+class SearchHost(App[None]):
+    def __init__(self, screen: SearchScreen) -> None:
+        super().__init__()
+        self.search_screen = screen
+
+    def compose(self) -> ComposeResult:
+        yield Static()
+
+    def on_mount(self) -> None:
+        self.push_screen(self.search_screen)
+
+
+def search_status(app: App[None]) -> str:
+    return str(app.screen.query_one("#search-status", Static).render())
+
+
+async def test_a_full_page_of_results_says_it_is_only_the_first() -> None:
+    screen = SearchScreen(lambda _query: [a_hit(n) for n in range(100)], limit=100, query="rivers")
+    app = SearchHost(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert search_status(app) == "The first 100 results for rivers. Enter opens one."
+
+
+async def test_the_reader_asks_the_vault_for_a_hundred_results(rivers_vault: Path) -> None:
+    asked: list[int] = []
+    async with open_reader(rivers_vault) as r:
+        workspace = r.screen.workspace
+
+        def search(query: str, limit: int = 20) -> list[SearchHit]:
+            asked.append(limit)
+            return [a_hit(n) for n in range(limit)]
+
+        workspace.search = search  # type: ignore[method-assign]
+        await r.press("s", *"rivers", "enter")
+        assert asked == [RESULT_LIMIT] and RESULT_LIMIT == 100
+        assert search_status(r.app) == "The first 100 results for rivers. Enter opens one."
+
+
 # -- help ----------------------------------------------------------------------------------
 
 
@@ -345,6 +405,29 @@ async def test_help_lists_every_pane_and_closes(close_key: str) -> None:
         await pilot.pause()
         assert not isinstance(pilot.app.screen, HelpScreen)
     assert app.results == [None]
+
+
+async def test_help_scrolls_with_reading_keys_at_80_by_24(ferry_vault: Path) -> None:
+    async with open_reader(ferry_vault, size=(80, 24)) as run:
+        await run.press("question_mark")
+        assert isinstance(run.app.screen, HelpScreen)
+        box = run.app.screen.query_one("#help-box", VerticalScroll)
+        assert box.max_scroll_y > 0
+        await run.press("j", "j")
+        assert box.scroll_y == 2
+        await run.press("k")
+        assert box.scroll_y == 1
+        await run.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        await run.press("g")
+        assert box.scroll_y == 0
+        await run.press("space")
+        paged = box.scroll_y
+        assert paged > 2
+        await run.press("pageup")
+        assert box.scroll_y == 0
+        await run.press("pagedown")
+        assert box.scroll_y == paged
 
 
 # -- choice --------------------------------------------------------------------------------
@@ -429,3 +512,40 @@ def test_set_system_copy_installs_a_fake_and_restores_pyperclip() -> None:
     assert copied == ["hello"]
     assert previous == copied.append
     assert clipboard.system_copy is pyperclip.copy
+
+
+def test_the_toast_cuts_the_quote_at_a_word_and_keeps_how_and_what_it_cites() -> None:
+    quote = "Fog rolls in at dusk and the pilots slow down for the narrow bend below the wall"
+    message = copied_message(TERMINAL, quote, "The night ferry, 0:30")
+    assert message.startswith("Copied to the terminal (OSC 52): “Fog rolls in at dusk")
+    assert message.endswith("…” — The night ferry, 0:30")
+    assert "narrow bend" not in message and len(message) < 120
+    assert shorten("short and sweet", 40) == "short and sweet"
+    assert shorten("alpha beta gamma delta", 15) == "alpha beta…"
+
+
+@pytest.mark.parametrize("system_works", [True, False])
+async def test_y_on_a_long_passage_says_how_it_was_copied_in_a_short_toast(
+    ferry_vault: Path, system_works: bool
+) -> None:
+    copied: list[str] = []
+
+    def system(text: str) -> None:
+        if not system_works:
+            raise RuntimeError("no clipboard program")
+        copied.append(text)
+
+    previous = clipboard.set_system_copy(system)
+    try:
+        async with open_reader(ferry_vault) as run:
+            await run.open("ferry")
+            await run.press("t", *"0:30", "enter", "v", "J", "y")
+            toast = run.toasts[-1]
+    finally:
+        clipboard.set_system_copy(previous)
+    how = SYSTEM if system_works else TERMINAL
+    assert toast.startswith(f"Copied to the {how}: “Fog rolls in at dusk")
+    assert toast.endswith("…” — The night ferry, 0:30")
+    assert len(toast) < 130
+    if system_works:
+        assert "Nobody minds the damp." in copied[0]  # the whole quote went to the clipboard

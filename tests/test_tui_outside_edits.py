@@ -7,22 +7,18 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from helpers.running_reader import open_reader
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore
 from readmark.annotations.workspace import Workspace
 from readmark.library import durable
-from readmark.tui.app import ReadmarkApp
 from readmark.tui.screens.note_editor import NoteEditor
-from readmark.tui.screens.reader import ReaderScreen
-from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
 from readmark.tui.widgets.source_list import SourceList
 from readmark.tui.widgets.transcript import Transcript
-from textual.pilot import Pilot
 
 TALK = """**Ada Quill** [00:00:00]
 
@@ -38,68 +34,8 @@ LATIN_NAME = b"mar\xe9es.md"
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "vault"
-    folder.mkdir()
-    (folder / "talk.md").write_text(TALK, encoding="utf-8")
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
-    return folder
-
-
-class Run:
-    def __init__(self, app: ReadmarkApp, pilot: Pilot[None]) -> None:
-        self.app = app
-        self.pilot = pilot
-
-    async def keys(self, *keys: str) -> None:
-        await self.pilot.press(*keys)
-        await self.settle()
-
-    async def settle(self) -> None:
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
-
-    async def until(self, done: Callable[[], bool]) -> None:
-        """Wait for work that hops between workers and the UI thread."""
-        for _ in range(100):
-            if done():
-                return
-            await self.settle()
-            await self.pilot.pause(0.02)
-        raise AssertionError("the reader never got there")
-
-    async def poll(self) -> None:
-        """One look at the disk, as the 2-second timer takes."""
-        self.reader._check_source_changed()
-        await self.settle()
-        await self.settle()
-
-    @property
-    def reader(self) -> ReaderScreen:
-        return next(s for s in self.app.screen_stack if isinstance(s, ReaderScreen))
-
-    @property
-    def sidebar(self) -> AnnotationSidebar:
-        return self.reader.query_one(AnnotationSidebar)
-
-    @property
-    def toasts(self) -> list[str]:
-        return [str(n.message) for n in self.app._notifications]
-
-
-@asynccontextmanager
-async def running(vault: Path) -> AsyncIterator[Run]:
-    app = ReadmarkApp(vault)
-    async with app.run_test(size=(120, 36)) as pilot:
-        run = Run(app, pilot)
-        await run.until(lambda: bool(run.reader.query_one(SourceList).shown_ids))
-        yield run
-
-
-async def open_source(run: Run, words: str) -> None:
-    await run.keys("slash", *words, "enter")
-    transcript = run.reader.query_one(Transcript)
-    await run.until(lambda: transcript.source is not None)
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"talk.md": TALK})
 
 
 def edit_note(path: Path, old: str, new: str) -> None:
@@ -113,20 +49,20 @@ async def test_a_note_edited_elsewhere_while_the_editor_is_open_is_kept_beside_m
     vault: Path,
 ) -> None:
     store = AnnotationStore(vault)
-    async with running(vault) as run:
-        await open_source(run, "talk")
-        await run.keys("a", *"my first thought", "ctrl+s")
+    async with open_reader(vault) as run:
+        await run.open("talk")
+        await run.press("a", *"my first thought", "ctrl+s")
         await run.until(lambda: len(store.load_all().annotations) == 1)
         [annotation] = store.load_all().annotations
         path = store.path_for(annotation)
 
-        await run.keys("e")
+        await run.press("e")
         assert isinstance(run.app.screen, NoteEditor)
         edit_note(path, "my first thought", "the other device's words")
         await run.poll()  # "changed on disk: reloaded" while the editor stays open
         assert any("changed on disk: reloaded" in toast for toast in run.toasts)
         assert isinstance(run.app.screen, NoteEditor)
-        await run.keys("end", *", then more", "ctrl+s")
+        await run.press("end", *", then more", "ctrl+s")
 
         await run.until(lambda: store.get(annotation.id).note == "my first thought, then more")
         copies = [p for p in path.parent.iterdir() if p.name != path.name]
@@ -134,7 +70,7 @@ async def test_a_note_edited_elsewhere_while_the_editor_is_open_is_kept_beside_m
         assert "the other device's words" in copies[0].read_text(encoding="utf-8")
         assert any(copies[0].name in toast and "changed this note" in toast for toast in run.toasts)
         # The copy was announced with the save; it is not announced again as a stray file.
-        await run.keys("slash", *"talk", "enter")
+        await run.press("slash", *"talk", "enter")
         await run.settle()
         assert sum(copies[0].name in toast for toast in run.toasts) == 1
 
@@ -143,30 +79,30 @@ async def test_a_draft_kept_with_escape_saves_over_the_version_it_was_begun_on(
     vault: Path,
 ) -> None:
     store = AnnotationStore(vault)
-    async with running(vault) as run:
-        await open_source(run, "talk")
-        await run.keys("a", *"first", "ctrl+s")
+    async with open_reader(vault) as run:
+        await run.open("talk")
+        await run.press("a", *"first", "ctrl+s")
         await run.until(lambda: len(store.load_all().annotations) == 1)
         [annotation] = store.load_all().annotations
         path = store.path_for(annotation)
-        await run.keys("e", "end", *" and a draft", "escape")
+        await run.press("e", "end", *" and a draft", "escape")
         edit_note(path, "first", "their rewrite")
         await run.poll()
         assert [a.note for a in run.sidebar.annotations] == ["their rewrite"]
-        await run.keys("e")
-        await run.keys("ctrl+s")
+        await run.press("e")
+        await run.press("ctrl+s")
         await run.until(lambda: store.get(annotation.id).note == "first and a draft")
         [copy] = [p for p in path.parent.iterdir() if p != path]
         assert "their rewrite" in copy.read_text(encoding="utf-8")
 
 
 async def test_the_watch_sees_another_programs_note_saved_just_before_mine(vault: Path) -> None:
-    async with running(vault) as run:
-        await open_source(run, "talk")
+    async with open_reader(vault) as run:
+        await run.open("talk")
         await run.poll()
         with Workspace(vault) as other:  # a synced note lands...
             theirs = other.annotate("talk.md", "Sea walls are always the answer.", Kind.DISSENT)
-        await run.keys("h")  # ...and the reader saves its own before the next look
+        await run.press("h")  # ...and the reader saves its own before the next look
         # (the 2-second poll may look first on a busy machine: wait for the reader's own only)
         await run.until(lambda: any(a.kind is Kind.HIGHLIGHT for a in run.sidebar.annotations))
         await run.poll()
@@ -176,18 +112,18 @@ async def test_the_watch_sees_another_programs_note_saved_just_before_mine(vault
 
 async def test_delete_refuses_a_note_changed_elsewhere_since_it_was_shown(vault: Path) -> None:
     store = AnnotationStore(vault)
-    async with running(vault) as run:
-        await open_source(run, "talk")
-        await run.keys("a", *"keep this", "ctrl+s")
+    async with open_reader(vault) as run:
+        await run.open("talk")
+        await run.press("a", *"keep this", "ctrl+s")
         await run.until(lambda: len(store.load_all().annotations) == 1)
         [annotation] = store.load_all().annotations
         edit_note(store.path_for(annotation), "keep this", "keep this, says the other device")
-        await run.keys("x")
+        await run.press("x")
         shown = ["keep this, says the other device"]
         await run.until(lambda: [a.note for a in run.sidebar.annotations] == shown)
         assert store.get(annotation.id).note == "keep this, says the other device"
         assert any("Not deleted" in toast for toast in run.toasts)
-        await run.keys("x")  # now seen: the user's choice stands
+        await run.press("x")  # now seen: the user's choice stands
         await run.until(lambda: store.load_all().annotations == [])
 
 
@@ -208,20 +144,20 @@ async def test_files_that_need_the_user_are_told_once_each(vault: Path) -> None:
     )
     store.path_for(broken).write_bytes(b"---\nid: [unclosed\n---\n")
 
-    async with running(vault) as run:
+    async with open_reader(vault) as run:
         await run.settle()
         told = [t for t in run.toasts if t.startswith("Annotation file")]
         assert len(told) == 1 and copy.name in told[0] and "sync tool" in told[0]
-        await open_source(run, "talk")
+        await run.open("talk")
         told = [t for t in run.toasts if t.startswith("Annotation file")]
         assert len(told) == 3
         assert any(markers.name in t and "conflict markers" in t for t in told)
         assert any(store.path_for(broken).name in t for t in told)
         assert [a.id for a in run.sidebar.annotations] == [kept.id]
 
-        run.reader.list_sources()  # the listing comes round again, the source is reopened
+        run.screen.list_sources()  # the listing comes round again, the source is reopened
         await run.settle()
-        await open_source(run, "talk")
+        await run.open("talk")
         assert len([t for t in run.toasts if t.startswith("Annotation file")]) == 3
 
 
@@ -230,13 +166,13 @@ async def test_a_file_name_that_is_not_utf8_lists_opens_and_annotates(vault: Pat
         file.write(TALK.encode("utf-8"))
     source_id = os.fsdecode(LATIN_NAME)
     store = AnnotationStore(vault)
-    async with running(vault) as run:
-        listed = run.reader.query_one(SourceList)
+    async with open_reader(vault) as run:
+        listed = run.screen.query_one(SourceList)
         assert listed.shown_ids == [source_id, "talk.md"]  # one odd name breaks nothing
-        await open_source(run, "mar")
-        transcript = run.reader.query_one(Transcript)
+        await run.open("mar")
+        transcript = run.screen.query_one(Transcript)
         assert transcript.source is not None and transcript.source.id == source_id
-        await run.keys("h")
+        await run.press("h")
         [made] = store.load_all().annotations
         assert made.source == source_id
         assert "marées" not in store.path_for(made).read_text(encoding="utf-8")
@@ -249,10 +185,9 @@ async def test_a_file_name_that_is_not_utf8_lists_opens_and_annotates(vault: Pat
         )
         assert "Mar\ufffdes" in shown  # its title, from the name, odd byte shown as such
 
-        run.reader.action_export()
+        run.screen.action_export()
         await run.settle()
-        await run.keys("enter")  # the folder offered: beside the vault
-        await run.settle()
+        await run.press("enter")  # the folder offered: beside the vault
         exports = os.fsencode(vault.parent / f"{vault.name}-exports")
         assert os.listdir(exports) == [b"mar\xe9es.notes.md"]
         assert any("Exported 1 annotation to" in toast for toast in run.toasts)
@@ -262,9 +197,9 @@ async def test_a_save_the_disk_did_not_confirm_stays_one_annotation(
     vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = AnnotationStore(vault)
-    async with running(vault) as run:
-        await open_source(run, "talk")
-        await run.keys("h")
+    async with open_reader(vault) as run:
+        await run.open("talk")
+        await run.press("h")
         real_fsync = os.fsync
 
         def fsync(fd: int) -> None:
@@ -273,12 +208,12 @@ async def test_a_save_the_disk_did_not_confirm_stays_one_annotation(
             real_fsync(fd)
 
         monkeypatch.setattr(durable.os, "fsync", fsync)
-        await run.keys("j", "a", *"a thought", "ctrl+s")
+        await run.press("j", "a", *"a thought", "ctrl+s")
         await run.until(lambda: len(run.sidebar.annotations) == 2)
         assert any("may not survive a power cut" in toast for toast in run.toasts)
-        await run.keys("a")  # the key again, as a user retries: it edits the one written
+        await run.press("a")  # the key again, as a user retries: it edits the one written
         assert isinstance(run.app.screen, NoteEditor)
-        await run.keys("end", *", kept", "ctrl+s")
+        await run.press("end", *", kept", "ctrl+s")
         await run.until(lambda: any(a.note == "a thought, kept" for a in run.sidebar.annotations))
         notes = sorted(a.note for a in store.load_all().annotations)
         assert notes == ["", "a thought, kept"]

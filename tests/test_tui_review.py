@@ -8,14 +8,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from helpers.running_reader import RunningReader, open_reader
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Annotation, Kind
 from readmark.annotations.workspace import Workspace
-from readmark.tui.app import ReadmarkApp
 from readmark.tui.screens.reader import ReaderScreen
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
-from readmark.tui.widgets.source_list import SourceList
 from readmark.tui.widgets.transcript import Transcript
-from textual.pilot import Pilot
 
 BEFORE = """**Mira Osei** [00:00:05]
 
@@ -38,11 +37,8 @@ CANDIDATE = "A hedge of hawthorn shelters more birds"
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "hedges.md").write_text(BEFORE, encoding="utf-8")
+def vault(make_vault: MakeVault) -> Path:
+    root = make_vault({"hedges.md": BEFORE})
     with Workspace(root) as workspace:
         workspace.annotate("hedges.md", QUOTE, Kind.NOTE, note="birds need cover")
         workspace.annotate("hedges.md", "plant one along the lane", Kind.HIGHLIGHT)
@@ -56,32 +52,16 @@ def stored(root: Path) -> dict[str, Annotation]:
 
 
 @asynccontextmanager
-async def reading(root: Path) -> AsyncIterator[tuple[Pilot[None], ReaderScreen]]:
-    app = ReadmarkApp(root)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
-        for _ in range(100):
-            if screen.query_one(SourceList).shown_ids:
-                break
-            await pilot.pause(0.02)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.source is not None
-        yield pilot, screen
-
-
-async def settle(pilot: Pilot[None], *keys: str) -> None:
-    await pilot.press(*keys)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def reading(root: Path) -> AsyncIterator[tuple[RunningReader, ReaderScreen]]:
+    """The reader with the hedges talk open (the first source: Enter opens it)."""
+    async with open_reader(root) as r:
+        await r.press("enter")
+        assert r.screen.source is not None
+        yield r, r.screen
 
 
 async def test_a_candidate_is_shown_marked_and_the_quote_is_kept(vault: Path) -> None:
-    async with reading(vault) as (pilot, screen):
+    async with reading(vault) as (r, screen):
         sidebar = screen.query_one(AnnotationSidebar)
         [waiting] = [a for a in sidebar.shown if a.needs_review]
         assert waiting.quote == QUOTE
@@ -93,27 +73,27 @@ async def test_a_candidate_is_shown_marked_and_the_quote_is_kept(vault: Path) ->
         assert transcript.source is not None
         start, end = waiting.span
         assert transcript.source.text[start:end] == CANDIDATE
-        messages = [n.message for n in pilot.app._notifications]
+        messages = [n.message for n in r.app._notifications]
         assert any("1 annotation needs review" in m for m in messages)
     assert stored(vault)[QUOTE].needs_review  # nothing was taken by opening the source
 
 
 async def test_a_in_the_text_takes_the_candidate(vault: Path) -> None:
-    async with reading(vault) as (pilot, screen):
+    async with reading(vault) as (r, screen):
         transcript = screen.query_one(Transcript)
         transcript.focus()
         waiting = next(a for a in screen.annotations if a.needs_review)
         # Elsewhere, A is no key at all: it does not show and does nothing.
         transcript.go_to_offset(screen.annotations[-1].span[0])
-        await settle(pilot)
+        await r.press()
         assert not [b for b in screen.active_bindings.values() if b.binding.key == "A"]
-        await settle(pilot, "A")
+        await r.press("A")
         assert stored(vault)[QUOTE].needs_review
         transcript.go_to_offset(waiting.span[0])
-        await settle(pilot)
+        await r.press()
         shown = {b.binding.key for b in screen.active_bindings.values() if b.enabled}
         assert {"A", "O"} <= shown
-        await settle(pilot, "A")
+        await r.press("A")
         sidebar = screen.query_one(AnnotationSidebar)
         assert not any(a.needs_review for a in sidebar.shown)
     accepted = stored(vault)[CANDIDATE]
@@ -127,13 +107,13 @@ async def test_a_in_the_text_takes_the_candidate(vault: Path) -> None:
 
 
 async def test_o_in_the_sidebar_keeps_the_quote_and_orphans_it(vault: Path) -> None:
-    async with reading(vault) as (pilot, screen):
+    async with reading(vault) as (r, screen):
         sidebar = screen.query_one(AnnotationSidebar)
         sidebar.focus()
         waiting = next(a for a in sidebar.shown if a.needs_review)
         sidebar.highlighted = sidebar.get_option_index(waiting.id)
-        await settle(pilot)
-        await settle(pilot, "O")
+        await r.press()
+        await r.press("O")
         [orphan] = [a for a in sidebar.shown if a.id == waiting.id]
         assert orphan.orphaned and not orphan.needs_review
         assert "quote no longer found" in str(sidebar.get_option(orphan.id).prompt)

@@ -1,9 +1,13 @@
-"""The side panes on their own: the source list, the outline and the annotation sidebar."""
+"""The side panes: the source list (its keys and accent-blind filter), the outline and the
+annotation sidebar, on their own and in the running reader."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pytest
+from helpers.running_reader import open_reader
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -14,6 +18,7 @@ from readmark.annotations.model import (
 from readmark.library.builder import SourceBuilder
 from readmark.library.model import Source
 from readmark.library.summary import SourceSummary
+from readmark.tui.screens.help_screen import help_rows
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar, nearest
 from readmark.tui.widgets.outline_view import OutlineView
 from readmark.tui.widgets.source_list import SourceList, matches, search_text
@@ -21,6 +26,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Input
 
 
 @dataclass(frozen=True)
@@ -260,6 +266,39 @@ async def test_new_counts_keep_the_cursor() -> None:
         assert "  ✎ 2" in _lines(sources.query_one("_Options"))
 
 
+async def test_j_and_k_move_the_sources_list_but_type_letters_in_its_filter(
+    rivers_vault: Path,
+) -> None:
+    async with open_reader(rivers_vault) as r:
+        assert r.sources.has_focus
+        first = r.sources.highlighted_id
+        await r.press("j")
+        assert r.sources.highlighted_id == r.sources.shown_ids[1]
+        await r.press("k")
+        assert r.sources.highlighted_id == first
+        await r.press("slash", *"jk")
+        assert r.sources.query_one(Input).value == "jk"
+        assert r.sources.filter_text == "jk"
+
+
+async def test_the_filter_ignores_accents_and_case_on_both_sides(rivers_vault: Path) -> None:
+    async with open_reader(rivers_vault) as r:
+        for query in ("ines", "INÉS", "inés", "carvalho reyes"):
+            await r.press("slash", *query)
+            assert r.sources.shown_ids == ["rivers.md"], query
+            await r.press("escape")
+
+
+async def test_clearing_the_filter_keeps_the_found_source_selected(rivers_vault: Path) -> None:
+    async with open_reader(rivers_vault) as r:
+        await r.press("slash", *"inés")
+        assert r.sources.highlighted_id == "rivers.md"
+        await r.press("escape")
+        assert r.sources.filter_text == ""
+        assert len(r.sources.shown_ids) == 3
+        assert r.sources.highlighted_id == "rivers.md"
+
+
 # The outline
 
 
@@ -421,3 +460,31 @@ def test_nearest_prefers_the_annotation_holding_the_offset() -> None:
     assert nearest(marks, source.segments[3].char_start + 5) == marks[0]
     assert nearest(marks, 0) == marks[1]
     assert nearest([], 10) is None
+
+
+async def test_j_and_k_move_the_outline_and_the_annotation_sidebar(rivers_vault: Path) -> None:
+    async with open_reader(rivers_vault) as r:
+        await r.open("rivers")
+        await r.press("h", "j", "j", "h")  # two highlights: the sidebar has two entries
+        outline = r.screen.query_one(OutlineView)
+        outline.focus()
+        outline.highlighted = 0
+        await r.press("j")
+        assert outline.highlighted == 1
+        await r.press("k")
+        assert outline.highlighted == 0
+        sidebar = r.screen.query_one(AnnotationSidebar)
+        sidebar.focus()
+        sidebar.highlighted = 0
+        first, second = (a.id for a in sidebar.shown)
+        await r.press("j")
+        assert sidebar.marked_id == second
+        await r.press("k")
+        assert sidebar.marked_id == first
+
+
+@pytest.mark.parametrize("pane", [SourceList, OutlineView, AnnotationSidebar])
+def test_help_lists_j_and_k_with_the_arrows(pane: type[SourceList]) -> None:
+    keys = {row.description: row.keys for row in help_rows(pane)}
+    assert keys["Down"] == ("j", "down")
+    assert keys["Up"] == ("k", "up")

@@ -1,10 +1,12 @@
-"""The transcript pane on its own: keys, rendering, selection, prompts and lazy layout."""
+"""The transcript pane, mostly on its own: keys, rendering, selection, prompts and lazy layout."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
+from helpers.running_reader import open_reader
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -278,6 +280,23 @@ async def test_t_accepts_relative_times_and_rejects_nonsense() -> None:
         await pilot.press("escape")
         assert not isinstance(app.screen, PromptScreen)
         assert sentence(transcript) == "I disagree."
+
+
+async def test_a_wrong_time_keeps_the_prompt_open_to_fix_and_escape_closes_it(
+    ferry_vault: Path,
+) -> None:
+    async with open_reader(ferry_vault) as run:
+        await run.open("ferry")
+        await run.press("t", *"junk", "enter")
+        prompt = run.app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.problem == "Not a time: junk — try 4:04, 1:02:03, 244s, +30, -1m"
+        await run.press(*["backspace"] * 4, *"1:40", "enter")
+        assert not isinstance(run.app.screen, PromptScreen)
+        assert run.cursor_text() == "The last crossing leaves at midnight."
+        await run.press("t", *"zz", "escape")
+        assert not isinstance(run.app.screen, PromptScreen)
+        assert run.cursor_text() == "The last crossing leaves at midnight."
 
 
 async def test_brackets_seek_thirty_seconds() -> None:

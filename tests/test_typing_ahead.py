@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, make_vault, reading
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.screens.reader import ReaderScreen
 from readmark.tui.screens.search_screen import SearchScreen
@@ -14,8 +16,8 @@ from textual.widgets import Input, TextArea
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 def editor_text(app: object) -> str:
@@ -26,7 +28,7 @@ def editor_text(app: object) -> str:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_then_fast_typing_goes_into_the_note(vault: Path, size: tuple[int, int]) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         transcript = await r.open("tides")
         await r.press("t", *"2:00", "enter")
         before = transcript.cursor
@@ -45,7 +47,7 @@ async def test_a_then_fast_typing_goes_into_the_note(vault: Path, size: tuple[in
 async def test_a_pasted_burst_after_d_goes_into_the_dissent(
     vault: Path, size: tuple[int, int]
 ) -> None:
-    async with reading(vault, size) as r:
+    async with open_reader(vault, size) as r:
         transcript = await r.open("tides")
         await r.press("t", *"0:40", "enter")
         before = transcript.cursor
@@ -57,7 +59,7 @@ async def test_a_pasted_burst_after_d_goes_into_the_dissent(
 
 
 async def test_keys_typed_after_t_slash_and_s_go_to_their_prompts(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         transcript = await r.open("tides")
         await r.burst("t", *"4:04", "enter")
         assert transcript.current_seconds == 244
@@ -70,13 +72,13 @@ async def test_keys_typed_after_t_slash_and_s_go_to_their_prompts(vault: Path) -
 
 
 async def test_keys_after_a_refused_e_are_dropped_not_run(vault: Path) -> None:
-    async with reading(vault) as r:
+    async with open_reader(vault) as r:
         transcript = await r.open("tides")
         await r.press("t", *"2:00", "enter")
         before = transcript.cursor
         await r.burst("e", *"good")  # nothing under the cursor to edit
         assert isinstance(r.app.screen, ReaderScreen)
         assert transcript.cursor == before
-        assert "No annotation under the cursor." in r.toasts
+        assert "No annotation under the cursor." in r.said
         await r.press("j")  # and the reader takes keys again afterwards
         assert transcript.cursor == before + 1

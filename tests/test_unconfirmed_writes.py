@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.model import Kind
 from readmark.annotations.store import AnnotationStore, WrittenNotSyncedError
 from readmark.annotations.workspace import Workspace
@@ -20,12 +21,8 @@ TALK = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Otters hold hands while 
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "otters.vtt").write_text(TALK, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"otters.vtt": TALK})
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.tui.cli import main
 
 RAW_NAME = b"caf\xe9 talk.md"
@@ -27,13 +28,10 @@ TEA = "# Tea notes\n\nGreen tea wants cooler water than black tea.\n"
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "no-config.toml"))
-    root = tmp_path / "vault"
-    root.mkdir()
+def vault(make_vault: MakeVault) -> Path:
+    root = make_vault({"tea.md": TEA})
     with open(os.path.join(os.fsencode(root), RAW_NAME), "wb") as file:
         file.write(CAFE.encode("utf-8"))
-    (root / "tea.md").write_text(TEA, encoding="utf-8")
     return root
 
 

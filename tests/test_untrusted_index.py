@@ -10,6 +10,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.index import INDEX_NAME, SearchIndex
 from readmark.annotations.index_schema import build_schema
 from readmark.annotations.model import Kind
@@ -68,11 +69,8 @@ def planted_index_runs(tmp_path: Path) -> bool:
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "bridges.md").write_text(TALK, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"bridges.md": TALK})
 
 
 @pytest.fixture

@@ -13,20 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.vaults import MakeVault
+from readmark.library import durable
 from readmark.library.layout import VaultLayout
+from readmark.library.loading import load_path
 from readmark.tui.cli import main
 
 TALK = "# River towns\n\nThe river floods every spring and the town adapts.\n"
 
 
 @pytest.fixture
-def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("READMARK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "talk.md").write_text(TALK, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("READMARK_CONFIG", str(tmp_path / "config.toml"))  # some tests write it
+    return make_vault({"talk.md": TALK})
 
 
 def fails(
@@ -251,3 +250,42 @@ def test_debug_shows_the_traceback_in_a_real_process(vault: Path) -> None:
     assert quiet.stderr.count("\n") == 1
     assert loud.returncode != 0 and "Traceback (most recent call last)" in loud.stderr
     assert "nope.md" in loud.stderr
+
+
+# -- store errors worded for the CLI as well as the reader -----------------------------------------
+
+
+def test_a_failed_save_from_the_cli_names_the_file_and_no_running_app(
+    owls_vault: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+
+    def disk_full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(durable.os, "write", disk_full)
+    status = main(["annotate", "owls.vtt", "--quote", "hollow trees", "--vault", str(owls_vault)])
+    err = capsys.readouterr().err
+
+    assert status != 0
+    assert "Traceback" not in err
+    assert str(owls_vault / ".readmark" / "annotations") in err
+    assert "the disk is full" in err
+    assert "Free some space and save again." in err
+    assert "still open" not in err
+    assert "in readmark" not in err
+
+
+# -- a file's name, once ----------------------------------------------------------------------
+
+
+def test_error_about_a_file_names_it_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "badwhisper.json"
+    path.write_text('{"segments": "oops"}', encoding="utf-8")
+    source = load_path(path, "badwhisper.json")
+    assert source.error == '"segments" is a string, not a list of segments.'
+    assert main(["show", str(path), "--vault", str(tmp_path)]) != 0
+    assert capsys.readouterr().err.count("badwhisper.json") == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import platformdirs
 import pytest
+from helpers.vaults import MakeVault
 from readmark.library.layout import GITIGNORE_TEXT, VaultLayout
 from readmark.tui.cli import main
 
@@ -25,11 +26,8 @@ Stone lasts; timber floats. The ferrymen liked it that way.
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    (root / "talks").mkdir(parents=True)
-    (root / "talks" / "bridges.md").write_text(TALK, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"talks/bridges.md": TALK})
 
 
 def cli(vault: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.reading import SIZES, Copied, make_vault, reading
+from helpers.copied import Copied
+from helpers.running_reader import SIZES, open_reader
+from helpers.small_vaults import HARBOUR_VAULT
+from helpers.vaults import MakeVault
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return make_vault(tmp_path / "vault")
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault(HARBOUR_VAULT)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -19,7 +22,7 @@ async def test_k_after_j_shrinks_back_then_extends_backwards(
     vault: Path, size: tuple[int, int]
 ) -> None:
     with Copied() as copied:
-        async with reading(vault, size) as r:
+        async with open_reader(vault, size) as r:
             transcript = await r.open("tides")
             text = transcript.source.text  # type: ignore[union-attr]
             await r.press("t", *"4:04", "enter", "v")

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.vaults import MakeVault
 from readmark.annotations.index import INDEX_NAME
 from readmark.annotations.model import Kind
 from readmark.annotations.workspace import QuoteNotFoundError, Workspace
@@ -23,11 +24,8 @@ LECTURE = """WEBVTT
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "bees.vtt").write_text(LECTURE, encoding="utf-8")
-    return root
+def vault(make_vault: MakeVault) -> Path:
+    return make_vault({"bees.vtt": LECTURE})
 
 
 def test_annotate_sets_time_speaker_and_is_searchable(vault: Path) -> None:
@@ -119,3 +117,35 @@ def test_check_lists_annotations_of_a_deleted_source_as_orphans(vault: Path) -> 
         (made.id, "the source file bees.vtt is missing from the vault")
     ]
     assert report.needs_attention
+
+
+def test_hand_edited_quote_is_reanchored_on_an_unchanged_source(owls_vault: Path) -> None:
+    with Workspace(owls_vault) as workspace:
+        made = workspace.annotate("owls.vtt", "hollow trees", Kind.NOTE, note="mine")
+        path = workspace.store.path_for(made)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("> hollow trees", "> almost no sound"), encoding="utf-8")
+
+        [placed] = workspace.annotations_for("owls.vtt")
+
+        source = workspace.source("owls.vtt")
+        start, end = placed.anchor.position.start, placed.anchor.position.end
+        assert source.text[start:end] == "almost no sound"
+        assert placed.speaker == "Rosa"
+        assert placed.start is not None and placed.start >= 8.0
+        assert placed.note == "mine"
+        # The fix is saved, so the file now points at the new words.
+        assert workspace.get(made.id).anchor.position.start == start
+
+
+def test_check_reports_a_hand_edited_quote_as_reanchored(owls_vault: Path) -> None:
+    with Workspace(owls_vault) as workspace:
+        made = workspace.annotate("owls.vtt", "hollow trees", Kind.HIGHLIGHT)
+        path = workspace.store.path_for(made)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("> hollow trees", "> feathers are soft"), encoding="utf-8")
+
+        report = workspace.check()
+
+        assert [a.quote for a in report.reanchored] == ["feathers are soft"]
+        assert report.orphans == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from readmark.annotations.model import fingerprint
 from readmark.annotations.quote_check.timing import last_time
@@ -83,17 +83,20 @@ def choose_primaries(
     return [s for s in sources if s.id != checking and is_primary(s)]
 
 
-_CACHE: OrderedDict[tuple[str, str], Primary] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, str, str, float | None], Primary] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 """Checks may run in worker threads; the cache is shared by all of them."""
 
 
 def prepare(source: Source) -> Primary:
     """`source` indexed for checking; the same text is indexed once per process."""
-    key = (source.id, fingerprint(source.text))
+    key = _key(source)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
         if cached is not None:
+            if cached.source is not source:
+                # The same words, times and speakers; its title or URL may have been edited.
+                cached = _CACHE[key] = replace(cached, source=source)
             _CACHE.move_to_end(key)
             return cached
     primary = _index(source)
@@ -102,6 +105,16 @@ def prepare(source: Source) -> Primary:
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return primary
+
+
+def _key(source: Source) -> tuple[str, str, str, float | None]:
+    """What a prepared primary is made from: the text, its segments (places, times, speakers,
+    roles) and the duration its coverage is measured against, which front matter alone sets."""
+    layout = "\n".join(
+        f"{s.char_start},{s.char_end},{s.start},{s.end},{s.role},{s.speaker}"
+        for s in source.segments
+    )
+    return (source.id, fingerprint(source.text), fingerprint(layout), source.duration)
 
 
 def forget_prepared() -> None:

@@ -8,20 +8,14 @@ from readmark.library.model import Role, Segment, Source
 
 
 def time_at(source: Source, offset: int) -> float | None:
-    """Seconds into the media at which character `offset` of `source.text` is said: the start of
-    the segment holding it (a segment without its own time continues the last timed one before
-    it); None when nothing up to there is timed.
+    """Seconds into the media at which character `offset` of `source.text` is said: the time of
+    the last mark at or before it (the line holding it, as the file times it; words in a segment
+    without a time of their own continue the last one before them); None when nothing up to
+    there is timed.
 
-    The one place a time is read from a primary, so finer times (per line of a segment) can
-    come in here alone.
+    The one place a time is read from a primary.
     """
-    segment = segment_at(source, offset)
-    if segment is None:
-        return None
-    for earlier in reversed(source.segments[: segment.index + 1]):
-        if earlier.start is not None and earlier.role is not Role.QUOTE:
-            return earlier.start
-    return None
+    return source.time_given_at(offset)
 
 
 def speaker_at(source: Source, offset: int) -> str | None:

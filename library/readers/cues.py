@@ -18,14 +18,20 @@ that cut sentences mid-way. A segment ends:
 - before it would last longer than `MergePolicy.max_seconds` (20 s): captions without
   punctuation still break into short paragraphs.
 
-Segments only break at cue boundaries, so every segment start is a time the file gives;
-overlapping cues (positioned captions) that are separate sentences keep their own starts.
-A cue the file gives no time (`Cue.timed` false) becomes a segment of its own without one.
+Segments only break at cue boundaries, so every segment start is a time the file gives, and
+each cue joined into a segment keeps its start as a mark where its words begin (a quote from
+the middle of a segment is cited at its own cue); overlapping cues (positioned captions) that
+are separate sentences keep their own starts. A cue the file gives no time (`Cue.timed` false)
+becomes a segment of its own without one.
 
-Speakers. A `Name:` prefix marks a change of speaker and the cues after it continue that
-turn, so such a speaker carries on until the next prefix or dialogue dash. A speaker the
-file states per cue (`<v Name>`, a JSON `speaker`) covers that cue only: a cue without one
-has no speaker.
+Speakers. A `Name:` prefix (`Name (Role):` is the name; `Name’s iPad:` stays whole) marks a
+change of speaker. Where a file labels only changes of speaker (a film's subtitles), the cues
+after a prefix continue that turn until the next prefix or dialogue dash. Where it labels each
+cue (a meeting's captions: most cues labelled, or one speaker labelled twice in a row), a cue
+without a label has no speaker unless it finishes a sentence the cue before left open. A
+speaker the file states per cue (`<v Name>`, a JSON `speaker`) covers that cue only: a cue
+without one has no speaker; voices named by generated ids are `Speaker 1`, `Speaker 2`, ...
+in order of appearance.
 """
 
 from __future__ import annotations
@@ -41,10 +47,12 @@ from readmark.library import titles
 from readmark.library.builder import SourceBuilder
 from readmark.library.model import Role
 from readmark.library.readers.text import lines as text_lines
-from readmark.library.timecode import CLOCK_GROUPS, clock_seconds
+from readmark.library.readers.text.labels import speaker_name
+from readmark.library.timecode import CUE_CLOCK_GROUPS, clock_seconds
 
-# Hours are optional (WebVTT `05.500`, `01:05.500`); the fraction takes `.` or `,`.
-_TIMING = re.compile(rf"^\s*{CLOCK_GROUPS}\s*-->\s*{CLOCK_GROUPS}(?:\s.*)?$")
+# Hours are optional (WebVTT `05.500`, `01:05.500`); the fraction takes `.` or `,`; the zero
+# padding may be missing (`0:0:6.510`).
+_TIMING = re.compile(rf"^\s*{CUE_CLOCK_GROUPS}\s*-->\s*{CUE_CLOCK_GROUPS}(?:\s.*)?$")
 # Lines that are meant as timing lines but are malformed: they end the cue before them.
 _TIMING_LIKE = re.compile(r"\d+:\d+\S*\s+-{1,2}>?\s+\d+:\d+")
 _DIGITS = re.compile(r"^\s*\d+\s*$")
@@ -58,7 +66,12 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 
 _TURN = re.compile(r"^(?:-\s+|[\u2013\u2014]\s*|>>+\s*)")
 _TURN_MARKS = ("-", "\u2013", "\u2014", ">")
-_NAME = re.compile(r"^([^\W\d_][\w.'\u2019]*(?:[ -][\w.'\u2019]+){0,3}):[ \t]+(?=\S)")
+_LABEL = re.compile(r"[^\W\d_][^:\n]{0,60}?(?=:[ \t]+\S)")
+"""`Name:`, `Name (Role):`, `Name’s iPad:` at the start of a cue line."""
+_VOICE_ID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:/[\w-]+)?", re.IGNORECASE
+)
+"""A voice named by a generated id (Teams, Stream), not by a name."""
 _CLOSERS = "\"'\u201d\u2019)]"
 _STOPS = ".!?\u2026"
 # Abbreviations that end a cue mid-sentence ("... said Dr." / "Okafor ...").
@@ -103,6 +116,9 @@ class Piece:
     """True when the file marks a new dialogue turn here; merging never crosses it."""
     timed: bool = True
     """False for text the file gives no time; it is never merged and gets no start."""
+    marks: list[tuple[int, float]] | None = None
+    """After merging, the start of each piece joined into this one, where its text begins;
+    None for a piece of one cue (its start, at its first word)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,35 +292,78 @@ def _overlap(before: tuple[str, ...], after: tuple[str, ...]) -> int:
     return 0
 
 
-def speaker_names(cues: Iterable[Cue]) -> set[str]:
-    """Names used as `Name:` prefixes: ALL-CAPS ones always, others only if used twice.
+def speaker_names(cues: Sequence[Cue]) -> set[str]:
+    """Names used as `Name:` prefixes: ALL-CAPS ones always, others if used twice, and any
+    where the file labels each cue (someone may say one thing in a whole meeting).
 
-    The repeat rule keeps a line such as `Note: bring a pen` from inventing a speaker.
+    The repeat rule keeps a line such as `Dear Sir: ...` in a film's subtitles from inventing
+    a speaker.
     """
     counts: Counter[str] = Counter()
     for cue in cues:
         for line in cue.lines:
-            name = _name_prefix(_strip_turn(line.text))
-            if name:
-                counts[name] += 1
-    return {name for name, n in counts.items() if n >= 2 or (name.isupper() and len(name) > 1)}
+            prefix = _name_prefix(_strip_turn(line.text))
+            if prefix:
+                counts[prefix[0]] += 1
+    names = {name for name, n in counts.items() if n >= 2 or (name.isupper() and len(name) > 1)}
+    return set(counts) if counts and labels_per_cue(cues, set(counts)) else names
 
 
 def _strip_turn(text: str) -> str:
     return _TURN.sub("", text) if text.startswith(_TURN_MARKS) else text
 
 
-def _name_prefix(text: str) -> str | None:
-    if ":" not in text:
+def _name_prefix(text: str) -> tuple[str, int] | None:
+    """The speaker a line's `Name:` prefix names (without a role in parentheses), and where the
+    text after the prefix starts; None when the line has no such prefix."""
+    if ":" not in text[:64]:
         return None
-    match = _NAME.match(text)
+    match = _LABEL.match(text)
     if match is None:
         return None
-    name = match.group(1)
-    words = name.replace("-", " ").split()
-    if all(word[0].isupper() for word in words):
-        return name
-    return None
+    name = speaker_name(match.group().strip())
+    if name is None:
+        return None
+    return name, match.end() + 1
+
+
+def voices_numbered(cues: Sequence[Cue]) -> list[Cue]:
+    """Cues whose voices are generated ids (`<v 0f8e4c1b-...>`) given `Speaker 1`, `Speaker 2`
+    in order of appearance, the same id the same number."""
+    numbers: dict[str, str] = {}
+    changed: list[Cue] = []
+    for cue in cues:
+        if any(line.voice and _VOICE_ID.fullmatch(line.voice) for line in cue.lines):
+            lines = []
+            for line in cue.lines:
+                voice = line.voice
+                if voice and _VOICE_ID.fullmatch(voice):
+                    key = voice.split("/", 1)[0].lower()
+                    voice = numbers.setdefault(key, f"Speaker {len(numbers) + 1}")
+                lines.append(CueLine(line.text, voice))
+            cue = replace(cue, lines=tuple(lines))
+        changed.append(cue)
+    return changed
+
+
+def labels_per_cue(cues: Sequence[Cue], names: set[str]) -> bool:
+    """Whether the file labels each cue with its speaker (a meeting's captions) rather than each
+    change of speaker (a film's subtitles): most cues are labelled, or one speaker's label
+    stands on two cues in a row."""
+    labelled = spoken = 0
+    previous: str | None = None
+    for cue in cues:
+        if not cue.lines:
+            continue
+        spoken += 1
+        prefix = _name_prefix(_strip_turn(cue.lines[0].text))
+        name = prefix[0] if prefix and prefix[0] in names else None
+        if name is not None:
+            labelled += 1
+            if name == previous:
+                return True
+        previous = name
+    return spoken > 0 and labelled * 2 >= spoken
 
 
 def cue_pieces(cues: Sequence[Cue], names: set[str]) -> list[Piece]:
@@ -312,30 +371,33 @@ def cue_pieces(cues: Sequence[Cue], names: set[str]) -> list[Piece]:
 
     `names` are the accepted `Name:` prefixes (see `speaker_names`). A prefix speaker carries
     on to the lines after it; a voice the file gives outright (`<v Name>`, a JSON `speaker`)
-    wins over a prefix and covers its own line only.
+    wins over a prefix and covers its own line only. Where the file labels each cue, a cue
+    without a label has no speaker, unless it finishes the sentence the cue before began.
     """
+    per_cue = labels_per_cue(cues, names)
     pieces: list[Piece] = []
     speaker: str | None = None
     # Only a `Name:` prefix opens a turn that later unlabelled cues continue.
     carries = False
+    said = ""  # the last text of the cue before
     for cue in cues:
         current: list[str] = []
         turn = False
-        for line in cue.lines:
+        for n, line in enumerate(cue.lines):
             text = line.text
             new_turn = False
             dash = _TURN.match(text) if text.startswith(_TURN_MARKS) else None
             if dash:
                 text = text[dash.end() :]
                 new_turn = True
-            name = _name_prefix(text)
+            prefix = _name_prefix(text)
             new_speaker: str | None
-            if name is not None and name in names:
-                text = text[len(name) + 1 :].lstrip()
-                new_speaker, carries = line.voice or name, line.voice is None
+            if prefix is not None and prefix[0] in names:
+                text = text[prefix[1] :].lstrip()
+                new_speaker, carries = line.voice or prefix[0], line.voice is None
             elif line.voice is not None:
                 new_speaker, carries = line.voice, False
-            elif carries and not new_turn:
+            elif carries and not new_turn and (n > 0 or not per_cue or not ends_sentence(said)):
                 new_speaker = speaker
             else:
                 new_speaker, carries = None, False
@@ -349,6 +411,7 @@ def cue_pieces(cues: Sequence[Cue], names: set[str]) -> list[Piece]:
                 current.append(text)
         if current:
             pieces.append(_piece(cue, " ".join(current), speaker, turn))
+            said = current[-1]
     return pieces
 
 
@@ -404,19 +467,31 @@ def _joined(run: Sequence[Piece]) -> Piece:
         return first
     end = max(piece.end for piece in run)
     text = " ".join(piece.text for piece in run)
-    return Piece(first.start, end, text, first.speaker, first.turn)
+    marks: list[tuple[int, float]] = []
+    offset = 0
+    for piece in run:
+        if piece.marks is not None:
+            marks.extend((offset + at, time) for at, time in piece.marks)
+        else:
+            marks.append((offset, piece.start))
+        offset += len(piece.text) + 1
+    return Piece(first.start, end, text, first.speaker, first.turn, marks=marks)
 
 
 def add_cue_segments(builder: SourceBuilder, pieces: Iterable[Piece]) -> None:
-    """Add merged pieces to `builder` as CUE segments; untimed pieces get no start or end."""
+    """Add merged pieces to `builder` as CUE segments, with the start of each cue joined into
+    them as a mark; untimed pieces get no start or end."""
     for piece in pieces:
-        if piece.timed:
-            start: float | None = piece.start
-            end: float | None = piece.end
-        else:
-            start = end = None
+        if not piece.timed:
+            builder.add_segment(text=piece.text, speaker=piece.speaker, role=Role.CUE)
+            continue
         builder.add_segment(
-            text=piece.text, start=start, end=end, speaker=piece.speaker, role=Role.CUE
+            text=piece.text,
+            start=piece.start,
+            end=piece.end,
+            speaker=piece.speaker,
+            role=Role.CUE,
+            marks=piece.marks,
         )
 
 
@@ -473,6 +548,7 @@ def build_cue_segments(
         return
     if rolling or is_rolling(ordered):
         ordered = dedupe_rolling(ordered)
+    ordered = voices_numbered(ordered)
     pieces = cue_pieces(ordered, speaker_names(ordered))
     add_cue_segments(builder, merge_pieces(pieces, policy))
 

@@ -90,11 +90,7 @@ def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tup
     path = Path(source).expanduser()
     if args.vault is not None:
         vault = Vault(vault_path(args))
-        if _is_id_of(vault, source):
-            return vault, _canonical(source)
-        if not path.is_file():
-            return vault, source
-        return vault, _id_inside(vault, path, source)
+        return vault, id_in(vault, source)
     if not path.is_file():
         return Vault(vault_path(args)), source
     default = Vault(vault_path(args))
@@ -108,6 +104,17 @@ def locate(source: str, args: argparse.Namespace, *, writes: bool = True) -> tup
         )
     vault = Vault(_vault_above(path))
     return vault, _id_inside(vault, path, source)
+
+
+def id_in(vault: Vault, source: str) -> str:
+    """The id meant by SOURCE in `vault`: an id of it, or the path of a file inside it (a name
+    that is neither is returned as it is, for loading it to say it is unknown)."""
+    if _is_id_of(vault, source):
+        return _canonical(source)
+    path = Path(source).expanduser()
+    if not path.is_file():
+        return source
+    return _id_inside(vault, path, source)
 
 
 def _canonical(source_id: str) -> str:

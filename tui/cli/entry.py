@@ -36,6 +36,8 @@ COMMANDS: tuple[str, ...] = (
     "delete",
     "restore",
     "check",
+    "verify",
+    "digest",
 )
 """Command names; each is also the name of its module in this package. A command module
 defines `register(subparsers)`, which adds its parser and calls `parser.set_defaults(run=run)`,
@@ -108,14 +110,15 @@ class _PrintCompletion(argparse.Action):
 
 
 def _mark_paths(parser: argparse.ArgumentParser, folder: object, file: object) -> None:
-    """Tell shtab which arguments are folders (`--vault`) or files (SOURCE, `--out`)."""
+    """Tell shtab which arguments are folders (`--vault`) or files (SOURCE, `--source`,
+    `--against`, `--out`)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in dict.fromkeys(action.choices.values()):
                 _mark_paths(sub, folder, file)
         elif "--vault" in action.option_strings:
             action.complete = folder  # type: ignore[attr-defined]
-        elif "--out" in action.option_strings or action.dest == "source":
+        elif "--out" in action.option_strings or action.dest in ("source", "against"):
             action.complete = file  # type: ignore[attr-defined]
 
 

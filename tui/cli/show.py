@@ -41,10 +41,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def source_json(source: Source) -> dict[str, Any]:
-    """The `sources --json` fields of one source, with `segments` as the list of segments."""
+    """The `sources --json` fields of one source, with `segments` as the list of segments (each
+    with the times the file gives inside it, `marks`) and, for each outline entry, the index of
+    the segment it begins at."""
     from readmark.library.summary import summarise
 
     data = summarise(source).to_json()
+    data["outline"] = [
+        {"title": e.title, "start": e.start, "segment": e.segment_index} for e in source.outline
+    ]
     data["segments"] = [
         {
             "start": s.start,
@@ -52,6 +57,7 @@ def source_json(source: Source) -> dict[str, Any]:
             "speaker": s.speaker,
             "role": s.role.value,
             "text": s.text,
+            "marks": [{"offset": m.offset, "time": m.time} for m in s.marks],
         }
         for s in source.segments
     ]
@@ -68,11 +74,14 @@ def print_source(source: Source) -> None:
     hours = max([*times, *outline_times, source.duration or 0.0]) >= 3600
     out = sys.stdout
     out.write(printable("\n".join(source_header(source, hours=hours))) + "\n\n")
-    width = len(format_timecode(max(times), hours=hours)) if times else 0
+    estimates = any(s.start is not None and not s.given_start for s in source.segments)
+    width = len(format_timecode(max(times), hours=hours)) + estimates if times else 0
     for segment in source.segments:
         gutter = ""
         if width:
             stamp = format_timecode(segment.start, hours=hours) if segment.start is not None else ""
+            if stamp and not segment.given_start:
+                stamp = f"~{stamp}"  # placed by its words between two times: an estimate
             gutter = stamp.rjust(width) + "  "
         speaker = f"{segment.speaker}: " if segment.speaker else ""
         out.write(gutter + printable(speaker + segment.text) + "\n")

@@ -490,6 +490,7 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def _reload_annotations(self, source_id: str, before: NotesStamp) -> None:
+        since = self.annotator.changes
         try:
             loaded = self.annotator.load(source_id)
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
@@ -497,10 +498,14 @@ class ReaderScreen(Screen[None]):
             self.app.call_from_thread(self.notify, message, severity="warning")
             return
         notes = self.disk.seen(source_id, before, loaded)
-        self.app.call_from_thread(self._annotations_reloaded, source_id, loaded, notes)
+        self.app.call_from_thread(self._annotations_reloaded, source_id, loaded, notes, since)
 
-    def _annotations_reloaded(self, source_id: str, loaded: Loaded, notes: NotesStamp) -> None:
-        if not self.annotator.reloaded(source_id, loaded):
+    def _annotations_reloaded(
+        self, source_id: str, loaded: Loaded, notes: NotesStamp, since: int
+    ) -> None:
+        if not self.annotator.reloaded(source_id, loaded, since):
+            if self.source is not None and self.source.id == source_id:
+                self.reload_annotations()  # a save here overtook that read: read again
             return
         self.disk.notes = notes
         self._tell_problems(loaded.problems)
@@ -530,7 +535,7 @@ class ReaderScreen(Screen[None]):
 
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
         self.cursor_offset = message.offset
-        self.query_one(OutlineView).mark(message.segment_index, message.seconds)
+        self.query_one(OutlineView).mark(message.segment_index)
         self._update_header()
         source = self.source
         transcript = self.query_one(Transcript)
@@ -592,7 +597,7 @@ class ReaderScreen(Screen[None]):
             time = f"{round(100 * transcript.cursor_span[1] / len(source.text))}%"
         segment = source.segment_at_offset(transcript.cursor_offset)
         if segment is not None:
-            chapter = chapter_at(source, segment.index, seconds) or ""
+            chapter = chapter_at(source, segment.index) or ""
             speaker = segment.speaker or ""
         found = transcript.find_position
         if found is not None:

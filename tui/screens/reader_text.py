@@ -7,15 +7,12 @@ from readmark.library.builder import SourceBuilder
 from readmark.library.model import Role, Source
 
 
-def chapter_at(source: Source, segment_index: int, seconds: float | None) -> str | None:
-    """The outline entry the reader is in: by time when every entry has one (a chapter may
-    begin inside a long segment), else by segment."""
-    entries = source.outline
-    if seconds is not None and entries and all(e.start is not None for e in entries):
-        passed = [e for e in entries if (e.start or 0.0) <= seconds + 0.5]
-        return passed[-1].title if passed else None
+def chapter_at(source: Source, segment_index: int) -> str | None:
+    """The outline entry the reader is in: the last one beginning at or before its segment (a
+    chapter starting inside a paragraph splits it, so the heading, the outline, `}` and this
+    agree)."""
     title = None
-    for entry in entries:
+    for entry in source.outline:
         if entry.segment_index <= segment_index:
             title = entry.title
         else:

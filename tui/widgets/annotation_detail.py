@@ -53,7 +53,7 @@ class AnnotationDetail(VerticalScroll, can_focus=False):
     AnnotationDetail {
         height: auto;
         max-height: 55%;
-        border-top: hkey $border-blurred;
+        border: tall $border-blurred;
         padding: 0 1;
         scrollbar-size-vertical: 1;
         &.-empty {

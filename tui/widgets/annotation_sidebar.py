@@ -228,6 +228,9 @@ class AnnotationSidebar(OptionList):
 
     def watch_annotations(self) -> None:
         self._render_list()
+        if not self.has_focus and self.cursor_offset is not None:
+            # One just saved or deleted under the cursor: mark what the cursor is on now.
+            self.watch_cursor_offset(self.cursor_offset)
 
     def watch_cursor_offset(self, offset: int | None) -> None:
         if offset is not None:

@@ -108,15 +108,10 @@ class OutlineView(OptionList):
             self._set_empty("No chapters or headings.")
         self.border_title = Content(f"Outline ({len(options)})" if options else "Outline")
 
-    def mark(self, segment_index: int, seconds: float | None = None) -> None:
-        """Mark the entry the reader is in: by time when the reader's time is known (a chapter
-        may start inside a long segment), else the last one starting at or before the segment."""
+    def mark(self, segment_index: int) -> None:
+        """Mark the entry the reader is in: the last one beginning at or before its segment (a
+        chapter starting inside a paragraph splits it, so this agrees with the header)."""
         i = bisect.bisect_right(self._segment_indexes, segment_index) - 1
-        if seconds is not None:
-            timed = [n for n, (_, start) in enumerate(self.entries) if start is not None]
-            if timed and len(timed) == len(self.entries):
-                starts = [self.entries[n][1] or 0.0 for n in timed]
-                i = bisect.bisect_right(starts, seconds + 0.5) - 1
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = i if i >= 0 else None
 

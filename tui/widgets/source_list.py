@@ -129,6 +129,7 @@ class SourceList(Vertical, can_focus=True):
             padding: 0;
             text-wrap: nowrap;
             text-overflow: ellipsis;
+            scrollbar-size-vertical: 1;
         }
         &:focus > _Options > .option-list--option-highlighted {
             color: $block-cursor-foreground;

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from readmark.annotations.model import Annotation, Kind
-from readmark.library.model import Role, Source
+from readmark.library.model import Role, Segment, Source
 from readmark.library.safe_text import printable
 from readmark.library.sentences import SentenceIndex, index_sentences
 from readmark.library.timecode import TimecodeError, format_timecode, parse_timecode
@@ -43,6 +43,8 @@ MEASURE = 90
 """Most characters of text on a line by default: longer lines are hard to follow."""
 LEFT_MARGIN = 2
 """Cells before the text when it is set to the left and the pane is wider than the measure."""
+ESTIMATE = "~"
+"""Before a time in the gutter that the file does not give (a turn's later paragraph)."""
 SEEK_SECONDS = 30.0
 MAX_MATCHES = 100_000
 _ROLE_PREFIX = {Role.LIST_ITEM: "• ", Role.QUOTE: "│ "}
@@ -86,6 +88,7 @@ class _Line:
     label: str = ""
     """What heading and speaker lines show."""
     gutter: str = ""
+    """The time the file gives for the line the first word is on; `~4:09` for an estimate."""
     prefix: str = ""
     """List or quote mark (first line) or its indent (following lines)."""
 
@@ -97,6 +100,7 @@ class Transcript(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "transcript--gutter",
+        "transcript--estimate",
         "transcript--speaker",
         "transcript--heading",
         "transcript--highlight",
@@ -115,6 +119,8 @@ class Transcript(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
     }
     Transcript > .transcript--gutter { color: $text-muted; }
+    /* A time the file does not give, placed by the words around it: never read as given. */
+    Transcript > .transcript--estimate { color: $text-disabled; text-style: italic; }
     Transcript > .transcript--speaker { color: $text-accent; text-style: bold; }
     Transcript > .transcript--heading { color: $text-primary; text-style: bold; }
     /* Each mark its own hue and style: in 256 colours dim tints of different hues collapse. */
@@ -295,8 +301,7 @@ class Transcript(ScrollView, can_focus=True):
         self._sentences = SentenceIndex()
         self._segment_starts = array("q")
         self._segment_ends = array("q")
-        self._timed_starts: list[float] = []
-        self._timed_segments: list[int] = []
+        self._timed = False
         self._headings: dict[int, list[str]] = {}
         self._gutter = 0
         self._width = 0
@@ -352,11 +357,12 @@ class Transcript(ScrollView, can_focus=True):
         segments = source.segments
         self._segment_starts = array("q", (s.char_start for s in segments))
         self._segment_ends = array("q", (s.char_end for s in segments))
-        timed = [s for s in segments if s.start is not None]
-        self._timed_starts = [s.start for s in timed if s.start is not None]
-        self._timed_segments = [s.index for s in timed]
-        latest = max(self._timed_starts, default=0.0)
-        self._gutter = max(len(format_timecode(latest)) + 2, GUTTER) if timed else 0
+        given = source.given_times
+        self._timed = bool(len(given))
+        latest = max(given.times, default=0.0)
+        estimates = any(s.start is not None and not s.marks for s in segments)
+        width = len(format_timecode(latest)) + 2 + (len(ESTIMATE) if estimates else 0)
+        self._gutter = max(width, GUTTER) if self._timed else 0
         self._headings = {}
         for entry in source.outline:
             target = segments[entry.segment_index] if entry.segment_index < len(segments) else None
@@ -406,10 +412,11 @@ class Transcript(ScrollView, can_focus=True):
 
     @property
     def current_seconds(self) -> float | None:
-        """Time at the cursor sentence, when its segment has one."""
-        if not self._sentences:
+        """The time the file gives for the cursor sentence: that of the last line or cue at or
+        before its first word (what `y` cites); None before any time."""
+        if not self._sentences or self._source is None:
             return None
-        return self._seconds_at(self._sentences.segments[self.cursor], self.cursor_offset)
+        return self._source.time_given_at(self.cursor_offset)
 
     def go_to_offset(self, offset: int) -> None:
         self.cursor = self._sentences.index_at(offset)
@@ -420,22 +427,19 @@ class Transcript(ScrollView, can_focus=True):
             self.cursor = first[max(0, min(index, len(first) - 1))]
 
     def go_to_time(self, seconds: float) -> bool:
-        """Put the cursor on the sentence being spoken at `seconds`; False if untimed."""
-        if self._source is None or not self._timed_starts:
+        """Put the cursor on the sentence being spoken at `seconds`, by the times the file
+        gives (between two, by the share of the words between them); False if untimed."""
+        if self._source is None or not self._timed:
             return False
-        i = bisect.bisect_right(self._timed_starts, seconds)
-        segment = self._source.segments[self._timed_segments[max(i - 1, 0)]]
-        offset = segment.char_start
-        start, end = segment.start or 0.0, self._end_time(segment.index)
-        if end is not None and end > start and seconds > start:
-            share = min((seconds - start) / (end - start), 1.0)
-            offset += int(share * (segment.char_end - segment.char_start))
-        self.cursor = self._sentences.index_at(min(offset, segment.char_end - 1))
+        offset = self._source.given_times.place_of(seconds)
+        if offset is None:
+            return False
+        self.cursor = self._sentences.index_at(offset)
         return True
 
     def go_to_time_text(self, text: str) -> bool:
         """`4:04`, `1:02:03`, `244s`, or `+30` / `-1m` from the cursor; notifies what is wrong."""
-        if not self._timed_starts:
+        if not self._timed:
             self.notify("This source has no times.", severity="warning", markup=False)
             return False
         raw = text.strip()
@@ -445,7 +449,7 @@ class Transcript(ScrollView, can_focus=True):
             self.notify(time_problem(raw) or "", severity="error", markup=False)
             return False
         if sign:
-            now = self.current_seconds or 0.0
+            now = self._position_seconds() or 0.0
             seconds = max(now + seconds if sign == "+" else now - seconds, 0.0)
         return self.go_to_time(seconds)
 
@@ -588,7 +592,7 @@ class Transcript(ScrollView, can_focus=True):
             self.notify("This source has no times.", severity="warning", markup=False)
 
     def action_time_prompt(self) -> None:
-        if not self._timed_starts:
+        if not self._timed:
             self.notify("This source has no times.", severity="warning", markup=False)
             return
         now = self.current_seconds
@@ -604,7 +608,7 @@ class Transcript(ScrollView, can_focus=True):
             self.go_to_time_text(text)
 
     def action_seek(self, seconds: float) -> None:
-        now = self.current_seconds
+        now = self._position_seconds()
         if now is None:
             self.notify("There is no time at the cursor.", severity="warning", markup=False)
             return
@@ -724,7 +728,7 @@ class Transcript(ScrollView, can_focus=True):
         if action == "find_next":
             return bool(self._match_starts)
         if action == "time_prompt":
-            return bool(self._timed_starts)  # not offered for a source without times
+            return self._timed  # not offered for a source without times
         if action == "decide":
             # Hidden from the footer (and passed on) unless a candidate is under the cursor.
             return self.annotation_at_cursor(needing_review=True) is not None
@@ -746,9 +750,7 @@ class Transcript(ScrollView, can_focus=True):
         self._scroll_to_cursor(center=center)
         segment = self._sentences.segments[self.cursor]
         offset = self.cursor_offset
-        self.post_message(
-            self.PositionChanged(self, offset, segment, self._seconds_at(segment, offset))
-        )
+        self.post_message(self.PositionChanged(self, offset, segment, self.current_seconds))
 
     def _scroll_to_cursor(self, *, center: bool = False) -> None:
         height = self.scrollable_content_region.height
@@ -770,27 +772,12 @@ class Transcript(ScrollView, can_focus=True):
                 y = last - height + 1 + height // 3
             self.scroll_to(y=max(y, 0), animate=False)
 
-    def _seconds_at(self, segment_index: int, offset: int) -> float | None:
-        if self._source is None:
+    def _position_seconds(self) -> float | None:
+        """Where the cursor is on the media, by the share of the words between the times around
+        it: to move by seconds from, never shown as a time the file gives."""
+        if self._source is None or not self._sentences:
             return None
-        segment = self._source.segments[segment_index]
-        if segment.start is None:
-            return None
-        end = self._end_time(segment_index)
-        length = segment.char_end - segment.char_start
-        if end is None or end <= segment.start or not length:
-            return segment.start
-        return segment.start + (end - segment.start) * (offset - segment.char_start) / length
-
-    def _end_time(self, segment_index: int) -> float | None:
-        """When a segment stops being spoken: its end, the next one's start, or the duration."""
-        assert self._source is not None
-        segments = self._source.segments
-        if segments[segment_index].end is not None:
-            return segments[segment_index].end
-        if segment_index + 1 < len(segments) and segments[segment_index + 1].start is not None:
-            return segments[segment_index + 1].start
-        return self._source.duration
+        return self._source.given_times.estimate_at(self.cursor_offset)
 
     # --- selection --------------------------------------------------------------------------
 
@@ -975,17 +962,16 @@ class Transcript(ScrollView, can_focus=True):
         kind = "heading" if segment.role is Role.HEADING else "text"
         prefix = _ROLE_PREFIX.get(segment.role, "")
         indent = " " * cell_len(prefix)
-        gutter = (
-            format_timecode(segment.start) if segment.start is not None and self._gutter else ""
-        )
         base = segment.char_start
-        for n, (a, b) in enumerate(wrap_spans(segment.text, width - cell_len(prefix))):
+        spans = wrap_spans(segment.text, width - cell_len(prefix))
+        gutters = _gutter_times(segment, spans) if self._gutter else [""] * len(spans)
+        for n, (a, b) in enumerate(spans):
             lines.append(
                 _Line(
                     "text" if kind == "text" else "heading_text",
                     base + a,
                     base + b,
-                    gutter=gutter if n == 0 else "",
+                    gutter=gutters[n],
                     prefix=prefix if n == 0 else indent,
                 )
             )
@@ -1077,7 +1063,10 @@ class Transcript(ScrollView, can_focus=True):
             pieces.append(RichSegment(" " * margin, base))
         if self._gutter:
             gutter = line.gutter.rjust(self._gutter - 2) + "  "
-            pieces.append(RichSegment(gutter, base + self._style("transcript--gutter")))
+            style = base + self._style("transcript--gutter")
+            if line.gutter.startswith(ESTIMATE):
+                style += self._style("transcript--estimate")
+            pieces.append(RichSegment(gutter, style))
         if line.kind == "heading":
             pieces.append(RichSegment(line.label, base + self._style("transcript--heading")))
         elif line.kind == "speaker":
@@ -1179,6 +1168,27 @@ def _segment_step(
     base = min(head, first)
     i = bisect.bisect_left(starts, base) - 1
     return starts[i] if i >= 0 else base
+
+
+def _gutter_times(segment: Segment, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The gutter of each wrapped line of `segment`: the time the file gives for the line its
+    first word is on (what `y` cites for it), shown where it changes; on a segment whose start
+    is an estimate, `~` and the estimate."""
+    gutters = [""] * len(spans)
+    marks = segment.marks
+    if not marks:
+        if segment.start is not None and spans:
+            gutters[0] = ESTIMATE + format_timecode(segment.start)
+        return gutters
+    k = -1
+    shown = -1
+    for n, (a, _) in enumerate(spans):
+        while k + 1 < len(marks) and marks[k + 1].offset <= a:
+            k += 1
+        if k >= 0 and k != shown:
+            gutters[n] = format_timecode(marks[k].time)
+            shown = k
+    return gutters
 
 
 def _word_step(text: str, anchor: tuple[int, int], head: int, steps: int) -> int:

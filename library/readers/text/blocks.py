@@ -30,6 +30,19 @@ class Block:
     stamp: str = ""
     """For timed transcript lines: the time as written before the text (`- [12:30]`), to give
     back to the text if the time turns out to be a reference."""
+    marks: list[tuple[int, float]] | None = None
+    """The times the file gives inside `text` (offset, seconds) when the block joins several
+    timed lines; None when `start` alone is given, for the first word."""
+    estimated: bool = False
+    """`start` is an estimate (a turn's later paragraph), not a time the file gives."""
+
+    def given_marks(self) -> list[tuple[int, float]]:
+        """The times the file gives inside the block's text."""
+        if self.marks is not None:
+            return self.marks
+        if self.start is None or self.estimated:
+            return []
+        return [(0, self.start)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,20 @@ from collections.abc import Callable
 
 from readmark.library.model import Role
 from readmark.library.readers.text.blocks import Block, Body, Mark
+from readmark.library.readers.text.chapter_lists import outline_title
 from readmark.library.readers.text.classify import classify
 from readmark.library.readers.text.credits import ATTRIBUTED, ATTRIBUTION, credit, is_quotation
 from readmark.library.readers.text.inline import reduce_inline
+from readmark.library.readers.text.labels import QUESTION_OR_ANSWER
 from readmark.library.readers.text.lines import BLANK, Kind, Line
 from readmark.library.readers.text.prose_times import demote_lone_bare_times
-from readmark.library.readers.text.title_lines import looks_like_first_title, looks_like_title
+from readmark.library.readers.text.title_lines import (
+    BOOK_CHAPTER,
+    looks_like_first_title,
+    looks_like_section,
+    looks_like_title,
+)
 from readmark.library.readers.text.turns import accepted_speakers, in_run, introduces_text
-from readmark.library.safe_text import shorten
 from readmark.library.timecode import format_timecode
 
 # Lines longer than this are rarely hard-wrapped: such a file has one paragraph per line.
@@ -24,6 +30,8 @@ _OUTLINE_SECTION = re.compile(
     r"\b(?:chapters?|key ?points?|key moments|time ?stamps?|outline|contents|topics|sections)\b",
     re.IGNORECASE,
 )
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}\n]*\}\s*$")
+"""`## Pages {#pages}`: an id or class for the page (Hugo, Pandoc), not part of the title."""
 _TRANSCRIPT_SECTION = re.compile(r"\b(?:transcripts?|captions?|subtitles?)\b", re.IGNORECASE)
 
 
@@ -33,23 +41,28 @@ def parse_body(
     markdown: bool,
     first_line: int = 1,
     title_line: int | None = None,
-    skip_line: int | None = None,
+    skip_lines: tuple[int, ...] = (),
+    sections: bool = False,
 ) -> Body:
     """Parse the lines of a body into blocks.
 
     `first_line` is the file line number of the body's first line (for warnings);
-    `title_line` and `skip_line` are body line indexes of a clipped note's title (read as
-    a heading) and of its date/tags line (left out).
+    `title_line` and `skip_lines` are body line indexes of a clipped note's title (read as
+    a heading) and of its other header lines (left out). With `sections` (a clipped note), a
+    short plain line right above a paragraph is a section heading.
     """
     lines = [classify(raw, markdown=markdown) if raw else BLANK for raw in lines_text]
     if title_line is not None and 0 <= title_line < len(lines):
         raw = lines[title_line].raw
         lines[title_line] = Line(Kind.HEADING, raw, raw.lstrip("# "), level=1)
-    if skip_line is not None and 0 <= skip_line < len(lines):
-        lines[skip_line] = BLANK
+    for skipped in skip_lines:
+        if 0 <= skipped < len(lines):
+            lines[skipped] = BLANK
     demote_lone_bare_times(lines)
     speakers = accepted_speakers(lines)
-    return _Assembler(lines, speakers, markdown=markdown, first_line=first_line).run()
+    assembler = _Assembler(lines, speakers, markdown=markdown, first_line=first_line)
+    assembler.sections_by_lines = sections
+    return assembler.run()
 
 
 def _unwrapped(lines: list[Line]) -> bool:
@@ -86,6 +99,8 @@ class _Assembler:
         self.dropped_code: list[tuple[int, int]] = []
         self.dropped_html = 0
         self.dropped_images = 0
+        self.sections_by_lines = False
+        """A short plain line right above a paragraph is a section heading (clipped notes)."""
 
     def handlers(self) -> dict[Kind, Callable[[int, Line], None]]:
         """The method for each line kind; made per run, as bound methods would make the
@@ -175,6 +190,10 @@ class _Assembler:
 
     def labelled(self, i: int, line: Line) -> None:
         if line.label not in self.speakers:
+            if not self.buffer or self.unwrapped:
+                # Whoever the label names, it is not the speaker before: never cite them.
+                self.speaker = None
+                self.new_turn = False
             self.text(i, line.raw)
             return
         self.flush()
@@ -218,7 +237,7 @@ class _Assembler:
         section: bool = False,
         start: float | None = None,
     ) -> None:
-        text = self.inline(title)
+        text = self.inline(_HEADING_ATTRIBUTES.sub("", title))
         while self.sections and self.sections[-1][0] >= level:
             self.sections.pop()
         kind = "other"
@@ -270,7 +289,7 @@ class _Assembler:
             # A chapter entry: the outline carries its time, the entry itself stays plain text.
             self.open(i, f"{stamp} {line.text}", Role.LIST_ITEM, spoken=False)
             self.body.timed_marks.append(
-                Mark(_outline_title(title), line.time, len(self.body.blocks))
+                Mark(outline_title(title), line.time, len(self.body.blocks))
             )
             self.flush()
             return
@@ -314,6 +333,13 @@ class _Assembler:
             self.speaker = self.speakers[label]
             self.new_turn = True
             self.pending_time = line.time
+        elif self.speakers and line.time is not None:
+            # `**Break:** [01:06]` in a conversation: nobody speaks, but the file gives the time.
+            self.flush()
+            self.speaker, self.new_turn, self.pending_time = None, False, None
+            marker = Block(self.inline(label), Role.PARAGRAPH, line.time, line=self.first_line + i)
+            marker.turn = True
+            self.body.blocks.append(marker)
         else:
             self.text(i, line.raw)
 
@@ -339,6 +365,7 @@ class _Assembler:
             alone
             and len(words) <= 15
             and line.text[-1] not in ".,;:"
+            and not QUESTION_OR_ANSWER.match(line.text)
             and self.neighbour(i, -1) is not Kind.NUMBERED
             and self.neighbour(i, 1) is not Kind.NUMBERED
         ):
@@ -352,13 +379,22 @@ class _Assembler:
             attribution = ATTRIBUTION.fullmatch(raw)
             if attribution and self.attribute(attribution.group(1)):
                 return
+            if self.new_turn or self.pending_time is not None:
+                # What a speaker label opens is said, however short (`Yes`): never a title.
+                self.open(i, raw, Role.PARAGRAPH)
+                return
             next_kind = self.kind_at(i + 1)
             if next_kind is Kind.BLANK and not self.markdown and i == self.first_content:
                 if looks_like_first_title(raw):
                     self.heading(i, raw, 1)
                     return
+            if self.chapter_heading(i, raw, next_kind):
+                return
             alone = self.unwrapped or next_kind in (Kind.BLANK, None)
             if alone and looks_like_title(raw):
+                self.heading(i, raw, 2)
+                return
+            if self.sections_by_lines and next_kind is Kind.TEXT and looks_like_section(raw):
                 self.heading(i, raw, 2)
                 return
         if self.buffer and not self.unwrapped:
@@ -366,6 +402,22 @@ class _Assembler:
             return
         self.flush()
         self.open(i, raw, Role.PARAGRAPH)
+
+    def chapter_heading(self, i: int, raw: str, next_kind: Kind | None) -> bool:
+        """`CHAPTER I.` alone, or with its title on the line below: a book's chapter heading."""
+        if len(raw) > 20 or not BOOK_CHAPTER.fullmatch(raw):
+            return False
+        if next_kind in (Kind.BLANK, None):
+            self.heading(i, raw, 2)
+            return True
+        title = self.lines[i + 1]
+        plain = next_kind is Kind.TEXT or (next_kind is Kind.NAME_LINE and not title.explicit)
+        if plain and self.kind_at(i + 2) in (Kind.BLANK, None):
+            if len(title.raw) <= 80:
+                self.lines[i + 1] = BLANK
+                self.heading(i, f"{raw} {title.raw}", 2)
+                return True
+        return False
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -453,13 +505,3 @@ class _Assembler:
 
 def _unchanged(text: str) -> str:
     return text
-
-
-def _outline_title(title: str, limit: int = 80) -> str:
-    """An outline title from a key-point line: the part before ` - `, cut at `limit`."""
-    for separator in (" - ", " — ", " – "):
-        head = title.split(separator, 1)[0]
-        if head != title:
-            title = head
-            break
-    return shorten(title, limit, at_word=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from readmark.library.readers.text.blocks import Block, Body, paragraph_runs, replace_blocks
 
 _CLOSERS = "\"'”’»)]*_ "
@@ -16,13 +18,15 @@ _FRAGMENT_RUN = 6
 """Fewer timed lines than this are too few to tell caption fragments from short turns."""
 
 
-def join_caption_fragments(body: Body) -> None:
+def join_caption_fragments(body: Body, chapters: list[float] | None = None) -> None:
     """Join timed lines cut like captions (mid-sentence) into sentence-long blocks.
 
     A run of timed lines is caption fragments when most of its lines do not end a sentence.
-    Fragments of one speaker are joined until a sentence ends, a pause of 2 s, or about 20 s;
-    the block starts with its first fragment and ends with its last.
+    Fragments of one speaker are joined until a sentence ends, a pause of 2 s, about 20 s, or a
+    chapter starts (`chapters`: start times, in order); the block starts with its first fragment,
+    ends with its last, and keeps each fragment's time as a mark where its words begin.
     """
+    bounds = sorted(chapters or ())
     blocks = body.blocks
     runs = [r for r in paragraph_runs(blocks)[0] if r[1] - r[0] >= _FRAGMENT_RUN]
     fragmented = [r for r in runs if _mostly_unfinished(blocks[r[0] : r[1]])]
@@ -37,7 +41,10 @@ def join_caption_fragments(body: Body) -> None:
         group: list[Block] = []
         curly = straight = 0  # quotation marks of `group`, kept as it grows (not rescanned)
         for block in blocks[first:end]:
-            if group and not _continues(group, block, curly > 0 or straight % 2 == 1):
+            quoted = curly > 0 or straight % 2 == 1
+            if group and (
+                not _continues(group, block, quoted) or _chapter_between(bounds, group, block)
+            ):
                 kept.append(_joined(group))
                 group, curly, straight = [], 0, 0
             group.append(block)
@@ -80,6 +87,14 @@ def _continues(group: list[Block], block: Block, quoted: bool) -> bool:
     return elapsed < _FRAGMENT_SPAN
 
 
+def _chapter_between(bounds: list[float], group: list[Block], block: Block) -> bool:
+    """Whether a chapter starts after the last fragment of `group` and by `block`."""
+    if not bounds or block.start is None:
+        return False
+    i = bisect.bisect_right(bounds, group[-1].start or 0.0)
+    return i < len(bounds) and bounds[i] <= block.start
+
+
 def _quote_marks(text: str) -> tuple[int, int, int]:
     """Opening and closing curly or angle double quotes, and straight double quotes, in `text`.
 
@@ -98,4 +113,11 @@ def _joined(group: list[Block]) -> Block:
     if len(group) == 1:
         return first
     text = " ".join(b.text for b in group)
-    return Block(text, first.role, first.start, first.speaker, line=first.line, end=group[-1].end)
+    marks: list[tuple[int, float]] = []
+    offset = 0
+    for block in group:
+        marks.extend((offset + at, time) for at, time in block.given_marks())
+        offset += len(block.text) + 1
+    joined = Block(text, first.role, first.start, first.speaker, line=first.line, end=group[-1].end)
+    joined.marks = marks
+    return joined

@@ -22,7 +22,7 @@ def classify(raw_line: str, *, markdown: bool) -> Line:
     if not s:
         return BLANK
     first = s[0]
-    if first == "[" or first == "(" or "0" <= first <= "9":
+    if first == "[" or first == "(" or "0" <= first <= "9" or first == "\\":
         # Transcript lines first: they are most of the lines of the longest files.
         line = stamped(s)
         if line is not None:

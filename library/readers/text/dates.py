@@ -1,4 +1,5 @@
-"""Dates as files write them (`2026-02-16`, `20260216`, `March 3, 2026`), read into ISO form."""
+"""Dates as files write them (`2026-02-16`, `20260216`, `March 3, 2026`, `Thu Feb 12 2026
+19:00:00 GMT-0500`), read into ISO form."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ _SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _NUMERIC_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 _MONTH_FIRST = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
+_BROWSER = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+([A-Za-z]{3,9})\s+(\d{1,2}),?\s+(\d{4})"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?:GMT|UTC)(?:[+-]\d{4})?)?(?:\s+\([^()]*\))?)?"
+)
+"""`Thu Feb 12 2026 19:00:00 GMT-0500 (Eastern Standard Time)`, as a browser prints a date: the
+date as written is the writer's own day (not moved to UTC)."""
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -36,7 +43,7 @@ _MONTHS = {
 
 def parse_date(value: object) -> str | None:
     """ISO `YYYY-MM-DD` from a date object, `20260216`, `2026-02-16[T...]`, `March 3, 2026`,
-    or `16/02/2026` when the day is over 12.
+    `Thu Feb 12 2026 19:00:00 GMT-0500 (...)`, or `16/02/2026` when the day is over 12.
 
     Anything else, including impossible dates, gives None.
     """
@@ -57,6 +64,7 @@ def parse_date(value: object) -> str | None:
         (_SLASHED, "ymd"),
         (_MONTH_FIRST, "mdy"),
         (_DAY_FIRST, "dmy"),
+        (_BROWSER, "mdy"),
     ):
         match = pattern.fullmatch(text)
         if match:

@@ -1,10 +1,12 @@
-"""YAML front matter: split it off a Markdown file and normalise the keys found in the wild."""
+"""Front matter: split YAML (`---`) or TOML (`+++`, as Hugo writes it) off a Markdown file and
+normalise the keys found in the wild."""
 
 from __future__ import annotations
 
 import json
 import math
 import re
+import tomllib
 from dataclasses import dataclass, field
 
 import frontmatter
@@ -13,8 +15,9 @@ from readmark.library.readers.text.dates import parse_date
 from readmark.library.safe_text import shorten
 from readmark.library.timecode import try_parse_timecode
 
-_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
+_OPEN = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HANDLER = frontmatter.YAMLHandler()
 # A chapter written as a string: "0:00 Intro", "Intro 0:00" or "Intro (0:00)".
@@ -30,6 +33,7 @@ _ISO_UNITS = (604800.0, 86400.0, 3600.0, 60.0, 1.0)
 _NUMERIC_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
 _DATE_KEYS = ("upload_date", "date", "published", "published_at", "release_date", "created")
 _DURATION_KEYS = ("duration_seconds", "duration", "length")
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +82,16 @@ def split_front_matter(text: str) -> FrontMatter:
     opening = _OPEN.match(text)
     if not opening:
         return FrontMatter({}, text, 1)
-    closing = _CLOSE.search(text, opening.end())
+    fence = opening.group(1)
+    closing = (_TOML_CLOSE if fence == "+++" else _CLOSE).search(text, opening.end())
     if not closing:
-        return FrontMatter({}, text, 1, ["front matter has no closing '---'; read as text"])
+        return FrontMatter({}, text, 1, [f"front matter has no closing '{fence}'; read as text"])
     raw = text[opening.end() : closing.start()]
     body_start = text.find("\n", closing.end())
     body = "" if body_start < 0 else text[body_start + 1 :]
     body_line = text.count("\n", 0, closing.end()) + 2
+    if fence == "+++":
+        return _toml(raw, body, body_line)
     try:
         loaded = _HANDLER.load(raw, Loader=_LOADER)
     except yaml.YAMLError as error:
@@ -106,6 +113,18 @@ def split_front_matter(text: str) -> FrontMatter:
     return FrontMatter({str(k).lower(): v for k, v in loaded.items()}, body, body_line)
 
 
+def _toml(raw: str, body: str, body_line: int) -> FrontMatter:
+    try:
+        loaded = tomllib.loads(raw.replace("\r\n", "\n"))
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as error:
+        where = re.search(r"line (\d+)", str(error))
+        line = f" (line {int(where.group(1)) + 1})" if where else ""
+        return FrontMatter(
+            {}, body, body_line, [f"front matter is not valid TOML{line}; metadata ignored"]
+        )
+    return FrontMatter({str(k).lower(): v for k, v in loaded.items()}, body, body_line)
+
+
 def read_metadata(meta: dict[str, object]) -> Metadata:
     """Normalise keys that vary between tools (`channel`/`uploader`, `upload_date`/`date`...)."""
     authors = _names(_first(meta, "authors", "author", "creator", "creators", "by"))
@@ -118,7 +137,7 @@ def read_metadata(meta: dict[str, object]) -> Metadata:
         title=_string(_first(meta, "title", "name")),
         authors=authors,
         speakers=_names(_first(meta, "speakers", "participants", "hosts")),
-        channel=_string(_first(meta, "channel", "uploader", "publication", "site_name", "site"))
+        channel=_channel(_first(meta, "channel", "uploader", "publication", "site_name", "site"))
         or (authors[0] if authors else None),
         url=_url(meta),
         date=_date(meta, warnings),
@@ -148,17 +167,28 @@ def _string(value: object) -> str | None:
 
 def _names(value: object) -> list[str]:
     if isinstance(value, str):
+        value = _unlinked(value)
         parts = re.split(r"\s*[;,]\s*|\s+and\s+|\s*&\s*", value)
     elif isinstance(value, list):
         parts = []
         for item in value:
             name = item.get("name") if isinstance(item, dict) else item
-            text = _string(name)
+            text = _string(_unlinked(name) if isinstance(name, str) else name)
             if text:
                 parts.append(text)
     else:
         return []
     return list(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+def _channel(value: object) -> str | None:
+    text = _string(value)
+    return _unlinked(text) if text else None
+
+
+def _unlinked(text: str) -> str:
+    """`[[Lex Fridman]]` (a wiki link, as Obsidian notes write names) is `Lex Fridman`."""
+    return _WIKI_LINK.sub(lambda m: m.group(2) or m.group(1), text) if "[[" in text else text
 
 
 def _tags(value: object) -> list[str]:

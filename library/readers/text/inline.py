@@ -21,7 +21,11 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.{1,250}?)(?<=\S)\1")
 _STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")
 _UNDERSCORE = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\n]*?[^\s_\\])_(?!\w)")
 _STRIKE = re.compile(r"~~(?=\S)(.{1,250}?)(?<=\S)~~")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A backslash before any ASCII punctuation keeps it literal (CommonMark)."""
+_ESCAPED_TICK = "\\`"
+_TICK_HELD = "\x00"
+"""An escaped backtick while code spans are found: it opens none."""
 # Spans are bounded so that a long paragraph full of unclosed markers stays linear.
 _MARKUP_CHARS = re.compile(r"[\[*_`<~\\!]")
 
@@ -30,6 +34,9 @@ def reduce_inline(text: str) -> str:
     """Plain reading text from one block of Markdown inline syntax."""
     if not _MARKUP_CHARS.search(text):
         return text
+    held = _ESCAPED_TICK in text
+    if held:
+        text = text.replace(_ESCAPED_TICK, _TICK_HELD)
     # Code spans first: what is inside them is literal.
     text = _CODE.sub(lambda m: m.group(2).strip(), text)
     text = _IMAGE.sub("", text)
@@ -40,4 +47,5 @@ def reduce_inline(text: str) -> str:
     text = _STAR.sub(r"\1", text)
     text = _UNDERSCORE.sub(r"\1", text)
     text = _STRIKE.sub(r"\1", text)
-    return _ESCAPE.sub(r"\1", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return text.replace(_TICK_HELD, "`") if held else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from readmark.library.readers.text.chapter_lists import LIST_LABEL
 from readmark.library.readers.text.lines import Kind, Line
 
 
@@ -35,7 +36,9 @@ def _wrapped_times(lines: list[Line]) -> list[Line]:
         if kind is Kind.BLANK:
             prose = False
         elif kind is Kind.TEXT:
-            prose = prose or i == 0 or lines[i - 1].kind is Kind.BLANK
+            opens = i == 0 or lines[i - 1].kind is Kind.BLANK
+            # `Chapters:` above a list of times is no prose the times are part of.
+            prose = (prose or opens) and not LIST_LABEL.fullmatch(line.raw)
         elif kind is Kind.TIMED and line.bare_time and prose:
             after = lines[i + 1].kind if i + 1 < len(lines) else Kind.BLANK
             if after is not Kind.TIMED and after is not Kind.TIME_ALONE:

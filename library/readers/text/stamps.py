@@ -1,23 +1,24 @@
 """Times written at the start of a line: `[4:04](url) text`, `- [00:00] text`, `00:00 text`,
-`**00:00** text`, ranges (`[00:00–00:02]`) and key points (`- **Title** ([0:54](url)) - text`)."""
+`**00:00** text`, `**0:47** · Name: text`, `\\[04:10\\] text` (escaped by Markdown exporters),
+ranges (`[00:00–00:02]`) and key points (`- **Title** ([0:54](url)) - text`)."""
 
 from __future__ import annotations
 
 import re
 
-from readmark.library.readers.text.labels import LABELLED, is_name
+from readmark.library.readers.text.labels import LABELLED, speaker_name
 from readmark.library.readers.text.lines import Kind, Line
 from readmark.library.timecode import CLOCK_PATTERN, clock_seconds, parse_clock
 
 # One clock group for every wrapping (`[..](url)`, `[..]`, `(..)`, `**..**`, bare), so a
 # transcript line costs one match; mismatched brackets are tolerated.
 _STAMP = (
-    r"(?P<open>\[|\(|\*\*\[?)?(?:(?P<h>\d{1,3}):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?"
-    rf"(?:\s*[-–—]\s*(?P<to>{CLOCK_PATTERN}))?(?![\d:])"
-    r"(?:\]\([^)\s]*\)|\]?\*\*|\]|\))?"
+    r"(?P<open>\[|\(|\*\*\[?|\\\[)?(?:(?P<h>\d{1,3}):)?(?P<m>\d{1,2}):(?P<s>\d{2})"
+    rf"(?:[.,](?P<f>\d{{1,3}}))?(?:\s*[-–—]\s*(?P<to>{CLOCK_PATTERN}))?(?![\d:])"
+    r"(?:\]\([^)\s]*\)|\]?\*\*|\\?\]|\))?"
 )
 _MARKER = r"(?:[-*+•]|\d{1,3}[.)])"
-_TIMED = re.compile(rf"(?:{_MARKER}\s+)?{_STAMP}(?:\s*[-–—:|]\s*|\s+|$)")
+_TIMED = re.compile(rf"(?:{_MARKER}\s+)?{_STAMP}(?:\s*[-–—:|·]\s*|\s+|$)")
 _KEYPOINT = re.compile(
     rf"{_MARKER}\s+\*\*(?P<title>[^*]+?)\*\*\s*[:\-–—]?\s*\(\s*{_STAMP}\s*\)"
     r"\s*(?:[-–—:|]\s*)?(?P<text>.*)"
@@ -54,8 +55,8 @@ def stamped(s: str) -> Line | None:
     if ":" in text[:48]:
         labelled = LABELLED.fullmatch(text)
         if labelled:
-            label = (labelled.group("bold") or labelled.group("label") or "").strip()
-            if is_name(label):
+            label = speaker_name((labelled.group("bold") or labelled.group("label") or "").strip())
+            if label is not None:
                 line.label = label
                 line.said_at = labelled.start("text")
     return line

@@ -70,41 +70,53 @@ def _written_time(block: Block, *, markdown: bool) -> str:
 
 
 def time_continuations(blocks: list[Block], duration: float | None) -> None:
-    """Give the untimed paragraphs that go on a timed turn a time of their own.
+    """Give the untimed paragraphs that go on a timed turn an estimated time of their own.
 
-    A turn's later paragraphs share the time up to the next timed block by their length, so
-    the gutter, jumps and citations reach them; with no later time (nor a duration) they take
-    the turn's start.
+    The words between two times the file gives share that stretch by their length, so a turn's
+    later paragraph is placed where it is likely said (the gutter shows it as an estimate,
+    `~1:05`, and jumps reach it); with no later time (nor a duration) it takes the turn's start.
+    Citations never use an estimate: they take the turn's time.
     """
-    turn: Block | None = None
-    group: list[Block] = []
+    turn = -1  # the index of the last timed block
+    group: list[int] = []
     going_on = False
     paragraph = Role.PARAGRAPH
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.role is Role.HEADING:
             going_on = False
         elif block.role is not paragraph or not block.on_timeline:
             continue  # a list or a quotation inside a turn neither ends it nor is timed
         elif block.start is not None:
-            _share_time(turn, group, block.start)
-            turn, group, going_on = block, [], True
-        elif going_on and turn is not None and block.speaker == turn.speaker and not block.turn:
-            group.append(block)
+            if group:
+                _share_time(blocks, turn, group, i, block.start)
+            turn, group, going_on = i, [], True
+        elif going_on and block.speaker == blocks[turn].speaker and not block.turn:
+            group.append(i)
         else:
             going_on = False
-    _share_time(turn, group, duration)
+    if group:
+        _share_time(blocks, turn, group, len(blocks), duration)
 
 
-def _share_time(turn: Block | None, group: list[Block], until: float | None) -> None:
-    if turn is None or turn.start is None or not group:
+def _share_time(
+    blocks: list[Block], turn: int, group: list[int], until_block: int, until: float | None
+) -> None:
+    """Place each block of `group` in the stretch from block `turn` (timed) to `until` (the next
+    time, at block `until_block`) by the length of what is said before it."""
+    start = blocks[turn].start
+    if start is None:
         return
-    start = turn.start
     span = until - start if until is not None and until > start else 0.0
-    total = len(turn.text) + sum(len(b.text) for b in group)
-    done = len(turn.text)
-    for block in group:
-        block.start = max(start, round(start + span * done / total, 2))
-        done += len(block.text)
+    before = dict.fromkeys(group, 0)  # what is said in the stretch before each block
+    size = 0
+    for i, block in enumerate(blocks[turn:until_block], turn):
+        if i in before:
+            before[i] = size
+        if block.role is Role.PARAGRAPH and block.on_timeline:
+            size += len(block.text)
+    for i in group:
+        blocks[i].estimated = True
+        blocks[i].start = max(start, round(start + span * before[i] / max(size, 1), 2))
 
 
 def set_ends(blocks: list[Block], duration: float | None) -> None:

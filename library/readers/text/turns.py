@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from readmark.library.readers.text.labels import is_name
 from readmark.library.readers.text.lines import Kind, Line
 
 _RUN_DISTANCE = 12
@@ -38,6 +39,8 @@ def accepted_speakers(lines: list[Line]) -> dict[str, str]:
             if i + 1 < len(lines) and lines[i + 1].kind is Kind.TEXT:
                 direct.append((i, key))
         elif line.kind is Kind.NAME_TIME and not in_run(lines, i, Kind.NAME_TIME):
+            if not is_name(label):
+                continue  # `Break 01:06`, `Intro 0:00`: a moment, not a speaker
             candidates.append((i, key, True, False))
         else:
             continue
