@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from readmark.annotations import anchoring
 from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.workspace import Workspace
 from readmark.tui.app import ReadmarkApp
@@ -16,9 +17,11 @@ SIZES = [(120, 36), (80, 24), (200, 50)]
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> ReadmarkApp:
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReadmarkApp:
     vault = tmp_path / "vault"
     shutil.copytree(DATA, vault)
+    # The detail pane shows when an annotation was made: the same day in every picture.
+    monkeypatch.setattr(anchoring, "utc_now", lambda: "2026-02-16T09:30:00Z")
     with Workspace(vault) as workspace:
         workspace.annotate("tides-and-towns.md", "Tides are slower than people think.")
         workspace.annotate(
