@@ -46,14 +46,14 @@ start() {
     tmux new-session -d -s "$session" -x "$cols" -y "$rows" "$env uv run readmark"
     tmux set-option -t "$session" remain-on-exit on
   fi
-  wait_for "Sources"
+  wait_for "? Keys"
 }
 
 start
 wait_for "interviews/"
 shot 01-start
 keys / && keys -l "long hot night" && keys Enter
-wait_for "Outline (12)"
+wait_for "Welcome to Field Notes"
 shot 02-opened
 keys t && keys -l "4:04" && keys Enter
 keys h
