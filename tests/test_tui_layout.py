@@ -219,3 +219,22 @@ async def test_find_counts_says_when_it_wraps_and_remembers(
         await r.until(lambda: r.transcript.source is not None)
         await r.press("slash")
         assert r.app.screen.query_one(Input).value == "silt"
+
+
+async def test_the_measure_and_alignment_come_from_the_config(
+    vault: Path, own_user_folders: Path
+) -> None:
+    config = own_user_folders / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[reader]\nmeasure = 60\nalign = "left"\n', encoding="utf-8")
+    async with open_reader(vault, (200, 50)) as r:
+        await r.open("silt")
+        lines = [line for line in r.text_lines() if line.strip()]
+        assert 50 <= text_width(lines) <= 60
+        # Set to the left: every line starts a small margin in, not in the middle of the pane.
+        assert min(len(line) - len(line.lstrip()) for line in lines) <= 4
+    config.write_text("[reader]\nmeasure = 'wide'\n", encoding="utf-8")
+    async with open_reader(vault, (200, 50)) as r:
+        await r.open("silt")
+        assert any("reader.measure" in said for said in r.said)
+        assert text_width(r.text_lines()) <= 90  # the default holds meanwhile

@@ -2,7 +2,7 @@
 # A reading session in a real terminal (tmux) of a given size, as a new user would have it: open
 # the interview of the sample library, highlight, start a note, escape, quit, start again and find
 # the note still there as a draft. Prints each screen as tmux shows it. Needs tmux; not part of CI.
-# Usage: scripts/walkthrough_session.sh [COLUMNSxROWS] [screens-folder]    (default 120x36)
+# Usage: scripts/walkthrough_at_size.sh [COLUMNSxROWS] [screens-folder]    (default 120x36)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-120x36}
@@ -11,7 +11,7 @@ rows=${size#*x}
 out=${2:-$(mktemp -d)}
 mkdir -p "$out"
 data=$(mktemp -d)
-session="readmark-session-$size"
+session="readmark-walk-$size"
 env="READMARK_DATA_DIR=$data READMARK_CACHE_DIR=$data/cache READMARK_STATE_DIR=$data/state"
 env="$env READMARK_CONFIG=$data/config.toml"
 tmux kill-session -t "$session" 2>/dev/null || true
