@@ -60,10 +60,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
-    """type, id, source, kind, quote (annotations) or text (passages), note, tags (the
-    annotation's, or the passage's source's), speaker, confidence (dissent notes), start,
-    score, snippet (plain), then snippet_marked (the matches in `**`, as the text output bolds
-    them) and marks ([start, end] character ranges of the matches in snippet)."""
+    """type, id, source, kind, quote (annotations) or text (passages), note, start, score,
+    snippet (plain), snippet_marked (the matches in `**`, as the text output bolds them), marks
+    ([start, end] character ranges of the matches in snippet), then tags (the annotation's, or
+    the passage's source's), speaker and confidence (dissent notes): the later keys come last
+    so that the earlier ones keep their places."""
     body = "quote" if hit.type == "annotation" else "text"
     return {
         "type": hit.type,
@@ -72,14 +73,14 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "kind": hit.kind if hit.type == "annotation" else None,
         body: hit.text,
         "note": hit.note,
-        "tags": list(hit.tags),
-        "speaker": hit.speaker,
-        "confidence": hit.confidence,
         "start": hit.start,
         "score": round(hit.score, 4),
         "snippet": hit.snippet,
         "snippet_marked": hit.marked(),
         "marks": [[start, end] for start, end in hit.marks],
+        "tags": list(hit.tags),
+        "speaker": hit.speaker,
+        "confidence": hit.confidence,
     }
 
 
