@@ -76,8 +76,28 @@ def _title_lines(title: str, width: int) -> str:
     lines = textwrap.wrap(title, width, break_long_words=True, break_on_hyphens=False)
     if len(lines) > TITLE_LINES:
         rest = " ".join(lines[TITLE_LINES - 1 :])
-        lines = [*lines[: TITLE_LINES - 1], shorten(rest, width, at_word=False)]
+        lines = [*lines[: TITLE_LINES - 1], _end_kept(rest, width)]
     return "\n  ".join(lines)
+
+
+def _end_kept(text: str, width: int) -> str:
+    """`text` cut to `width` in its middle, keeping its last words: titles that begin alike
+    ("…, part one", "…, part two") differ at the end."""
+    words = text.split()
+    tail = ""
+    for first in range(len(words) - 1, 0, -1):
+        candidate = " ".join(words[first:])
+        if len(candidate) > width // 2:
+            break
+        tail = candidate
+    if not tail:
+        return shorten(text, width, at_word=False)
+    room = width - len(tail) - 2
+    head = text[:room]
+    space = head.rfind(" ")
+    if text[room : room + 1] not in ("", " ") and space > room // 2:
+        head = head[:space]  # not in the middle of a word
+    return f"{head.rstrip(' ,;:.-—')}… {tail}"
 
 
 def _folder(source_id: str) -> str:
