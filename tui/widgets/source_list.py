@@ -339,7 +339,13 @@ class SourceList(Vertical, can_focus=True):
             self._refresh_list()
 
     def _width_for_labels(self) -> int:
-        return self._list.scrollable_content_region.width
+        # Room for the scrollbar is kept whether it shows yet or not: a long list brings it
+        # in after the labels are wrapped, and it would cut each line's end.
+        listing = self._list
+        shown = listing.scrollbar_size_vertical if listing.show_vertical_scrollbar else 0
+        return (
+            listing.scrollable_content_region.width + shown - listing.styles.scrollbar_size_vertical
+        )
 
     def action_start_filter(self) -> None:
         self.add_class("-filtering")
