@@ -20,6 +20,7 @@ from readmark.tui.widgets.transcript import Transcript
 from textual import events
 from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 IDLE_ROUNDS = 200
 """How many rounds of "wait for the workers, then for the messages" settling may take: a
@@ -64,7 +65,10 @@ class RunningReader:
         a reload), so one wait for the workers is not enough: wait again until a round starts
         nothing new."""
         for _ in range(IDLE_ROUNDS):
-            await self.app.workers.wait_for_complete()
+            try:
+                await self.app.workers.wait_for_complete()
+            except WorkerCancelled:
+                pass  # an exclusive worker replaced by a newer one: wait for that one next round
             await self.pilot.pause()
             if not self.busy():
                 return
