@@ -14,8 +14,11 @@ The reader's keys (`h`, `a`, `d`, `e`, `x`, `u`, `A`, `O`) and the commands (`re
   reported (`Written.unsynced`), never repeated, so no second annotation is made.
 - A delete moves the file to the trash only while it is still the version read; `undo_delete`
   brings back the last one deleted here.
-- What is typed in the editor is never lost: closing it unsaved, or a save that fails, keeps the
-  text as a draft (`drafts`) that the same key on the same words brings back.
+- What is typed in the editor is never lost: while it is typed, when the editor closes unsaved,
+  or when a save fails, the text is kept as a draft on disk (`drafts`) that the same key on the
+  same words brings back, after a restart too; saving the note (or discarding the draft)
+  removes it.
+- `#tag` words in a note become tags of the annotation, with the tags given.
 
 Writes block on the disk: a terminal app calls them from a worker thread. The annotations of the
 open source are replaced, never changed in place, under a lock, so the thread drawing them
@@ -30,8 +33,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from readmark.annotations.anchoring import new_annotation, span_metadata
-from readmark.annotations.drafts import DraftKey, Drafts, NoteDraft
-from readmark.annotations.model import Annotation, Confidence, Kind, utc_now
+from readmark.annotations.drafts import DraftKey, Drafts, NoteDraft, with_text
+from readmark.annotations.model import (
+    Annotation,
+    Confidence,
+    Kind,
+    normalise_tags,
+    note_tags,
+    utc_now,
+)
 from readmark.annotations.review import Decision
 from readmark.annotations.store import FileVersion, Loaded, StoreError, WrittenNotSyncedError
 from readmark.annotations.workspace import Workspace, WorkspaceError
@@ -99,6 +109,20 @@ def covering_highlight(
     return None
 
 
+def all_tags(tags: Iterable[str], note: str) -> tuple[str, ...]:
+    """The tags an annotation gets: those given, then the `#tag` words of its note."""
+    return normalise_tags([*normalise_tags(tags), *note_tags(note)])
+
+
+def _nothing_typed(draft: NoteDraft) -> bool:
+    """A new note with no text nor tags, or an edit that changes nothing: no draft to keep."""
+    annotation = draft.annotation
+    if annotation is None:
+        return draft.is_new and not draft.has_text
+    unchanged = (annotation.note, annotation.tags, annotation.confidence)
+    return (draft.note, draft.tags, draft.confidence) == unchanged
+
+
 def same_span(
     annotations: Iterable[Annotation], start: int, end: int, kind: Kind
 ) -> Annotation | None:
@@ -119,7 +143,7 @@ class Annotator:
         """The source open here (its annotations are `annotations`)."""
         self.annotations: list[Annotation] = []
         """The open source's annotations in document order; replaced on each change."""
-        self.drafts = Drafts()
+        self.drafts = Drafts(workspace.vault.layout.drafts)
         self._versions: dict[str, FileVersion] = {}
         """The file version each annotation was read or saved as: edits and deletes go over it."""
         self._deleted: list[str] = []
@@ -204,7 +228,7 @@ class Annotator:
             end,
             kind,
             note=note,
-            tags=tags,
+            tags=all_tags(tags, note),
             confidence=confidence if kind is Kind.DISSENT else None,
         )
         return self._create(annotation)
@@ -275,7 +299,7 @@ class Annotator:
         )
         kept = self.drafts.get(draft.key)
         if kept is not None:
-            draft = replace(draft, note=kept.note, confidence=kept.confidence)
+            draft = with_text(draft, kept.note, kept.confidence, kept.tags)
         return draft
 
     def draft_of(self, annotation_id: str | None) -> NoteDraft | None:
@@ -289,43 +313,89 @@ class Annotator:
             annotation.quote,
             note=annotation.note,
             confidence=annotation.confidence,
+            tags=annotation.tags,
             speaker=annotation.speaker,
             seconds=annotation.start,
             created=annotation.created,
+            source_id=annotation.source,
+            span=annotation.span,
             annotation=annotation,
             base=self._versions.get(annotation.id),
         )
         kept = self.drafts.get(draft.key)
         if kept is not None:
             # Saved over the version the note was begun on, whatever was reloaded meanwhile.
-            draft = replace(draft, note=kept.note, confidence=kept.confidence, base=kept.base)
+            draft = replace(
+                with_text(draft, kept.note, kept.confidence, kept.tags),
+                base=kept.base or draft.base,
+            )
         return draft
 
-    def keep_draft(self, draft: NoteDraft, note: str, confidence: Confidence | None) -> None:
-        """Keep what was typed (the editor closed unsaved) for the next time."""
-        self.drafts.keep(replace(draft, note=note, confidence=confidence))
+    def keep_draft(
+        self,
+        draft: NoteDraft,
+        note: str,
+        confidence: Confidence | None,
+        tags: Iterable[str] = (),
+        *,
+        ticket: int | None = None,
+    ) -> None:
+        """Keep what was typed for the next time, on disk; blocks. A draft with nothing typed
+        in it is no draft: it is removed. `DraftNotKeptError` when the disk refuses."""
+        kept = with_text(draft, note, confidence, normalise_tags(tags))
+        if _nothing_typed(kept):
+            self.drafts.drop(draft.key, ticket)
+            return
+        self.drafts.keep(kept, ticket)
 
-    def save_draft(self, draft: NoteDraft, note: str, confidence: Confidence | None) -> Written:
+    def discard_draft(self, draft: NoteDraft, *, ticket: int | None = None) -> None:
+        """Forget what was typed in `draft` (the user asked); blocks."""
+        self.drafts.drop(draft.key, ticket)
+
+    def save_draft(
+        self,
+        draft: NoteDraft,
+        note: str,
+        confidence: Confidence | None,
+        tags: Iterable[str] = (),
+        *,
+        ticket: int | None = None,
+    ) -> Written:
         """Save the note: a new annotation, or the edit over the version it began on; blocks.
-        On failure the text is kept as a draft, and the error is raised."""
+        Its `#tag` words join `tags`. On failure the text is kept as a draft, and the error is
+        raised."""
         confidence = confidence if draft.kind is Kind.DISSENT else None
+        given = normalise_tags(tags)
         try:
             if draft.annotation is None:
                 assert draft.source is not None, "a new note is on a source"
                 start, end = draft.span
                 annotation = new_annotation(
-                    draft.source, start, end, draft.kind, note=note, confidence=confidence
+                    draft.source,
+                    start,
+                    end,
+                    draft.kind,
+                    note=note,
+                    tags=all_tags(given, note),
+                    confidence=confidence,
                 )
                 written = self._create(annotation)
             else:
                 changed = replace(
-                    draft.annotation, note=note, confidence=confidence, updated=utc_now()
+                    draft.annotation,
+                    note=note,
+                    confidence=confidence,
+                    tags=all_tags(given, note),
+                    updated=utc_now(),
                 )
                 written = self._save(changed, draft.base)
         except Exception:
-            self.keep_draft(draft, note, confidence)
+            try:
+                self.keep_draft(draft, note, confidence, given, ticket=ticket)
+            except Exception:  # noqa: BLE001 - the save's own error is the one to tell
+                pass
             raise
-        self.drafts.drop(draft.key)
+        self.drafts.drop(draft.key, ticket)
         return written
 
     # -- deleting and bringing back --------------------------------------------------------------
@@ -426,6 +496,7 @@ __all__ = [
     "NotAnnotatableError",
     "RestoredButUnreadableError",
     "Written",
+    "all_tags",
     "covering_highlight",
     "same_span",
 ]

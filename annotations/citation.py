@@ -72,7 +72,7 @@ def cite(
     user = load_citation_config(config).templates if templates is None else templates
     fields = citation_fields(annotation, source)
     if template in user:
-        return render(user[template], fields)
+        return render(user[template], author_stand_in(fields, check_template(user[template])))
     if template == "markdown":
         return _builtin(fields, markdown=True)
     if template == "plain":
@@ -144,6 +144,25 @@ def citation_fields(annotation: Annotation, source: Source | None) -> dict[str, 
     }
 
 
+def author_stand_in(fields: Mapping[str, str], used: list[str]) -> dict[str, str]:
+    """The fields of a template that names `{authors}`, when the source names none: the
+    channel or publication stands as author (as a style guide cites a video by its channel),
+    else, where `{authors}` comes first, the title takes the author's place (and is not said
+    again), so a citation never begins with a bare `(2026-02-16).`"""
+    filled = dict(fields)
+    if "authors" not in used or filled["authors"]:
+        return filled
+    if filled["channel"]:
+        filled["authors"], filled["channel"] = filled["channel"], ""
+    elif filled["title"] and used.index("authors") < _first(used, "title"):
+        filled["authors"], filled["title"] = filled["title"], ""
+    return filled
+
+
+def _first(used: list[str], name: str) -> int:
+    return used.index(name) if name in used else len(used)
+
+
 def _same_name(name: str, *others: str) -> bool:
     folded = " ".join(name.split()).casefold()
     return bool(folded) and any(folded == " ".join(o.split()).casefold() for o in others)
@@ -209,6 +228,7 @@ _TIDY = [
     (re.compile(r"\(\s*\x00(?:\s*[,;]?\s*\x00)*\s*\)"), _GAP),  # ({empty}, {empty})
     (re.compile(r"\[\s*\x00(?:\s*[,;]?\s*\x00)*\s*\]"), _GAP),
     (re.compile(r"([,;])\s*\x00\s*[,;]"), r"\1"),  # a, {empty}, b
+    (re.compile(r"([.!?])[ \t]*\x00[ \t]*[.,;:]"), r"\1"),  # (date). {empty}. url
     (re.compile(r"(\s[\u2014\u2013]|\s--?)\s*\x00\s*[,;]\s*"), r"\1 "),  # "q" — {empty}, title
     (re.compile(r"(?m)^[ \t]*\x00[\x00 \t]*[.,;:]+[ \t]*"), ""),  # {empty}: "q" / {empty}. t
     (re.compile(r"\s*[\u2014\u2013]\s*\x00\s*[,;]?"), _GAP),  # "q" — {empty}, title

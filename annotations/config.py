@@ -1,4 +1,4 @@
-"""The user's configuration file (TOML): citation templates for now.
+"""The user's configuration file (TOML): citation templates and how the reader sets text.
 
 ```toml
 [citation]
@@ -7,6 +7,10 @@ default = "apa"                      # template used when none is named
 [citation.templates]
 apa = "{authors} ({date}). {title}. {url}"
 short = '"{quote}" ({timestamp})'
+
+[reader]
+measure = 90                         # most characters of text on a line (0: no limit)
+align = "centre"                     # or "left": where the text stands in a wider pane
 ```
 """
 
@@ -78,3 +82,35 @@ def load_citation_config(path: Path | None = None) -> CitationConfig:
     if not isinstance(default, str):
         raise ConfigError(f"In {where}, `citation.default` must be a template name (a string).")
     return CitationConfig(templates=dict(templates), default=default)
+
+
+MEASURE = 90
+ALIGNS = ("centre", "left")
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderConfig:
+    measure: int | None = MEASURE
+    """Most characters of text on a line; None: as wide as the pane."""
+    align: str = "centre"
+    """`centre` or `left`: where the text stands in a pane wider than the measure."""
+
+
+def load_reader_config(path: Path | None = None) -> ReaderConfig:
+    """The `[reader]` table of the configuration file, checked."""
+    where = config_path() if path is None else path
+    table = load_config(where).get("reader", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"In {where}, `reader` must be a table ([reader]).")
+    measure = table.get("measure", MEASURE)
+    if isinstance(measure, bool) or not isinstance(measure, int) or not 0 <= measure <= 1000:
+        raise ConfigError(
+            f"In {where}, `reader.measure` must be a number of characters (40 to 200 reads "
+            "well), or 0 for no limit."
+        )
+    align = table.get("align", "centre")
+    if align == "center":
+        align = "centre"
+    if align not in ALIGNS:
+        raise ConfigError(f'In {where}, `reader.align` must be "centre" or "left".')
+    return ReaderConfig(measure=max(measure, 20) if measure else None, align=align)

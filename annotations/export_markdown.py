@@ -1,18 +1,29 @@
 """Markdown export: one Obsidian-friendly file per source.
 
-Front matter (title, source, url, authors, speakers, channel, date, tags), then highlights and
-notes as blockquotes with time links and the note under each, then "Where I disagree" with the
-dissent notes and their confidence, then the orphaned annotations.
+Front matter (title, source, url, authors, speakers, channel, date, tags), the title and a
+`[[link]]` to the source file, then highlights and notes as blockquotes with time links and the
+note under each, then "Where I disagree" with the dissent notes and their confidence, then the
+orphaned annotations. Each entry ends with its dates and its id as a block id (`^id`, so a note
+elsewhere can link to it). A quote is text, whatever it starts with: a `4.`, `#`, `-` or `>` at
+its start is escaped, never read as a list, heading or quote; a note's own headings are moved
+below the document's (`#` becomes `####`), so a note never starts a section of the file.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 import yaml
-from readmark.annotations.export import SourceLookup, in_reading_order, lookup, time_link
+from readmark.annotations.export import (
+    SourceLookup,
+    in_reading_order,
+    iso_date_time,
+    lookup,
+    time_link,
+)
 from readmark.annotations.model import Annotation, Kind
 from readmark.library.builder import normalise_space
 from readmark.library.model import Source
@@ -36,7 +47,11 @@ def export_markdown(
         ("Orphaned", [a for a in ordered if a.orphaned], ORPHANED_HINT),
     ]
     title = source.title if source else without_lone_surrogates(source_id)
-    parts = [_front_matter(source, source_id, ordered), f"# {title}"]
+    parts = [
+        _front_matter(source, source_id, ordered),
+        f"# {escape_block_start(normalise_space(title))}",
+        f"Source: {wiki_link(source_id)}",
+    ]
     for heading, members, hint in sections:
         if not members:
             continue
@@ -99,8 +114,77 @@ def _tag(tag: str) -> str:
     return "-".join(tag.lstrip("#").split())
 
 
+def wiki_link(source_id: str) -> str:
+    """`[[name]]`, Obsidian's link to the source file: a Markdown file by its name without
+    `.md`, any other by its whole name."""
+    name = PurePosixPath(without_lone_surrogates(source_id)).name
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    return f"[[{name.replace('[', '(').replace(']', ')').replace('|', '-')}]]"
+
+
+_BLOCK_START = re.compile(
+    r"^(?:(?P<mark>#|>|[-+*](?=\s|$)|[`~]{3}|[-_*=]{3,}\s*$|\|)|(?P<number>\d{1,9})(?P<dot>[.)])(?=\s|$))"
+)
+
+
+def escape_block_start(text: str) -> str:
+    """`text` with what would make a Markdown block of it at its start escaped: `4. Title`
+    stays a number and a title, `# tag` and `- item` stay text."""
+    match = _BLOCK_START.match(text)
+    if match is None:
+        return text
+    if match.group("number") is not None:
+        at = match.start("dot")
+        return f"{text[:at]}\\{text[at:]}"
+    return "\\" + text
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+NOTE_HEADING_SHIFT = 3
+"""Levels a note's headings go down: under the file's `#` title and `##` sections."""
+
+
+def contained_note(note: str) -> str:
+    """A note as it stands inside an entry: its headings moved down below the document's
+    (`# Why` becomes `#### Why`), a line that would underline the line above into a heading
+    escaped; fenced code is left as it is."""
+    lines: list[str] = []
+    fence: str | None = None
+    after_text = False
+    for line in note.splitlines():
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence:
+                fence = None
+        elif opened:
+            fence = opened.group(1)[0]
+        elif (heading := _HEADING.match(line)) is not None:
+            level = min(len(heading.group(2)) + NOTE_HEADING_SHIFT, 6)
+            line = heading.group(1) + "#" * level + line[heading.end(2) :]
+        elif after_text and _UNDERLINE.match(line):
+            line = "\\" + line.lstrip()
+        lines.append(line)
+        after_text = bool(line.strip()) and fence is None
+    return "\n".join(lines)
+
+
+def _dates(annotation: Annotation) -> str:
+    """`*2026-02-13 10:15 UTC, edited 2026-02-14 08:00 UTC* ^id`: when it was written, and
+    its id as Obsidian's block id."""
+    when = []
+    if annotation.created:
+        when.append(f"{iso_date_time(annotation.created)[:16]} UTC")
+    if annotation.updated and annotation.updated != annotation.created:
+        when.append(f"edited {iso_date_time(annotation.updated)[:16]} UTC")
+    shown = f"*{', '.join(when)}* " if when else ""
+    return f"{shown}^{annotation.id}"
+
+
 def _entry(annotation: Annotation, source: Source | None) -> str:
-    lines = [f"> {normalise_space(annotation.quote)}"]
+    lines = [f"> {escape_block_start(normalise_space(annotation.quote))}"]
     credit = ", ".join(p for p in (annotation.speaker or "", time_link(annotation, source)) if p)
     if credit:
         lines.append(f"> \u2014 {credit}")
@@ -108,7 +192,8 @@ def _entry(annotation: Annotation, source: Source | None) -> str:
     if annotation.kind == Kind.DISSENT and annotation.confidence is not None:
         blocks.append(f"**Confidence:** {annotation.confidence}")
     if annotation.note.strip():
-        blocks.append(annotation.note.strip())
+        blocks.append(contained_note(annotation.note.strip()))
     if annotation.tags:
         blocks.append(" ".join(f"#{_tag(t)}" for t in annotation.tags))
+    blocks.append(_dates(annotation))
     return "\n\n".join(blocks)

@@ -10,6 +10,7 @@ other controls shown as symbols).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from readmark.annotations.gitignore import ensure_gitignore
 from readmark.annotations.model import Annotation, LoadProblem
 from readmark.annotations.workspace import Workspace
 from readmark.library import durable
+from readmark.library.layout import DATA_FOLDER, VaultLayout
 from readmark.library.model import Source
 from readmark.library.safe_text import escape_json_controls, printable
 
@@ -124,16 +126,59 @@ def write_export(export: Export, out: Path) -> list[Path]:
     return written
 
 
-def export_to_vault(
-    workspace: Workspace, source: Source, annotations: list[Annotation]
-) -> list[Path]:
-    """The reader's export: the open source's annotations as Markdown in the vault's exports
-    folder (which git leaves out: exports are copies); nothing when it has none."""
+EXPORTS_SUFFIX = "-exports"
+
+
+def default_export_folder(vault: Path) -> Path:
+    """Where the reader's export goes unless the user chose a folder: beside the vault, in a
+    folder named after it (`notes` -> `notes-exports`), where a file manager or Obsidian shows
+    it; never inside the vault, whose Markdown files are sources."""
+    root = vault.resolve()
+    name = root.name or "readmark"
+    return root.parent / f"{name}{EXPORTS_SUFFIX}"
+
+
+def export_folder(vault: Path, chosen: Mapping[str, str]) -> Path:
+    """Where the reader's exports of `vault` go: the folder the user chose last for it (`chosen`
+    is keyed by the vault's layout key), else the default beside the vault."""
+    remembered = chosen.get(VaultLayout(vault).key)
+    return Path(remembered) if remembered else default_export_folder(vault)
+
+
+def export_folder_problem(folder: Path, vault: Path) -> str | None:
+    """Why the reader cannot export into `folder`, or None when it can."""
+    if not str(folder).strip():
+        return "Give a folder to export into."
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file: give a folder."
+    if inside_data_folder(folder, vault):
+        return "Not inside the vault's .readmark folder: exports there are out of sight."
+    return None
+
+
+def inside_data_folder(folder: Path, vault: Path) -> bool:
+    data = (vault / DATA_FOLDER).resolve()
+    return folder.resolve().is_relative_to(data)
+
+
+def export_source(source: Source, annotations: list[Annotation], folder: Path) -> list[Path]:
+    """The reader's export: the open source's annotations as Markdown in `folder` (made when
+    missing), one file named after the source; nothing when it has none."""
     if not annotations:
         return []
     files = render("markdown", annotations, {source.id: source}, source.id)
+    return write_export(Export("markdown", files), folder)
+
+
+def export_to_vault(
+    workspace: Workspace, source: Source, annotations: list[Annotation]
+) -> list[Path]:
+    """The open source's annotations as Markdown in the vault's exports folder (which git
+    leaves out: exports are copies); nothing when it has none."""
+    if not annotations:
+        return []
     ensure_gitignore(workspace.root)
-    return write_export(Export("markdown", files), workspace.vault.layout.exports)
+    return export_source(source, annotations, workspace.vault.layout.exports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +194,11 @@ class ListedExport:
 
 
 def export_listed(
-    workspace: Workspace, annotation_ids: list[str], now: datetime | None = None
+    workspace: Workspace, annotation_ids: list[str], into: Path, now: datetime | None = None
 ) -> ListedExport:
     """The notebook's export: the annotations listed, as Markdown (one file per source), in a
-    folder of their own under the vault's exports folder, named by
-    the time (`notebook-2026-04-09-1015`), so no export of a whole source is overwritten."""
+    folder of their own inside `into` (the reader's export folder), named by the time
+    (`notebook-2026-04-09-1015`), so no export of a whole source is overwritten."""
     from readmark.annotations.store import AnnotationNotFoundError
 
     annotations: list[Annotation] = []
@@ -164,7 +209,7 @@ def export_listed(
         except AnnotationNotFoundError:
             missing += 1
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d-%H%M%S")
-    folder = workspace.vault.layout.exports / f"notebook-{stamp}"
+    folder = into / f"notebook-{stamp}"
     if not annotations:
         return ListedExport(folder, [], 0, missing)
     cache: dict[str, Source | None] = {}

@@ -125,6 +125,11 @@ class SearchHit:
     """(start, end) character spans of the matched words in `snippet`."""
     segment_index: int | None
     """The passage's segment; None for an annotation."""
+    tags: tuple[str, ...] = ()
+    """The annotation's tags, or the tags of a passage's source."""
+    speaker: str | None = None
+    confidence: str | None = None
+    """A dissent note's confidence (`low`, `medium`, `high`)."""
 
     def marked(self, before: str = "**", after: str = "**") -> str:
         """The snippet with each match wrapped, e.g. `the **scaling** laws`."""
@@ -858,6 +863,15 @@ class SearchIndex:
         self._source_words_cache = (key, found)
         return found
 
+    def tag_names(self) -> list[str]:
+        """Every tag in the index (as compared: lowercase, without accents)."""
+        with self._mutex:
+            reader = self._current_searcher().reader()
+            return [
+                term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+                for term in reader.lexicon("tag")
+            ]
+
     def doc_count(self) -> int:
         with self._mutex:
             return int(self._current_searcher().doc_count())
@@ -1308,6 +1322,9 @@ def _hit(stored: dict[str, Any], score: float, terms: dict[str, set[str]]) -> Se
         snippet=snippet,
         marks=marks,
         segment_index=segment_index_of(doc_id) if doc_type == PASSAGE else None,
+        tags=tuple(t for t in str(stored.get("tag") or "").split(",") if t),
+        speaker=stored.get("speaker") or None,
+        confidence=stored.get("confidence") or None,
     )
 
 

@@ -31,12 +31,13 @@ from whoosh.query import Prefix, Query, Term, TermRange
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
 from the vault's files (4: accents folded, tags and names compared without case or
 accents; 5: the stemming chain as one class; 6: ids keep a file name's undecodable bytes; 7: a
 passage's time is the time the file gives for its first words; 8: an annotation's details,
-review status and sort keys, for the notebook)."""
+review status and sort keys, for the notebook; 9: passages carry their source's tags, and tags,
+speaker and confidence are stored for hits)."""
 
 ANNOTATION = "annotation"
 PASSAGE = "passage"
@@ -424,8 +425,9 @@ def build_schema() -> Schema:
         source_id=NameID(stored=True),
         source=TEXT(analyzer=NAMES, phrase=False),
         kind=KEYWORD(lowercase=True, stored=True),
-        tag=KEYWORD(analyzer=TAGS, commas=True),
-        speaker=TEXT(analyzer=NAMES),
+        tag=KEYWORD(analyzer=TAGS, commas=True, stored=True),
+        speaker=TEXT(analyzer=NAMES, stored=True),
+        confidence=STORED(),
         quote=StemmedText(stored=True),
         note=StemmedText(stored=True),
         text=StemmedText(stored=True),
@@ -519,6 +521,8 @@ def annotation_document(annotation: Annotation) -> dict[str, Any]:
         doc["tag"] = ",".join(annotation.tags)
     if annotation.speaker:
         doc["speaker"] = annotation.speaker
+    if annotation.confidence is not None:
+        doc["confidence"] = str(annotation.confidence)
     created = created_day(annotation.created)
     if created is not None:
         doc["created"] = created
@@ -567,8 +571,10 @@ def annotation_status(annotation: Annotation) -> str:
 
 
 def passage_documents(source: Source) -> Iterator[dict[str, Any]]:
-    """One document per segment of the source, each findable by the source's title."""
+    """One document per segment of the source, each findable by the source's title and, with
+    `tag:`, by the source's own tags."""
     words = source_words(source.id, source.title)
+    tags = ",".join(t.replace(",", " ") for t in source.tags)
     for segment in source.segments:
         doc: dict[str, Any] = {
             "id": passage_id(source.id, segment.index),
@@ -577,6 +583,8 @@ def passage_documents(source: Source) -> Iterator[dict[str, Any]]:
             "source": words,
             "text": segment.text,
         }
+        if tags:
+            doc["tag"] = tags
         if segment.speaker:
             doc["speaker"] = segment.speaker
         # The time a citation of the passage's first words would give: never an estimate.

@@ -145,6 +145,16 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(clean)
 
 
+_NOTE_TAG = re.compile(r"(?<![\w#&/:])#([^\W\d_][\w/-]*|\d+[^\W\d][\w/-]*)")
+"""`#word` as Obsidian reads a tag: after a space or punctuation (not in `a#b`, `&#39;` or a
+link's `/#part`), not all digits (`#1` is a number), letters, digits, `_`, `-`, `/`."""
+
+
+def note_tags(note: str) -> tuple[str, ...]:
+    """The `#tag` words of a note (a heading's `# ` is no tag), in order, each once."""
+    return normalise_tags(match.group(1).rstrip("/-") for match in _NOTE_TAG.finditer(note))
+
+
 @lru_cache(maxsize=8)
 def fingerprint(text: str) -> str:
     """A short content hash of a source's normalised text.

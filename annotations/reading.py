@@ -27,12 +27,28 @@ MAX_SOURCES = 1000
 """Sources whose cursor is remembered; the least recently read are forgotten first."""
 
 
+READ_THROUGH = 0.95
+"""A source read this far counts as read."""
+
+
 @dataclass(slots=True)
 class ReadingState:
     open_source: str | None = None
     """The source that was open when readmark last saved its state."""
     offsets: dict[str, int] = field(default_factory=dict)
     """Cursor char offset (into `Source.text`) per source id, least recently read first."""
+    progress: dict[str, float] = field(default_factory=dict)
+    """How far each source was read, at the furthest (0 to 1 of its text)."""
+
+    def read_to(self, source_id: str, share: float) -> None:
+        """Note that `source_id` was read up to `share` of its text (the furthest counts)."""
+        share = min(max(share, 0.0), 1.0)
+        if share > self.progress.get(source_id, 0.0):
+            self.progress[source_id] = share
+
+    def recent(self) -> list[str]:
+        """Source ids, the most recently read first."""
+        return list(reversed(self.offsets))
 
     def offset_of(self, source_id: str) -> int:
         """Where to put the cursor when `source_id` opens; 0 when it was never read."""
@@ -44,11 +60,14 @@ class ReadingState:
         self.offsets.pop(source_id, None)
         self.offsets[source_id] = max(0, offset)
         while len(self.offsets) > MAX_SOURCES:
-            del self.offsets[next(iter(self.offsets))]
+            forgotten = next(iter(self.offsets))
+            del self.offsets[forgotten]
+            self.progress.pop(forgotten, None)
 
     def forget(self, source_id: str) -> None:
         """Drop a source that no longer exists."""
         self.offsets.pop(source_id, None)
+        self.progress.pop(source_id, None)
         if self.open_source == source_id:
             self.open_source = None
 
@@ -94,7 +113,12 @@ def save_reading_state(vault: Path, state: ReadingState) -> bool:
 
 
 def _to_json(state: ReadingState) -> dict[str, Any]:
-    return {"version": FORMAT_VERSION, "open": state.open_source, "offsets": state.offsets}
+    return {
+        "version": FORMAT_VERSION,
+        "open": state.open_source,
+        "offsets": state.offsets,
+        "progress": {k: round(v, 4) for k, v in state.progress.items()},
+    }
 
 
 def _from_json(raw: object) -> ReadingState:
@@ -108,6 +132,12 @@ def _from_json(raw: object) -> ReadingState:
             # bool is an int subclass; `true` is not an offset.
             if isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0:
                 state.offsets[source_id] = offset
+    progress = raw.get("progress")
+    if isinstance(progress, dict):
+        for source_id, share in progress.items():
+            if isinstance(share, (int, float)) and not isinstance(share, bool):
+                if 0 <= share <= 1:
+                    state.progress[source_id] = float(share)
     open_source = raw.get("open")
     if isinstance(open_source, str) and open_source:
         state.open_source = open_source

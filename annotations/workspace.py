@@ -448,6 +448,14 @@ class Workspace:
         root, folder = self.vault.root, index.folder
         return lambda: index_catch_up.start(root, folder)
 
+    def known_tags(self) -> list[str]:
+        """The tags used in the vault, by annotations and sources, as the index knows them;
+        none when the index cannot be read (completion is a convenience)."""
+        try:
+            return self.index.tag_names()
+        except Exception:  # noqa: BLE001
+            return []
+
     def search_behind(self) -> str | None:
         """A word for the user when the last search answered from an index that lags the
         files (it could not be written), or None when the index is current."""

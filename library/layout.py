@@ -4,7 +4,8 @@ Inside a vault, `.readmark/` holds only what a person wrote: annotations and the
 exports, copies made on request). Everything derived — the search index, the index's state, the
 listing cache — lives in the user's cache folder, one folder per vault, and is never read from a
 vault: Whoosh unpickles its files, so an index that came with a vault could run someone's code.
-The reading position is per user, not per vault copy: it lives in the user's state folder.
+The reading position, the drafts of notes not saved yet and the reader's remembered choices are
+per user, not per vault copy: they live in the user's state folder.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ LEGACY_READING_STATE = "state.json"
 CACHE_DIR_VARIABLE = "READMARK_CACHE_DIR"
 """Moves the per-machine cache (search indexes, listing caches) elsewhere."""
 STATE_DIR_VARIABLE = "READMARK_STATE_DIR"
-"""Moves the per-user state (reading positions) elsewhere."""
+"""Moves the per-user state (reading positions, drafts, remembered choices) elsewhere."""
+SETTINGS_FILE = "settings.json"
+"""The reader's remembered choices (theme, citation format, panes, ...), one file per user."""
 VAULTS = "vaults"
 PRIVATE_MODE = 0o700
 
@@ -149,6 +152,16 @@ class VaultLayout:
     @property
     def reading_state(self) -> Path:
         return state_root() / VAULTS / f"{self.key}.json"
+
+    @property
+    def drafts(self) -> Path:
+        """Notes being written in this vault and not saved yet, one file each, for this user."""
+        return state_root() / VAULTS / f"{self.key}.drafts"
+
+
+def settings_path() -> Path:
+    """The user's remembered choices of the reader, for every vault."""
+    return state_root() / SETTINGS_FILE
 
 
 def ensure_private_dir(folder: Path) -> None:

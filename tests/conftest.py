@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.small_vaults import FERRY_VAULT, OWLS_VAULT, RIVERS_VAULT
+from helpers.small_vaults import FERRY_VAULT, HARBOUR_VAULT, OWLS_VAULT, RIVERS_VAULT
 from helpers.vaults import MakeVault, VaultFiles, write_vault
 from hypothesis import settings
 
@@ -82,3 +82,9 @@ def rivers_vault(make_vault: MakeVault) -> Path:
 def owls_vault(make_vault: MakeVault) -> Path:
     """A two-cue WebVTT talk (owls.vtt) with one speaker."""
     return make_vault(OWLS_VAULT)
+
+
+@pytest.fixture
+def harbour_vault(make_vault: MakeVault) -> Path:
+    """A timed interview (tags, chapters) in talks/ and an untimed essay in essays/."""
+    return make_vault(HARBOUR_VAULT)

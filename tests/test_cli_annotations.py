@@ -194,6 +194,9 @@ def test_search_finds_an_annotation_and_a_passage(
         "snippet",
         "snippet_marked",
         "marks",
+        "tags",
+        "speaker",
+        "confidence",
     ]
     assert list(passage) == [
         "type",
@@ -207,6 +210,9 @@ def test_search_finds_an_annotation_and_a_passage(
         "snippet",
         "snippet_marked",
         "marks",
+        "tags",
+        "speaker",
+        "confidence",
     ]
     assert (annotation["id"], annotation["kind"], annotation["quote"]) == (
         made["id"],

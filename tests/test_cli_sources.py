@@ -328,12 +328,12 @@ def test_sources_defaults_to_the_sample_library(
 def test_reader_is_started_on_a_path_that_is_not_a_command(
     vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[Path] = []
+    opened: list[tuple[Path, str | None]] = []
     fake_app = type(sys)("readmark.tui.app")
-    fake_app.run_app = opened.append  # type: ignore[attr-defined]
+    fake_app.run_app = lambda path, source=None: opened.append((path, source))  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "readmark.tui.app", fake_app)
     assert main([str(vault)]) == 0
-    assert opened == [vault]
+    assert opened == [(vault, None)]  # a folder: the vault, no source named
 
 
 def test_keyboard_interrupt_exits_130(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:

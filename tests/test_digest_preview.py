@@ -1,5 +1,5 @@
 """The digest drafts from the palette: a preview of the Markdown the command line makes, `y`
-copying it and `w` writing it as .md and .html into the vault's exports folder."""
+copying it and `w` writing it as .md and .html into the reader's export folder."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from helpers.running_reader import RunningReader, open_reader
 from helpers.vaults import MakeVault
 from readmark.annotations.digest import DigestFilter, DigestView
 from readmark.annotations.drafting import draft_digest
+from readmark.annotations.exporting import default_export_folder
 from readmark.annotations.workspace import Workspace
 from readmark.library.layout import VaultLayout
 from readmark.tui import clipboard
@@ -73,7 +74,8 @@ async def test_w_writes_the_draft_as_markdown_and_html_and_says_where(vault: Pat
         await draft_on_orla(r)
         await r.press("w")
         toasts = r.toasts
-    exports = VaultLayout(vault).exports
+    exports = default_export_folder(vault)  # beside the vault, where the user sees it
+    assert not VaultLayout(vault).exports.exists()
     markdown, html = expected(vault, DigestView.DISSENT, "Orla Venn")
     assert (exports / "digest-dissent.md").read_text(encoding="utf-8") == markdown
     assert (exports / "digest-dissent.html").read_text(encoding="utf-8") == html

@@ -72,6 +72,8 @@ def sample() -> tuple[list[Annotation], dict[str, Source]]:
 
 # -- Markdown ----------------------------------------------------------------------------
 
+DISSENT_QUOTE = 'It is "fast", very fast.'
+
 
 def test_markdown_front_matter_reads_back() -> None:
     annotations, sources = sample()
@@ -93,26 +95,34 @@ def test_markdown_body_has_quotes_with_time_links_notes_dissent_and_orphans() ->
     body = frontmatter.loads(
         export_markdown(annotations, sources["talks/scaling.srt"], "talks/scaling.srt")
     ).content
+    ids = {a.quote: a.id for a in annotations}
+    assert DISSENT_QUOTE in ids
+    dates = "*2026-02-13 10:15 UTC, edited 2026-02-14 08:00 UTC*"
     assert body.split("\n\n") == [
         "# Scaling, Friction",
+        "Source: [[scaling.srt]]",
         "## Highlights and notes",
         "> We are near the end of the exponential.\n"
         "> \u2014 Dario Amodei, [4:04](https://www.youtube.com/watch?v=ID&t=244s)",
         "Bold claim.",
+        f"{dates} ^{ids['We are near the end of the exponential.']}",
         "> Institutions move slowly.\n"
         "> \u2014 Host, [4:10](https://www.youtube.com/watch?v=ID&t=250s)",
         "The crux.",
         "#friction",
+        f"{dates} ^{ids['Institutions move slowly.']}",
         "## Where I disagree",
         '> It is "fast", very fast.\n'
         "> \u2014 Dario Amodei, [4:04](https://www.youtube.com/watch?v=ID&t=244s)",
         "**Confidence:** medium",
         "Benchmarks are not the world.",
+        f"{dates} ^{ids[DISSENT_QUOTE]}",
         "## Orphaned",
         "*These quotes could no longer be found in the source after it changed; "
         "they are kept as they were.*",
         "> Hello and welcome\n> \u2014 Host, [0:00](https://www.youtube.com/watch?v=ID&t=0s)",
         "Lost line",
+        f"{dates} ^{ids['Hello and welcome']}",
     ]
 
 

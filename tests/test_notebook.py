@@ -12,6 +12,7 @@ from helpers.across_vault import GAZETTE, INTERVIEW, NOTES, across_vault
 from helpers.running_reader import RunningReader, open_reader
 from helpers.vaults import MakeVault
 from readmark.annotations.citing import Citing
+from readmark.annotations.exporting import default_export_folder
 from readmark.annotations.model import Kind
 from readmark.annotations.notebook import NotebookFilter, NotebookSort, Status, as_you_type
 from readmark.annotations.workspace import Workspace
@@ -156,7 +157,9 @@ async def test_E_exports_what_is_shown(vault: Path) -> None:
     async with open_reader(vault) as r:
         await open_notebook(r)
         await r.press("3", "E")
-    exported = list(VaultLayout(vault).exports.glob("notebook-*/*.md"))
+    # Into the reader's export folder, beside the vault where the user sees it.
+    exported = list(default_export_folder(vault).glob("notebook-*/*.md"))
+    assert not VaultLayout(vault).exports.exists()
     text = "\n".join(path.read_text(encoding="utf-8") for path in exported)
     assert NOTES[1][1] in text and NOTES[3][1] in text
     assert NOTES[0][1] not in text and NOTES[4][1] not in text

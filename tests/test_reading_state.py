@@ -53,6 +53,7 @@ def test_the_file_lives_in_the_users_state_folder_not_in_the_vault(
         "version": 1,
         "open": "a.md",
         "offsets": {"a.md": 7},
+        "progress": {},
     }
 
 

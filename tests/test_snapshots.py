@@ -1,4 +1,4 @@
-"""Pictures of the main screens, at a roomy and a small terminal size (pytest-textual-snapshot)."""
+"""Pictures of the main screens at three terminal sizes (pytest-textual-snapshot)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from readmark.annotations import anchoring
 from readmark.annotations.anchoring import new_annotation
 from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.workspace import Workspace
@@ -14,13 +15,15 @@ from readmark.tui.app import ReadmarkApp
 from textual.pilot import Pilot
 
 DATA = Path(__file__).parent / "data" / "reader_vault"
-SIZES = [(120, 36), (80, 24)]
+SIZES = [(120, 36), (80, 24), (200, 50)]
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> ReadmarkApp:
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReadmarkApp:
     vault = tmp_path / "vault"
     shutil.copytree(DATA, vault)
+    # The detail pane shows when an annotation was made: the same day in every picture.
+    monkeypatch.setattr(anchoring, "utc_now", lambda: "2026-02-16T09:30:00Z")
     with Workspace(vault) as workspace:
         workspace.annotate("tides-and-towns.md", "Tides are slower than people think.")
         workspace.annotate(

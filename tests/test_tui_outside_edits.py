@@ -187,9 +187,10 @@ async def test_a_file_name_that_is_not_utf8_lists_opens_and_annotates(vault: Pat
 
         run.screen.action_export()
         await run.settle()
-        exports = os.path.join(os.fsencode(vault), b".readmark", b"exports")
+        await run.press("enter")  # the folder offered: beside the vault
+        exports = os.fsencode(vault.parent / f"{vault.name}-exports")
         assert os.listdir(exports) == [b"mar\xe9es.notes.md"]
-        assert any("Exported to" in toast for toast in run.toasts)
+        assert any("Exported 1 annotation to" in toast for toast in run.toasts)
 
 
 async def test_a_save_the_disk_did_not_confirm_stays_one_annotation(

@@ -374,7 +374,7 @@ async def test_sidebar_empty_state() -> None:
         sidebar = app.query_one(AnnotationSidebar)
         await pilot.pause()
         assert _text(sidebar) == (
-            "No annotations yet.\nIn the transcript: h highlight,\na note, d dissent."
+            "No annotations yet.\nIn the transcript: h highlight, a note, d dissent."
         )
         sidebar.show([])
         await pilot.pause()

@@ -65,6 +65,7 @@ async def reading(vault: Path, name: str) -> AsyncIterator[tuple[Pilot[None], Tr
             if screen.query_one(SourceList).shown_ids:
                 break
             await pilot.pause(0.02)
+        screen.query_one(SourceList).focus()  # a restart resumes in the transcript
         await pilot.press("slash", *name, "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

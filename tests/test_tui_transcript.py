@@ -360,7 +360,10 @@ async def test_v_selects_and_extends_by_sentence_word_and_segment() -> None:
         await pilot.press("b")
         start, end = transcript.selected_span()
         assert text[start:end] == "Welcome to the night shift. Tonight"
-        await pilot.press("J")
+        await pilot.press("J")  # to the end of the segment it is in
+        start, end = transcript.selected_span()
+        assert text[start:end] == "Welcome to the night shift. Tonight we talk about heat."
+        await pilot.press("J")  # then to the end of the next one
         start, end = transcript.selected_span()
         assert text[start:end].endswith("That is the whole problem.")
         await pilot.press("escape")

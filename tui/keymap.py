@@ -7,6 +7,7 @@ from readmark.annotations.config import ConfigError, load_config
 RENAMED_BINDINGS = {
     "transcript.undo": "screen.undo",
     "transcript.open": "screen.open_url",
+    "app.quit": "screen.quit",
 }
 """Binding ids that changed, old -> new: a config that names the old id keeps working."""
 

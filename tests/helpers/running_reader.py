@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from readmark.tui.app import ReadmarkApp
 from readmark.tui.screens.reader import ReaderScreen
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
 from readmark.tui.widgets.source_list import SourceList
 from readmark.tui.widgets.transcript import Transcript
+from textual import events
 from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 IDLE_ROUNDS = 200
 """How many rounds of "wait for the workers, then for the messages" settling may take: a
@@ -25,17 +28,34 @@ chain (a save, then a reload; a look at the disk, then a reload) ends in a few."
 
 UNTIL_ROUNDS = 100
 
+SIZES = [(80, 24), (120, 36), (200, 50)]
+"""A small terminal, a roomy one and a wide one: the layout rules are checked at each."""
+
 
 class RunningReader:
     """The running app and its pilot."""
 
-    def __init__(self, app: ReadmarkApp, pilot: Pilot[None]) -> None:
+    def __init__(self, app: ReadmarkApp, pilot: Pilot[None], said: list[str]) -> None:
         self.app = app
         self.pilot = pilot
+        self.said = said
+        """Every notification shown since the start, in order: a toast leaves the screen after
+        a while, which a busy machine can outrun."""
 
     async def press(self, *keys: str) -> None:
         """Press keys as a user does, then wait until everything they started is done."""
         await self.pilot.press(*keys)
+        await self.settle()
+
+    async def burst(self, *keys: str) -> None:
+        """Send keys as a terminal delivers a paste or fast typing: all at once, without
+        waiting for the app between them."""
+        driver = self.app._driver
+        assert driver is not None
+        for key in keys:
+            char = key if len(key) == 1 else None
+            name = {" ": "space"}.get(key, key)
+            driver.send_message(events.Key(name, char))
         await self.settle()
 
     async def settle(self) -> None:
@@ -45,7 +65,10 @@ class RunningReader:
         a reload), so one wait for the workers is not enough: wait again until a round starts
         nothing new."""
         for _ in range(IDLE_ROUNDS):
-            await self.app.workers.wait_for_complete()
+            try:
+                await self.app.workers.wait_for_complete()
+            except WorkerCancelled:
+                pass  # an exclusive worker replaced by a newer one: wait for that one next round
             await self.pilot.pause()
             if not self.busy():
                 return
@@ -76,9 +99,16 @@ class RunningReader:
         await self.settle()
 
     async def open(self, words: str) -> Transcript:
-        """Open the source the sources filter finds for `words`, as a user does."""
+        """Open the source the sources filter finds for `words`, as a user does: in a narrow
+        terminal the list is shown over the text first (ctrl+b)."""
+        if self.screen.panes.narrow and self.screen.panes.overlay != "sources-pane":
+            await self.press("ctrl+b")
+        before = self.transcript.source
+        self.sources.focus()
         await self.press("slash", *words, "enter")
-        await self.until(lambda: self.transcript.source is not None)
+        await self.until(
+            lambda: self.transcript.source is not None and self.transcript.source is not before
+        )
         return self.transcript
 
     @property
@@ -108,6 +138,11 @@ class RunningReader:
     def toasts(self) -> list[str]:
         return [str(n.message) for n in self.app._notifications]
 
+    def text_lines(self) -> list[str]:
+        """The transcript's lines as drawn, right-trimmed."""
+        transcript = self.transcript
+        return [transcript.render_line(y).text.rstrip() for y in range(transcript.size.height)]
+
     def cursor_text(self) -> str:
         source = self.transcript.source
         assert source is not None
@@ -121,8 +156,16 @@ async def open_reader(
 ) -> AsyncIterator[RunningReader]:
     """The reader on `vault` at a terminal of `size`, once its sources list has arrived."""
     app = ReadmarkApp(vault)
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, **options: Any) -> None:
+        said.append(str(message))
+        shown(message, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
     async with app.run_test(size=size) as pilot:
-        reader = RunningReader(app, pilot)
+        reader = RunningReader(app, pilot, said)
         await reader.settle()
         await reader.until(lambda: bool(reader.sources.shown_ids))
         yield reader

@@ -1,7 +1,7 @@
 """Small vaults several test modules open, and the ferry as a built source for a pane alone.
 
 Each `*_VAULT` maps a path inside the vault to its text; tests/conftest.py writes each as a
-fixture (`ferry_vault`, `rivers_vault`, `owls_vault`)."""
+fixture (`ferry_vault`, `rivers_vault`, `owls_vault`, `harbour_vault`)."""
 
 from __future__ import annotations
 
@@ -84,3 +84,63 @@ OWLS = """WEBVTT
 """
 
 OWLS_VAULT = {"owls.vtt": OWLS}
+
+
+# -- the harbour: a timed interview with tags and chapters, an untimed essay, in folders -------
+
+HARBOUR_TALK = """---
+title: Tides and towns
+channel: Harbour Talks
+url: https://www.youtube.com/watch?v=abcdefghijk
+upload_date: 20260213
+duration: 300
+tags: [coast, tides]
+chapters:
+  - {start_time: 0, title: Opening}
+  - {start_time: 120, title: The moon}
+---
+
+**Ada Quill** [00:00:00]
+
+Welcome to the show about tides. We start at the harbour wall.
+
+**Ben Rowe** [00:00:40]
+
+Thanks. Tides are slower than people think. Sea walls are always the answer.
+
+**Ada Quill** [00:02:00]
+
+Then tell me about the moon and its pull.
+
+**Ben Rowe** [00:04:04]
+
+The moon pulls the water twice a day, and towns plan around it. Good ports know that.
+"""
+
+SILT_ESSAY = """---
+title: Why harbours silt up
+author: Nell Carver
+date: 2025-11-02
+tags: [harbours, sediment]
+---
+
+# Why harbours silt up
+
+Every harbour is a truce between a river that wants to drop its load and a sea that wants
+to move it along the coast. When the truce breaks, the channel fills.
+
+## Dredging is a subscription
+
+A dredged channel is not a repair but a subscription: the mud comes back at a rate the river
+sets, and the bill arrives every year. Heat and silt both arrive in summer.
+
+## What the old builders knew
+
+They placed quays where the current scoured the bed for free, and they let marshes take the
+silt before it reached the berths. The marsh is the cheapest dredger there is.
+"""
+
+HARBOUR_VAULT = {
+    "talks/tides-and-towns.md": HARBOUR_TALK,
+    "essays/why-harbours-silt-up.md": SILT_ESSAY,
+}

@@ -21,7 +21,7 @@ from readmark.tui.cli.common import CommandError, default_vault_path
 from readmark import __version__
 
 PROG = "readmark"
-USAGE = f"""{PROG} [--debug] [PATH]
+USAGE = f"""{PROG} [--debug] [PATH | FILE]
        {PROG} [--debug] COMMAND [--vault PATH] ...
        {PROG} --version | --print-completion bash|zsh"""
 
@@ -128,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         usage=USAGE,
         description="A keyboard-driven reader and annotator for transcripts, articles and notes. "
-        "Without a COMMAND, open the reader on PATH (default: the sample library).",
+        "Without a COMMAND, open the reader on PATH (default: the sample library), or on "
+        "FILE: its folder is the vault and the file opens.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     parser.add_argument(
@@ -151,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _reader_parser() -> argparse.ArgumentParser:
     parser = Parser(prog=PROG, usage=USAGE)
-    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="folder of sources")
+    parser.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH", help="folder of sources, or one file"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     return parser
 
@@ -250,12 +253,21 @@ def _command_parser(parser: argparse.ArgumentParser, name: str | None) -> argpar
 
 
 def _run_reader(path: Path | None) -> int:
-    if path is not None and not path.is_dir():
-        raise CommandError(f"{path} is not a folder (give readmark the folder of your sources)")
+    """Open the reader on a folder, or on one file: its folder is the vault, and it opens."""
+    open_source = None
+    if path is not None and path.is_file():
+        path = path.expanduser().absolute()
+        open_source = path.name
+        path = path.parent
+    elif path is not None and not path.is_dir():
+        raise CommandError(
+            f"{path} is neither a folder nor a file (give readmark the folder of your sources, "
+            "or one of them)"
+        )
     vault = path if path is not None else default_vault_path()
     from readmark.tui.app import run_app
 
-    run_app(vault)
+    run_app(vault, open_source)
     return 0
 
 

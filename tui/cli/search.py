@@ -66,8 +66,10 @@ def run(args: argparse.Namespace) -> int:
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
     """type, id, source, kind, quote (annotations) or text (passages), note, start, score,
-    snippet (plain), then snippet_marked (the matches in `**`, as the text output bolds them)
-    and marks ([start, end] character ranges of the matches in snippet)."""
+    snippet (plain), snippet_marked (the matches in `**`, as the text output bolds them), marks
+    ([start, end] character ranges of the matches in snippet), then tags (the annotation's, or
+    the passage's source's), speaker and confidence (dissent notes): the later keys come last
+    so that the earlier ones keep their places."""
     body = "quote" if hit.type == "annotation" else "text"
     return {
         "type": hit.type,
@@ -81,6 +83,9 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "snippet": hit.snippet,
         "snippet_marked": hit.marked(),
         "marks": [[start, end] for start, end in hit.marks],
+        "tags": list(hit.tags),
+        "speaker": hit.speaker,
+        "confidence": hit.confidence,
     }
 
 

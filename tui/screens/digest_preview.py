@@ -1,5 +1,5 @@
 """A digest draft in preview: its Markdown as text, `y` copies it, `w` writes it as `.md` and
-`.html` into the vault's exports folder (`readmark.annotations.drafting`)."""
+`.html` into the reader's export folder (`readmark.annotations.drafting`)."""
 
 from __future__ import annotations
 

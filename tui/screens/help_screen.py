@@ -1,13 +1,15 @@
-"""`?`: every key of every pane, grouped by pane, read from the bindings themselves.
+"""`?`: every key of readmark's panes, grouped by pane, read from the bindings themselves,
+with each binding's id: the name `[keys]` in the config file remaps it by.
 
 Reading the bindings (not a hand-written table) keeps the help true when keys change or a
-keymap remaps them.
+keymap remaps them. Textual's own bindings (scrolling a list sideways, its focus keys) are
+left out: readmark binds the keys it means a reader to use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +29,8 @@ class HelpRow:
     keys: tuple[str, ...]
     """Textual key names (`j`, `down`, `ctrl+d`), in the order they were bound."""
     description: str
+    binding_ids: tuple[str, ...] = field(default=(), compare=False)
+    """The ids `[keys]` remaps these keys by."""
 
 
 def bindings_of(source: HelpSource) -> list[Binding]:
@@ -38,6 +42,8 @@ def bindings_of(source: HelpSource) -> list[Binding]:
     for base in source.__mro__:
         if not (isinstance(base, type) and issubclass(base, DOMNode)):
             continue
+        if base.__module__.split(".")[0] == "textual":
+            continue  # Textual's own keys: readmark binds the ones a reader uses
         for binding in Binding.make_bindings(base.__dict__.get("BINDINGS", [])):
             if binding.key not in seen:
                 seen.add(binding.key)
@@ -52,6 +58,7 @@ def help_rows(source: HelpSource, keymap: Mapping[str, str] | None = None) -> li
     """One row per action and description, with all its keys; bindings without a description
     (internal ones) are left out. `keymap` maps binding ids to remapped keys (`"j,down"`)."""
     keys_of: dict[tuple[str, str], list[str]] = {}
+    ids_of: dict[tuple[str, str], list[str]] = {}
     for binding in bindings_of(source):
         if not binding.description:
             continue
@@ -60,7 +67,10 @@ def help_rows(source: HelpSource, keymap: Mapping[str, str] | None = None) -> li
             keys = [key.strip() for key in keymap[binding.id].split(",") if key.strip()]
         row = keys_of.setdefault((binding.action, binding.description), [])
         row.extend(key for key in keys if key not in row)
-    return [HelpRow(tuple(keys), description) for (_, description), keys in keys_of.items()]
+        ids = ids_of.setdefault((binding.action, binding.description), [])
+        if binding.id and binding.id not in ids:
+            ids.append(binding.id)
+    return [HelpRow(tuple(keys), row[1], tuple(ids_of[row])) for row, keys in keys_of.items()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -107,6 +117,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"
+            yield Static(
+                Text(
+                    'Remap a key in the config file\'s [keys] table by its id: "id" = "key".',
+                    style="dim",
+                ),
+                id="help-hint",
+            )
             for name, source in self.panes:
                 rows = help_rows(source, self.keymap)
                 if rows:
@@ -118,9 +135,10 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(min_width=14, style="bold")
         table.add_column()
+        table.add_column(style="dim")
         for row in rows:
             keys = " / ".join(self.app.get_key_display(Binding(key, "")) for key in row.keys)
-            table.add_row(Text(keys), Text(row.description))
+            table.add_row(Text(keys), Text(row.description), Text(", ".join(row.binding_ids)))
         return table
 
     def action_scroll(self, how: str) -> None:

@@ -2,23 +2,30 @@
 
 It never saves anything itself: it returns a `NoteResult`, and the reader hands it to the
 annotator (`readmark.annotations.annotating`), which saves it or keeps it as a draft.
-Escape returns the text too (`saved=False`), so a draft is never lost.
+Escape returns the text too (`saved=False`), so a draft is never lost; while the note is typed,
+`on_change` is told of it (a moment after the last key), so the reader keeps the draft on disk.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from readmark.annotations.drafts import NoteDraft
-from readmark.annotations.model import Annotation, Confidence, Kind
+from readmark.annotations.model import Annotation, Confidence, Kind, normalise_tags
 from readmark.library.safe_text import printable
 from readmark.library.timecode import format_timecode
+from readmark.tui.widgets.tag_input import TagInput
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, RadioButton, RadioSet, Static, TextArea
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static, TextArea
+
+AUTOSAVE_SECONDS = 0.4
+"""How long after the last key the text typed is handed on to be kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,10 @@ class NoteResult:
     note: str
     confidence: Confidence | None
     """The chosen confidence for a dissent note; None for other kinds."""
+    tags: tuple[str, ...] = ()
+    """The tags typed in the tags field (the note's `#tag` words are added when saved)."""
+    discarded: bool = False
+    """True when the user threw the draft away (ctrl+g): nothing is kept."""
 
 
 _TITLES = {Kind.HIGHLIGHT: "Highlight", Kind.NOTE: "Note", Kind.DISSENT: "Dissent note"}
@@ -112,6 +123,16 @@ class NoteEditor(ModalScreen[NoteResult]):
     NoteEditor #editor-note {
         height: 8;
     }
+    NoteEditor #editor-tags-row {
+        height: auto;
+        margin-top: 1;
+    }
+    NoteEditor #editor-tags-row Label {
+        padding: 0 1 0 0;
+    }
+    NoteEditor TagInput {
+        width: 1fr;
+    }
     NoteEditor #editor-confidence-row {
         height: auto;
         margin-top: 1;
@@ -128,6 +149,7 @@ class NoteEditor(ModalScreen[NoteResult]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note_editor.save", priority=True),
         Binding("escape", "close", "Close (keep draft)", id="note_editor.close"),
+        Binding("ctrl+g", "discard", "Discard draft", id="note_editor.discard"),
     ]
 
     AUTO_FOCUS = "#editor-note"
@@ -139,10 +161,13 @@ class NoteEditor(ModalScreen[NoteResult]):
         *,
         note: str = "",
         confidence: Confidence | None = None,
+        tags: Iterable[str] = (),
         source_title: str = "",
         speaker: str | None = None,
         seconds: float | None = None,
         created: str = "",
+        known_tags: Iterable[str] = (),
+        on_change: Callable[[NoteResult], None] | None = None,
     ) -> None:
         super().__init__(classes=f"-{kind.value}")
         self.kind = kind
@@ -151,23 +176,39 @@ class NoteEditor(ModalScreen[NoteResult]):
         self.initial_confidence = (
             (confidence or Confidence.MEDIUM) if kind is Kind.DISSENT else confidence
         )
+        self.initial_tags = normalise_tags(tags)
         self.source_title = source_title
         self.speaker = speaker
         self.seconds = seconds
         self.created = created
+        self.known_tags = list(known_tags)
+        self.on_change = on_change
+        """Told of the text a moment after each change, to keep it as a draft."""
+        self._autosave: Timer | None = None
+        self._told: NoteResult | None = None
 
     @classmethod
-    def for_draft(cls, draft: NoteDraft, source_title: str = "") -> NoteEditor:
+    def for_draft(
+        cls,
+        draft: NoteDraft,
+        source_title: str = "",
+        *,
+        known_tags: Iterable[str] = (),
+        on_change: Callable[[NoteResult], None] | None = None,
+    ) -> NoteEditor:
         """An editor over a note being written: new, or an annotation's, with the text kept."""
         return cls(
             draft.kind,
             draft.quote,
             note=draft.note,
             confidence=draft.confidence,
+            tags=draft.tags,
             source_title=source_title,
             speaker=draft.speaker,
             seconds=draft.seconds,
             created=draft.created,
+            known_tags=known_tags,
+            on_change=on_change,
         )
 
     @classmethod
@@ -178,6 +219,7 @@ class NoteEditor(ModalScreen[NoteResult]):
             annotation.quote,
             note=annotation.note,
             confidence=annotation.confidence,
+            tags=annotation.tags,
             source_title=source_title,
             speaker=annotation.speaker,
             seconds=annotation.start,
@@ -206,15 +248,60 @@ class NoteEditor(ModalScreen[NoteResult]):
                                 value=level is self.initial_confidence,
                                 id=f"confidence-{level.value}",
                             )
+            with Horizontal(id="editor-tags-row"):
+                yield Label("Tags")
+                yield TagInput(
+                    ", ".join(self.initial_tags),
+                    known=self.known_tags,
+                    placeholder="comma or space separated; #tag in the note counts too",
+                    id="editor-tags",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
         # Start typing at the end of an existing note, not before its first word.
         self.query_one(TextArea).move_cursor(self.query_one(TextArea).document.end)
+        self._told = self.result(saved=False)
 
     @property
     def note(self) -> str:
         return self.query_one(TextArea).text
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return normalise_tags([self.query_one(TagInput).value])
+
+    def result(self, *, saved: bool) -> NoteResult:
+        """What the editor holds now."""
+        return NoteResult(saved, self.note, self.confidence, self.tags)
+
+    def on_text_area_changed(self) -> None:
+        self._changed()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._changed()
+
+    def on_radio_set_changed(self) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is None:
+            return
+        if self._autosave is None:
+            self._autosave = self.set_timer(AUTOSAVE_SECONDS, self.tell_change)
+        else:
+            self._autosave.reset()
+
+    def tell_change(self) -> None:
+        """Hand what is typed to `on_change` now, if it changed since last told."""
+        self._autosave = None
+        if self.on_change is None or not self.is_mounted:
+            return
+        now = self.result(saved=False)
+        if now != self._told:
+            self._told = now
+            self.on_change(now)
 
     @property
     def confidence(self) -> Confidence | None:
@@ -229,7 +316,17 @@ class NoteEditor(ModalScreen[NoteResult]):
         if self.kind is Kind.DISSENT and not self.note.strip():
             self.notify("Write the counterpoint before saving.", severity="warning")
             return
-        self.dismiss(NoteResult(True, self.note, self.confidence))
+        self._close(self.result(saved=True))
 
     def action_close(self) -> None:
-        self.dismiss(NoteResult(False, self.note, self.confidence))
+        self._close(self.result(saved=False))
+
+    def action_discard(self) -> None:
+        self._close(NoteResult(False, self.note, self.confidence, self.tags, discarded=True))
+
+    def _close(self, result: NoteResult) -> None:
+        if self._autosave is not None:
+            self._autosave.stop()
+            self._autosave = None
+        self.on_change = None  # what follows is the result's to say
+        self.dismiss(result)

@@ -99,12 +99,15 @@ class NotebookScreen(Screen[NotebookRow | None]):
         workspace: Workspace,
         citing: Citing,
         title_of: TitleOf,
+        exports: Path,
         sources: Sequence[tuple[str, str]] = (),
         speakers: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.workspace = workspace
         self.title_of = title_of
+        self.exports = exports
+        """The reader's export folder: `E` writes a folder of its own inside it."""
         self.sources = list(sources)
         """(id, title) of every source, to choose one from (`S`)."""
         self.speakers = list(speakers)
@@ -360,6 +363,10 @@ class NotebookScreen(Screen[NotebookRow | None]):
         self.notify("Moved to the trash: u brings it back.")
         self.reload_annotations()
 
+    def known_tags(self) -> list[str]:
+        """Every tag of the vault the index knows, for the note editor to complete."""
+        return self.workspace.known_tags()
+
     def reload_annotations(self) -> None:
         row = self.query_one(NotebookList).current
         self.run_query(self.wanted, row.id if row else None)
@@ -378,7 +385,7 @@ class NotebookScreen(Screen[NotebookRow | None]):
     @work(thread=True, group="save")
     def _export(self, ids: list[str]) -> None:
         try:
-            written = export_listed(self.workspace, ids)
+            written = export_listed(self.workspace, ids, self.exports)
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
             return

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from readmark.annotations.annotating import Annotator, Deleted, Written
 from readmark.annotations.citing import Citing
-from readmark.annotations.exporting import export_to_vault
+from readmark.annotations.config import ConfigError, ReaderConfig, load_reader_config
+from readmark.annotations.drafts import kept_words
+from readmark.annotations.exporting import (
+    export_folder,
+    export_folder_problem,
+    export_source,
+)
 from readmark.annotations.model import Annotation, LoadProblem
 from readmark.annotations.reading import (
     ReadingState,
@@ -24,22 +30,29 @@ from readmark.annotations.reading import (
     load_reading_state,
     save_reading_state,
 )
+from readmark.annotations.settings import SOURCE_ORDERS, UserSettings
 from readmark.annotations.store import Loaded
 from readmark.annotations.workspace import Workspace
+from readmark.library.layout import VaultLayout
 from readmark.library.model import Source
-from readmark.library.safe_text import printable
+from readmark.library.safe_text import printable, shorten
 from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode, url_at_time
+from readmark.tui.key_hold import nothing_opens
 from readmark.tui.keymap import load_keymap
 from readmark.tui.player_service import PlayerService
 from readmark.tui.problem_notices import ProblemNotices
+from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpScreen
+from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.screens.reader_across import AcrossSources
 from readmark.tui.screens.reader_annotations import AnnotationActions
+from readmark.tui.screens.reader_layout import Panes
 from readmark.tui.screens.reader_listening import ListenAlong
 from readmark.tui.screens.reader_text import chapter_at, explanation
 from readmark.tui.screens.reader_watch import DiskWatch, NotesStamp, OpenFile
 from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
+from readmark.tui.widgets.annotation_detail import AnnotationDetail
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
 from readmark.tui.widgets.key_footer import KeyFooter
 from readmark.tui.widgets.listen_keys import PlayerRequest
@@ -48,6 +61,7 @@ from readmark.tui.widgets.player_bar import PlayerBar
 from readmark.tui.widgets.source_list import SourceList
 from readmark.tui.widgets.transcript import Transcript
 from readmark.tui.widgets.transcript_header import HeaderParts, TranscriptHeader
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,6 +77,15 @@ RELOAD_CHECK_SECONDS = 2.0
 LARGE_FILE_BYTES = 8_000_000
 """Opening a file larger than this says so, since parsing it takes a moment."""
 RELIST_SECONDS = 30.0
+SAVE_PLACE_SECONDS = 20.0
+"""How often the place and how far each source was read are saved while reading."""
+
+ORDER_NAMES = {
+    "title": "Title, in folders",
+    "date": "Date, newest first",
+    "recent": "Recently read",
+    "annotated": "Most annotated",
+}
 
 
 class ReaderScreen(AcrossSources):
@@ -88,6 +111,12 @@ class ReaderScreen(AcrossSources):
         # Not about the words under the cursor: they work from any pane.
         Binding("u", "undo_delete", "Undo delete", id="screen.undo", show=False),
         Binding("o", "open_url", "Open URL", id="screen.open_url", show=False),
+        Binding("escape", "close_overlay", "Close pane", id="screen.close_pane", show=False),
+        Binding("tab", "app.focus_next", "Next pane", id="screen.next_pane", show=False),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous pane", id="screen.prev_pane", show=False
+        ),
+        Binding("q", "app.quit", "Quit", id="screen.quit"),
     ]
 
     annotations: reactive[list[Annotation]] = reactive(list, always_update=True, init=False)
@@ -96,11 +125,18 @@ class ReaderScreen(AcrossSources):
     """Where the transcript's cursor is (char offset), kept for the sidebar and for the
     reading state (on unmount the panes are already gone)."""
 
-    def __init__(self, vault_path: Path) -> None:
+    def __init__(
+        self,
+        vault_path: Path,
+        settings: UserSettings | None = None,
+        *,
+        open_source: str | None = None,
+    ) -> None:
         super().__init__()
+        self.settings = settings if settings is not None else UserSettings()
         self.workspace = Workspace(vault_path)
         self.annotator = Annotator(self.workspace)
-        self.citing = Citing()
+        self.citing = Citing(settings=self.settings)
         self.annotating = AnnotationActions(self, self.annotator, self.citing)
         self.disk = DiskWatch(self.workspace)
         self.listening = ListenAlong(self)
@@ -111,6 +147,12 @@ class ReaderScreen(AcrossSources):
         self._problems = ProblemNotices(self.workspace.root)
         self._said_behind: str | None = None
         """The last word given on a search index that lags the files."""
+        self._open_first = open_source
+        """The source to open at start (`readmark FILE`), instead of the one last read."""
+        self._warned: set[str] = set()
+        """Sources whose reading warnings were told this session (once each)."""
+        self._known_tags: list[str] = []
+        self.panes = Panes(self, self.settings.current.hidden_panes)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -123,18 +165,34 @@ class ReaderScreen(AcrossSources):
                 yield TranscriptHeader("Choose a source and press enter.", id="transcript-header")
                 yield PlayerBar(id="player-bar")
                 yield Transcript(id="transcript")
-            yield AnnotationSidebar(id="sidebar").data_bind(
-                ReaderScreen.annotations, ReaderScreen.cursor_offset
-            )
+            with Vertical(id="sidebar"):
+                yield AnnotationSidebar(id="annotations").data_bind(
+                    ReaderScreen.annotations, ReaderScreen.cursor_offset
+                )
+                yield AnnotationDetail(id="annotation-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(SourceList).focus()
         self._state = load_reading_state(self.workspace.root)
+        transcript = self.query_one(Transcript)
+        transcript.last_query = self.settings.current.last_find
+        reading = self._reader_config()
+        transcript.set_measure(reading.measure, reading.align)
+        self.panes.text_needs = transcript.width_at_measure()
+        self.panes.apply()
         self.list_sources()
         self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
         # Files added, removed or renamed in the vault by other programs show up on their own.
         self.set_interval(RELIST_SECONDS, self.list_sources)
+        self.set_interval(SAVE_PLACE_SECONDS, self._save_place)
+
+    def _reader_config(self) -> ReaderConfig:
+        try:
+            return load_reader_config()
+        except ConfigError as error:
+            self.notify(str(error), severity="warning", timeout=10)
+            return ReaderConfig()
 
     def notify(
         self,
@@ -151,7 +209,7 @@ class ReaderScreen(AcrossSources):
         )
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 110, "-narrow")
+        self.panes.apply()
 
     async def on_unmount(self) -> None:
         self._remember_position()
@@ -163,6 +221,14 @@ class ReaderScreen(AcrossSources):
 
     def on_screen_resume(self, _event: events.ScreenResume) -> None:
         self.listening.screen_resumed()
+
+    def closing_words(self) -> Text | None:
+        """Keep what an open editor holds and where the reader is; say which drafts are kept
+        (None when none is): the app prints it once the terminal is back."""
+        self.annotating.keep_open_editor()
+        self._remember_position()
+        words = kept_words(self.annotator.drafts.all(), self._title_of)
+        return Text(f"readmark: {printable(words)}") if words else None
 
     # -- listing -----------------------------------------------------------------------------
 
@@ -186,22 +252,48 @@ class ReaderScreen(AcrossSources):
             message = f"Cannot list {self.workspace.root}: {error}"
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._show_sources, listing.sources, counts)
+        skipped = {entry.path: entry.reason for entry in listing.skipped}
+        self.app.call_from_thread(self._show_sources, listing.sources, counts, skipped)
         self.app.call_from_thread(self._tell_problems, copies)
 
-    def _show_sources(self, summaries: list[SourceSummary], counts: dict[str, int]) -> None:
+    def _show_sources(
+        self,
+        summaries: list[SourceSummary],
+        counts: dict[str, int],
+        skipped: dict[str, str] | None = None,
+    ) -> None:
         first_listing = not self._summaries
         self._summaries = summaries
         self._counts = counts
-        self.query_one(SourceList).show_sources(summaries, counts)
+        source_list = self.query_one(SourceList)
+        source_list.show_sources(
+            summaries,
+            counts,
+            order=self.settings.current.source_order,
+            recent=self._state.recent(),
+            progress=self._state.progress,
+        )
         if first_listing:
             # Catch the index up only once the list is on screen: it competes for the CPU.
             self.sync_index()
         if not summaries:
             self.notify(f"No readable sources in {self.workspace.root}.", severity="warning")
-        last = self._state.open_source
-        if self.source is None and last and any(s.id == last for s in summaries):
-            self.open_source(last, self._state.offset_of(last), focus=False)
+        if self.source is not None or not first_listing:
+            return
+        wanted = self._open_first or self._state.open_source
+        if self._open_first and not any(s.id == self._open_first for s in summaries):
+            reason = (skipped or {}).get(self._open_first, "it is not in the list of sources")
+            name = printable(self._open_first)
+            self.notify(f"Cannot open {name}: {reason}.", severity="warning", timeout=10)
+            wanted = self._state.open_source
+        if wanted and any(s.id == wanted for s in summaries):
+            # Back where the reader was, ready to read: focus in the text, on the sentence,
+            # unless the list is being used meanwhile.
+            busy = bool(source_list.filter_text) or source_list.has_class("-filtering")
+            self.open_source(wanted, self._state.offset_of(wanted), focus=not busy)
+        elif self.panes.narrow:
+            self.panes.toggle("sources-pane")  # nothing open: the list is where to start
+            source_list.focus()
 
     @work(thread=True, exclusive=True, group="index")
     def sync_index(self) -> None:
@@ -216,12 +308,41 @@ class ReaderScreen(AcrossSources):
             self.app.call_from_thread(self.notify, message, severity="warning")
         for note in self.workspace.index_notes():
             self.app.call_from_thread(self.notify, note, severity="warning", timeout=15)
+        tags = self.workspace.known_tags()
+        self.app.call_from_thread(setattr, self, "_known_tags", tags)
+
+    def known_tags(self) -> list[str]:
+        """Tags the note editor completes: the open source's and its annotations', then every
+        tag of the vault the index knows."""
+        own: list[str] = list(self.source.tags) if self.source else []
+        for annotation in self.annotations:
+            own.extend(annotation.tags)
+        for summary in self._summaries:
+            own.extend(summary.tags)
+        return list(dict.fromkeys([*own, *self._known_tags]))
 
     # -- opening -----------------------------------------------------------------------------
 
     def on_source_list_source_selected(self, message: SourceList.SourceSelected) -> None:
         self._remember_position()
+        self.panes.close_overlay()
         self.open_source(message.source_id, self._state.offset_of(message.source_id))
+
+    def on_source_list_sort_requested(self, _message: SourceList.SortRequested) -> None:
+        options = [(order, ORDER_NAMES[order]) for order in SOURCE_ORDERS]
+        current = self.settings.current.source_order
+
+        def chosen(order: str | None) -> None:
+            if order:
+                self.sort_sources(order)
+
+        self.app.push_screen(ChoiceScreen("Sort the sources by", options, selected=current), chosen)
+
+    def sort_sources(self, order: str) -> None:
+        """Sort the source list by `order` (see `readmark.library.ordering`), remembered."""
+        self.query_one(SourceList).set_order(order, self._state.recent())
+        self.settings.change(source_order=order)
+        self.run_worker(self.settings.save, thread=True, group="settings")
 
     @work(thread=True, exclusive=True, group="open")
     def open_source(self, source_id: str, offset: int = 0, focus: bool = True) -> None:
@@ -267,7 +388,8 @@ class ReaderScreen(AcrossSources):
         self._tell_problems(loaded.problems)
         if source.error:
             self.notify(f"{source.id}: {source.error}", severity="error")
-        elif source.warnings:
+        elif source.warnings and source.id not in self._warned:
+            self._warned.add(source.id)  # once a session: the file says the same each time
             shown = "; ".join(source.warnings[:2])
             more = f" (+{len(source.warnings) - 2} more)" if len(source.warnings) > 2 else ""
             self.notify(f"{source.id}: {shown}{more}", severity="warning")
@@ -280,12 +402,31 @@ class ReaderScreen(AcrossSources):
         self.cursor_offset = transcript.cursor_offset
         self.query_one(OutlineView).show(source)
         self.annotations = annotations
-        self.query_one(SourceList).highlight(source.id)
+        source_list = self.query_one(SourceList)
+        if not source_list.highlight(source.id) and source_list.filter_text:
+            # The filter hides the source opened (from a search hit, the palette): show all.
+            source_list.show_all()
+            source_list.highlight(source.id)
+        self.panes.text_needs = transcript.width_at_measure()
+        self.panes.apply()
         if focus:
+            self.panes.close_overlay()
             transcript.focus()
         self._update_header()
         self.listening.source_shown()
         self._tell_of_reviews(annotations)
+        self._tell_of_drafts(source)
+        self._save_place()  # a session that ends hard still reopens here
+
+    def _tell_of_drafts(self, source: Source) -> None:
+        waiting = self.annotator.drafts.of_source(source.id)
+        if not waiting:
+            return
+        first = waiting[0]
+        quote = shorten(" ".join(first.quote.split()), 40)
+        which = "A note not saved waits" if len(waiting) == 1 else f"{len(waiting)} notes wait"
+        key = "e" if not first.is_new else ("d" if first.kind.value == "dissent" else "a")
+        self.notify(f"{which} here as drafts: {key} on “{quote}” brings it back.", timeout=8)
 
     def _tell_of_reviews(self, annotations: list[Annotation]) -> None:
         waiting = sum(a.needs_review for a in annotations)
@@ -394,6 +535,16 @@ class ReaderScreen(AcrossSources):
         self._state.remember(self.source.id, self.cursor_offset)
         save_reading_state(self.workspace.root, self._state)
 
+    def _save_place(self) -> None:
+        """Keep the place and the progress now and then, in case the session ends hard."""
+        if self.source is None:
+            return
+        self._state.remember(self.source.id, self.cursor_offset)
+        state = self._state
+        self.run_worker(
+            lambda: save_reading_state(self.workspace.root, state), thread=True, group="place"
+        )
+
     # -- keeping panes in step -----------------------------------------------------------------
 
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
@@ -402,6 +553,18 @@ class ReaderScreen(AcrossSources):
         self.cursor_offset = message.offset
         self.query_one(OutlineView).mark(message.segment_index)
         self._update_header()
+        source = self.source
+        transcript = self.query_one(Transcript)
+        if source is not None and source.text and transcript.source is source:
+            share = transcript.cursor_span[1] / len(source.text)
+            self._state.read_to(source.id, share)
+            self.query_one(SourceList).set_progress(source.id, self._state.progress[source.id])
+
+    def on_transcript_found(self, message: Transcript.Found) -> None:
+        self._update_header()
+        if message.query and message.query != self.settings.current.last_find:
+            self.settings.change(last_find=message.query)
+            self.run_worker(self.settings.save, thread=True, group="settings")
 
     @on(PlayerRequest)
     def _player_requested(self, message: PlayerRequest) -> None:
@@ -422,6 +585,23 @@ class ReaderScreen(AcrossSources):
         for annotation in self.annotations:
             if annotation.id == message.annotation_id and not annotation.orphaned:
                 self.query_one(Transcript).go_to_offset(annotation.span[0])
+                if self.panes.close_overlay():  # in a narrow terminal: back to the text
+                    self.query_one(Transcript).focus()
+
+    def on_annotation_sidebar_marked(self, message: AnnotationSidebar.Marked) -> None:
+        self.query_one(AnnotationDetail).show(message.annotation)
+
+    def on_annotation_sidebar_asked(self, message: AnnotationSidebar.Asked) -> None:
+        source = self._words_source()
+        if source is None:
+            nothing_opens(self.app)
+            return
+        if message.what == "edit":
+            self.annotating.edit(message.annotation_id)
+        elif message.what == "delete":
+            self.annotating.delete(message.annotation_id)
+        else:
+            self.annotating.copy_selected(source, message.annotation_id)
 
     def on_annotation_sidebar_review_decided(
         self, message: AnnotationSidebar.ReviewDecided
@@ -433,16 +613,24 @@ class ReaderScreen(AcrossSources):
         if source is None:
             return
         transcript = self.query_one(Transcript)
-        time = chapter = speaker = ""
+        time = chapter = speaker = find = ""
         seconds = transcript.current_seconds
         if seconds is not None:
             total = f" / {format_timecode(source.duration)}" if source.duration else ""
             time = f"{format_timecode(seconds)}{total}"
+        elif source.segments and source.text and transcript.source is source:
+            # No times: how far into the text the reader is.
+            time = f"{round(100 * transcript.cursor_span[1] / len(source.text))}%"
         segment = source.segment_at_offset(transcript.cursor_offset)
         if segment is not None:
             chapter = chapter_at(source, segment.index) or ""
             speaker = segment.speaker or ""
-        parts = HeaderParts(time, chapter, speaker, source.title)
+        found = transcript.find_position
+        if found is not None:
+            query, at, count = found
+            where = f"{at}/{count}" if at else f"{count} found"
+            find = f"“{shorten(query, 20)}” {where}"
+        parts = HeaderParts(time, chapter, speaker, source.title, find)
         self.query_one(TranscriptHeader).show(parts)
 
     def wrote(self, written: Written, copies: list[tuple[Path, tuple[int, int] | None]]) -> None:
@@ -485,6 +673,8 @@ class ReaderScreen(AcrossSources):
     def on_transcript_note_requested(self, message: Transcript.NoteRequested) -> None:
         if self._words_source() is not None:
             self.annotating.note(message.start, message.end, message.kind)
+        else:
+            nothing_opens(self.app)
 
     def on_transcript_copy_requested(self, message: Transcript.CopyRequested) -> None:
         source = self._words_source()
@@ -497,10 +687,14 @@ class ReaderScreen(AcrossSources):
         source = self._words_source()
         if source is not None:
             self.annotating.choose_citation(source, message.start, message.end)
+        else:
+            nothing_opens(self.app)
 
     def on_transcript_edit_requested(self, message: Transcript.EditRequested) -> None:
         if self._words_source() is not None:
             self.annotating.edit(message.annotation_id)
+        else:
+            nothing_opens(self.app)
 
     def on_transcript_delete_requested(self, message: Transcript.DeleteRequested) -> None:
         if self._words_source() is not None:
@@ -548,17 +742,45 @@ class ReaderScreen(AcrossSources):
         if self.source is None:
             self.notify("Open a source first.", severity="warning")
             return
-        self._export(self.source, list(self.annotator.annotations))
+        source, annotations = self.source, list(self.annotator.annotations)
+        if not annotations:
+            self.notify("This source has no annotations to export yet.", severity="warning")
+            return
+        vault = self.workspace.root
+        key = VaultLayout(vault).key
+        folder = str(self.export_folder())
+
+        def chosen(answer: str | None) -> None:
+            if answer is None or not answer.strip():
+                return
+            target = Path(answer.strip()).expanduser()
+            folders = {**self.settings.current.export_folders, key: str(target)}
+            self.settings.change(export_folders=folders)
+            self._export(source, annotations, target)
+
+        prompt = PromptScreen(
+            "Export this source's annotations as Markdown into the folder",
+            value=folder,
+            check=lambda text: export_folder_problem(Path(text.strip()).expanduser(), vault),
+        )
+        self.app.push_screen(prompt, chosen)
+
+    def export_folder(self) -> Path:
+        """Where exports of this vault go: the folder chosen last, else beside the vault."""
+        return export_folder(self.workspace.root, self.settings.current.export_folders)
 
     @work(thread=True, group="save")
-    def _export(self, source: Source, annotations: list[Annotation]) -> None:
+    def _export(self, source: Source, annotations: list[Annotation], folder: Path) -> None:
+        self.settings.save()
         try:
-            written = export_to_vault(self.workspace, source, annotations)
+            written = export_source(source, annotations, folder)
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
             return
-        where = ", ".join(str(p) for p in written) or "nothing to export"
-        self.app.call_from_thread(self.notify, f"Exported to {where}")
+        count = len(annotations)
+        what = "1 annotation" if count == 1 else f"{count} annotations"
+        where = ", ".join(str(p) for p in written)
+        self.app.call_from_thread(self.notify, f"Exported {what} to {where}", timeout=10)
 
     def action_reindex(self) -> None:
         self.notify("Rebuilding the search index…")
@@ -641,7 +863,37 @@ class ReaderScreen(AcrossSources):
 
     def action_toggle_pane(self, pane_id: str) -> None:
         pane = self.query_one(f"#{pane_id}")
-        hiding = not pane.has_class("-hidden")
-        pane.set_class(hiding, "-hidden")
-        if hiding and pane.has_focus_within:
+        had_focus = pane.has_focus_within
+        shown = self.panes.toggle(pane_id)
+        if self.panes.narrow:
+            # Over the transcript for a moment: it takes the keys, escape gives them back.
+            if shown and pane_id == "sources-pane":
+                source_list = self.query_one(SourceList)
+                source_list.focus()
+                self.call_after_refresh(source_list.scroll_to_cursor)
+            elif shown:
+                self.query_one(AnnotationSidebar).focus()
+            else:
+                self.query_one(Transcript).focus()
+            return
+        if not shown and had_focus:
             self.query_one(Transcript).focus()
+        hidden = tuple(sorted(self.panes.hidden))
+        if hidden != self.settings.current.hidden_panes:
+            self.settings.change(hidden_panes=hidden)
+            self.run_worker(self.settings.save, thread=True, group="settings")
+
+    def action_close_overlay(self) -> None:
+        if self.panes.close_overlay():
+            self.query_one(Transcript).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_overlay":
+            return self.panes.overlay is not None
+        return True
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Moving on to the text (tab, a click) closes a pane shown over it.
+        overlay = self.panes.overlay
+        if overlay is not None and not self.query_one(f"#{overlay}").has_focus_within:
+            self.panes.close_overlay()

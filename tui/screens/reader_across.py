@@ -81,6 +81,7 @@ class AcrossSources(Screen[None]):
             reader.workspace,
             reader.citing,
             reader._title_of,
+            reader.export_folder(),
             sources=[(s.id, s.title) for s in summaries],
             speakers=sorted({name for s in summaries for name in s.speakers}),
         )
@@ -217,6 +218,7 @@ class AcrossSources(Screen[None]):
     def draft(self, view: DigestView, speaker: str | None = None) -> None:
         """Make the draft in a worker, then show it."""
         workspace = self._reader.workspace
+        exports = self._reader.export_folder()
 
         def work() -> None:
             try:
@@ -224,7 +226,6 @@ class AcrossSources(Screen[None]):
             except Exception as error:  # noqa: BLE001 - a worker must never take the app down
                 self.app.call_from_thread(self.notify, f"No draft: {error}", severity="error")
                 return
-            exports = workspace.vault.layout.exports
             preview = DigestPreview(draft, view, workspace.root, exports)
             self.app.call_from_thread(self.app.push_screen, preview)
 

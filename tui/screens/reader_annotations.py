@@ -23,7 +23,7 @@ from readmark.annotations.annotating import (
 from readmark.annotations.citation import CitationError
 from readmark.annotations.citing import Citing
 from readmark.annotations.config import ConfigError
-from readmark.annotations.drafts import NoteDraft
+from readmark.annotations.drafts import DraftNotKeptError, NoteDraft
 from readmark.annotations.model import Annotation, Kind
 from readmark.annotations.review import Decision
 from readmark.annotations.store import ChangedOnDiskError
@@ -31,6 +31,7 @@ from readmark.library.model import Source
 from readmark.library.safe_text import printable, shorten
 from readmark.library.timecode import format_timecode
 from readmark.tui.clipboard import NOWHERE, copied_message, copy_text
+from readmark.tui.key_hold import nothing_opens
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.note_editor import NoteEditor, NoteResult
 from readmark.tui.screens.reader_watch import file_stamp
@@ -72,6 +73,9 @@ class AnnotationHost(Protocol):
     def reload_annotations(self) -> None:
         """Read the annotations again: another program changed them."""
 
+    def known_tags(self) -> list[str]:
+        """The tags the note editor offers to complete."""
+
 
 class AnnotationActions:
     """The reader's `h` `a` `d` `e` `x` `u` `A` `O` `y` `Y`, on the open source."""
@@ -80,6 +84,9 @@ class AnnotationActions:
         self.screen = screen
         self.annotator = annotator
         self.citing = citing
+        self.editing: tuple[NoteDraft, NoteEditor] | None = None
+        """The note editor open now, with the draft it edits."""
+        self._said_not_kept = False
 
     # -- making --------------------------------------------------------------------------------
 
@@ -100,31 +107,94 @@ class AnnotationActions:
     def edit(self, annotation_id: str | None) -> None:
         draft = self.annotator.draft_of(annotation_id)
         if draft is None:
+            nothing_opens(self.screen.app)
             self.screen.notify("No annotation under the cursor.", severity="warning")
             return
         self._edit(draft)
 
     def _edit(self, draft: NoteDraft) -> None:
         source = self.screen.source
-        editor = NoteEditor.for_draft(draft, source_title=source.title if source else "")
+        drafts = self.annotator.drafts
+
+        def typed(result: NoteResult) -> None:
+            ticket = drafts.ticket()
+            self._keep_in_worker(
+                lambda: self.annotator.keep_draft(
+                    draft, result.note, result.confidence, result.tags, ticket=ticket
+                )
+            )
+
+        editor = NoteEditor.for_draft(
+            draft,
+            source_title=source.title if source else "",
+            known_tags=self.screen.known_tags(),
+            on_change=typed,
+        )
+        self.editing = (draft, editor)
 
         def done(result: NoteResult | None) -> None:
+            self.editing = None
             if result is None:
                 return
+            ticket = drafts.ticket()
+            if result.discarded:
+                self._keep_in_worker(
+                    lambda: self.annotator.discard_draft(draft, ticket=ticket), "Draft discarded."
+                )
+                return
             if not result.saved:
-                self.annotator.keep_draft(draft, result.note, result.confidence)
-                if draft.is_new and result.note.strip():
-                    self.screen.notify("Draft kept: press the same key on this text to go on.")
+                said = ""
+                if result.note.strip() or result.tags:
+                    said = "Draft kept: press the same key on this text to go on."
+                self._keep_in_worker(
+                    lambda: self.annotator.keep_draft(
+                        draft, result.note, result.confidence, result.tags, ticket=ticket
+                    ),
+                    said,
+                )
                 return
             if not draft.is_new:
                 said = "Note updated"
             else:
                 said = "Dissent saved" if draft.kind is Kind.DISSENT else "Note saved"
             self._in_worker(
-                lambda: self.annotator.save_draft(draft, result.note, result.confidence), said
+                lambda: self.annotator.save_draft(
+                    draft, result.note, result.confidence, result.tags, ticket=ticket
+                ),
+                said,
             )
 
         self.screen.app.push_screen(editor, done)
+
+    def keep_open_editor(self) -> None:
+        """Keep what the open editor holds as a draft, now (the app is quitting); blocks."""
+        if self.editing is None:
+            return
+        draft, editor = self.editing
+        if not editor.is_mounted:
+            return
+        result = editor.result(saved=False)
+        try:
+            self.annotator.keep_draft(draft, result.note, result.confidence, result.tags)
+        except DraftNotKeptError:
+            pass  # quitting: the exit message lists the drafts that are on disk
+
+    def _keep_in_worker(self, keep: Callable[[], None], said: str = "") -> None:
+        """Run a draft write off the screen's thread; say `said` when done, or why not."""
+        app = self.screen.app
+
+        def work() -> None:
+            try:
+                keep()
+            except DraftNotKeptError as error:
+                if not self._said_not_kept:  # once, not on every pause in typing
+                    self._said_not_kept = True
+                    app.call_from_thread(self.screen.notify, str(error), severity="warning")
+                return
+            if said:
+                app.call_from_thread(self.screen.notify, said)
+
+        self.screen.run_worker(work, thread=True, group="drafts")
 
     def _in_worker(self, write: Callable[[], Written], said: str) -> None:
         """Run `write` off the screen's thread, then tell how it went."""
@@ -244,6 +314,14 @@ class AnnotationActions:
         """`y`: the words as a citation, in the format in force."""
         self._copy(source, Citing.quoted(source, start, end), None)
 
+    def copy_selected(self, source: Source, annotation_id: str | None) -> None:
+        """`y` on an annotation in the sidebar: its quote, time and speaker as saved."""
+        annotation = self.annotator.get(annotation_id)
+        if annotation is None:
+            self.screen.notify("No annotation is selected.", severity="warning")
+            return
+        self.copy_annotation(source, annotation)
+
     def copy_annotation(self, source: Source | None, annotation: Annotation) -> None:
         """`y` on a saved annotation: its citation, in the format in force."""
         self._copy(source, annotation, None)
@@ -264,9 +342,15 @@ class AnnotationActions:
                 return
             then = f"From now on y copies as {name}." if name != current else ""
             if self._copy(source, quoted, name, then):
-                self.citing.choose(name)
+                self.citing.choose(name, save=False)
+                self.screen.run_worker(lambda: self._remember(name), thread=True, group="settings")
 
         self.screen.app.push_screen(ChoiceScreen("Copy the citation as", options), chosen)
+
+    def _remember(self, name: str) -> None:
+        if not self.citing.save():
+            message = f"{name} is used until readmark quits: the choice could not be saved."
+            self.screen.app.call_from_thread(self.screen.notify, message, severity="warning")
 
     def _copy(
         self, source: Source | None, annotation: Annotation, name: str | None, then: str = ""

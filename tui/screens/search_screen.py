@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from readmark.library.safe_text import printable, shorten
 from readmark.library.timecode import format_timecode
+from rich.console import Group
+from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
 from textual import work
@@ -57,6 +59,19 @@ def hit_label(hit: SearchHit, title: str, match: Style, meta: Style) -> Text:
     return label
 
 
+def indented(label: Text) -> Group:
+    """The label with every line after the first indented as a whole: a snippet or a note that
+    wraps stays under its own start, not under the kind mark."""
+    lines = label.split("\n")
+    parts: list[Text | Padding] = [lines[0]]
+    for line in lines[1:]:
+        parts.append(Padding(line[INDENT:], (0, 0, 0, INDENT)))
+    return Group(*parts)
+
+
+INDENT = 2
+
+
 def _flat(text: str) -> str:
     # A line break inside a snippet would misalign the list; the marks' offsets stay valid.
     return printable(text).replace("\n", " ")
@@ -87,7 +102,7 @@ class SearchResults(OptionList):
         self.clear_options()
         self.add_options(
             [
-                Option(hit_label(hit, title, match, meta), id=str(number))
+                Option(indented(hit_label(hit, title, match, meta)), id=str(number))
                 for number, (hit, title) in enumerate(zip(hits, titles, strict=True))
             ]
         )

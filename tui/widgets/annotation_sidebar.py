@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -9,6 +10,8 @@ from readmark.annotations.model import Annotation, Kind
 from readmark.annotations.review import Decision
 from readmark.library.safe_text import printable, shorten
 from readmark.library.timecode import format_timecode
+from readmark.tui.key_hold import expect_screen
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
@@ -61,6 +64,15 @@ def one_line(text: str, limit: int) -> str:
     return shorten(printable(line), limit, at_word=False)
 
 
+def _wrapped(text: str, width: int) -> str:
+    """`text` wrapped to `width` cells, line by line (the list itself never wraps)."""
+    if width < 8:
+        return text
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_on_hyphens=False)) for line in text.splitlines()
+    )
+
+
 def annotation_label(annotation: Annotation, time_width: int) -> Content:
     """Two lines: mark, time and quote; then the note's first line (or why it is orphaned, or
     the candidate it may now read, when it needs review)."""
@@ -86,7 +98,9 @@ def annotation_label(annotation: Annotation, time_width: int) -> Content:
 
 class AnnotationSidebar(OptionList):
     """Lists annotations; `enter` posts `AnnotationChosen`; `1` `2` `3` `0` filter by kind;
-    `A` and `O` post `ReviewDecided` for the marked annotation when it needs review."""
+    `e`, `x` and `y` ask to edit, delete or copy the marked one; `A` and `O` post
+    `ReviewDecided` for the marked annotation when it needs review. `Marked` tells which one
+    is marked whenever that changes (the detail pane shows it)."""
 
     DEFAULT_CSS = """
     AnnotationSidebar {
@@ -97,10 +111,14 @@ class AnnotationSidebar(OptionList):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Go to it in the text", id="annotation_sidebar.go"),
         Binding("1", "filter('highlight')", "Highlights", id="annotation_sidebar.highlights"),
         Binding("2", "filter('note')", "Notes", id="annotation_sidebar.notes"),
         Binding("3", "filter('dissent')", "Dissent", id="annotation_sidebar.dissent"),
         Binding("0", "filter('')", "All", id="annotation_sidebar.all"),
+        Binding("e", "ask('edit')", "Edit note", id="annotation_sidebar.edit"),
+        Binding("x", "ask('delete')", "Delete", id="annotation_sidebar.delete"),
+        Binding("y", "ask('copy')", "Copy quote", id="annotation_sidebar.copy"),
         # Same keys as the transcript's; they merge with OptionList's arrows in the help.
         Binding("j,down", "cursor_down", "Down", show=False, id="annotation_sidebar.down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="annotation_sidebar.up"),
@@ -118,6 +136,32 @@ class AnnotationSidebar(OptionList):
             super().__init__()
             self.sidebar = sidebar
             self.annotation_id = annotation_id
+
+        @property
+        def control(self) -> AnnotationSidebar:
+            return self.sidebar
+
+    class Marked(Message):
+        """Another annotation is marked (None: none is)."""
+
+        def __init__(self, sidebar: AnnotationSidebar, annotation: Annotation | None) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.annotation = annotation
+
+        @property
+        def control(self) -> AnnotationSidebar:
+            return self.sidebar
+
+    class Asked(Message):
+        """`e`, `x` or `y` on the marked annotation: edit its note, delete it, copy it."""
+
+        def __init__(self, sidebar: AnnotationSidebar, annotation_id: str, what: str) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.annotation_id = annotation_id
+            self.what = what
+            """`edit`, `delete` or `copy`."""
 
         @property
         def control(self) -> AnnotationSidebar:
@@ -155,6 +199,7 @@ class AnnotationSidebar(OptionList):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._shown: list[Annotation] = []
+        self._told: Annotation | None = None
 
     def on_mount(self) -> None:
         self._render_list()
@@ -183,6 +228,9 @@ class AnnotationSidebar(OptionList):
 
     def watch_annotations(self) -> None:
         self._render_list()
+        if not self.has_focus and self.cursor_offset is not None:
+            # One just saved or deleted under the cursor: mark what the cursor is on now.
+            self.watch_cursor_offset(self.cursor_offset)
 
     def watch_cursor_offset(self, offset: int | None) -> None:
         if offset is not None:
@@ -197,6 +245,15 @@ class AnnotationSidebar(OptionList):
 
     def action_filter(self, kind: str) -> None:
         self.kind_filter = Kind(kind) if kind else None
+
+    def action_ask(self, what: str) -> None:
+        marked = self.marked
+        if marked is None:
+            self.notify("No annotation is selected.", severity="warning", markup=False)
+            return
+        if what == "edit":
+            expect_screen(self.app)  # what is typed next is the note's
+        self.post_message(self.Asked(self, marked.id, what))
 
     def action_decide(self, decision: str) -> None:
         marked = self.marked
@@ -213,6 +270,13 @@ class AnnotationSidebar(OptionList):
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         self.refresh_bindings()  # A and O follow the marked annotation
+        self._tell_marked()
+
+    def _tell_marked(self) -> None:
+        marked = self.marked
+        if marked is not self._told:
+            self._told = marked
+            self.post_message(self.Marked(self, marked))
 
     def watch_kind_filter(self) -> None:
         self._render_list()
@@ -231,7 +295,8 @@ class AnnotationSidebar(OptionList):
         if options:
             options.pop()
         else:
-            options.append(Option(Content.styled(self._empty_text(), "dim italic"), disabled=True))
+            hint = _wrapped(self._empty_text(), self.scrollable_content_region.width)
+            options.append(Option(Content.styled(hint, "dim italic"), disabled=True))
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
         self.border_title = Content(self._title())
@@ -239,6 +304,11 @@ class AnnotationSidebar(OptionList):
             self._mark(kept)
         elif self.cursor_offset is not None:
             self.watch_cursor_offset(self.cursor_offset)
+        self._tell_marked()  # the same id may be a changed annotation (its note edited)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if not self._shown:
+            self._render_list()  # the hint wraps at the new width
 
     def _mark(self, annotation_id: str | None) -> None:
         index = None if annotation_id is None else self.get_option_index(annotation_id)
@@ -253,7 +323,7 @@ class AnnotationSidebar(OptionList):
 
     def _empty_text(self) -> str:
         if not self.annotations:
-            return "No annotations yet.\nIn the transcript: h highlight,\na note, d dissent."
+            return "No annotations yet.\nIn the transcript: h highlight, a note, d dissent."
         assert self.kind_filter is not None
         return f"No {_FILTER_NAMES[self.kind_filter]} here.\nPress 0 to show all."
 

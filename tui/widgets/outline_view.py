@@ -46,6 +46,7 @@ class OutlineView(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Same keys as the transcript's; they merge with OptionList's arrows in the help.
+        Binding("enter", "select", "Go to it in the text", id="outline.go"),
         Binding("j,down", "cursor_down", "Down", show=False, id="outline.down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="outline.up"),
     ]

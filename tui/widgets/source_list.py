@@ -1,15 +1,18 @@
-"""The sources panel: every readable file of the vault, with a filter-as-you-type after `/`."""
+"""The sources panel: every readable file of the vault, in folders, with a filter-as-you-type
+after `/`, `S` to sort, and a mark of how far each source was read."""
 
 from __future__ import annotations
 
-import unicodedata
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from readmark.library.formats import TIMED_MARK, list_mark
-from readmark.library.safe_text import printable
+from readmark.library.ordering import Entry, arrange, fold
+from readmark.library.safe_text import printable, shorten
 from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -18,9 +21,31 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+__all__ = ["SourceList", "fold", "matches", "search_text", "source_label"]
 
-def source_label(summary: SourceSummary, count: int = 0) -> Content:
-    """Mark and title, then duration, date and how many annotations, dimmed."""
+READ_MARKS = ((0.95, "●"), (0.65, "◕"), (0.35, "◑"), (0.0, "◔"))
+"""How far a source was read, as a small mark: at least the share given."""
+TITLE_LINES = 2
+"""A long title takes this many lines before it is cut: similar titles stay apart."""
+
+
+def read_mark(share: float | None) -> str:
+    """`●` read through, `◕` `◑` `◔` partly read, "" never opened."""
+    if not share:
+        return ""
+    return next(mark for least, mark in READ_MARKS if share >= least)
+
+
+def source_label(
+    summary: SourceSummary,
+    count: int = 0,
+    *,
+    read: float | None = None,
+    width: int = 0,
+    folder: str = "",
+) -> Content:
+    """Mark and title (on up to two lines of `width` cells, 0: one line as long as it is),
+    then, dimmed, how far it was read, duration, date, how many annotations and `folder`."""
     mark = TIMED_MARK if summary.timed_segments else list_mark(summary.format)
     details = []
     if summary.duration:
@@ -31,17 +56,52 @@ def source_label(summary: SourceSummary, count: int = 0) -> Content:
         details.append(f"✎ {count}")
     if summary.error:
         details.append("cannot open")
+    if folder:
+        details.append(printable(folder) + "/")
     # Content(...) never parses markup, so a title like "[bold]" shows as written.
-    label = Content.assemble((mark, "bold"), " ", " ".join(printable(summary.title).split()))
-    if details:
-        label = label.append(Content.styled("\n  " + " · ".join(details), "dim"))
+    title = " ".join(printable(summary.title).split())
+    label = Content.assemble((mark, "bold"), " ", _title_lines(title, width - 2))
+    shown_read = read_mark(read)
+    if details or shown_read:
+        line = " · ".join(details)
+        line = f"{shown_read} {line}".rstrip() if shown_read else line
+        label = label.append(Content.styled("\n  " + line, "dim"))
     return label
 
 
-def fold(text: str) -> str:
-    """`text` case-folded and without accents, so `ines` finds "Inés" and `INÉS` finds "ines"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def _title_lines(title: str, width: int) -> str:
+    """The title on at most `TITLE_LINES` lines of `width` cells, the next ones indented."""
+    if width < 8:
+        return title
+    lines = textwrap.wrap(title, width, break_long_words=True, break_on_hyphens=False)
+    if len(lines) > TITLE_LINES:
+        rest = " ".join(lines[TITLE_LINES - 1 :])
+        lines = [*lines[: TITLE_LINES - 1], _end_kept(rest, width)]
+    return "\n  ".join(lines)
+
+
+def _end_kept(text: str, width: int) -> str:
+    """`text` cut to `width` in its middle, keeping its last words: titles that begin alike
+    ("…, part one", "…, part two") differ at the end."""
+    words = text.split()
+    tail = ""
+    for first in range(len(words) - 1, 0, -1):
+        candidate = " ".join(words[first:])
+        if len(candidate) > width // 2:
+            break
+        tail = candidate
+    if not tail:
+        return shorten(text, width, at_word=False)
+    room = width - len(tail) - 2
+    head = text[:room]
+    space = head.rfind(" ")
+    if text[room : room + 1] not in ("", " ") and space > room // 2:
+        head = head[:space]  # not in the middle of a word
+    return f"{head.rstrip(' ,;:.-—')}… {tail}"
+
+
+def _folder(source_id: str) -> str:
+    return source_id.rpartition("/")[0]
 
 
 def search_text(summary: SourceSummary) -> str:
@@ -89,11 +149,16 @@ class SourceList(Vertical, can_focus=True):
             padding: 0;
             text-wrap: nowrap;
             text-overflow: ellipsis;
+            scrollbar-size-vertical: 1;
         }
         &:focus > _Options > .option-list--option-highlighted {
             color: $block-cursor-foreground;
             background: $block-cursor-background;
             text-style: $block-cursor-text-style;
+        }
+        & > _Options > .option-list--option-disabled {
+            color: $text-muted;
+            text-style: bold;
         }
     }
     """
@@ -105,11 +170,23 @@ class SourceList(Vertical, can_focus=True):
         # j/k reach the list only from here: while the filter is typed, the Input keeps them.
         Binding("j,down", "move('cursor_down')", "Down", show=False, id="source_list.down"),
         Binding("k,up", "move('cursor_up')", "Up", show=False, id="source_list.up"),
-        Binding("home", "move('first')", "First", show=False, id="source_list.first"),
-        Binding("end", "move('last')", "Last", show=False, id="source_list.last"),
+        Binding("g,home", "move('first')", "First", show=False, id="source_list.first"),
+        Binding("G,end", "move('last')", "Last", show=False, id="source_list.last"),
+        Binding("S", "sort", "Sort", id="source_list.sort"),
         Binding("pagedown", "move('page_down')", "Page down", show=False, id="source_list.pgdn"),
         Binding("pageup", "move('page_up')", "Page up", show=False, id="source_list.pgup"),
     ]
+
+    class SortRequested(Message):
+        """`S`: the user wants to choose how the list is sorted (the screen asks)."""
+
+        def __init__(self, source_list: SourceList) -> None:
+            super().__init__()
+            self.source_list = source_list
+
+        @property
+        def control(self) -> SourceList:
+            return self.source_list
 
     class SourceSelected(Message):
         """The user chose a source to open."""
@@ -136,8 +213,16 @@ class SourceList(Vertical, can_focus=True):
         """Annotations per source id."""
         self.filter_text = ""
         """The filter in force ("" shows every source)."""
+        self.order: str | None = None
+        """How the list is sorted (see `readmark.library.ordering`); None: as given."""
+        self.recent: list[str] = []
+        """Source ids, the most recently read first (for the `recent` order)."""
+        self.progress: dict[str, float] = {}
+        """How far each source was read (0 to 1)."""
+        self._entries: list[Entry] = []
         self._haystacks: dict[str, str] = {}
         self._options: dict[str, Option] = {}
+        self._label_width = 0
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="title, channel, speaker, #tag", compact=True)
@@ -174,14 +259,54 @@ class SourceList(Vertical, can_focus=True):
         return [o.id for o in self._list.options if o.id is not None]
 
     def show_sources(
-        self, summaries: Sequence[SourceSummary], counts: Mapping[str, int] | None = None
+        self,
+        summaries: Sequence[SourceSummary],
+        counts: Mapping[str, int] | None = None,
+        *,
+        order: str | None = None,
+        recent: Sequence[str] | None = None,
+        progress: Mapping[str, float] | None = None,
     ) -> None:
-        """List `summaries` (with annotation `counts` per source id), keeping filter and cursor."""
+        """List `summaries` (with annotation `counts` per source id) in `order` (None: as
+        given; the order and reading figures in force when not given), keeping filter and
+        cursor."""
         self.summaries = list(summaries)
         self.counts = dict(counts or {})
+        if order is not None:
+            self.order = order
+        if recent is not None:
+            self.recent = list(recent)
+        if progress is not None:
+            self.progress = dict(progress)
         self._haystacks = {s.id: search_text(s) for s in self.summaries}
         self._options = {}
+        self._arrange()
         self._refresh_list()
+
+    def set_order(self, order: str, recent: Sequence[str] | None = None) -> None:
+        """Sort the list by `order`, keeping the cursor on the same source."""
+        self.order = order
+        if recent is not None:
+            self.recent = list(recent)
+        self._options = {}  # the folder is shown with each entry in a flat order
+        self._arrange()
+        self._refresh_list()
+
+    def set_progress(self, source_id: str, share: float) -> None:
+        """Show how far `source_id` was read, when its mark changes."""
+        before = read_mark(self.progress.get(source_id))
+        self.progress[source_id] = share
+        if read_mark(share) != before:
+            self._options.pop(source_id, None)
+            self._refresh_list()
+
+    def _arrange(self) -> None:
+        if self.order is None:
+            self._entries = [Entry("", s) for s in self.summaries]
+        else:
+            self._entries = arrange(
+                self.summaries, self.order, recent=self.recent, counts=self.counts
+            )
 
     def highlight(self, source_id: str) -> bool:
         """Put the list cursor on `source_id` (scrolled into view); False when it is not shown."""
@@ -194,24 +319,48 @@ class SourceList(Vertical, can_focus=True):
         option_list.scroll_to_highlight()
         return True
 
+    def scroll_to_cursor(self) -> None:
+        """Bring the source under the cursor into view (after the list was out of sight)."""
+        self._list.scroll_to_highlight()
+
     def set_counts(self, counts: Mapping[str, int]) -> None:
         """Update the annotation counts shown, e.g. after a save."""
         changed = {k for k in set(counts) | set(self.counts) if counts.get(k) != self.counts.get(k)}
         self.counts = dict(counts)
         for source_id in changed:
             self._options.pop(source_id, None)
+        if changed and self.order == "annotated":
+            self._arrange()
         self._refresh_list()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._width_for_labels() != self._label_width:
+            self._options = {}  # long titles wrap at the new width
+            self._refresh_list()
+
+    def _width_for_labels(self) -> int:
+        # Room for the scrollbar is kept whether it shows yet or not: a long list brings it
+        # in after the labels are wrapped, and it would cut each line's end.
+        listing = self._list
+        shown = listing.scrollbar_size_vertical if listing.show_vertical_scrollbar else 0
+        return (
+            listing.scrollable_content_region.width + shown - listing.styles.scrollbar_size_vertical
+        )
 
     def action_start_filter(self) -> None:
         self.add_class("-filtering")
         self._input.focus()
 
     def action_clear_filter(self) -> None:
+        self.show_all()
+        self.focus()
+
+    def show_all(self) -> None:
+        """Clear the filter (the focus stays where it is)."""
         self.remove_class("-filtering")
         # Setting the value posts Input.Changed, which refreshes the list.
         self._input.value = ""
         self._apply_query("")
-        self.focus()
 
     def action_open(self) -> None:
         source_id = self.highlighted_id
@@ -220,6 +369,9 @@ class SourceList(Vertical, can_focus=True):
 
     def action_move(self, how: str) -> None:
         getattr(self._list, f"action_{how}")()
+
+    def action_sort(self) -> None:
+        self.post_message(self.SortRequested(self))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
@@ -257,17 +409,38 @@ class SourceList(Vertical, can_focus=True):
     def _option(self, summary: SourceSummary) -> Option:
         option = self._options.get(summary.id)
         if option is None:
-            label = source_label(summary, self.counts.get(summary.id, 0))
+            flat = self.order not in (None, "title")
+            label = source_label(
+                summary,
+                self.counts.get(summary.id, 0),
+                read=self.progress.get(summary.id),
+                width=self._label_width,
+                folder=_folder(summary.id) if flat else "",
+            )
             option = self._options[summary.id] = Option(label, id=summary.id)
         return option
 
     def _refresh_list(self, keep_cursor: bool = True) -> None:
         option_list = self._list
         kept = self.highlighted_id if keep_cursor else None
+        self._label_width = self._width_for_labels()
         # The query folded once, not once per source: this runs on every key typed.
         words = fold(self.filter_text).split()
-        shown = [s for s in self.summaries if contains_all(self._haystacks[s.id], words)]
-        options = [self._option(s) for s in shown]
+        options: list[Option] = []
+        shown: list[SourceSummary] = []
+        folder_option: Option | None = None
+        for entry in self._entries:
+            summary = entry.summary
+            if summary is None:
+                folder_option = Option(Content(printable(entry.folder) + "/"), disabled=True)
+                continue
+            if not contains_all(self._haystacks[summary.id], words):
+                continue
+            if folder_option is not None:  # only folders with a source shown
+                options.append(folder_option)
+                folder_option = None
+            shown.append(summary)
+            options.append(self._option(summary))
         if not options and self.filter_text:
             text = Content.styled(
                 f"No source matches “{printable(self.filter_text)}”.", "dim italic"
@@ -275,8 +448,10 @@ class SourceList(Vertical, can_focus=True):
             options = [Option(text, disabled=True)]
         option_list.set_options(options)
         if shown:
-            ids = [s.id for s in shown]
-            option_list.highlighted = ids.index(kept) if kept in ids else 0
+            ids = [o.id for o in options]
+            first = next(i for i, o in enumerate(options) if o.id is not None)
+            found = kept is not None and kept in ids
+            option_list.highlighted = ids.index(kept) if found else first
         self._update_title(len(shown))
 
     def _update_title(self, shown: int) -> None:

@@ -19,6 +19,7 @@ from readmark.library.model import Role, Segment, Source
 from readmark.library.safe_text import printable
 from readmark.library.sentences import SentenceIndex, index_sentences
 from readmark.library.timecode import TimecodeError, format_timecode, parse_timecode
+from readmark.tui.key_hold import expect_screen
 from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.widgets.listen_keys import LISTEN_BINDINGS, ListenKeys
 from readmark.tui.widgets.transcript_layout import LineIndex, estimate_lines, wrap_spans
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 
 GUTTER = 9
 """Least cells of the time gutter (`1:02:03` and two spaces) when the source has times."""
+MEASURE = 90
+"""Most characters of text on a line by default: longer lines are hard to follow."""
+LEFT_MARGIN = 2
+"""Cells before the text when it is set to the left and the pane is wider than the measure."""
 ESTIMATE = "~"
 """Before a time in the gutter that the file does not give (a turn's later paragraph)."""
 SEEK_SECONDS = 30.0
@@ -158,6 +163,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         Binding("g,home", "first", "Top", id="transcript.first", show=False),
         Binding("G,end", "last", "Bottom", id="transcript.last", show=False),
         Binding("t", "time_prompt", "Go to time", id="transcript.go_to_time"),
+        # Not offered without times (see check_action); pressed anyway, it says why.
+        Binding("t", "no_times", id="transcript.go_to_time", show=False),
         Binding(
             "right_square_bracket", "seek(30)", "+30 s", id="transcript.seek_forward", show=False
         ),
@@ -217,6 +224,19 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
                 and message.transcript is self.transcript
                 and (message.by_reader or not self.by_reader)
             )
+
+    class Found(Message):
+        """`/` looked for words (the screen remembers them and shows where the cursor is)."""
+
+        def __init__(self, transcript: Transcript, query: str, count: int) -> None:
+            super().__init__()
+            self.transcript = transcript
+            self.query = query
+            self.count = count
+
+        @property
+        def control(self) -> Transcript:
+            return self.transcript
 
     class SpanRequest(Message):
         """The reader asked for something done with words: the selection, else the cursor
@@ -290,11 +310,18 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._source: Source | None = None
         self._sentences = SentenceIndex()
+        self._segment_starts = array("q")
         self._segment_ends = array("q")
         self._timed = False
         self._headings: dict[int, list[str]] = {}
         self._gutter = 0
         self._width = 0
+        self.measure: int | None = MEASURE
+        """Most characters of text per line (None: the whole pane)."""
+        self.align = "centre"
+        """Where the text stands in a pane wider than the measure: `centre` or `left`."""
+        self.last_query = ""
+        """The last words looked for with `/`: the prompt offers them again."""
         self._index = LineIndex([])
         self._exact = bytearray()
         self._blocks: LRUCache[int, tuple[_Line, ...]] = LRUCache(4096)
@@ -307,6 +334,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         """The annotation needing review under the cursor, when the footer last asked."""
         self._match_starts = array("q")
         self._match_ends = array("q")
+        self._match_query = ""
         self._anchor: tuple[int, int] | None = None
         self._head = 0
         self._drag_from: int | None = None
@@ -338,6 +366,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._source = source
         self._sentences = sentences if sentences is not None else index_sentences(source)
         segments = source.segments
+        self._segment_starts = array("q", (s.char_start for s in segments))
         self._segment_ends = array("q", (s.char_end for s in segments))
         given = source.given_times
         self._timed = bool(len(given))
@@ -353,9 +382,11 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             self._headings.setdefault(entry.segment_index, []).append(printable(entry.title))
         self._anchor = None
         self._match_starts, self._match_ends = array("q"), array("q")
+        self._match_query = ""
         self._set_marks(annotations)
         self._width = 0
         self._relayout()
+        self.refresh_bindings()  # `t` and `[` `]` are offered for timed sources only
         self.set_reactive(Transcript.cursor, self._sentences.index_at(offset))
         self._cursor_moved(center=True)
         # The new virtual size only bounds scrolling after the next layout: scroll again then,
@@ -436,6 +467,9 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
     def find(self, query: str) -> int:
         """Mark every match of `query` (ignoring case); the cursor goes to the next one."""
         self._match_starts, self._match_ends = array("q"), array("q")
+        self._match_query = query
+        if query:
+            self.last_query = query
         if self._source is not None and query:
             pattern = re.compile(re.escape(query), re.IGNORECASE)
             for n, match in enumerate(pattern.finditer(self._source.text)):
@@ -446,13 +480,29 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
         self.refresh_bindings()
-        if not self._match_starts:
+        count = len(self._match_starts)
+        if not count:
             if query:
                 self.notify(f"No match for {query!r}.", severity="warning", markup=False)
+            self.post_message(self.Found(self, query, 0))
             return 0
         i = bisect.bisect_left(self._match_starts, self.cursor_offset)
-        self.go_to_offset(self._match_starts[i % len(self._match_starts)])
-        return len(self._match_starts)
+        if i >= count:
+            self.notify("No match below: back to the first one.", markup=False)
+        self.go_to_offset(self._match_starts[i % count])
+        self.post_message(self.Found(self, query, count))
+        return count
+
+    @property
+    def find_position(self) -> tuple[str, int, int] | None:
+        """The words looked for, which match the cursor is on (from 1; 0 when the cursor is
+        between matches) and how many there are; None when nothing is looked for."""
+        if not self._match_starts or not self._sentences:
+            return None
+        start, end = self.cursor_span
+        i = bisect.bisect_left(self._match_ends, start + 1)
+        on = i < len(self._match_starts) and self._match_starts[i] < end
+        return self._match_query, (i + 1 if on else 0), len(self._match_starts)
 
     @property
     def match_count(self) -> int:
@@ -552,6 +602,10 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.cursor = len(self._sentences) - 1
 
+    def action_no_times(self) -> None:
+        if self._source is not None:
+            self.notify("This source has no times.", severity="warning", markup=False)
+
     def action_time_prompt(self) -> None:
         if not self._timed:
             self.notify("This source has no times.", severity="warning", markup=False)
@@ -580,7 +634,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
 
     def action_find_prompt(self) -> None:
         self.app.push_screen(
-            PromptScreen("Find in this source", placeholder="words"), self._find_entered
+            PromptScreen("Find in this source", placeholder="words", value=self.last_query),
+            self._find_entered,
         )
 
     def _find_entered(self, text: str | None) -> None:
@@ -591,13 +646,19 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         if not self._match_starts:
             return
         index_at = self._sentences.index_at
+        count = len(self._match_starts)
         if steps > 0:
             i = bisect.bisect_left(self._match_starts, self._sentences.ends[self.cursor])
-            i %= len(self._match_starts)
+            if i >= count:
+                self.notify("Passed the last match: back to the first.", markup=False)
+            i %= count
         else:
             i = bisect.bisect_left(self._match_starts, self.cursor_offset) - 1
             while i >= 0 and index_at(self._match_starts[i]) >= self.cursor:
                 i -= 1
+            if i < 0:
+                self.notify("Passed the first match: on to the last.", markup=False)
+                i = count - 1
         self.go_to_offset(self._match_starts[i])
 
     def action_select(self) -> None:
@@ -630,6 +691,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
     def action_note(self, kind: str) -> None:
         if self._sentences:
             start, end = self.selected_span()
+            expect_screen(self.app)  # what is typed next is the note's
             self.post_message(self.NoteRequested(self, start, end, _NOTE_KINDS[kind]))
             self.clear_selection()
 
@@ -637,9 +699,13 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._ask_about_words(self.CopyRequested)
 
     def action_choose_citation(self) -> None:
+        if self._sentences:
+            expect_screen(self.app)
         self._ask_about_words(self.CitationFormatRequested, clear=False)
 
     def action_edit_note(self) -> None:
+        if self._sentences:
+            expect_screen(self.app)
         self._ask_about_annotation(self.EditRequested)
 
     def action_delete_annotation(self) -> None:
@@ -678,6 +744,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             return bool(self._match_starts)
         if action == "seek_player":
             return self.listen_check(action)
+        if action == "time_prompt":
+            return self._timed  # not offered for a source without times
         if action == "decide":
             # Hidden from the footer (and passed on) unless a candidate is under the cursor.
             return self.annotation_at_cursor(needing_review=True) is not None
@@ -739,19 +807,23 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self.refresh()
 
     def _extend_by_segment(self, steps: int) -> None:
+        """`J` moves the selection's free end to the next segment boundary after it, `K` to
+        the one before it: each undoes the other, and the selection never loses its anchor."""
         assert self._source is not None and self._anchor is not None
-        current = self._segment_of(max(self._head - 1, 0) if steps > 0 else self._head)
-        segments = self._source.segments
-        target = segments[max(0, min(current + steps, len(segments) - 1))]
-        forward = target.char_start >= self._anchor[0]
-        self._head = target.char_end if forward else target.char_start
+        self._head = _segment_step(
+            self._segment_starts, self._segment_ends, self._anchor, self._head, steps
+        )
         self._cursor_to_head()
 
     def _cursor_to_head(self) -> None:
         self.refresh()
-        self.cursor = self._sentences.index_at(max(self._head - 1, 0))
+        # The cursor shows the selection's free end: the sentence it ends in, or begins.
+        backward = self._anchor is not None and self._head <= self._anchor[0]
+        self.cursor = self._sentences.index_at(self._head if backward else max(self._head - 1, 0))
 
     def _segment_of(self, offset: int) -> int:
+        """The segment holding the character at `offset` (the next one after a segment's end,
+        which is the gap between two segments)."""
         i = bisect.bisect_right(self._segment_ends, offset)
         return min(i, len(self._segment_ends) - 1)
 
@@ -809,7 +881,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         line = self._line_at(line_number)
         if line is None or line.kind != "text":
             return None
-        column = x - self._gutter - cell_len(line.prefix)
+        margin = self._margin(self.scrollable_content_region.width)
+        column = x - margin - self._gutter - cell_len(line.prefix)
         text = self._source.text
         offset, used = line.start, 0
         while offset < line.end and used + cell_len(text[offset]) <= column:
@@ -827,7 +900,31 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
 
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width or 80
-        return max(width - self._gutter, 10)
+        room = max(width - self._gutter, 10)
+        return min(room, self.measure) if self.measure else room
+
+    def _margin(self, width: int) -> int:
+        """Cells before the gutter: the room the measure leaves, centred or kept at the left."""
+        spare = max(width - self._gutter - self._width, 0)
+        return spare // 2 if self.align == "centre" else min(spare, LEFT_MARGIN)
+
+    def width_at_measure(self) -> int:
+        """The widget's width at which the open source's text is set at the measure, with a
+        margin each side (what the reader needs of the terminal's width)."""
+        scrollbar = self.styles.scrollbar_size_vertical
+        measure = self.measure or 10_000
+        return self._gutter + measure + 2 * LEFT_MARGIN + scrollbar
+
+    def set_measure(self, measure: int | None, align: str = "centre") -> None:
+        """Lay the text out at most `measure` characters wide, centred or at the left."""
+        if (measure, align) == (self.measure, self.align):
+            return
+        self.measure, self.align = measure, align
+        self._strips.clear()
+        if self._source is not None:
+            self._relayout()
+            self._scroll_to_cursor()
+        self.refresh()
 
     def _relayout(self) -> None:
         """Estimate every segment's lines at the current width; wrap nothing yet."""
@@ -981,6 +1078,9 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
     def _render_strip(self, line: _Line, width: int) -> Strip:
         base = self.rich_style
         pieces: list[RichSegment] = []
+        margin = self._margin(width)
+        if margin:
+            pieces.append(RichSegment(" " * margin, base))
         if self._gutter:
             gutter = line.gutter.rjust(self._gutter - 2) + "  "
             style = base + self._style("transcript--gutter")
@@ -1066,6 +1166,28 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
                 name = "transcript--review"
             for segment in range(self._segment_of(start), self._segment_of(end - 1) + 1):
                 self._marks.setdefault(segment, []).append((start, end, name))
+
+
+def _segment_step(
+    starts: Sequence[int], ends: Sequence[int], anchor: tuple[int, int], head: int, steps: int
+) -> int:
+    """Move a selection's free end to the next segment boundary (`steps` > 0) or the previous
+    one. Going forward it stops at segment ends, going back at segment starts; an end moving
+    towards the anchor stops on it (the selection is the anchor again) before going past it,
+    so `J` then `K` gives back the selection there was."""
+    first, last = anchor
+    if steps > 0:
+        if head < first:  # the selection reaches back: shrink it from the start
+            i = bisect.bisect_right(starts, head)
+            return starts[i] if i < len(starts) and starts[i] < first else last
+        i = bisect.bisect_right(ends, head)
+        return ends[i] if i < len(ends) else head
+    if head > last:  # the selection reaches forward: shrink it from the end
+        i = bisect.bisect_left(ends, head) - 1
+        return ends[i] if i >= 0 and ends[i] > last else last
+    base = min(head, first)
+    i = bisect.bisect_left(starts, base) - 1
+    return starts[i] if i >= 0 else base
 
 
 def _gutter_times(segment: Segment, spans: Sequence[tuple[int, int]]) -> list[str]:
