@@ -35,10 +35,12 @@ SIZES = [(80, 24), (120, 36), (200, 50)]
 class RunningReader:
     """The running app and its pilot."""
 
-    def __init__(self, app: ReadmarkApp, pilot: Pilot[None], said: list[str]) -> None:
+    def __init__(
+        self, app: ReadmarkApp, pilot: Pilot[None], said: list[str] | None = None
+    ) -> None:
         self.app = app
         self.pilot = pilot
-        self.said = said
+        self.said = said if said is not None else []
         """Every notification shown since the start, in order: a toast leaves the screen after
         a while, which a busy machine can outrun."""
 
