@@ -300,12 +300,26 @@ class Transcript(ScrollView, can_focus=True):
         self._head = 0
         self._drag_from: int | None = None
         self._dragged = False
+        self._reading = False
+        """What is shown is the head of a file still being read (see `show`)."""
 
     # --- public API -------------------------------------------------------------------------
 
     @property
     def source(self) -> Source | None:
         return self._source
+
+    @property
+    def reading(self) -> bool:
+        """Whether the text shown is the head of a file still being read."""
+        return self._reading
+
+    def _still_reading(self, what: str) -> bool:
+        """Say that `what` waits for the whole file, when only its head is shown."""
+        if self._reading:
+            message = f"Still reading this file: {what} works once all of it is shown."
+            self.notify(message, severity="warning", markup=False)
+        return self._reading
 
     @property
     def sentence_count(self) -> int:
@@ -318,12 +332,16 @@ class Transcript(ScrollView, can_focus=True):
         offset: int = 0,
         *,
         sentences: SentenceIndex | None = None,
+        reading: bool = False,
     ) -> None:
         """Open `source` with its annotations, the cursor on the sentence at `offset`.
 
         `sentences` (from `index_sentences`) may be computed in a worker beforehand: for a
-        source of millions of words it takes about a second.
+        source of millions of words it takes seconds. With `reading`, `source` is the head of a
+        file still being read: the cursor moves in it, but what needs the whole file (find, go
+        to a time or an entry, annotating, copying) says so until the whole is shown.
         """
+        self._reading = reading
         self._source = source
         self._sentences = sentences if sentences is not None else index_sentences(source)
         segments = source.segments
@@ -507,7 +525,7 @@ class Transcript(ScrollView, can_focus=True):
             self.cursor = first[max(segment - 1, 0)]
 
     def action_outline(self, steps: int) -> None:
-        if self._source is None or not self._sentences:
+        if self._source is None or not self._sentences or self._still_reading("{ and }"):
             return
         first = self._sentences.first_of_segment
         starts = sorted(
@@ -535,9 +553,13 @@ class Transcript(ScrollView, can_focus=True):
         self.cursor = 0
 
     def action_last(self) -> None:
+        if self._still_reading("going to the end"):
+            return
         self.cursor = len(self._sentences) - 1
 
     def action_time_prompt(self) -> None:
+        if self._still_reading("going to a time"):
+            return
         if not self._timed:
             self.notify("This source has no times.", severity="warning", markup=False)
             return
@@ -554,6 +576,8 @@ class Transcript(ScrollView, can_focus=True):
             self.go_to_time_text(text)
 
     def action_seek(self, seconds: float) -> None:
+        if self._still_reading("[ and ]"):
+            return
         now = self._position_seconds()
         if now is None:
             self.notify("There is no time at the cursor.", severity="warning", markup=False)
@@ -564,6 +588,8 @@ class Transcript(ScrollView, can_focus=True):
             self.cursor = before + 1  # a sentence longer than the step must not stall `]`
 
     def action_find_prompt(self) -> None:
+        if self._still_reading("find"):
+            return
         self.app.push_screen(
             PromptScreen("Find in this source", placeholder="words"), self._find_entered
         )
@@ -586,7 +612,7 @@ class Transcript(ScrollView, can_focus=True):
         self.go_to_offset(self._match_starts[i])
 
     def action_select(self) -> None:
-        if not self._sentences:
+        if not self._sentences or self._still_reading("selecting"):
             return
         if self._anchor is not None:
             self.clear_selection()
@@ -613,7 +639,7 @@ class Transcript(ScrollView, can_focus=True):
         self._ask_about_words(self.HighlightRequested)
 
     def action_note(self, kind: str) -> None:
-        if self._sentences:
+        if self._sentences and not self._still_reading("writing a note"):
             start, end = self.selected_span()
             self.post_message(self.NoteRequested(self, start, end, _NOTE_KINDS[kind]))
             self.clear_selection()
@@ -640,7 +666,7 @@ class Transcript(ScrollView, can_focus=True):
             self.post_message(self.ReviewDecided(self, review.id, Decision(decision)))
 
     def _ask_about_words(self, request: type[SpanRequest], *, clear: bool = True) -> None:
-        if not self._sentences:
+        if not self._sentences or self._still_reading("annotating and copying"):
             return
         start, end = self.selected_span()
         self.post_message(request(self, start, end))
@@ -648,7 +674,7 @@ class Transcript(ScrollView, can_focus=True):
             self.clear_selection()
 
     def _ask_about_annotation(self, request: type[AnnotationRequest]) -> None:
-        if not self._sentences:
+        if not self._sentences or self._still_reading("editing annotations"):
             return
         annotation = self.annotation_at_cursor()
         self.post_message(request(self, annotation.id if annotation else None))

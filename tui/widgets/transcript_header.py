@@ -28,6 +28,8 @@ class HeaderParts:
     chapter: str = ""
     speaker: str = ""
     title: str = ""
+    status: str = ""
+    """What the reader is waiting for (`reading 50 MB… 3 s`), kept whole like the time."""
 
 
 def fit_header(parts: HeaderParts, width: int) -> Text:
@@ -35,13 +37,15 @@ def fit_header(parts: HeaderParts, width: int) -> Text:
     first (the list shows which source is open), then the chapter, each shortened with `…`."""
     time = f"{parts.time}  " if parts.time else ""
     speaker = f"{parts.speaker}  " if parts.speaker else ""
-    room = width - cell_len(time) - cell_len(speaker)
+    status = f"{parts.status}  " if parts.status else ""
+    room = width - cell_len(time) - cell_len(speaker) - cell_len(status)
     chapter_cells = cell_len(parts.chapter) + 4 if parts.chapter else 0  # "§ " and "  "
     title = _fitted(parts.title, room - chapter_cells - 2)  # "— "
     title_piece = f"— {title}" if title else ""
     chapter = _fitted(parts.chapter, room - cell_len(title_piece) - 4)
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(time, style="bold")
+    text.append(status, style="reverse")
     if chapter:
         text.append(f"§ {chapter}  ", style="italic")
     text.append(speaker, style="bold italic")
