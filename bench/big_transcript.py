@@ -41,8 +41,22 @@ def big_transcript(megabytes: float, seed: int = 3) -> str:
             body.append(_sentence(rng))
         pool.append(" ".join(body))
     target = int(megabytes * 1_000_000)
-    turns_guess = max(target // 420, 1)
-    seconds = turns_guess * 14
+    body: list[str] = []
+    size = 1000  # about what the front matter weighs
+    turn, at = 0, 0.0
+    while size < target:
+        speaker = SPEAKERS[turn % len(SPEAKERS)] if turn % 7 else SPEAKERS[turn % 2]
+        lines = [f"**{speaker}** [{clock(at)}]"]
+        # One turn in five runs over several timed lines: marks inside one segment.
+        for _ in range(3 if turn % 5 == 0 else 1):
+            text = pool[rng.randrange(len(pool))]
+            lines.append(f"[{clock(at)}] {text}" if len(lines) > 1 else text)
+            at += 4 + len(text) / 15
+        block = "\n".join(lines) + "\n\n"
+        body.append(block)
+        size += len(block.encode("utf-8"))
+        turn += 1
+    seconds = int(at) + 5
     chapters = "\n".join(
         f'  - {{start_time: {c * seconds // 12}, title: "Part {c + 1} of the panel"}}'
         for c in range(12)
@@ -57,31 +71,13 @@ def big_transcript(megabytes: float, seed: int = 3) -> str:
         f"chapters:\n{chapters}\n"
         "---\n\n# The Long Panel\n\n## Transcript\n\n"
     )
-    parts = [head]
-    size = len(head.encode("utf-8"))
-    turn, at = 0, 0.0
-    while size < target:
-        speaker = SPEAKERS[turn % len(SPEAKERS)] if turn % 7 else SPEAKERS[turn % 2]
-        lines = [f"**{speaker}** [{clock(at)}]"]
-        # One turn in five runs over several timed lines: marks inside one segment.
-        for _ in range(3 if turn % 5 == 0 else 1):
-            text = pool[rng.randrange(len(pool))]
-            if len(lines) > 1:
-                lines.append(f"[{clock(at)}] {text}")
-            else:
-                lines.append(text)
-            at += 4 + len(text) / 15
-        block = "\n".join(lines) + "\n\n"
-        parts.append(block)
-        size += len(block.encode("utf-8"))
-        turn += 1
-    return "".join(parts)
+    return head + "".join(body)
 
 
 def ensure_big_transcript(megabytes: float = 50.0, folder: Path | None = None) -> Path:
     """The transcript of `megabytes`, written once into `folder` (the temp dir) and reused."""
     where = folder or Path(tempfile.gettempdir())
-    path = where / f"readmark-bench-{megabytes:g}mb.md"
+    path = where / f"readmark-bench-{megabytes:g}mb-v2.md"
     if not path.exists():
         partial = path.with_suffix(f".{os.getpid()}.part")
         partial.write_text(big_transcript(megabytes), encoding="utf-8")
