@@ -6,7 +6,7 @@ no dependency of readmark. Both programs run in a pseudo-terminal of 120x36, tim
 until words of the transcript are on screen (the first turn for readmark,
 the last line for toolong, which opens a file at its end) (see `terminal_run`). readmark opens
 the vault with the transcript as the source last read, so it opens it at launch.
-`--python` times another checkout's interpreter in readmark's place (figures before a change).
+`--checkout DIR` times another checkout of readmark (figures before a change).
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ def toolong_program(folder: Path) -> list[str]:
     return [str(folder / "venv" / "bin" / "tl")]
 
 
-def readmark_vault(folder: Path, transcript: Path, python: str) -> tuple[Path, dict[str, str]]:
+def readmark_vault(
+    folder: Path, transcript: Path, python: str, checkout: Path
+) -> tuple[Path, dict[str, str]]:
     """A vault holding the transcript, remembered as the source last read (opens at launch)."""
     vault = folder / "vault"
     vault.mkdir()
@@ -79,7 +81,9 @@ def readmark_vault(folder: Path, transcript: Path, python: str) -> tuple[Path, d
         "s = ReadingState(); s.remember(sys.argv[2], 0);"
         "assert save_reading_state(Path(sys.argv[1]), s)"
     )
-    subprocess.run([python, "-c", remember, str(vault), SOURCE_ID], check=True, env=env)
+    subprocess.run(
+        [python, "-c", remember, str(vault), SOURCE_ID], check=True, env=env, cwd=checkout
+    )
     return vault, env
 
 
@@ -87,30 +91,29 @@ def _same_disk(a: Path, b: Path) -> bool:
     return a.stat().st_dev == b.stat().st_dev
 
 
-def median_seconds(command: list[str], words: str, runs: int, env: dict[str, str]) -> float:
-    seconds_until_text(command, words, env=env)  # warm: bytecode, listing cache, disk cache
-    return statistics.median(seconds_until_text(command, words, env=env) for _ in range(runs))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mb", type=float, default=50.0)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--python", default=sys.executable, help="readmark's interpreter")
+    parser.add_argument(
+        "--checkout", type=Path, default=ROOT, help="the readmark checkout to time (uv synced)"
+    )
     args = parser.parse_args()
     transcript = ensure_big_transcript(args.mb)
     words, peer_words = first_words(transcript), last_words(transcript)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         toolong = toolong_program(folder)
-        vault, env = readmark_vault(folder, transcript, args.python)
-        readmark = [args.python, "-m", "readmark", str(vault)]
+        checkout = args.checkout.resolve()
+        python = str(checkout / ".venv" / "bin" / "python")
+        vault, env = readmark_vault(folder, transcript, python, checkout)
+        readmark = [python, "-m", "readmark", str(vault)]
         # Alternate the two so that a busy machine weighs on both alike.
         ours, peer = [], []
-        seconds_until_text(readmark, words, env=env)
+        seconds_until_text(readmark, words, env=env, cwd=checkout)
         seconds_until_text([*toolong, str(transcript)], peer_words)
         for _ in range(args.runs):
-            ours.append(seconds_until_text(readmark, words, env=env))
+            ours.append(seconds_until_text(readmark, words, env=env, cwd=checkout))
             peer.append(seconds_until_text([*toolong, str(transcript)], peer_words))
     mine, theirs = statistics.median(ours), statistics.median(peer)
     size = transcript.stat().st_size / 1e6
