@@ -302,6 +302,9 @@ class Transcript(ScrollView, can_focus=True):
         self._dragged = False
         self._reading = False
         """What is shown is the head of a file still being read (see `show`)."""
+        self._cursor_lines: tuple[int, int] | None = None
+        """The screen lines the cursor was last drawn on (first, last): a move repaints only
+        them and the new ones."""
 
     # --- public API -------------------------------------------------------------------------
 
@@ -363,6 +366,7 @@ class Transcript(ScrollView, can_focus=True):
         self._set_marks(annotations)
         self._width = 0
         self._relayout()
+        self.refresh()
         self.set_reactive(Transcript.cursor, self._sentences.index_at(offset))
         self._cursor_moved(center=True)
         # The new virtual size only bounds scrolling after the next layout: scroll again then,
@@ -701,11 +705,12 @@ class Transcript(ScrollView, can_focus=True):
         self._cursor_moved()
 
     def _cursor_moved(self, *, center: bool = False) -> None:
-        self.refresh()
         if self._source is None or not self._sentences:
+            self.refresh()
             return
         self._refresh_review_keys()
         self._scroll_to_cursor(center=center)
+        self._repaint_cursor()
         segment = self._sentences.segments[self.cursor]
         offset = self.cursor_offset
         self.post_message(self.PositionChanged(self, offset, segment, self.current_seconds))
@@ -729,6 +734,18 @@ class Transcript(ScrollView, can_focus=True):
             else:
                 y = last - height + 1 + height // 3
             self.scroll_to(y=max(y, 0), animate=False)
+
+    def _repaint_cursor(self) -> None:
+        """Repaint the lines the cursor left and the lines it is on now, not the whole pane
+        (a scroll repaints everything anyway)."""
+        lines = (
+            self._line_of_sentence(self.cursor),
+            self._line_of_offset(self._sentences.ends[self.cursor] - 1),
+        )
+        for span in (self._cursor_lines, lines):
+            if span is not None:
+                self.refresh_lines(span[0], span[1] - span[0] + 1)
+        self._cursor_lines = lines
 
     def _position_seconds(self) -> float | None:
         """Where the cursor is on the media, by the share of the words between the times around
@@ -839,6 +856,7 @@ class Transcript(ScrollView, can_focus=True):
         """Estimate every segment's lines at the current width; wrap nothing yet."""
         assert self._source is not None
         self._width = self._text_width()
+        self._cursor_lines = None
         self._blocks.clear()
         self._strips.clear()
         width = self._width
