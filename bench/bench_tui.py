@@ -227,7 +227,7 @@ def make_vault(folder: Path, transcript: Path) -> tuple[Path, dict[str, str]]:
     from readmark.annotations.reading import ReadingState, save_reading_state
 
     vault = folder / "vault"
-    vault.mkdir()
+    vault.mkdir(parents=True)
     shutil.copy(transcript, vault / SOURCE_ID)
     env = {
         **os.environ,
