@@ -62,6 +62,8 @@ if TYPE_CHECKING:
 
 RELOAD_CHECK_SECONDS = 2.0
 RELIST_SECONDS = 30.0
+NARROW_WIDTH = 110
+"""Below this many columns the side panes get thinner (`-narrow` in the app's styles)."""
 
 
 class ReaderScreen(Screen[None]):
@@ -115,6 +117,8 @@ class ReaderScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Set before the panes mount: set after, it restyles every one of them at start-up.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         with Horizontal(id="panes"):
             with Vertical(id="sources-pane"):
                 yield SourceList(id="sources")
@@ -150,7 +154,7 @@ class ReaderScreen(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 110, "-narrow")
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 
     def on_unmount(self) -> None:
         self._remember_position()
