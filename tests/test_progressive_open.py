@@ -129,3 +129,28 @@ async def test_find_time_and_outline_work_once_the_whole_is_shown(
 
         await r.press("g", "right_curly_bracket", "right_curly_bracket")
         assert "Departures" in r.header
+
+
+def test_first_page_reads_as_the_whole_file_begins(big_vault: Path) -> None:
+    from readmark.library.loading import first_page, load_path
+
+    path = big_vault / "harbour" / "long-interview.md"
+    head = first_page(path, "harbour/long-interview.md")
+    whole = load_path(path, "harbour/long-interview.md")
+    assert head is not None and len(head.text) < len(whole.text) // 10
+    assert head.title == whole.title == "A Very Long Harbour Interview"
+    # Every segment but the last (which the cut may shorten) is the whole file's, marks too.
+    for shown, read in zip(head.segments[:-1], whole.segments, strict=False):
+        assert (shown.text, shown.speaker, shown.marks, shown.char_start) == (
+            read.text,
+            read.speaker,
+            read.marks,
+            read.char_start,
+        )
+
+
+def test_a_small_file_opens_whole_without_a_first_page(make_vault: MakeVault) -> None:
+    from readmark.library.loading import first_page
+
+    vault = make_vault({"short.md": "**Maren Holt** [00:00:01]\nA short talk.\n"})
+    assert first_page(vault / "short.md", "short.md") is None
