@@ -206,7 +206,9 @@ def child(kind: str, vault: str, presses: int) -> None:
         result = asyncio.run(measure_floor(presses))
     else:
         result = asyncio.run(measure_reader(Path(vault), presses, kind == "indexing"))
-    print(json.dumps(result))
+    print(json.dumps(result), flush=True)
+    # An index still being built would keep the process until it is done: the figures are in.
+    os._exit(0)
 
 
 def run_child(kind: str, vault: Path, presses: int, env: dict[str, str]) -> dict[str, Any]:
