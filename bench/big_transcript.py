@@ -51,7 +51,7 @@ def big_transcript(megabytes: float, seed: int = 3) -> str:
         for _ in range(3 if turn % 5 == 0 else 1):
             text = pool[rng.randrange(len(pool))]
             lines.append(f"[{clock(at)}] {text}" if len(lines) > 1 else text)
-            at += 4 + len(text) / 15
+            at += 1 + len(text) / 60  # brisk, so 50 MB stays within three-digit hours
         block = "\n".join(lines) + "\n\n"
         body.append(block)
         size += len(block.encode("utf-8"))
@@ -77,7 +77,7 @@ def big_transcript(megabytes: float, seed: int = 3) -> str:
 def ensure_big_transcript(megabytes: float = 50.0, folder: Path | None = None) -> Path:
     """The transcript of `megabytes`, written once into `folder` (the temp dir) and reused."""
     where = folder or Path(tempfile.gettempdir())
-    path = where / f"readmark-bench-{megabytes:g}mb-v2.md"
+    path = where / f"readmark-bench-{megabytes:g}mb-v3.md"
     if not path.exists():
         partial = path.with_suffix(f".{os.getpid()}.part")
         partial.write_text(big_transcript(megabytes), encoding="utf-8")
