@@ -4,6 +4,8 @@ and everything that needs the whole file works once the whole is shown."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,19 +55,20 @@ class HeldRead:
 
         def held(vault: Vault, source_id: str) -> Source:
             self.started.set()
-            assert self.go_on.wait(30), "the test never let the read go on"
+            assert self.go_on.wait(120), "the test never let the read go on"
             return whole(vault, source_id)
 
         monkeypatch.setattr(Vault, "load", held)
 
 
-async def wait_for(reader: RunningReader, done: object) -> None:
-    """Let the app run (without waiting for its workers: one is held) until `done()`."""
-    for _ in range(200):
-        if done():  # type: ignore[operator]
-            return
+async def wait_for(reader: RunningReader, done: Callable[[], bool]) -> None:
+    """Let the app run (without waiting for its workers: one is held) until `done()`; a busy
+    machine may take a while, so the limit is generous."""
+    deadline = time.monotonic() + 60
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError("the reader never got there")
         await reader.pilot.pause(0.02)
-    raise AssertionError("the reader never got there")
 
 
 @pytest.fixture
@@ -86,7 +89,7 @@ async def test_first_page_is_read_while_the_rest_loads(
         for _ in range(6):  # the cursor moves through the first turn's sentences
             before = r.transcript.cursor_span
             await r.pilot.press("j")
-            await wait_for(r, lambda: r.transcript.cursor_span != before)
+            await wait_for(r, lambda was=before: r.transcript.cursor_span != was)
             if r.cursor_text() == "Nobody on the quay seemed surprised by it.":
                 break
         assert r.cursor_text() == "Nobody on the quay seemed surprised by it."

@@ -133,6 +133,8 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(SourceList).focus()
+        # The header follows the cursor as it moves, not a message later: one frame shows both.
+        self.watch(self.query_one(Transcript), "cursor", self._update_header, init=False)
         self._state = load_reading_state(self.workspace.root)
         self.list_sources()
         self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
@@ -438,7 +440,6 @@ class ReaderScreen(Screen[None]):
     def on_transcript_position_changed(self, message: Transcript.PositionChanged) -> None:
         self.cursor_offset = message.offset
         self.query_one(OutlineView).mark(message.segment_index)
-        self._update_header()
 
     def on_outline_view_entry_chosen(self, message: OutlineView.EntryChosen) -> None:
         self.query_one(Transcript).go_to_segment(message.segment_index)
