@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,10 @@ async def wait_for(reader: RunningReader, done: Callable[[], bool]) -> None:
         await reader.pilot.pause(0.02)
 
 
+def moved_from(reader: RunningReader, span: tuple[int, int]) -> bool:
+    return reader.transcript.cursor_span != span
+
+
 @pytest.fixture
 def big_vault(make_vault: MakeVault) -> Path:
     return make_vault({"harbour/long-interview.md": long_interview()})
@@ -89,7 +94,7 @@ async def test_first_page_is_read_while_the_rest_loads(
         for _ in range(6):  # the cursor moves through the first turn's sentences
             before = r.transcript.cursor_span
             await r.pilot.press("j")
-            await wait_for(r, lambda was=before: r.transcript.cursor_span != was)
+            await wait_for(r, partial(moved_from, r, before))
             if r.cursor_text() == "Nobody on the quay seemed surprised by it.":
                 break
         assert r.cursor_text() == "Nobody on the quay seemed surprised by it."
