@@ -18,6 +18,7 @@ from tests.helpers.running_reader import RunningReader, open_reader
 from tests.helpers.vaults import MakeVault
 
 PEOPLE = ("Maren Holt", "Tobias Eke")
+BIG = "harbour/long-interview.md"
 LINE = (
     "The ferry ran late again because the tide was lower than the timetable assumed. "
     "Nobody on the quay seemed surprised by it. "
@@ -55,6 +56,8 @@ class HeldRead:
         whole = Vault.load
 
         def held(vault: Vault, source_id: str) -> Source:
+            if source_id != BIG:
+                return whole(vault, source_id)
             self.started.set()
             assert self.go_on.wait(120), "the test never let the read go on"
             return whole(vault, source_id)
@@ -78,7 +81,12 @@ def moved_from(reader: RunningReader, span: tuple[int, int]) -> bool:
 
 @pytest.fixture
 def big_vault(make_vault: MakeVault) -> Path:
-    return make_vault({"harbour/long-interview.md": long_interview()})
+    return make_vault(
+        {
+            BIG: long_interview(),
+            "notes/short-note.md": "# A short note\n\nThe quay is closed on Sundays.\n",
+        }
+    )
 
 
 async def test_first_page_is_read_while_the_rest_loads(
@@ -137,6 +145,23 @@ async def test_find_time_and_outline_work_once_the_whole_is_shown(
 
         await r.press("g", "right_curly_bracket", "right_curly_bracket")
         assert "Departures" in r.header
+
+
+async def test_another_source_opened_meanwhile_stays_open(
+    big_vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldRead(monkeypatch)
+    async with open_reader(big_vault) as r:
+        await r.pilot.press("enter")
+        await wait_for(r, lambda: r.transcript.reading)
+        r.sources.focus()
+        await r.pilot.press("slash", *"short", "enter")
+        await wait_for(r, lambda: r.transcript.source is not None and not r.transcript.reading)
+        held.go_on.set()  # the long file's read ends after the reader moved on
+        await r.settle()
+        source = r.transcript.source
+        assert source is not None and source.id == "notes/short-note.md"
+        assert "reading" not in r.header
 
 
 def test_first_page_reads_as_the_whole_file_begins(big_vault: Path) -> None:

@@ -297,7 +297,7 @@ class ReaderScreen(Screen[None]):
         notes: NotesStamp,
         sentences: SentenceIndex | None = None,
     ) -> None:
-        self._end_reading(source.id)
+        self._reading = None  # the open worker is exclusive: any read still said is superseded
         transcript = self.query_one(Transcript)
         head = transcript.source
         if transcript.reading and head is not None and head.id == source.id and source.segments:
