@@ -9,6 +9,7 @@ service's, an export is `readmark.annotations.exporting`'s, where the reader was
 
 from __future__ import annotations
 
+import gc
 import time
 import webbrowser
 from collections.abc import Callable
@@ -62,6 +63,8 @@ if TYPE_CHECKING:
 
 RELOAD_CHECK_SECONDS = 2.0
 RELIST_SECONDS = 30.0
+FROZEN_SEGMENTS = 20_000
+"""A source of this many segments is left out of the cyclic collector's passes once shown."""
 NARROW_WIDTH = 110
 """Below this many columns the side panes get thinner (`-narrow` in the app's styles)."""
 
@@ -319,6 +322,10 @@ class ReaderScreen(Screen[None]):
         annotations = self.annotator.annotations
         marked = annotations if on_screen is source else ()
         transcript.show(on_screen, marked, offset, sentences=sentences)
+        if len(source.segments) >= FROZEN_SEGMENTS:
+            # Its millions of objects live as long as it is open and hold no cycles: kept out
+            # of the collector's full passes, which otherwise stall a key now and then.
+            gc.freeze()
         self.cursor_offset = transcript.cursor_offset
         self.query_one(OutlineView).show(source)
         self.annotations = annotations
