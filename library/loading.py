@@ -175,6 +175,45 @@ def load_path(path: Path, source_id: str) -> Source:
     return split_long_segments(source)
 
 
+FIRST_PAGE_BYTES = 1024 * 1024
+"""From this size on, opening a file shows its head (`first_page`) while the rest is read."""
+
+
+def first_page(path: Path, source_id: str) -> Source | None:
+    """The head of a large file parsed on its own (front matter and about 64 KB past it, cut
+    at a blank line), to read while `load_path` reads the whole; None when the file is small,
+    not UTF-8 text, or its head alone does not parse.
+
+    What it shows is what the whole file starts with, but its offsets are only its own: the
+    complete source replaces it, and a place in it is followed there (`follow_span`).
+    """
+    name = path.name
+    if binary_reason(name, b"") is not None:
+        return None
+    try:
+        _require_regular(path)
+        with path.open("rb") as file:
+            if os.fstat(file.fileno()).st_size < FIRST_PAGE_BYTES:
+                return None
+            data = file.read(FRONT_MATTER_LIMIT + QUICK_HEAD_BYTES)
+    except OSError:
+        return None
+    if binary_reason(name, data[:HEAD_SIZE]) is not None:
+        return None
+    if bom_encoding(data[:HEAD_SIZE]) not in (None, "utf-8"):
+        return None
+    head = decode_head(data[: _head_end(data)])
+    reader = choose_reader(name, head[:HEAD_SIZE])
+    try:
+        _refuse_unclaimed(name, path.suffix.lower(), reader)
+        source = reader.read(head, source_id, path.stem)
+    except Exception:  # noqa: BLE001 - a head cut mid-structure (JSON) may not parse
+        return None
+    if not source.segments or source.error is not None:
+        return None
+    return split_long_segments(source)
+
+
 def _read_by_content(tried: Reader, text: str, source_id: str, stem: str) -> Source | None:
     """What another reader finds in a file whose extension's reader found nothing (a `.srt`
     holding a transcript pasted from a video page), chosen by sniffing the text alone; None

@@ -160,6 +160,13 @@ class Vault:
             self._remember(source_id, before, source)
         return source
 
+    def first_page(self, source_id: str) -> Source | None:
+        """The head of a large source, parsed alone to read while `load` reads the whole (see
+        `library.loading.first_page`); None for a small file or one whose head cannot say."""
+        from readmark.library.loading import first_page
+
+        return first_page(self.path_of(source_id), source_id)
+
     def _remember(self, source_id: str, key: tuple[int, int], source: Source) -> None:
         from readmark.library.summary import summarise
 

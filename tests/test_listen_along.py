@@ -485,7 +485,7 @@ async def test_with_a_real_mpv_the_cursor_follows_a_silent_wav(make_vault: MakeV
         pid = r.screen.listening.service._player.pid  # type: ignore[union-attr]
         assert pid is not None and running(pid)
         # 0:05 on the transcript (8 s into the WAV); within 5 s of playing the next line comes.
-        await r.until(lambda: r.cursor_text() == "Water climbs slowly in the chamber.")
+        await r.until(lambda: r.cursor_text() == "Water climbs slowly in the chamber.", seconds=10)
         # (It moves a quarter second early, FOLLOW_LEAD; the WAV lasts 0:57 on this clock.)
         assert re.fullmatch(r"▶ 0:(09|1\d) / 0:57 · following", bar(r))
         await r.press("q")

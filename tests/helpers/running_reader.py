@@ -7,6 +7,7 @@ source (`r.open`), and the panes and toasts a user sees.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,9 +36,7 @@ SIZES = [(80, 24), (120, 36), (200, 50)]
 class RunningReader:
     """The running app and its pilot."""
 
-    def __init__(
-        self, app: ReadmarkApp, pilot: Pilot[None], said: list[str] | None = None
-    ) -> None:
+    def __init__(self, app: ReadmarkApp, pilot: Pilot[None], said: list[str] | None = None) -> None:
         self.app = app
         self.pilot = pilot
         self.said = said if said is not None else []
@@ -86,13 +85,19 @@ class RunningReader:
         doing += [f"messages for {node!r}" for node in nodes if node.message_queue_size]
         return doing
 
-    async def until(self, done: Callable[[], bool]) -> None:
-        """Wait for something that another program or a timer brings about, not a key."""
-        for _ in range(UNTIL_ROUNDS):
+    async def until(self, done: Callable[[], bool], seconds: float | None = None) -> None:
+        """Wait for something that another program or a timer brings about, not a key: for a
+        number of rounds, or for `seconds` of the clock when a real program keeps the time."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        rounds = 0
+        while deadline is not None and time.monotonic() < deadline or rounds < UNTIL_ROUNDS:
             if done():
                 return
             await self.settle()
             await self.pilot.pause(0.02)
+            rounds += 1
+        if done():
+            return
         raise AssertionError("the reader never got there")
 
     async def poll(self) -> None:

@@ -9,6 +9,8 @@ service's, an export is `readmark.annotations.exporting`'s, where the reader was
 
 from __future__ import annotations
 
+import gc
+import time
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -34,8 +36,10 @@ from readmark.annotations.settings import SOURCE_ORDERS, UserSettings
 from readmark.annotations.store import Loaded
 from readmark.annotations.workspace import Workspace
 from readmark.library.layout import VaultLayout
+from readmark.library.loading import FIRST_PAGE_BYTES
 from readmark.library.model import Source
 from readmark.library.safe_text import printable, shorten
+from readmark.library.sentences import SentenceIndex, index_sentences
 from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode, url_at_time
 from readmark.tui.key_hold import nothing_opens
@@ -47,8 +51,9 @@ from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.screens.reader_across import AcrossSources
 from readmark.tui.screens.reader_annotations import AnnotationActions
-from readmark.tui.screens.reader_layout import Panes
+from readmark.tui.screens.reader_layout import NARROW_BELOW, Panes
 from readmark.tui.screens.reader_listening import ListenAlong
+from readmark.tui.screens.reader_opening import FirstPage, Reading, first_page, place_in_whole
 from readmark.tui.screens.reader_text import chapter_at, explanation
 from readmark.tui.screens.reader_watch import DiskWatch, NotesStamp, OpenFile
 from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
@@ -69,13 +74,12 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
+from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from readmark.annotations.index import SearchHit
 
 RELOAD_CHECK_SECONDS = 2.0
-LARGE_FILE_BYTES = 8_000_000
-"""Opening a file larger than this says so, since parsing it takes a moment."""
 RELIST_SECONDS = 30.0
 SAVE_PLACE_SECONDS = 20.0
 """How often the place and how far each source was read are saved while reading."""
@@ -86,6 +90,8 @@ ORDER_NAMES = {
     "recent": "Recently read",
     "annotated": "Most annotated",
 }
+FROZEN_SEGMENTS = 20_000
+"""A source of this many segments is left out of the cyclic collector's passes once shown."""
 
 
 class ReaderScreen(AcrossSources):
@@ -153,10 +159,14 @@ class ReaderScreen(AcrossSources):
         """Sources whose reading warnings were told this session (once each)."""
         self._known_tags: list[str] = []
         self.panes = Panes(self, self.settings.current.hidden_panes)
+        self._reading: Reading | None = None
+        """A large file being read, said in the header until it is shown whole."""
 
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Set before the panes mount: set after, it restyles every one of them at start-up.
+        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
         with Horizontal(id="panes"):
             with Vertical(id="sources-pane"):
                 yield SourceList(id="sources")
@@ -174,6 +184,8 @@ class ReaderScreen(AcrossSources):
 
     def on_mount(self) -> None:
         self.query_one(SourceList).focus()
+        # The header follows the cursor as it moves, not a message later: one frame shows both.
+        self.watch(self.query_one(Transcript), "cursor", self._update_header, init=False)
         self._state = load_reading_state(self.workspace.root)
         transcript = self.query_one(Transcript)
         transcript.last_query = self.settings.current.last_find
@@ -346,32 +358,69 @@ class ReaderScreen(AcrossSources):
 
     @work(thread=True, exclusive=True, group="open")
     def open_source(self, source_id: str, offset: int = 0, focus: bool = True) -> None:
-        self._load_and_show(source_id, lambda _source, _annotations: offset, focus)
+        self._load_and_show(source_id, lambda _source, _annotations: offset, focus, offset)
 
     def _load_and_show(
         self,
         source_id: str,
         offset_of: Callable[[Source, list[Annotation]], int],
         focus: bool = True,
+        early: int | None = None,
     ) -> None:
-        """Parse the source and its annotations (in a worker), then show them."""
+        """Parse the source and its annotations (in a worker), then show them. For a large
+        file opened at a known place (`early`), its head is shown first when it holds it."""
+        worker = get_current_worker()
         stamp = self.disk.source_stamp(source_id)
-        if stamp is not None and stamp.size > LARGE_FILE_BYTES:
-            megabytes = stamp.size / 1_000_000
-            message = f"Opening {printable(source_id)} ({megabytes:.0f} MB)…"
-            self.app.call_from_thread(self.notify, message)
+        if stamp is not None and stamp.size >= FIRST_PAGE_BYTES:
+            reading = Reading(source_id, stamp.size, time.monotonic())
+            head = first_page(self.workspace.vault, source_id, early) if early is not None else None
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_first_page, reading, head, focus)
         try:
             before = self.disk.folder_stamp(source_id)
             source = self.workspace.vault.load(source_id)
             loaded = Loaded() if source.error else self.annotator.load(source_id, source)
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
             message = f"Cannot open {source_id}: {error}"
+            self.app.call_from_thread(self._end_reading, source_id)
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             self.app.call_from_thread(self.list_sources)
             return
         notes = self.disk.seen(source_id, before, loaded)
         offset = offset_of(source, loaded.annotations)
-        self.app.call_from_thread(self._show_source, source, loaded, offset, focus, stamp, notes)
+        # Found here, not on the UI thread: for millions of words it takes seconds.
+        sentences = index_sentences(source if source.segments else explanation(source))
+        if worker.is_cancelled:
+            return  # another source was asked for meanwhile
+        self.app.call_from_thread(
+            self._show_source, source, loaded, offset, focus, stamp, notes, sentences
+        )
+
+    def _show_first_page(self, reading: Reading, head: FirstPage | None, focus: bool) -> None:
+        """Say a large file is being read, and show its head meanwhile when there is one."""
+        self._reading = reading
+        self.set_timer(0.5, self._tick_reading)
+        if head is None:
+            self.notify(f"Opening {printable(reading.source_id)} ({reading.status()})…")
+        else:
+            self.source = None  # nothing is annotated or remembered until the whole is shown
+            self.annotations = []
+            transcript = self.query_one(Transcript)
+            transcript.show(head.source, (), head.offset, sentences=head.sentences, reading=True)
+            self.query_one(SourceList).highlight(head.source.id)
+            if focus:
+                transcript.focus()
+        self._update_header()
+
+    def _tick_reading(self) -> None:
+        if self._reading is not None:
+            self._update_header()
+            self.set_timer(0.5, self._tick_reading)
+
+    def _end_reading(self, source_id: str) -> None:
+        if self._reading is not None and self._reading.source_id == source_id:
+            self._reading = None
+            self._update_header()
 
     def _show_source(
         self,
@@ -381,7 +430,14 @@ class ReaderScreen(AcrossSources):
         focus: bool,
         stamp: OpenFile | None,
         notes: NotesStamp,
+        sentences: SentenceIndex | None = None,
     ) -> None:
+        self._reading = None  # the open worker is exclusive: any read still said is superseded
+        transcript = self.query_one(Transcript)
+        head = transcript.source
+        if transcript.reading and head is not None and head.id == source.id and source.segments:
+            start, end = transcript.cursor_span  # where the reader went in the head
+            offset = place_in_whole(head, start, end, source)
         self.disk.notes = notes
         self.disk.opened = stamp
         self.annotator.show(source, loaded)
@@ -395,10 +451,14 @@ class ReaderScreen(AcrossSources):
             self.notify(f"{source.id}: {shown}{more}", severity="warning")
         self.source = source
         self._state.open_source = source.id
-        transcript = self.query_one(Transcript)
         on_screen = source if source.segments else explanation(source)
         annotations = self.annotator.annotations
-        transcript.show(on_screen, annotations if on_screen is source else (), offset)
+        marked = annotations if on_screen is source else ()
+        transcript.show(on_screen, marked, offset, sentences=sentences)
+        if len(source.segments) >= FROZEN_SEGMENTS:
+            # Its millions of objects live as long as it is open and hold no cycles: kept out
+            # of the collector's full passes, which otherwise stall a key now and then.
+            gc.freeze()
         self.cursor_offset = transcript.cursor_offset
         self.query_one(OutlineView).show(source)
         self.annotations = annotations
@@ -552,7 +612,6 @@ class ReaderScreen(AcrossSources):
             self.listening.reader_moved()
         self.cursor_offset = message.offset
         self.query_one(OutlineView).mark(message.segment_index)
-        self._update_header()
         source = self.source
         transcript = self.query_one(Transcript)
         if source is not None and source.text and transcript.source is source:
@@ -609,10 +668,10 @@ class ReaderScreen(AcrossSources):
         self.annotating.settle(message.annotation_id, message.decision)
 
     def _update_header(self) -> None:
-        source = self.source
+        transcript = self.query_one(Transcript)
+        source = transcript.source if transcript.reading else self.source
         if source is None:
             return
-        transcript = self.query_one(Transcript)
         time = chapter = speaker = find = ""
         seconds = transcript.current_seconds
         if seconds is not None:
@@ -630,7 +689,8 @@ class ReaderScreen(AcrossSources):
             query, at, count = found
             where = f"{at}/{count}" if at else f"{count} found"
             find = f"“{shorten(query, 20)}” {where}"
-        parts = HeaderParts(time, chapter, speaker, source.title, find)
+        status = self._reading.status() if self._reading is not None else ""
+        parts = HeaderParts(time, chapter, speaker, source.title, find, status)
         self.query_one(TranscriptHeader).show(parts)
 
     def wrote(self, written: Written, copies: list[tuple[Path, tuple[int, int] | None]]) -> None:

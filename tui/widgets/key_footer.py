@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not re-exported; its attributes are public
@@ -34,6 +35,17 @@ class KeyFooter(Footer):
         self.keep_action = keep_action
         """The action whose key stays visible whatever the width."""
         self._laid_out_for = 0
+        self._wanted: tuple[object, ...] | None = None
+        """The keys of the latest composition asked for (see `bindings_changed`)."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Screens announce their bindings dozens of times while starting, mostly unchanged:
+        # each recomposition restyles every key, so only a change of what is shown makes one.
+        wanted = _shown_keys(screen)
+        if wanted == self._wanted and self._bindings_ready:
+            return
+        self._wanted = wanted
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
@@ -74,3 +86,12 @@ class KeyFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._laid_out_for:
             self.call_after_refresh(self.recompose)
+
+
+def _shown_keys(screen: Screen[object]) -> tuple[object, ...]:
+    """What the footer would show for `screen`: each shown binding, whether it is enabled."""
+    return tuple(
+        (binding.key, binding.action, binding.description, enabled, tooltip)
+        for _node, binding, enabled, tooltip in screen.active_bindings.values()
+        if binding.show or binding.action == "command_palette"
+    )

@@ -339,12 +339,29 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._head = 0
         self._drag_from: int | None = None
         self._dragged = False
+        self._reading = False
+        """What is shown is the head of a file still being read (see `show`)."""
+        self._cursor_lines: tuple[int, int] | None = None
+        """The screen lines the cursor was last drawn on (first, last): a move repaints only
+        them and the new ones."""
 
     # --- public API -------------------------------------------------------------------------
 
     @property
     def source(self) -> Source | None:
         return self._source
+
+    @property
+    def reading(self) -> bool:
+        """Whether the text shown is the head of a file still being read."""
+        return self._reading
+
+    def _still_reading(self, what: str) -> bool:
+        """Say that `what` waits for the whole file, when only its head is shown."""
+        if self._reading:
+            message = f"Still reading this file: {what} works once all of it is shown."
+            self.notify(message, severity="warning", markup=False)
+        return self._reading
 
     @property
     def sentence_count(self) -> int:
@@ -357,12 +374,16 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         offset: int = 0,
         *,
         sentences: SentenceIndex | None = None,
+        reading: bool = False,
     ) -> None:
         """Open `source` with its annotations, the cursor on the sentence at `offset`.
 
         `sentences` (from `index_sentences`) may be computed in a worker beforehand: for a
-        source of millions of words it takes about a second.
+        source of millions of words it takes seconds. With `reading`, `source` is the head of a
+        file still being read: the cursor moves in it, but what needs the whole file (find, go
+        to a time or an entry, annotating, copying) says so until the whole is shown.
         """
+        self._reading = reading
         self._source = source
         self._sentences = sentences if sentences is not None else index_sentences(source)
         segments = source.segments
@@ -387,6 +408,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._width = 0
         self._relayout()
         self.refresh_bindings()  # `t` and `[` `]` are offered for timed sources only
+        self.refresh()
         self.set_reactive(Transcript.cursor, self._sentences.index_at(offset))
         self._cursor_moved(center=True)
         # The new virtual size only bounds scrolling after the next layout: scroll again then,
@@ -572,7 +594,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             self.cursor = first[max(segment - 1, 0)]
 
     def action_outline(self, steps: int) -> None:
-        if self._source is None or not self._sentences:
+        if self._source is None or not self._sentences or self._still_reading("{ and }"):
             return
         first = self._sentences.first_of_segment
         starts = sorted(
@@ -600,6 +622,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self.cursor = 0
 
     def action_last(self) -> None:
+        if self._still_reading("going to the end"):
+            return
         self.cursor = len(self._sentences) - 1
 
     def action_no_times(self) -> None:
@@ -607,6 +631,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             self.notify("This source has no times.", severity="warning", markup=False)
 
     def action_time_prompt(self) -> None:
+        if self._still_reading("going to a time"):
+            return
         if not self._timed:
             self.notify("This source has no times.", severity="warning", markup=False)
             return
@@ -623,6 +649,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             self.go_to_time_text(text)
 
     def action_seek(self, seconds: float) -> None:
+        if self._still_reading("[ and ]"):
+            return
         now = self._position_seconds()
         if now is None:
             self.notify("There is no time at the cursor.", severity="warning", markup=False)
@@ -633,6 +661,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             self.cursor = before + 1  # a sentence longer than the step must not stall `]`
 
     def action_find_prompt(self) -> None:
+        if self._still_reading("find"):
+            return
         self.app.push_screen(
             PromptScreen("Find in this source", placeholder="words", value=self.last_query),
             self._find_entered,
@@ -662,7 +692,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self.go_to_offset(self._match_starts[i])
 
     def action_select(self) -> None:
-        if not self._sentences:
+        if not self._sentences or self._still_reading("selecting"):
             return
         if self._anchor is not None:
             self.clear_selection()
@@ -689,7 +719,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._ask_about_words(self.HighlightRequested)
 
     def action_note(self, kind: str) -> None:
-        if self._sentences:
+        if self._sentences and not self._still_reading("writing a note"):
             start, end = self.selected_span()
             expect_screen(self.app)  # what is typed next is the note's
             self.post_message(self.NoteRequested(self, start, end, _NOTE_KINDS[kind]))
@@ -721,7 +751,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             self.post_message(self.ReviewDecided(self, review.id, Decision(decision)))
 
     def _ask_about_words(self, request: type[SpanRequest], *, clear: bool = True) -> None:
-        if not self._sentences:
+        if not self._sentences or self._still_reading("annotating and copying"):
             return
         start, end = self.selected_span()
         self.post_message(request(self, start, end))
@@ -729,7 +759,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             self.clear_selection()
 
     def _ask_about_annotation(self, request: type[AnnotationRequest]) -> None:
-        if not self._sentences:
+        if not self._sentences or self._still_reading("editing annotations"):
             return
         annotation = self.annotation_at_cursor()
         self.post_message(request(self, annotation.id if annotation else None))
@@ -760,11 +790,12 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._cursor_moved()
 
     def _cursor_moved(self, *, center: bool = False) -> None:
-        self.refresh()
         if self._source is None or not self._sentences:
+            self.refresh()
             return
         self._refresh_review_keys()
         self._scroll_to_cursor(center=center)
+        self._repaint_cursor()
         segment = self._sentences.segments[self.cursor]
         offset = self.cursor_offset
         by_reader = self.moved_by_reader()
@@ -791,6 +822,18 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             else:
                 y = last - height + 1 + height // 3
             self.scroll_to(y=max(y, 0), animate=False)
+
+    def _repaint_cursor(self) -> None:
+        """Repaint the lines the cursor left and the lines it is on now, not the whole pane
+        (a scroll repaints everything anyway)."""
+        lines = (
+            self._line_of_sentence(self.cursor),
+            self._line_of_offset(self._sentences.ends[self.cursor] - 1),
+        )
+        for span in (self._cursor_lines, lines):
+            if span is not None:
+                self.refresh_lines(span[0], span[1] - span[0] + 1)
+        self._cursor_lines = lines
 
     def _position_seconds(self) -> float | None:
         """Where the cursor is on the media, by the share of the words between the times around
@@ -930,6 +973,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         """Estimate every segment's lines at the current width; wrap nothing yet."""
         assert self._source is not None
         self._width = self._text_width()
+        self._cursor_lines = None
         self._blocks.clear()
         self._strips.clear()
         width = self._width

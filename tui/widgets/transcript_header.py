@@ -32,6 +32,8 @@ class HeaderParts:
     title: str = ""
     find: str = ""
     """`“heat” 3/14` while `/` marks matches."""
+    status: str = ""
+    """What the reader is waiting for (`reading 50 MB… 3 s`), kept whole like the time."""
 
 
 def repeats(title: str, chapter: str) -> bool:
@@ -48,10 +50,11 @@ def fit_header(parts: HeaderParts, width: int) -> Text:
     time = f"{parts.time}  " if parts.time else ""
     find = f"{parts.find}  " if parts.find else ""
     speaker = f"{parts.speaker}  " if parts.speaker else ""
-    room = width - cell_len(time) - cell_len(find) - cell_len(speaker)
+    status = f"{parts.status}  " if parts.status else ""
+    room = width - cell_len(time) - cell_len(find) - cell_len(speaker) - cell_len(status)
     chapter_cells = cell_len(parts.chapter) + 4 if parts.chapter else 0  # "§ " and "  "
     wanted = "" if repeats(parts.title, parts.chapter) else parts.title
-    before = bool(time or find or speaker or parts.chapter)
+    before = bool(time or find or status or speaker or parts.chapter)
     lead = 2 if before else 0  # "— " between the title and what stands before it, if anything
     title = _fitted(wanted, room - chapter_cells - lead)
     title_piece = ("— " if before else "") + title if title else ""
@@ -59,6 +62,7 @@ def fit_header(parts: HeaderParts, width: int) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(time, style="bold")
     text.append(find, style="reverse")
+    text.append(status, style="reverse")
     if chapter:
         text.append(f"§ {chapter}  ", style="italic")
     text.append(speaker, style="bold italic")

@@ -27,7 +27,9 @@ _ESCAPED_TICK = "\\`"
 _TICK_HELD = "\x00"
 """An escaped backtick while code spans are found: it opens none."""
 # Spans are bounded so that a long paragraph full of unclosed markers stays linear.
-_MARKUP_CHARS = re.compile(r"[\[*_`<~\\!]")
+_MARKUP_CHARS = re.compile(r"[\[*_`<\\]|~~")
+"""Every construct below holds one of these (an image's `![` holds `[`): text without any is
+returned as it is, and each pattern runs only on text holding its own character."""
 
 
 def reduce_inline(text: str) -> str:
@@ -38,14 +40,22 @@ def reduce_inline(text: str) -> str:
     if held:
         text = text.replace(_ESCAPED_TICK, _TICK_HELD)
     # Code spans first: what is inside them is literal.
-    text = _CODE.sub(lambda m: m.group(2).strip(), text)
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = _STRONG.sub(r"\2", text)
-    text = _STAR.sub(r"\1", text)
-    text = _UNDERSCORE.sub(r"\1", text)
-    text = _STRIKE.sub(r"\1", text)
-    text = _ESCAPE.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE.sub(lambda m: m.group(2).strip(), text)
+    if "[" in text:
+        text = _IMAGE.sub("", text)
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _TAG.sub("", text)
+    if "*" in text or "__" in text:
+        text = _STRONG.sub(r"\2", text)
+    if "*" in text:
+        text = _STAR.sub(r"\1", text)
+    if "_" in text:
+        text = _UNDERSCORE.sub(r"\1", text)
+    if "~~" in text:
+        text = _STRIKE.sub(r"\1", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
     return text.replace(_TICK_HELD, "`") if held else text
