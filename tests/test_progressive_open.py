@@ -13,6 +13,7 @@ import pytest
 from readmark.library.loading import FIRST_PAGE_BYTES
 from readmark.library.model import Source
 from readmark.library.vault import Vault
+from textual.worker import NoActiveWorker, get_current_worker
 
 from tests.helpers.running_reader import RunningReader, open_reader
 from tests.helpers.vaults import MakeVault
@@ -56,13 +57,21 @@ class HeldRead:
         whole = Vault.load
 
         def held(vault: Vault, source_id: str) -> Source:
-            if source_id != BIG:
-                return whole(vault, source_id)
+            if source_id != BIG or not opening():
+                return whole(vault, source_id)  # the index reads it too: only the open waits
             self.started.set()
             assert self.go_on.wait(120), "the test never let the read go on"
             return whole(vault, source_id)
 
         monkeypatch.setattr(Vault, "load", held)
+
+
+def opening() -> bool:
+    """Whether this thread is the reader's worker that opens a source."""
+    try:
+        return get_current_worker().group == "open"
+    except NoActiveWorker:
+        return False
 
 
 async def wait_for(reader: RunningReader, done: Callable[[], bool]) -> None:

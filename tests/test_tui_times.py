@@ -67,10 +67,15 @@ async def reading(vault: Path, name: str) -> AsyncIterator[tuple[Pilot[None], Tr
             await pilot.pause(0.02)
         screen.query_one(SourceList).focus()  # a restart resumes in the transcript
         await pilot.press("slash", *name, "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         transcript = screen.query_one(Transcript)
-        assert transcript.source is not None
+        # The place of the last session may still be opening: wait for the source asked for.
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            opened = transcript.source
+            if opened is not None and name in opened.title.lower():
+                break
+        assert transcript.source is not None and name in transcript.source.title.lower()
         yield pilot, transcript
 
 

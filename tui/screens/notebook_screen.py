@@ -32,14 +32,13 @@ from readmark.library.safe_text import printable
 from readmark.tui.keymap import load_keymap
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpScreen, HelpSource
+from readmark.tui.screens.plain_notices import PlainNoticeScreen
 from readmark.tui.screens.reader_annotations import AnnotationActions
 from readmark.tui.widgets.notebook_list import NotebookList, TitleOf
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -52,7 +51,7 @@ _SORTS = list(NotebookSort)
 _STATUSES: list[Status | None] = [None, Status.NEEDS_REVIEW, Status.ORPHANED]
 
 
-class NotebookScreen(Screen[NotebookRow | None]):
+class NotebookScreen(PlainNoticeScreen[NotebookRow | None]):
     """Dismissed with the row to open (enter), or None (q, escape)."""
 
     DEFAULT_CSS = """
@@ -139,20 +138,6 @@ class NotebookScreen(Screen[NotebookRow | None]):
     def source(self) -> Source | None:
         """The source of the row acted on, as the annotator opened it."""
         return self.annotator.source
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Messages quote annotations and file names: shown as text."""
-        super().notify(
-            printable(message), title=title, severity=severity, timeout=timeout, markup=False
-        )
 
     # -- the query -----------------------------------------------------------------------------
 

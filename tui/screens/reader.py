@@ -72,7 +72,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
@@ -205,20 +204,6 @@ class ReaderScreen(AcrossSources):
         except ConfigError as error:
             self.notify(str(error), severity="warning", timeout=10)
             return ReaderConfig()
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Every message here may quote a file name or an error about one: show it as text."""
-        super().notify(
-            printable(message), title=title, severity=severity, timeout=timeout, markup=False
-        )
 
     def on_resize(self) -> None:
         self.panes.apply()

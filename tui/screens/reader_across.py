@@ -25,13 +25,13 @@ from readmark.annotations.verifying import (
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.digest_preview import DigestPreview
 from readmark.tui.screens.notebook_screen import NotebookScreen
+from readmark.tui.screens.plain_notices import PlainNoticeScreen
 from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.screens.quote_check_screen import CheckChoice, QuoteCheckScreen
 from readmark.tui.screens.quote_list_screen import QuoteListScreen
 from readmark.tui.widgets.transcript import Transcript
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 
 if TYPE_CHECKING:
     from readmark.annotations.notebook import NotebookRow
@@ -42,7 +42,7 @@ OTHER_NAME = "\x00other"
 """The choice that asks for a name not in the list."""
 
 
-class AcrossSources(Screen[None]):
+class AcrossSources(PlainNoticeScreen[None]):
     """The across-sources half of the reader screen (a base class of `ReaderScreen`)."""
 
     # Out of the footer, which is full: `?` lists them, and the palette has the notebook.
