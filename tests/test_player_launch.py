@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.mpv_processes import gone_within, run_and_kill
+from helpers.mpv_processes import gone, gone_within, run_and_kill
 from readmark.media.config import PlayerConfig
 from readmark.media.errors import MpvNotInstalled, NoMedia, PlayerStopped
 from readmark.media.lookup import MediaOrigin, MediaTarget
@@ -49,14 +49,6 @@ def config(tmp_path: Path, **settings: object) -> PlayerConfig:
 def started(record: Path) -> dict[str, object]:
     data: dict[str, object] = json.loads(record.read_text())
     return data
-
-
-def gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 async def test_launch_runs_mpv_quietly_on_a_private_socket(

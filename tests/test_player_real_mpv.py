@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import wave
 from pathlib import Path
 
 import pytest
-from helpers.mpv_processes import gone_within, run_and_kill
+from helpers.mpv_processes import gone, gone_within, run_and_kill
 from readmark.media.config import PlayerConfig
 from readmark.media.errors import PlayerStopped
 from readmark.media.lookup import find_media
@@ -28,14 +27,6 @@ def silent_wav(path: Path, seconds: int = SECONDS) -> Path:
         audio.setframerate(RATE)
         audio.writeframes(b"\x00\x00" * RATE * seconds)
     return path
-
-
-def gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 async def test_real_mpv_plays_the_file_beside_a_transcript(tmp_path: Path) -> None:
