@@ -11,30 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
-from readmark.annotations.digest import DigestFilter, DigestView
-from readmark.annotations.drafting import draft_digest
 from readmark.annotations.model import Kind
-from readmark.annotations.quote_check import QuoteCheck
-from readmark.annotations.quote_check.wording import dissent_note
-from readmark.annotations.verifying import (
-    Verification,
-    quotation_at,
-    verify_open_source,
-    verify_quotation,
-)
 from readmark.tui.screens.choice_screen import ChoiceScreen
-from readmark.tui.screens.digest_preview import DigestPreview
-from readmark.tui.screens.notebook_screen import NotebookScreen
 from readmark.tui.screens.plain_notices import PlainNoticeScreen
 from readmark.tui.screens.prompt import PromptScreen
-from readmark.tui.screens.quote_check_screen import CheckChoice, QuoteCheckScreen
-from readmark.tui.screens.quote_list_screen import QuoteListScreen
 from readmark.tui.widgets.transcript import Transcript
 from textual.app import SystemCommand
 from textual.binding import Binding
 
+# The notebook, the quote check and the drafts load when first used: the reader starts sooner.
 if TYPE_CHECKING:
+    from readmark.annotations.digest import DigestView
     from readmark.annotations.notebook import NotebookRow
+    from readmark.annotations.quote_check import QuoteCheck
+    from readmark.annotations.verifying import Verification
+    from readmark.tui.screens.quote_check_screen import CheckChoice
     from readmark.tui.screens.reader import ReaderScreen
 
 WARM_SECONDS = 3.0
@@ -75,6 +66,8 @@ class AcrossSources(PlainNoticeScreen[None]):
     # -- the notebook --------------------------------------------------------------------------
 
     def action_notebook(self) -> None:
+        from readmark.tui.screens.notebook_screen import NotebookScreen
+
         reader = self._reader
         summaries = reader.summaries
         screen = NotebookScreen(
@@ -107,6 +100,8 @@ class AcrossSources(PlainNoticeScreen[None]):
         self._check_at(start, end)
 
     def _check_at(self, start: int, end: int) -> None:
+        from readmark.annotations.verifying import quotation_at, verify_quotation
+
         reader = self._reader
         source = reader.source
         assert source is not None
@@ -134,6 +129,8 @@ class AcrossSources(PlainNoticeScreen[None]):
         self.run_worker(work, thread=True, exclusive=True, group="quote-check")
 
     def show_check(self, check: QuoteCheck, verification: Verification) -> None:
+        from readmark.tui.screens.quote_check_screen import QuoteCheckScreen
+
         def chosen(choice: CheckChoice | None) -> None:
             if choice is not None:
                 self._act_on_check(choice, check, verification)
@@ -143,6 +140,9 @@ class AcrossSources(PlainNoticeScreen[None]):
     def _act_on_check(
         self, choice: CheckChoice, check: QuoteCheck, verification: Verification
     ) -> None:
+        from readmark.annotations.quote_check.wording import dissent_note
+        from readmark.tui.screens.quote_check_screen import CheckChoice
+
         reader = self._reader
         primary = verification.primary_of(check)
         if choice is CheckChoice.DISSENT:
@@ -166,6 +166,8 @@ class AcrossSources(PlainNoticeScreen[None]):
             reader.open_source(primary.id, place.char_start)
 
     def action_check_all(self) -> None:
+        from readmark.annotations.verifying import verify_open_source
+
         reader = self._reader
         source = reader.source
         if source is None or not source.segments:
@@ -184,6 +186,8 @@ class AcrossSources(PlainNoticeScreen[None]):
         self.run_worker(work, thread=True, exclusive=True, group="quote-check")
 
     def _show_checks(self, verification: Verification) -> None:
+        from readmark.tui.screens.quote_list_screen import QuoteListScreen
+
         def chosen(check: QuoteCheck | None) -> None:
             if check is not None:
                 self.show_check(check, verification)
@@ -193,6 +197,8 @@ class AcrossSources(PlainNoticeScreen[None]):
     # -- digest drafts ---------------------------------------------------------------------------
 
     def action_draft_dissent(self) -> None:
+        from readmark.annotations.digest import DigestView
+
         names = sorted({name for s in self._reader.summaries for name in s.speakers})
         if not names:
             self._ask_name()
@@ -208,6 +214,8 @@ class AcrossSources(PlainNoticeScreen[None]):
         self.app.push_screen(ChoiceScreen("Where is who most likely wrong?", options), chosen)
 
     def _ask_name(self) -> None:
+        from readmark.annotations.digest import DigestView
+
         def entered(name: str | None) -> None:
             if name and name.strip():
                 self.draft(DigestView.DISSENT, name.strip())
@@ -217,6 +225,10 @@ class AcrossSources(PlainNoticeScreen[None]):
 
     def draft(self, view: DigestView, speaker: str | None = None) -> None:
         """Make the draft in a worker, then show it."""
+        from readmark.annotations.digest import DigestFilter
+        from readmark.annotations.drafting import draft_digest
+        from readmark.tui.screens.digest_preview import DigestPreview
+
         workspace = self._reader.workspace
         exports = self._reader.export_folder()
 
@@ -234,6 +246,8 @@ class AcrossSources(PlainNoticeScreen[None]):
     # -- the command palette ---------------------------------------------------------------------
 
     def across_commands(self) -> Iterator[SystemCommand]:
+        from readmark.annotations.digest import DigestView
+
         yield SystemCommand("Notebook", "Every annotation of the vault (r)", self.action_notebook)
         yield SystemCommand(
             "Check every quotation",
