@@ -65,7 +65,14 @@ async def reading(vault: Path, name: str) -> AsyncIterator[tuple[Pilot[None], Tr
             if screen.query_one(SourceList).shown_ids:
                 break
             await pilot.pause(0.02)
-        screen.query_one(SourceList).focus()  # a restart resumes in the transcript
+        # A restart reopens the source last read, and puts the keys in the transcript: let it
+        # finish before the keys go to the list.
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                break
+        screen.query_one(SourceList).focus()
         await pilot.press("slash", *name, "enter")
         transcript = screen.query_one(Transcript)
         # The place of the last session may still be opening: wait for the source asked for.
