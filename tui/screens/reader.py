@@ -124,9 +124,11 @@ class ReaderScreen(AcrossSources):
         Binding("q", "app.quit", "Quit", id="screen.quit"),
     ]
 
-    annotations: reactive[list[Annotation]] = reactive(list, always_update=True, init=False)
+    annotations: reactive[list[Annotation]] = reactive(
+        list, always_update=True, init=False, repaint=False
+    )
     """The open source's annotations, as the annotator holds them (the sidebar is bound)."""
-    cursor_offset: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor_offset: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
     """Where the transcript's cursor is (char offset), kept for the sidebar and for the
     reading state (on unmount the panes are already gone)."""
 
