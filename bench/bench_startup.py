@@ -28,7 +28,8 @@ spawned = float(os.environ["BENCH_SPAWNED"])
 
 class Timed(ReadmarkApp):
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual calls ReadmarkApp.on_mount as well (handlers run up the class tree):
+        # calling it here too would push a second reader screen.
         self.set_interval(0.005, self._check)
 
     def _check(self) -> None:
