@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from rapidfuzz import fuzz, process
 from readmark.annotations.model import (
     CONTEXT_CHARS,
     Anchor,
@@ -37,7 +36,12 @@ from readmark.annotations.model import (
 )
 from readmark.annotations.quote_match import FoldedText, find_all, find_candidates, fold, fold_quote
 from readmark.annotations.wording import foreign_edges, refusal
+from readmark.library.lazy_import import LazyModule
 from readmark.library.model import Role, Segment, Source
+
+# Fuzzy matching runs only when a quote is not found as written: not worth loading at start.
+fuzz = LazyModule("rapidfuzz.fuzz")
+process = LazyModule("rapidfuzz.process")
 
 FUZZY_THRESHOLD = 85.0
 """Least similarity (0-100) for a fuzzy match anywhere in the text to count as the quote."""

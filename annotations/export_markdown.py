@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-import yaml
 from readmark.annotations.export import (
     SourceLookup,
     in_reading_order,
@@ -105,6 +104,8 @@ def _front_matter(source: Source | None, source_id: str, annotations: list[Annot
         }
     meta["tags"] = list(tags)
     kept = {key: value for key, value in meta.items() if value}
+    import yaml  # only an export needs it: not loaded at start-up
+
     dumped = yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{dumped}---"
 

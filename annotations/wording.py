@@ -14,8 +14,10 @@ import os
 import re
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
 from readmark.annotations.quote_match import fold_quote, straighten
+from readmark.library.lazy_import import LazyModule
+
+fuzz = LazyModule("rapidfuzz.fuzz")  # loaded the first time a respelling is weighed
 
 NEGATIONS = frozenset(
     {

@@ -502,7 +502,9 @@ def test_copy_never_raises_even_when_everything_fails(monkeypatch: pytest.Monkey
     assert clipboard.copy_text(FakeTerminal(fails=True), "x") == clipboard.NOWHERE
 
 
-def test_set_system_copy_installs_a_fake_and_restores_pyperclip() -> None:
+def test_set_system_copy_installs_a_fake_and_restores_pyperclip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     copied: list[str] = []
     clipboard.set_system_copy(copied.append)
     try:
@@ -511,7 +513,10 @@ def test_set_system_copy_installs_a_fake_and_restores_pyperclip() -> None:
         previous = clipboard.set_system_copy(None)
     assert copied == ["hello"]
     assert previous == copied.append
-    assert clipboard.system_copy is pyperclip.copy
+    reached: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", reached.append)
+    assert clipboard.copy_text(FakeTerminal(), "again") == "clipboard"
+    assert reached == ["again"]
 
 
 def test_the_toast_cuts_the_quote_at_a_word_and_keeps_how_and_what_it_cites() -> None:

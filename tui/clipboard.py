@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-import pyperclip
 from readmark.library.safe_text import shorten
 
 SYSTEM = "clipboard"
@@ -19,7 +18,15 @@ NOWHERE = "nowhere (no clipboard available)"
 
 CopyFunction = Callable[[str], None]
 
-system_copy: CopyFunction = pyperclip.copy
+
+def _pyperclip_copy(text: str) -> None:
+    # Finding the clipboard program is work for the first copy, not for start-up.
+    import pyperclip
+
+    pyperclip.copy(text)
+
+
+system_copy: CopyFunction = _pyperclip_copy
 """The system clipboard; tests replace it (see `set_system_copy`) with a fake."""
 
 
@@ -33,7 +40,7 @@ def set_system_copy(copy: CopyFunction | None) -> CopyFunction:
     """Install `copy` as the system clipboard (None: pyperclip); returns the old one."""
     global system_copy
     previous = system_copy
-    system_copy = pyperclip.copy if copy is None else copy
+    system_copy = _pyperclip_copy if copy is None else copy
     return previous
 
 

@@ -10,6 +10,7 @@ service's, an export is `readmark.annotations.exporting`'s, where the reader was
 from __future__ import annotations
 
 import gc
+import importlib
 import time
 import webbrowser
 from collections.abc import Callable
@@ -20,11 +21,6 @@ from readmark.annotations.annotating import Annotator, Deleted, Written
 from readmark.annotations.citing import Citing
 from readmark.annotations.config import ConfigError, ReaderConfig, load_reader_config
 from readmark.annotations.drafts import kept_words
-from readmark.annotations.exporting import (
-    export_folder,
-    export_folder_problem,
-    export_source,
-)
 from readmark.annotations.model import Annotation, LoadProblem
 from readmark.annotations.reading import (
     ReadingState,
@@ -81,6 +77,16 @@ if TYPE_CHECKING:
 RELOAD_CHECK_SECONDS = 2.0
 RELIST_SECONDS = 30.0
 SAVE_PLACE_SECONDS = 20.0
+WARM_AFTER_SECONDS = 2.0
+LOADED_LATER = (
+    "readmark.tui.screens.note_editor",
+    "readmark.annotations.exporting",
+    "rapidfuzz.fuzz",
+    "rapidfuzz.process",
+    "pyperclip",
+)
+"""Modules the reader does not need to start: loaded once it has, so the first note, export
+or copy does not wait for them."""
 """How often the place and how far each source was read are saved while reading."""
 
 ORDER_NAMES = {
@@ -166,17 +172,22 @@ class ReaderScreen(AcrossSources):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # Set before the panes mount: set after, it restyles every one of them at start-up.
-        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
+        # Classes are set before the panes mount: set after, they restyle every pane at start-up.
+        self._state = load_reading_state(self.workspace.root)
+        width = self.app.size.width
+        self.set_class(width < NARROW_BELOW, "-narrow")
+        # Nothing to reopen: in a narrow terminal the list is shown over the text at once.
+        reopening = self._open_first or self._state.open_source
+        self.panes.start(width, overlay=None if reopening else "sources-pane")
         with Horizontal(id="panes"):
-            with Vertical(id="sources-pane"):
+            with Vertical(id="sources-pane", classes=self.panes.class_names("sources-pane")):
                 yield SourceList(id="sources")
                 yield OutlineView(id="outline")
             with Vertical(id="reading-pane"):
                 yield TranscriptHeader("Choose a source and press enter.", id="transcript-header")
                 yield PlayerBar(id="player-bar")
                 yield Transcript(id="transcript")
-            with Vertical(id="sidebar"):
+            with Vertical(id="sidebar", classes=self.panes.class_names("sidebar")):
                 yield AnnotationSidebar(id="annotations").data_bind(
                     ReaderScreen.annotations, ReaderScreen.cursor_offset
                 )
@@ -187,7 +198,6 @@ class ReaderScreen(AcrossSources):
         self.query_one(SourceList).focus()
         # The header follows the cursor as it moves, not a message later: one frame shows both.
         self.watch(self.query_one(Transcript), "cursor", self._update_header, init=False)
-        self._state = load_reading_state(self.workspace.root)
         transcript = self.query_one(Transcript)
         transcript.last_query = self.settings.current.last_find
         reading = self._reader_config()
@@ -275,6 +285,7 @@ class ReaderScreen(AcrossSources):
         if first_listing:
             # Catch the index up only once the list is on screen: it competes for the CPU.
             self.sync_index()
+            self.set_timer(WARM_AFTER_SECONDS, self._load_the_rest)
         if not summaries:
             self.notify(f"No readable sources in {self.workspace.root}.", severity="warning")
         if self.source is not None or not first_listing:
@@ -291,8 +302,17 @@ class ReaderScreen(AcrossSources):
             busy = bool(source_list.filter_text) or source_list.has_class("-filtering")
             self.open_source(wanted, self._state.offset_of(wanted), focus=not busy)
         elif self.panes.narrow:
-            self.panes.toggle("sources-pane")  # nothing open: the list is where to start
+            if self.panes.overlay != "sources-pane":
+                self.panes.toggle("sources-pane")  # nothing open: the list is where to start
             source_list.focus()
+
+    @work(thread=True, group="warm")
+    def _load_the_rest(self) -> None:
+        for name in LOADED_LATER:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - loaded again, and reported, where it is used
+                continue
 
     @work(thread=True, exclusive=True, group="index")
     def sync_index(self) -> None:
@@ -793,6 +813,8 @@ class ReaderScreen(AcrossSources):
         if not annotations:
             self.notify("This source has no annotations to export yet.", severity="warning")
             return
+        from readmark.annotations.exporting import export_folder_problem
+
         vault = self.workspace.root
         key = VaultLayout(vault).key
         folder = str(self.export_folder())
@@ -814,10 +836,15 @@ class ReaderScreen(AcrossSources):
 
     def export_folder(self) -> Path:
         """Where exports of this vault go: the folder chosen last, else beside the vault."""
+        # Exporting loads its writers when first used, not at start-up.
+        from readmark.annotations.exporting import export_folder
+
         return export_folder(self.workspace.root, self.settings.current.export_folders)
 
     @work(thread=True, group="save")
     def _export(self, source: Source, annotations: list[Annotation], folder: Path) -> None:
+        from readmark.annotations.exporting import export_source
+
         self.settings.save()
         try:
             written = export_source(source, annotations, folder)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from readmark.annotations.annotating import (
     AlreadyHighlightedError,
@@ -33,11 +33,13 @@ from readmark.library.timecode import format_timecode
 from readmark.tui.clipboard import NOWHERE, copied_message, copy_text
 from readmark.tui.key_hold import nothing_opens
 from readmark.tui.screens.choice_screen import ChoiceScreen
-from readmark.tui.screens.note_editor import NoteEditor, NoteResult
 from readmark.tui.screens.reader_watch import file_stamp
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.worker import Worker
+
+if TYPE_CHECKING:
+    from readmark.tui.screens.note_editor import NoteEditor, NoteResult
 
 _Copies = list[tuple[Path, tuple[int, int] | None]]
 """Conflict copies kept by a save, each with its stamp right after (for the folder watch)."""
@@ -115,6 +117,9 @@ class AnnotationActions:
     def _edit(self, draft: NoteDraft) -> None:
         source = self.screen.source
         drafts = self.annotator.drafts
+
+        # The editor's widgets load with the first note written, not at start-up.
+        from readmark.tui.screens.note_editor import NoteEditor
 
         def typed(result: NoteResult) -> None:
             ticket = drafts.ticket()

@@ -102,6 +102,24 @@ class Panes:
         self.apply()
         return True
 
+    def start(self, width: int, *, overlay: str | None) -> None:
+        """Before the panes mount: how wide the terminal is and which pane, in a narrow one, is
+        shown over the transcript. Their classes are then right when they are first styled."""
+        self.narrow = width < NARROW_BELOW
+        self.overlay = overlay if self.narrow else None
+
+    def classes(self, pane_id: str) -> dict[str, bool]:
+        """The layout classes of side pane `pane_id` as things stand."""
+        over = self.overlay == pane_id
+        return {
+            "-overlay": over,
+            "-hidden": pane_id in self.hidden and not self.narrow,
+            "-collapsed": self.narrow and not over,
+        }
+
+    def class_names(self, pane_id: str) -> str:
+        return " ".join(name for name, on in self.classes(pane_id).items() if on)
+
     def apply(self) -> None:
         width = self.screen.size.width
         if not width:
@@ -120,9 +138,8 @@ class Panes:
         for pane_id in SIDE_PANES:
             pane = self.screen.query_one(f"#{pane_id}", Widget)
             over = self.overlay == pane_id
-            pane.set_class(over, "-overlay")
-            pane.set_class(pane_id in self.hidden and not self.narrow, "-hidden")
-            pane.set_class(self.narrow and not over, "-collapsed")
+            # One restyle per pane that changes, not one per class.
+            pane.update_classes(self.classes(pane_id))
             if over:
                 pane_width = overlay_width(pane_id, width)
                 pane.styles.width = pane_width

@@ -7,10 +7,10 @@ it and says what cannot be done (no times, nothing playing).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from readmark.tui.player_service import Listening, PlayerService
-from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.widgets.listen_keys import (
     FollowLeft,
     FollowRequested,
@@ -108,7 +108,9 @@ class ListenAlong:
 
     def screen_suspended(self) -> None:
         """Another screen covers the reader: a note editor pauses playback."""
-        if isinstance(self.screen.app.screen, NoteEditor):
+        # The editor's module loads with the first editor: until then no screen is one.
+        editor_module = sys.modules.get("readmark.tui.screens.note_editor")
+        if editor_module and isinstance(self.screen.app.screen, editor_module.NoteEditor):
             self._editor_open = True
             self.service.editor_opened()
 

@@ -65,7 +65,9 @@ class KeyFooter(Footer):
         for widget in widgets:
             if widget in kept:
                 if isinstance(widget, FooterKey):
-                    widget.compact = True
+                    # Not yet mounted: its class is styled once, when it mounts.
+                    widget.set_reactive(FooterKey.compact, True)
+                    widget.set_class(True, "-compact", update=False)
                 yield widget
 
     def _fitting(self, widgets: list[Widget], width: int) -> list[Widget]:

@@ -9,8 +9,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-import frontmatter
-import yaml
 from readmark.library.readers.text.dates import parse_date
 from readmark.library.safe_text import shorten
 from readmark.library.timecode import try_parse_timecode
@@ -18,8 +16,6 @@ from readmark.library.timecode import try_parse_timecode
 _OPEN = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_HANDLER = frontmatter.YAMLHandler()
 # A chapter written as a string: "0:00 Intro", "Intro 0:00" or "Intro (0:00)".
 _CHAPTER_TIME_FIRST = re.compile(r"^\s*[\[(]?([\d:.,]+)[\])]?\s*[-–—:]?\s*(.+?)\s*$")
 _CHAPTER_TIME_LAST = re.compile(r"^\s*(.+?)\s*[-–—:]?\s*[\[(]?([\d:.,]+)[\])]?\s*$")
@@ -92,8 +88,14 @@ def split_front_matter(text: str) -> FrontMatter:
     body_line = text.count("\n", 0, closing.end()) + 2
     if fence == "+++":
         return _toml(raw, body, body_line)
+    # Loaded here, not at import: most sources in a listing are read from its cache, and the
+    # app starts faster without the YAML modules.
+    import frontmatter
+    import yaml
+
     try:
-        loaded = _HANDLER.load(raw, Loader=_LOADER)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loaded = frontmatter.YAMLHandler().load(raw, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
