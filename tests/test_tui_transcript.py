@@ -542,3 +542,21 @@ async def test_a_source_that_failed_to_read_shows_nothing_and_keys_do_no_harm() 
         assert transcript.selected_span() == (0, 0)
         assert screen_lines(transcript, 3) == ["", "", ""]
         assert app.asked == []
+
+
+async def test_a_cursor_move_leaves_the_screen_as_a_whole_redraw_would_draw_it() -> None:
+    """A move repaints only the lines the cursor left and reached. After moves, a rewrap at a
+    new width, a scroll and moves back, what is on screen is what redrawing the pane shows:
+    no highlight is left behind on a line the cursor has left."""
+    app = TranscriptApp(article(40))
+    async with app.run_test(size=(48, 16)) as pilot:
+        transcript = app.query_one(Transcript)
+        await pilot.press("j", "j", "j")
+        await pilot.resize_terminal(72, 16)
+        await pilot.pause()
+        await pilot.press(*["j"] * 14, "k", "k", "k")
+        await pilot.pause()
+        shown = app.export_screenshot()
+        transcript.refresh()
+        await pilot.pause()
+        assert app.export_screenshot() == shown

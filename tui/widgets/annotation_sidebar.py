@@ -187,7 +187,10 @@ class AnnotationSidebar(OptionList):
 
     annotations: reactive[list[Annotation]] = reactive(list, always_update=True, init=False)
     """All annotations of the open source, in document order (any order may be given)."""
-    cursor_offset: reactive[int | None] = reactive(None, always_update=True, init=False)
+    # Set on every cursor move: the mark it moves repaints itself, the rest of the list stays.
+    cursor_offset: reactive[int | None] = reactive(
+        None, always_update=True, init=False, repaint=False
+    )
     """Where the reader is in the text: the annotation nearest it is marked, quietly."""
 
     def __init__(

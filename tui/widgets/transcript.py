@@ -189,7 +189,8 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         *LISTEN_BINDINGS,
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=False)
+    # Not a repaint of the whole pane: a move repaints the lines it left and reached.
+    cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
     """Index of the sentence under the reading cursor."""
 
     class PositionChanged(Message):
@@ -341,9 +342,10 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         self._dragged = False
         self._reading = False
         """What is shown is the head of a file still being read (see `show`)."""
-        self._cursor_lines: tuple[int, int] | None = None
-        """The screen lines the cursor was last drawn on (first, last): a move repaints only
-        them and the new ones."""
+        self._cursor_painted: set[int] = set()
+        """Lines last drawn with the cursor on them, as `render_line` drew them: a move
+        repaints only these and the cursor's new lines. Recorded where they are drawn, they stay
+        true when lines are wrapped again or the estimates above them are corrected."""
 
     # --- public API -------------------------------------------------------------------------
 
@@ -826,14 +828,15 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
     def _repaint_cursor(self) -> None:
         """Repaint the lines the cursor left and the lines it is on now, not the whole pane
         (a scroll repaints everything anyway)."""
-        lines = (
-            self._line_of_sentence(self.cursor),
-            self._line_of_offset(self._sentences.ends[self.cursor] - 1),
-        )
-        for span in (self._cursor_lines, lines):
-            if span is not None:
-                self.refresh_lines(span[0], span[1] - span[0] + 1)
-        self._cursor_lines = lines
+        first = self._line_of_sentence(self.cursor)
+        last = self._line_of_offset(self._sentences.ends[self.cursor] - 1)
+        top = self.scroll_offset.y
+        shown = range(top, top + self.scrollable_content_region.height)
+        # Lines out of view are drawn afresh when scrolled back: they need no repaint.
+        self._cursor_painted = {n for n in self._cursor_painted if n in shown}
+        for line_number in self._cursor_painted:
+            self.refresh_lines(line_number)
+        self.refresh_lines(first, last - first + 1)
 
     def _position_seconds(self) -> float | None:
         """Where the cursor is on the media, by the share of the words between the times around
@@ -973,7 +976,6 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         """Estimate every segment's lines at the current width; wrap nothing yet."""
         assert self._source is not None
         self._width = self._text_width()
-        self._cursor_lines = None
         self._blocks.clear()
         self._strips.clear()
         width = self._width
@@ -1091,21 +1093,36 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
             style = self._styles[name] = self.get_component_rich_style(name)
         return style
 
+    @property
+    def _base_style(self) -> Style:
+        """The pane's own style, kept with the component styles: working it out walks every
+        ancestor, and a scroll draws a whole pane of lines."""
+        style = self._styles.get("")
+        if style is None:
+            style = self._styles[""] = self.rich_style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line_number = self.scroll_offset.y + y
         if self._source is None or not 0 <= line_number < self._index.total:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         segment, within = self._locate(line_number)
         block = self._block(segment)
         if within >= len(block):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         line = block[within]
         key: tuple[int, ...] = (segment, within, width)
         if line.kind in ("text", "heading_text"):
             key += self._clip(self.selected_span() if self._anchor else None, line)
-            cursor = self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]
-            key += self._clip(cursor, line)
+            cursor = self._clip(
+                (self._sentences.starts[self.cursor], self._sentences.ends[self.cursor]), line
+            )
+            key += cursor
+            if cursor != (0, 0):
+                self._cursor_painted.add(line_number)
+            else:
+                self._cursor_painted.discard(line_number)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._render_strip(line, width)
@@ -1120,7 +1137,7 @@ class Transcript(ListenKeys, ScrollView, can_focus=True):
         return (start, end) if start < end else (0, 0)
 
     def _render_strip(self, line: _Line, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base_style
         pieces: list[RichSegment] = []
         margin = self._margin(width)
         if margin:
