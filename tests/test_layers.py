@@ -30,3 +30,27 @@ def test_library_annotations_and_media_never_import_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_app_starts_without_the_parts_only_some_keys_need() -> None:
+    """Start-up loads what the first screen shows; the note editor, the player, exporting,
+    YAML, fuzzy matching and the clipboard load when first used (or once the list is shown)."""
+    later = [
+        "readmark.tui.screens.note_editor",
+        "readmark.tui.player_service",
+        "readmark.media.player",
+        "readmark.annotations.exporting",
+        "yaml",
+        "frontmatter",
+        "rapidfuzz",
+        "pyperclip",
+    ]
+    code = (
+        "import sys\n"
+        "import readmark.tui.app\n"
+        f"print(','.join(name for name in {later!r} if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -40,7 +40,6 @@ from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode, url_at_time
 from readmark.tui.key_hold import nothing_opens
 from readmark.tui.keymap import load_keymap
-from readmark.tui.player_service import PlayerService
 from readmark.tui.problem_notices import ProblemNotices
 from readmark.tui.screens.choice_screen import ChoiceScreen
 from readmark.tui.screens.help_screen import HelpScreen
@@ -73,21 +72,23 @@ from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from readmark.annotations.index import SearchHit
+    from readmark.tui.player_service import PlayerService
 
 RELOAD_CHECK_SECONDS = 2.0
 RELIST_SECONDS = 30.0
 SAVE_PLACE_SECONDS = 20.0
+"""How often the place and how far each source was read are saved while reading."""
 WARM_AFTER_SECONDS = 2.0
 LOADED_LATER = (
     "readmark.tui.screens.note_editor",
+    "readmark.tui.player_service",
     "readmark.annotations.exporting",
     "rapidfuzz.fuzz",
     "rapidfuzz.process",
     "pyperclip",
 )
-"""Modules the reader does not need to start: loaded once it has, so the first note, export
-or copy does not wait for them."""
-"""How often the place and how far each source was read are saved while reading."""
+"""Modules the reader does not need to start: loaded once it has, so the first note, player,
+export or copy does not wait for them."""
 
 ORDER_NAMES = {
     "title": "Title, in folders",
@@ -223,7 +224,7 @@ class ReaderScreen(AcrossSources):
     async def on_unmount(self) -> None:
         self._remember_position()
         self.workspace.close()
-        await self.listening.service.close()  # no mpv of readmark's outlives it
+        await self.listening.close()  # no mpv of readmark's outlives it
 
     def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
         self.listening.screen_suspended()
@@ -283,8 +284,8 @@ class ReaderScreen(AcrossSources):
             progress=self._state.progress,
         )
         if first_listing:
-            # Catch the index up only once the list is on screen: it competes for the CPU.
-            self.sync_index()
+            # Catch the index up only once the list is painted: it competes for the CPU.
+            self.call_after_refresh(self.sync_index)
             self.set_timer(WARM_AFTER_SECONDS, self._load_the_rest)
         if not summaries:
             self.notify(f"No readable sources in {self.workspace.root}.", severity="warning")

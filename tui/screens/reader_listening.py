@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from readmark.tui.player_service import Listening, PlayerService
 from readmark.tui.widgets.listen_keys import (
     FollowLeft,
     FollowRequested,
@@ -24,6 +23,7 @@ from readmark.tui.widgets.player_bar import PlayerBar
 from readmark.tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
+    from readmark.tui.player_service import Listening, PlayerService
     from readmark.tui.screens.reader import ReaderScreen
 
 NO_TIMES = (
@@ -37,10 +37,25 @@ class ListenAlong:
 
     def __init__(self, screen: ReaderScreen) -> None:
         self.screen = screen
-        self.service = PlayerService(screen)
+        self._service: PlayerService | None = None
         self._editor_open = False
         self._follow_turn = 0
         """The turn of following the transcript was last told to start."""
+
+    @property
+    def service(self) -> PlayerService:
+        """The player service, made (and its modules loaded) when the reader first asks to
+        play: a reader that never plays does not start with it."""
+        if self._service is None:
+            from readmark.tui.player_service import PlayerService
+
+            self._service = PlayerService(self.screen)
+        return self._service
+
+    async def close(self) -> None:
+        """Stop the player, if one was ever started: no mpv of readmark's outlives it."""
+        if self._service is not None:
+            await self._service.close()
 
     # -- the reader's keys ---------------------------------------------------------------------
 
@@ -71,7 +86,8 @@ class ListenAlong:
 
     def reader_moved(self) -> None:
         """The reader moved the cursor: the transcript stopped following; so does the service."""
-        self.service.stop_following()
+        if self._service is not None:
+            self._service.stop_following()
 
     # -- what the service says -----------------------------------------------------------------
 
@@ -97,6 +113,8 @@ class ListenAlong:
 
     def source_shown(self) -> None:
         """Another source (or the same one again) is on screen: follow only the player's own."""
+        if self._service is None:
+            return  # nothing was ever played: nothing to follow or show
         source = self.screen.source
         if source is None or not self.service.running_for(source.id):
             self.service.stop_following(say=False)
@@ -110,14 +128,16 @@ class ListenAlong:
         """Another screen covers the reader: a note editor pauses playback."""
         # The editor's module loads with the first editor: until then no screen is one.
         editor_module = sys.modules.get("readmark.tui.screens.note_editor")
+        if self._service is None:
+            return  # nothing plays: nothing to pause
         if editor_module and isinstance(self.screen.app.screen, editor_module.NoteEditor):
             self._editor_open = True
-            self.service.editor_opened()
+            self._service.editor_opened()
 
     def screen_resumed(self) -> None:
-        if self._editor_open:
+        if self._editor_open and self._service is not None:
             self._editor_open = False
-            self.service.editor_closed()
+            self._service.editor_closed()
 
     @property
     def transcript(self) -> Transcript:

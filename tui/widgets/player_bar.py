@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from readmark.library.timecode import format_timecode
-from readmark.media.player import PlayerState
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from readmark.media.player import PlayerState
 
 PLAYING = "▶"
 PAUSED = "⏸"
