@@ -13,6 +13,7 @@ from readmark.annotations.model import Confidence, Kind
 from readmark.annotations.workspace import Workspace
 from readmark.tui.app import ReadmarkApp
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 DATA = Path(__file__).parent / "data" / "reader_vault"
 SIZES = [(120, 36), (80, 24), (200, 50)]
@@ -55,6 +56,8 @@ def test_note_editor(snap_compare, app: ReadmarkApp, size: tuple[int, int]) -> N
     async def run_before(pilot: Pilot[None]) -> None:
         await _open_talk(pilot)
         await pilot.press("g", "d", *"The moon is not the only pull")
+        # A blink of the text cursor on a busy machine is not a difference to report.
+        pilot.app.screen.query_one(TextArea).cursor_blink = False
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

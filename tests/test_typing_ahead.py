@@ -36,11 +36,7 @@ async def test_a_then_fast_typing_goes_into_the_note(vault: Path, size: tuple[in
         await r.press("a", *"good point, and odd")
         assert editor_text(r.app) == "good point, and odd"
         assert transcript.cursor == before  # no g (top), no o (browser), no d (dissent)
-        assert [type(s).__name__ for s in r.app.screen_stack] == [
-            "Screen",
-            "ReaderScreen",
-            "NoteEditor",
-        ]
+        assert [type(s).__name__ for s in r.app.screen_stack] == ["ReaderScreen", "NoteEditor"]
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from readmark.annotations.settings import SOURCE_ORDERS, UserSettings
 from readmark.tui.key_hold import KeyHold
@@ -64,7 +65,11 @@ class ReadmarkApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         # At once, not queued: keys already on their way must wait for the new screen.
         self.screen_change_signal.subscribe(self, self.key_hold.screen_changed, immediate=True)
-        self.push_screen(ReaderScreen(self.vault_path, self.settings, open_source=self.open_source))
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The reader is the first screen, not pushed over an empty one: one screen fewer to
+        # compose, style and resume at start-up.
+        return ReaderScreen(self.vault_path, self.settings, open_source=self.open_source)
 
     async def on_event(self, event: events.Event) -> None:
         if event.is_forwarded:
