@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readmark.annotations.index_folder import remove_other_versions, repair, trust_problem
 from readmark.annotations.index_plan import AnnotationFolders, Plan, make_plan
@@ -53,15 +53,7 @@ from readmark.annotations.index_state import (
     note_save,
     read_saves,
 )
-from readmark.annotations.index_writer import IndexSegmentWriter
 from readmark.annotations.model import Annotation
-from readmark.annotations.notebook import (
-    Listing,
-    ListingCache,
-    NotebookFilter,
-    NotebookSort,
-    as_you_type,
-)
 from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
@@ -73,7 +65,12 @@ from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-from whoosh.writing import CLEAR, IndexWriter
+
+if TYPE_CHECKING:
+    # Loaded when first used: a search that finds nothing to write needs neither a writer nor
+    # the notebook's listings.
+    from readmark.annotations.notebook import Listing, ListingCache, NotebookFilter
+    from whoosh.writing import IndexWriter
 
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
 LOCK_TIMEOUT = 0.05
@@ -93,7 +90,7 @@ memory; past it, search leaves out what changed and only hides what is gone."""
 # or note: normalising those two by length would sink every annotation below the passages.
 WEIGHTING = BM25F(quote_B=0.0, note_B=0.0)
 
-Op = Callable[[IndexWriter], object]
+Op = Callable[["IndexWriter"], object]
 Progress = Callable[[int], None]
 AnnotationLoader = Callable[[Path, bytes], Iterable[Annotation]]
 """Reads the annotations in one file, given its path and its bytes (`ValueError` when it
@@ -528,6 +525,8 @@ class SearchIndex:
                     state.put_source(sid, UNREAD_STAMP, titles[sid])
                 for key, _, ids in indexed:
                     state.add_ids(key, ids)
+        from whoosh.writing import CLEAR
+
         with _committing(writer, **({"mergetype": CLEAR} if clear else {"merge": True})):
             pass
         self._record(plan, titles, indexed, rewrite)
@@ -623,6 +622,8 @@ class SearchIndex:
         Reads its inputs lazily, so memory stays bounded. File stamps are forgotten: the next
         `reconcile` re-reads every file once.
         """
+        from whoosh.writing import CLEAR
+
         titles: dict[str, str] = {}
 
         def documents() -> Iterator[dict[str, Any]]:
@@ -707,6 +708,8 @@ class SearchIndex:
     def list_annotations(self, wanted: NotebookFilter) -> Listing:
         """Every annotation `wanted` asks for, in its order, each row read when shown (see
         `annotations.notebook`); `SearchError` on typed words that are no query."""
+        from readmark.annotations.notebook import as_you_type
+
         text = as_you_type(wanted.text)
         parsed = self.parse(text, notes_only=True) if text else None
         cache = self.listing_cache()
@@ -718,6 +721,8 @@ class SearchIndex:
     def listing_cache(self) -> ListingCache:
         """The notebook's orders for the index as it is now (worked out on the first call
         after a change; a reader warms it ahead)."""
+        from readmark.annotations.notebook import ListingCache, NotebookSort
+
         with self._mutex:
             self.flush(timeout=0)
             generation = self._ix.latest_generation()
@@ -921,6 +926,8 @@ class SearchIndex:
             self._searcher = None
 
     def _writer(self, *, bulk: bool, timeout: float | None = None) -> IndexWriter:
+        from readmark.annotations.index_writer import IndexSegmentWriter
+
         wait = self._lock_timeout if timeout is None else timeout
         # Every writer, merges included, uses the same codec, so segments never mix two kinds.
         codec = IndexCodec()

@@ -659,10 +659,11 @@ class Workspace:
         prefix = self.store.root.relative_to(self.vault.root).as_posix()
         return AnnotationFolders(str(self.store.root), SUFFIX, prefix)
 
-    def source_files(self) -> dict[str, Path]:
-        """Every listed source's file, by source id."""
-        root = self.vault.root
-        return {s.id: root.joinpath(*s.id.split("/")) for s in self.vault.scan().sources}
+    def source_files(self) -> dict[str, str]:
+        """Every listed source's file, by source id (paths as text: a search makes a
+        thousand of them, and `Path` objects cost ten times as much)."""
+        root = str(self.vault.root)
+        return {sid: os.path.join(root, *sid.split("/")) for sid in self.vault.scan().ids}
 
     # -- internals -------------------------------------------------------------------------
 

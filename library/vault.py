@@ -60,6 +60,11 @@ class Listing:
         self.skipped = skipped
 
     @property
+    def ids(self) -> list[str]:
+        """The sources' ids, in order, without building their summaries."""
+        return [row["id"] for row in self._rows]
+
+    @property
     def sources(self) -> list[SourceSummary]:
         if self._sources is None:
             self._sources = [SourceSummary.from_json(row) for row in self._rows]
