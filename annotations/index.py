@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     # Loaded when first used: a search that finds nothing to write needs neither a writer nor
     # the notebook's listings.
     from readmark.annotations.notebook import Listing, ListingCache, NotebookFilter
+    from whoosh.reading import IndexReader
     from whoosh.writing import IndexWriter
 
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
@@ -196,6 +197,7 @@ class SearchIndex:
         """True when the index on disk was half-written or damaged and was started afresh."""
         self.left = opened.left
         """Files in the index folder that a repair left because readmark did not make them."""
+        self._opened_reader = opened.reader
         self._parser = build_parser(self._ix.schema)
         self._notes_parser = build_parser(self._ix.schema, ANNOTATION_TEXT_FIELDS)
         # A fresh index has seen nothing, whatever a leftover state file says.
@@ -886,6 +888,7 @@ class SearchIndex:
         with self._mutex:
             self.flush(timeout=1.0)
             self._drop_searcher()
+            self._let_go_of_opened_reader()
             if self._listing is not None:
                 self._listing.searcher.close()
                 self._listing = None
@@ -928,6 +931,7 @@ class SearchIndex:
     def _writer(self, *, bulk: bool, timeout: float | None = None) -> IndexWriter:
         from readmark.annotations.index_writer import IndexSegmentWriter
 
+        self._let_go_of_opened_reader()
         wait = self._lock_timeout if timeout is None else timeout
         # Every writer, merges included, uses the same codec, so segments never mix two kinds.
         codec = IndexCodec()
@@ -948,12 +952,27 @@ class SearchIndex:
         # Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps merged-away segments (every
         # document found twice) and stale deletions; reopening after a commit costs a few ms.
         current = self._searcher
-        if current is not None and current.reader().generation() == self._ix.latest_generation():
+        latest = self._ix.latest_generation()
+        if current is not None and current.reader().generation() == latest:
             return current
         if current is not None:
             current.close()
+        opened, self._opened_reader = self._opened_reader, None
+        if opened is not None and opened.generation() == latest:
+            self._searcher = Searcher(opened, fromindex=self._ix, weighting=WEIGHTING)
+            return self._searcher
+        if opened is not None:
+            opened.close()
         self._searcher = self._ix.searcher(weighting=WEIGHTING)
         return self._searcher
+
+    def _let_go_of_opened_reader(self) -> None:
+        """Close the reader kept from opening the index, if no search took it: a commit may
+        remove the segment files it holds open."""
+        opened, self._opened_reader = self._opened_reader, None
+        if opened is not None:
+            with contextlib.suppress(OSError):
+                opened.close()
 
     def _known_titles(self) -> dict[str, str]:
         if self._titles is None:
@@ -1056,6 +1075,9 @@ class _Opened:
     problem: str | None = None
     """Why the index is in memory, for the user."""
     left: list[str] = field(default_factory=list)
+    reader: IndexReader | None = None
+    """The reader that opened every segment to check them: the first search reads through it
+    (opening them is a good part of a fresh search)."""
 
 
 def _open_or_create(folder: Path, vault: Path) -> _Opened:
@@ -1084,8 +1106,8 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
             if not _storage(folder).index_exists(INDEX_NAME):
                 break
             ix = _storage(folder).open_index(INDEX_NAME)
-            ix.reader().close()  # opens every segment file
-            return _Opened(ix, fresh=False)
+            reader = ix.reader()  # opens every segment file
+            return _Opened(ix, fresh=False, reader=reader)
         except Exception:
             # Another process's commit may have replaced the files between two reads: retry.
             damaged = True

@@ -243,6 +243,25 @@ def test_a_saved_annotation_is_searchable_at_once(index: SearchIndex) -> None:
     assert ids(index.search("foam")) == []
 
 
+def test_a_search_sees_what_another_process_wrote_after_the_index_was_opened(
+    index: SearchIndex, tmp_path: Path
+) -> None:
+    index.close()
+    opened = SearchIndex(tmp_path)  # opening reads every segment; its first search reuses that
+    other = SearchIndex(tmp_path)
+    assert other.add_or_update_annotation(note("a6", "tidal gravity bends the harbour"), "Tides")
+    other.remove_annotation("a1")
+    other.close()
+    assert ids(opened.search("gravity")) == ["a6"]
+    assert "a1" not in ids(opened.search("scaling"))
+    opened.close()
+    again = SearchIndex(tmp_path)
+    assert ids(again.search("gravity")) == ["a6"]  # read through the segments it opened
+    assert again.add_or_update_annotation(note("a7", "gravity waves at the pier"), "Tides")
+    assert sorted(ids(again.search("gravity"))) == ["a6", "a7"]
+    again.close()
+
+
 def test_reindexing_a_source_replaces_its_passages(index: SearchIndex) -> None:
     changed = make_source("notes/garden.txt", "Allotment Diary", [(None, "", "Beans climbed.")])
     index.index_source(changed)
