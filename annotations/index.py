@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     # the notebook's listings.
     from readmark.annotations.notebook import Listing, ListingCache, NotebookFilter
     from whoosh.reading import IndexReader
-    from whoosh.writing import IndexWriter
+    from whoosh.writing import IndexWriter, SegmentWriter
 
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
 LOCK_TIMEOUT = 0.05
@@ -1198,7 +1198,7 @@ def _small_segments(segments: list[Any]) -> list[Any]:
     return [s for s in segments if s.doc_count_all() * SMALL_SEGMENT_SHARE < total]
 
 
-def _merge_small_segments(writer: IndexWriter, segments: list[Any]) -> list[Any]:
+def _merge_small_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
     """A Whoosh merge policy: the small segments (see `_small_segments`) are merged into the
     segment being written, the others kept."""
     from whoosh.reading import SegmentReader
