@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readmark.annotations.markdown_format import parse
 from readmark.annotations.model import (
     Annotation,
     Confidence,
@@ -768,6 +767,8 @@ def _load_annotation_file(path: Path, data: bytes) -> list[Annotation]:
     A file whose name is not its id (a sync tool's conflicted copy) is refused like the store
     refuses it, so the index never holds an annotation the store does not load.
     """
+    from readmark.annotations.markdown_format import parse
+
     text = data.decode(ENCODING, ENCODING_ERRORS)
     annotation = parse(text)
     if f"{annotation.id}{SUFFIX}" != path.name:

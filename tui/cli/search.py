@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from readmark.tui.cli.common import (
     CommandError,
@@ -122,10 +121,10 @@ def print_hits(hits: list[SearchHit]) -> None:
         console.print(text, soft_wrap=not line.wrap)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """A line to print: its parts with their rich styles; `wrap` False keeps it whole (it is
-    cut or wrapped by the terminal, not by rich)."""
+    cut or wrapped by the terminal, not by rich). A tuple: making a dataclass costs a fresh
+    process more than printing every line."""
 
     parts: tuple[tuple[str, str | None], ...]
     wrap: bool = True
