@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readmark.annotations.index_folder import remove_other_versions, repair, trust_problem
 from readmark.annotations.index_plan import AnnotationFolders, Plan, make_plan
@@ -53,15 +53,7 @@ from readmark.annotations.index_state import (
     note_save,
     read_saves,
 )
-from readmark.annotations.index_writer import IndexSegmentWriter
 from readmark.annotations.model import Annotation
-from readmark.annotations.notebook import (
-    Listing,
-    ListingCache,
-    NotebookFilter,
-    NotebookSort,
-    as_you_type,
-)
 from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
@@ -73,7 +65,13 @@ from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-from whoosh.writing import CLEAR, IndexWriter
+
+if TYPE_CHECKING:
+    # Loaded when first used: a search that finds nothing to write needs neither a writer nor
+    # the notebook's listings.
+    from readmark.annotations.notebook import Listing, ListingCache, NotebookFilter
+    from whoosh.reading import IndexReader
+    from whoosh.writing import IndexWriter, SegmentWriter
 
 INDEX_NAME = f"readmark{SCHEMA_VERSION}"
 LOCK_TIMEOUT = 0.05
@@ -85,6 +83,9 @@ BULK_THRESHOLD = 20_000
 """Documents above which a write uses the parallel bulk writer."""
 BULK_LIMIT_MB = 256
 SNIPPET_CHARS = 160
+SMALL_SEGMENT_SHARE = 8
+"""A segment holding less than 1/8 of the index's documents is small: `tidy` merges the small
+ones into one."""
 BUSY = "The search index is busy: another readmark is writing to it. Try again in a moment."
 HELD_BACK_LIMIT = 2_000
 """Changed files (a source counts as 30) whose new text a search that cannot write holds in
@@ -93,7 +94,7 @@ memory; past it, search leaves out what changed and only hides what is gone."""
 # or note: normalising those two by length would sink every annotation below the passages.
 WEIGHTING = BM25F(quote_B=0.0, note_B=0.0)
 
-Op = Callable[[IndexWriter], object]
+Op = Callable[["IndexWriter"], object]
 Progress = Callable[[int], None]
 AnnotationLoader = Callable[[Path, bytes], Iterable[Annotation]]
 """Reads the annotations in one file, given its path and its bytes (`ValueError` when it
@@ -199,6 +200,7 @@ class SearchIndex:
         """True when the index on disk was half-written or damaged and was started afresh."""
         self.left = opened.left
         """Files in the index folder that a repair left because readmark did not make them."""
+        self._opened_reader = opened.reader
         self._parser = build_parser(self._ix.schema)
         self._notes_parser = build_parser(self._ix.schema, ANNOTATION_TEXT_FIELDS)
         # A fresh index has seen nothing, whatever a leftover state file says.
@@ -388,6 +390,26 @@ class SearchIndex:
                 report.unwritten = reason
             return report
 
+    def tidy(self, timeout: float | None = None) -> bool:
+        """Merge the index's small segments into one when there are two or more; True when it
+        did. Every search opens each segment and looks each word up in each, and the catch-ups'
+        commits leave a segment each that Whoosh's own policy merges only once many pile up
+        (a fresh search over nine segments took a twentieth longer than over three). The
+        catch-up runs this, in the background; a busy index is left as it is."""
+        with self._mutex:
+            if self.in_memory or len(_small_segments(self._ix._segments())) < 2:
+                return False
+            try:
+                writer = self._writer(bulk=False, timeout=timeout)
+            except (LockError, OSError):
+                return False
+            try:
+                with _committing(writer, mergetype=_merge_small_segments):
+                    pass
+            except OSError:
+                return False  # a full disk: the segments stand as they were
+            return True
+
     def files_changed(self, annotation_ids: Iterable[str], folders: AnnotationFolders) -> list[str]:
         """The keys of the files holding these annotations that changed (or went) since they
         were indexed: a stat each, for the few hits a search shows."""
@@ -528,6 +550,8 @@ class SearchIndex:
                     state.put_source(sid, UNREAD_STAMP, titles[sid])
                 for key, _, ids in indexed:
                     state.add_ids(key, ids)
+        from whoosh.writing import CLEAR
+
         with _committing(writer, **({"mergetype": CLEAR} if clear else {"merge": True})):
             pass
         self._record(plan, titles, indexed, rewrite)
@@ -623,6 +647,8 @@ class SearchIndex:
         Reads its inputs lazily, so memory stays bounded. File stamps are forgotten: the next
         `reconcile` re-reads every file once.
         """
+        from whoosh.writing import CLEAR
+
         titles: dict[str, str] = {}
 
         def documents() -> Iterator[dict[str, Any]]:
@@ -707,6 +733,8 @@ class SearchIndex:
     def list_annotations(self, wanted: NotebookFilter) -> Listing:
         """Every annotation `wanted` asks for, in its order, each row read when shown (see
         `annotations.notebook`); `SearchError` on typed words that are no query."""
+        from readmark.annotations.notebook import as_you_type
+
         text = as_you_type(wanted.text)
         parsed = self.parse(text, notes_only=True) if text else None
         cache = self.listing_cache()
@@ -718,6 +746,8 @@ class SearchIndex:
     def listing_cache(self) -> ListingCache:
         """The notebook's orders for the index as it is now (worked out on the first call
         after a change; a reader warms it ahead)."""
+        from readmark.annotations.notebook import ListingCache, NotebookSort
+
         with self._mutex:
             self.flush(timeout=0)
             generation = self._ix.latest_generation()
@@ -881,6 +911,7 @@ class SearchIndex:
         with self._mutex:
             self.flush(timeout=1.0)
             self._drop_searcher()
+            self._let_go_of_opened_reader()
             if self._listing is not None:
                 self._listing.searcher.close()
                 self._listing = None
@@ -921,6 +952,9 @@ class SearchIndex:
             self._searcher = None
 
     def _writer(self, *, bulk: bool, timeout: float | None = None) -> IndexWriter:
+        from readmark.annotations.index_writer import IndexSegmentWriter
+
+        self._let_go_of_opened_reader()
         wait = self._lock_timeout if timeout is None else timeout
         # Every writer, merges included, uses the same codec, so segments never mix two kinds.
         codec = IndexCodec()
@@ -941,12 +975,27 @@ class SearchIndex:
         # Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps merged-away segments (every
         # document found twice) and stale deletions; reopening after a commit costs a few ms.
         current = self._searcher
-        if current is not None and current.reader().generation() == self._ix.latest_generation():
+        latest = self._ix.latest_generation()
+        if current is not None and current.reader().generation() == latest:
             return current
         if current is not None:
             current.close()
+        opened, self._opened_reader = self._opened_reader, None
+        if opened is not None and opened.generation() == latest:
+            self._searcher = Searcher(opened, fromindex=self._ix, weighting=WEIGHTING)
+            return self._searcher
+        if opened is not None:
+            opened.close()
         self._searcher = self._ix.searcher(weighting=WEIGHTING)
         return self._searcher
+
+    def _let_go_of_opened_reader(self) -> None:
+        """Close the reader kept from opening the index, if no search took it: a commit may
+        remove the segment files it holds open."""
+        opened, self._opened_reader = self._opened_reader, None
+        if opened is not None:
+            with contextlib.suppress(OSError):
+                opened.close()
 
     def _known_titles(self) -> dict[str, str]:
         if self._titles is None:
@@ -1049,6 +1098,9 @@ class _Opened:
     problem: str | None = None
     """Why the index is in memory, for the user."""
     left: list[str] = field(default_factory=list)
+    reader: IndexReader | None = None
+    """The reader that opened every segment to check them: the first search reads through it
+    (opening them is a good part of a fresh search)."""
 
 
 def _open_or_create(folder: Path, vault: Path) -> _Opened:
@@ -1077,8 +1129,8 @@ def _open_or_create(folder: Path, vault: Path) -> _Opened:
             if not _storage(folder).index_exists(INDEX_NAME):
                 break
             ix = _storage(folder).open_index(INDEX_NAME)
-            ix.reader().close()  # opens every segment file
-            return _Opened(ix, fresh=False)
+            reader = ix.reader()  # opens every segment file
+            return _Opened(ix, fresh=False, reader=reader)
         except Exception:
             # Another process's commit may have replaced the files between two reads: retry.
             damaged = True
@@ -1138,6 +1190,25 @@ class _committing:
             # later save in this process waits for the garbage collector.
             _abandon(self.writer)
             raise
+
+
+def _small_segments(segments: list[Any]) -> list[Any]:
+    """The segments holding less than 1/`SMALL_SEGMENT_SHARE` of all documents."""
+    total = sum(segment.doc_count_all() for segment in segments)
+    return [s for s in segments if s.doc_count_all() * SMALL_SEGMENT_SHARE < total]
+
+
+def _merge_small_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy: the small segments (see `_small_segments`) are merged into the
+    segment being written, the others kept."""
+    from whoosh.reading import SegmentReader
+
+    small = _small_segments(segments)
+    if len(small) < 2:
+        return segments
+    for segment in small:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
+    return [segment for segment in segments if segment not in small]
 
 
 def _abandon(writer: IndexWriter) -> None:

@@ -3,7 +3,8 @@
 `readmark search` answers from the folders' stamps (see `index_plan`): a file another program
 rewrote in place moves no stamp. Once the answer is printed, a low-priority process stats every
 annotation file and indexes those that changed, so the next search finds them, while the
-command itself has already returned.
+command itself has already returned; then it merges the index's small segments, so the next
+search opens fewer.
 
 At most one such process runs and one waits: a search that finds one waiting starts none (the
 waiting one runs after the running one, so it sees every change made until it starts).
@@ -61,6 +62,7 @@ def catch_up(vault: Path) -> None:
     try:
         with Workspace(vault) as workspace:
             workspace.sync_index(lock_timeout=LOCK_WAIT)
+            workspace.index.tidy(timeout=LOCK_WAIT)
     except Exception:  # noqa: BLE001, S110 - derived data: the next search or check catches up
         pass
     finally:

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readmark.annotations.gitignore import ensure_gitignore
-from readmark.annotations.markdown_format import AnnotationFormatError, parse, render
 from readmark.annotations.model import Annotation, LoadProblem, LoadResult
 from readmark.annotations.slug import MAX_ID_CHARS, is_valid_annotation_id, source_slug
 from readmark.library import durable
@@ -248,6 +247,8 @@ class AnnotationStore:
         )
 
     def _encode(self, annotation: Annotation, path: Path) -> bytes:
+        from readmark.annotations.markdown_format import render
+
         try:
             return render(annotation).encode(ENCODING, ENCODING_ERRORS)
         except UnicodeError as error:
@@ -262,6 +263,8 @@ class AnnotationStore:
         """The annotation in `data` when it is what this store itself last wrote for the id."""
         if self._written.get(annotation_id) != _digest(data):
             return None
+        from readmark.annotations.markdown_format import AnnotationFormatError, parse
+
         try:
             return parse(data.decode(ENCODING, ENCODING_ERRORS))
         except (UnicodeDecodeError, AnnotationFormatError):
@@ -611,6 +614,9 @@ class AnnotationStore:
         return files, problems
 
     def _read(self, path: Path) -> tuple[Annotation, FileVersion]:
+        # Loaded when a file is first read: a search that reads none does without it.
+        from readmark.annotations.markdown_format import AnnotationFormatError, parse
+
         try:
             # Stat first: a change in between only makes the stamp look older than the text.
             info = os.stat(path)

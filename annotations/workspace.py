@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readmark.annotations.markdown_format import parse
 from readmark.annotations.model import (
     Annotation,
     Confidence,
@@ -659,10 +658,11 @@ class Workspace:
         prefix = self.store.root.relative_to(self.vault.root).as_posix()
         return AnnotationFolders(str(self.store.root), SUFFIX, prefix)
 
-    def source_files(self) -> dict[str, Path]:
-        """Every listed source's file, by source id."""
-        root = self.vault.root
-        return {s.id: root.joinpath(*s.id.split("/")) for s in self.vault.scan().sources}
+    def source_files(self) -> dict[str, str]:
+        """Every listed source's file, by source id (paths as text: a search makes a
+        thousand of them, and `Path` objects cost ten times as much)."""
+        root = str(self.vault.root)
+        return {sid: os.path.join(root, *sid.split("/")) for sid in self.vault.scan().ids}
 
     # -- internals -------------------------------------------------------------------------
 
@@ -767,6 +767,8 @@ def _load_annotation_file(path: Path, data: bytes) -> list[Annotation]:
     A file whose name is not its id (a sync tool's conflicted copy) is refused like the store
     refuses it, so the index never holds an annotation the store does not load.
     """
+    from readmark.annotations.markdown_format import parse
+
     text = data.decode(ENCODING, ENCODING_ERRORS)
     annotation = parse(text)
     if f"{annotation.id}{SUFFIX}" != path.name:

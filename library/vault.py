@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readmark.library.cache import CacheEntry, read_cache, write_cache
 from readmark.library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
@@ -18,7 +18,10 @@ from readmark.library.errors import SourceError
 from readmark.library.formats import registry
 from readmark.library.layout import DATA_FOLDER, VaultLayout
 from readmark.library.model import Source
-from readmark.library.summary import SourceSummary
+
+if TYPE_CHECKING:
+    # Made from the listing's rows on first use: a search needs only the ids.
+    from readmark.library.summary import SourceSummary
 
 HIDDEN_FILE = "hidden file (readmark lists only files whose name does not start with a dot)"
 NOT_REGULAR = "not a regular file (a pipe, socket or device)"
@@ -60,7 +63,14 @@ class Listing:
         self.skipped = skipped
 
     @property
+    def ids(self) -> list[str]:
+        """The sources' ids, in order, without building their summaries."""
+        return [row["id"] for row in self._rows]
+
+    @property
     def sources(self) -> list[SourceSummary]:
+        from readmark.library.summary import SourceSummary
+
         if self._sources is None:
             self._sources = [SourceSummary.from_json(row) for row in self._rows]
         return self._sources

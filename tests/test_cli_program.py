@@ -70,3 +70,33 @@ def test_a_command_imports_neither_textual_nor_shtab(tmp_path: Path) -> None:
         [sys.executable, "-c", code, "--version"], capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stdout) == (0, f"readmark {__version__}\n"), done.stderr
+
+
+def test_a_command_line_parses_as_readmark_s_whole_parser_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command line builds only its command's parser: what it accepts, and what it says of
+    a mistake, is what the parser of every command says."""
+    from readmark.tui.cli import entry
+
+    lines = [
+        ["search", "tides", "--limit", "3", "--vault", str(tmp_path)],
+        ["--debug", "search", "tides", "--json", "--vault", str(tmp_path)],
+        ["search", "tides", "--lmit", "3"],
+        ["search"],
+        ["search", "tides", "--limit", "many"],
+        ["cite", "talk.md", "--vault", str(tmp_path), "--kind", "dissent"],
+    ]
+    for argv in lines:
+        said = []
+        for parser in (entry.build_parser(), entry.build_parser(entry._command_run(argv))):
+            try:
+                parsed = vars(entry._parse_command(parser, argv))
+            except SystemExit as exit_:
+                parsed = {"exit": exit_.code}
+            parsed.pop("run", None)
+            said.append((parsed, capsys.readouterr()))
+        assert said[0] == said[1], argv
+    assert entry._command_run(["--help", "search"]) is None  # readmark's own help: every command
+    assert entry._command_run(["search", "--version"]) is None
+    assert entry._command_run(["--debug", "search", "tides"]) == "search"

@@ -243,6 +243,46 @@ def test_a_saved_annotation_is_searchable_at_once(index: SearchIndex) -> None:
     assert ids(index.search("foam")) == []
 
 
+def test_a_search_sees_what_another_process_wrote_after_the_index_was_opened(
+    index: SearchIndex, tmp_path: Path
+) -> None:
+    index.close()
+    opened = SearchIndex(tmp_path)  # opening reads every segment; its first search reuses that
+    other = SearchIndex(tmp_path)
+    assert other.add_or_update_annotation(note("a6", "tidal gravity bends the harbour"), "Tides")
+    other.remove_annotation("a1")
+    other.close()
+    assert ids(opened.search("gravity")) == ["a6"]
+    assert "a1" not in ids(opened.search("scaling"))
+    opened.close()
+    again = SearchIndex(tmp_path)
+    assert ids(again.search("gravity")) == ["a6"]  # read through the segments it opened
+    assert again.add_or_update_annotation(note("a7", "gravity waves at the pier"), "Tides")
+    assert sorted(ids(again.search("gravity"))) == ["a6", "a7"]
+    again.close()
+
+
+def test_tidying_merges_the_small_segments_and_finds_the_same(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path)
+    index.rebuild(ANNOTATIONS, [FRONTIER, GARDEN])
+    index.merge_on_save = False  # a commit each, as the catch-ups leave them
+    for n in range(5):
+        assert index.add_or_update_annotation(note(f"b{n}", f"harbour gravity {n}"), "Tides")
+    index.remove_annotation("a3")
+    segments = sorted(index.folder.glob("*.seg"))
+    assert len(segments) == 6  # the rebuilt one, and one per save (a removal writes none)
+    queries = ["gravity", "scaling", "laws", "tomatoes", "kind:dissent", "harbour 3"]
+    before = {q: [(h.id, round(h.score, 6)) for h in index.search(q)] for q in queries}
+    assert index.tidy()
+    assert len(list(index.folder.glob("*.seg"))) == 2  # the rebuilt one, and the small merged
+    assert {q: [(h.id, round(h.score, 6)) for h in index.search(q)] for q in queries} == before
+    assert not index.tidy()  # nothing left to merge
+    index.close()
+    assert {q: ids(SearchIndex(tmp_path).search(q)) for q in queries} == {
+        q: [hit_id for hit_id, _ in hits] for q, hits in before.items()
+    }
+
+
 def test_reindexing_a_source_replaces_its_passages(index: SearchIndex) -> None:
     changed = make_source("notes/garden.txt", "Allotment Diary", [(None, "", "Beans climbed.")])
     index.index_source(changed)

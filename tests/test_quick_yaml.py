@@ -180,3 +180,25 @@ def test_any_header_the_fast_path_takes_reads_as_yaml_reads_it(
     assert quick.keys() == expected.keys()
     for key in quick:
         assert same(quick[key], expected[key]), (key, header)
+
+
+# Each edge of the characters YAML accepts in a stream, and the line breaks its own parser must
+# fold (CR, NEL, LS, PS): one side is read here, the other left to YAML (a line feed ends the
+# line, so it is no character of a value).
+_EDGES = [0x0, 0x8, 0x9, 0xB, 0xC, 0xD, 0x1F, 0x20, 0x7E, 0x7F, 0x85, 0x9F, 0xA0, 0x2027, 0x2028,
+          0x2029, 0x202A, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000,
+          0x10FFFF]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", _EDGES, ids=[f"U+{code:04X}" for code in _EDGES])
+def test_a_character_yaml_would_refuse_or_fold_is_left_to_yaml(code: int) -> None:
+    char = chr(code)
+    header = f"note: 'one{char}two'\n"
+    refused_or_folded = bool(yaml.reader.Reader.NON_PRINTABLE.search(char)) or char in (
+        "\r\x85\u2028\u2029"
+    )
+    quick = read_mapping(header)
+    if refused_or_folded:
+        assert quick is None
+    else:
+        assert quick == {"note": f"one{char}two"}

@@ -48,8 +48,8 @@ _TOP_LEVEL_ONLY = ("--version", "--print-completion")
 """Options of `readmark` itself, never of a command or of the reader."""
 
 
-def command_modules() -> list[ModuleType]:
-    return [importlib.import_module(f"readmark.tui.cli.{name}") for name in COMMANDS]
+def command_modules(names: Sequence[str] = COMMANDS) -> list[ModuleType]:
+    return [importlib.import_module(f"readmark.tui.cli.{name}") for name in names]
 
 
 class Parser(argparse.ArgumentParser):
@@ -122,8 +122,11 @@ def _mark_paths(parser: argparse.ArgumentParser, folder: object, file: object) -
             action.complete = file  # type: ignore[attr-defined]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of subcommands; `readmark PATH` is parsed by `_reader_parser`."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of subcommands; `readmark PATH` is parsed by `_reader_parser`.
+
+    `only`: the one command a command line runs (see `_command_run`); the others' parsers are
+    left out, as they would only be built to go unused."""
     parser = _TopParser(
         prog=PROG,
         usage=USAGE,
@@ -145,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # `prog` names subcommands `readmark show`, not after the top-level usage text.
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog=PROG)
-    for module in command_modules():
+    for module in command_modules(COMMANDS if only is None else (only,)):
         module.register(subparsers)
     return parser
 
@@ -168,6 +171,19 @@ def _is_command_line(argv: list[str]) -> bool:
     if words:
         return words[0] in COMMANDS
     return any(a in ("-h", "--help") for a in argv)
+
+
+def _command_run(argv: list[str]) -> str | None:
+    """The command a command line runs, when nothing before its name but `--debug` could ask
+    `readmark` itself for something (its help, the version, completion, which list every
+    command); else None."""
+    if any(a.split("=")[0] in _TOP_LEVEL_ONLY for a in argv):
+        return None
+    for position, word in enumerate(argv):
+        if not word.startswith("-"):
+            before = argv[:position]
+            return word if word in COMMANDS and all(a == "--debug" for a in before) else None
+    return None
 
 
 def _refuse_unknown_command(argv: list[str]) -> None:
@@ -195,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             if _is_command_line(args_list):
-                args = _parse_command(build_parser(), args_list)
+                args = _parse_command(build_parser(_command_run(args_list)), args_list)
             else:
                 _refuse_unknown_command(args_list)
                 args = _reader_parser().parse_args(args_list)

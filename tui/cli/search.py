@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from readmark.tui.cli.common import (
     CommandError,
@@ -13,10 +13,10 @@ from readmark.tui.cli.common import (
     print_json,
     user_errors,
 )
+from readmark.tui.cli.plain_text import is_simple, plain_width, wrapped
 
 if TYPE_CHECKING:
     from readmark.annotations.index import SearchHit
-    from rich.text import Text
 
 
 def register(subparsers: Any) -> None:
@@ -91,34 +91,72 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
 
 def print_hits(hits: list[SearchHit]) -> None:
     """One block per hit: a header (type, kind, source, time, id), the snippet with the
-    matched words in bold, and an annotation's note."""
-    from readmark.library.safe_text import printable, shorten
-    from readmark.library.timecode import format_timecode
+    matched words in bold, and an annotation's note.
+
+    Printed through rich at a terminal; to a pipe or a file, where rich prints plain text,
+    written directly as rich would write it (its console is slow to load)."""
+    lines = hit_lines(hits)
+    width = plain_width(sys.stdout)
+    if width is not None and all(is_simple(text) for line in lines for text, _ in line.parts):
+        for line in lines:
+            plain = "".join(part for part, _ in line.parts)
+            # A write and a flush per line, as rich does: `| head` stops it at once.
+            sys.stdout.write(
+                "".join(f"{piece}\n" for piece in wrapped(plain, width, wrap=line.wrap))
+            )
+            sys.stdout.flush()
+        return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(highlight=False, soft_wrap=False)
+    for line in lines:
+        text = Text()
+        if line.parts:
+            # The first part's style is the line's own (a header is dim throughout).
+            first, first_style = line.parts[0]
+            text = Text(first, style=first_style or "")
+        for part, style in line.parts[1:]:
+            text.append(part, style=style)
+        console.print(text, soft_wrap=not line.wrap)
+
+
+class Line(NamedTuple):
+    """A line to print: its parts with their rich styles; `wrap` False keeps it whole (it is
+    cut or wrapped by the terminal, not by rich). A tuple: making a dataclass costs a fresh
+    process more than printing every line."""
+
+    parts: tuple[tuple[str, str | None], ...]
+    wrap: bool = True
+
+
+def hit_lines(hits: list[SearchHit]) -> list[Line]:
+    """What `print_hits` prints, line by line, each part already made printable."""
+    from readmark.library.safe_text import printable, shorten
+    from readmark.library.timecode import format_timecode
+
     if not hits:
-        console.print("No matches.")
-        return
+        return [Line((("No matches.", None),))]
+    lines: list[Line] = []
     for number, hit in enumerate(hits):
         if number:
-            console.print()
+            lines.append(Line(()))
         header = [hit.type if hit.kind is None else f"{hit.type} ({hit.kind})", hit.source]
         if hit.start is not None:
             header.append(format_timecode(hit.start, hours=hit.start >= 3600))
         header.append(hit.id)
-        console.print(Text(printable(" · ".join(header)), style="dim"), soft_wrap=True)
+        lines.append(Line(((printable(" · ".join(header)), "dim"),), wrap=False))
         note = " ".join(hit.note.split())
         in_note = hit.type == "annotation" and bool(note) and _snippet_is_from(hit.snippet, note)
         if in_note:
             # The words matched in the note: show what it is a note on, then the note marked.
-            console.print(Text("  " + printable(shorten(hit.text, 160))))
-            console.print(Text("  note: ").append_text(marked_snippet(hit, indent="")))
+            lines.append(Line((("  " + printable(shorten(hit.text, 160)), None),)))
+            lines.append(Line((("  note: ", None), *marked_snippet(hit, indent=""))))
             continue
-        console.print(marked_snippet(hit))
+        lines.append(Line(marked_snippet(hit)))
         if hit.type == "annotation" and note:
-            console.print(Text("  note: " + printable(note)))
+            lines.append(Line((("  note: " + printable(note), None),)))
+    return lines
 
 
 def _snippet_is_from(snippet: str, note: str) -> bool:
@@ -127,16 +165,15 @@ def _snippet_is_from(snippet: str, note: str) -> bool:
     return bool(core) and core[:40] in note
 
 
-def marked_snippet(hit: SearchHit, indent: str = "  ") -> Text:
-    """The snippet as a rich `Text`, matched words bold; file text is never read as markup."""
+def marked_snippet(hit: SearchHit, indent: str = "  ") -> tuple[tuple[str, str | None], ...]:
+    """The snippet in parts, matched words bold; file text is never read as markup."""
     from readmark.library.safe_text import printable
-    from rich.text import Text
 
-    text = Text(indent)
+    parts: list[tuple[str, str | None]] = [(indent, None)]
     last = 0
     for start, end in hit.marks:
-        text.append(printable(hit.snippet[last:start]))
-        text.append(printable(hit.snippet[start:end]), style="bold")
+        parts.append((printable(hit.snippet[last:start]), None))
+        parts.append((printable(hit.snippet[start:end]), "bold"))
         last = end
-    text.append(printable(hit.snippet[last:]))
-    return text
+    parts.append((printable(hit.snippet[last:]), None))
+    return tuple(parts)

@@ -1,0 +1,105 @@
+"""What a rich `Console` prints to a pipe or a file, without loading rich's console.
+
+At a terminal the commands print through rich (styles, the terminal's width). To a pipe or a file
+rich prints no styles, only the text broken into lines of the console's width; loading its
+console for that was a tenth of a fresh `readmark search`. `plain_width` says when the output is
+plain and how wide rich would make it, and `wrapped` breaks a line where rich breaks it, with
+rich's own measure of characters (tests/test_plain_output.py holds the two side by side).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import TextIO
+
+from rich.cells import cell_len, chop_cells, set_cell_size
+
+_WORD = re.compile(r"\s*\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def plain_width(stream: TextIO) -> int | None:
+    """The width rich wraps text at when it prints plain text to `stream`; None when it would
+    not print plain text there (a terminal, or `FORCE_COLOR` or `TTY_COMPATIBLE=1` asking it to
+    write styles anyway) or when its console has more to decide (Windows' console)."""
+    environ = os.environ
+    if sys.platform == "win32" or "FORCE_COLOR" in environ:
+        return None
+    if environ.get("TTY_COMPATIBLE", "") == "1":
+        return None
+    try:
+        if stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        try:
+            width = int(columns)
+        except ValueError:
+            return None
+    else:
+        width = 0
+        for descriptor in (0, 1, 2):  # as rich asks: the first of them that is a terminal
+            try:
+                width = os.get_terminal_size(descriptor).columns
+            except (AttributeError, ValueError, OSError):
+                continue
+            break
+        width = width or 80
+    return width if width > 0 else None
+
+
+def is_simple(text: str) -> bool:
+    """Whether `wrapped` can print `text`: rich expands tabs and splits lines itself."""
+    return "\t" not in text and "\n" not in text
+
+
+def wrapped(line: str, width: int, *, wrap: bool = True) -> list[str]:
+    """One line of text (no tab, no line break) as the lines rich prints for it at `width`
+    cells; with `wrap` False (rich's soft wrap) the line is left whole."""
+    if not wrap:
+        return [line]
+    starts = [0, *_breaks(line, width)]
+    pieces = [line[start:end] for start, end in zip(starts, [*starts[1:], len(line)], strict=True)]
+    return [_fitted(piece, width) for piece in pieces]
+
+
+def _fitted(piece: str, width: int) -> str:
+    """A wrapped piece less the spaces past the width (counted in characters, as rich counts
+    them there), then cut to the width in cells."""
+    excess = len(piece) - width
+    if excess > 0:
+        spaces = _TRAILING_SPACE.search(piece)
+        if spaces is not None:
+            piece = piece[: len(piece) - min(len(spaces.group(0)), excess)]
+    if cell_len(piece) > width:
+        piece = set_cell_size(piece, width)
+    return piece
+
+
+def _breaks(text: str, width: int) -> list[int]:
+    """Where rich breaks `text` to fit `width` cells: before a word that does not fit on the
+    line, and inside a word wider than a whole line (folded)."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group(0)
+        word_length = cell_len(word.rstrip())
+        if width - offset >= word_length:
+            offset += cell_len(word)
+        elif word_length > width:
+            folded = chop_cells(word, width)
+            for number, part in enumerate(folded):
+                if start:
+                    breaks.append(start)
+                if number == len(folded) - 1:
+                    offset = cell_len(part)
+                else:
+                    start += len(part)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(word)
+    return breaks
