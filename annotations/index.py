@@ -822,7 +822,7 @@ class SearchIndex:
         """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one.
         With `notes_only`, plain words are looked for in quotes and notes, not passages."""
         text = _rename_aliases(query.strip())
-        _check_fields(text, self._ix.schema.names())
+        _check_fields(text, (name for name, field in self._ix.schema.items() if field.indexed))
         problem = _syntax_problem(text)
         if problem:
             raise SearchError(f"Cannot read the query {query!r}: {problem}.")
