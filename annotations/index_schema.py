@@ -23,7 +23,13 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.filters import CharsetFilter, LowercaseFilter
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    W3Codec,
+    W3FieldWriter,
+    W3PerDocWriter,
+    W3PostingsWriter,
+)
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.matching import ListMatcher
@@ -31,6 +37,8 @@ from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import IndexingError
 
 SCHEMA_VERSION = 10
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
@@ -250,13 +258,14 @@ def _term(chain: StemmingChain, raw: str) -> str:
 def encoded_positions(places: list[int]) -> bytes:
     """Positions as Whoosh's `Positions` format writes them: a count, then pickled deltas."""
     if len(places) == 1:
-        return _one_position(places[0])
+        return one_position(places[0])
     deltas = [places[0], *(b - a for a, b in zip(places, places[1:], strict=False))]
     return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
 @lru_cache(maxsize=4096)
-def _one_position(position: int) -> bytes:
+def one_position(position: int) -> bytes:
+    """`encoded_positions` of one position, remembered: most words occur once in a text."""
     return pack_uint(1) + pickle.dumps([position], 2)
 
 
@@ -295,7 +304,7 @@ class IndexCodec(W3Codec):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def per_document_writer(self, storage: Any, segment: Any) -> W3PerDocWriter:
-        writer = W3PerDocWriter(self, storage, segment)
+        writer = WholeDocuments(self, storage, segment)
         # The stored fields' column: pickled (the outer writer), then compressed (its child).
         writer._colwriters["_stored"]._child._compress = compress  # noqa: SLF001
         return writer
@@ -326,6 +335,42 @@ class IndexCodec(W3Codec):
                 ids, weights, values or None, format_, scorer=scorer, term=term, terminfo=terminfo
             )
         return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+
+
+class WholeDocuments(W3PerDocWriter):
+    """Whoosh's per-document writer, taking a document's stored fields, field lengths and
+    column values in one call (`IndexSegmentWriter`), where Whoosh makes one per field."""
+
+    def add_whole(
+        self,
+        docnum: int,
+        stored: dict[str, Any],
+        lengths: list[tuple[str, int]],
+        columns: list[tuple[str, Any, Any]],
+    ) -> None:
+        """What `start_doc`, `add_field` and `add_column_value` for each field, and
+        `finish_doc` write for one document."""
+        if self._indoc or docnum != self._doccount:
+            raise IndexingError(f"Document {docnum} out of turn (expected {self._doccount})")
+        self._docnum = docnum
+        self._doccount += 1
+        writers, totals = self._colwriters, self._fieldlengths
+        for name, length in lengths:
+            column = f"_{name}_len"  # Whoosh's name for a field's length column
+            writer = writers.get(column)
+            if writer is None:
+                self._create_column(column, LENGTHS_COLUMN)
+                writer = writers[column]
+            writer.add(docnum, length_to_byte(length))
+            totals[name] += length
+        for name, kind, value in columns:
+            writer = writers.get(name)
+            if writer is None:
+                self._create_column(name, kind)
+                writer = writers[name]
+            writer.add(docnum, value)
+        if stored:
+            writers["_stored"].add(docnum, stored)
 
 
 class _Fields(W3FieldWriter):
@@ -418,6 +463,10 @@ class NameID(ID):
         for word, freq, weight, data in self.format.word_values(value, self.analyzer, **kwargs):
             # The format yields the analyzed text (its annotation says bytes).
             yield cast(str, word).encode("utf-8", NAME_ERRORS), freq, weight, data
+
+    def term_of(self, value: str) -> bytes:
+        """The one term `index` makes of a value: the id itself."""
+        return value.encode("utf-8", NAME_ERRORS)
 
     def to_bytes(self, value: str | bytes | list[str] | tuple[str, ...]) -> bytes:
         if isinstance(value, (list, tuple)):

@@ -8,8 +8,8 @@ themselves when they are few, else where its blocks are) and its blocks of posti
 Whoosh's reader reads them; a test compares every posting and statistic with Whoosh's writer.
 
 One thing differs from Whoosh's bytes, not from what is read: blocks are compressed with a
-4 KB window, not 32 KB. A block is at most a few KB, so it comes out the same size, and zlib
-spends most of a small block's time setting up the larger window.
+4 KB window, not 32 KB, and a smaller hash table. A block is at most a few KB, so it comes
+out the same size, and zlib spent most of a small block's time setting up the larger ones.
 """
 
 from __future__ import annotations
@@ -17,30 +17,31 @@ from __future__ import annotations
 import zlib
 from array import array
 from pickle import dumps
-from typing import Any, Protocol
+from typing import Any, TypeAlias
 
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 
 WINDOW_BITS = 12
 """zlib's window for a block (4 KB); any zlib reader takes a smaller window than its own."""
+MEMORY_LEVEL = 5
+"""zlib's memory for its hash table (1 to 9, 8 by default): for a few KB, the same size."""
 _INFO = W3TermInfo._struct  # noqa: SLF001 - the term table's entry layout, as Whoosh packs it
 _NO_LENGTH = 0
 """A block's and a term's shortest and longest field length, as a byte: the index keeps none
 (see `IndexCodec`)."""
 
 
-class Postings(Protocol):
-    """A term's postings: document numbers in order, weights, and values (none for a field
-    whose postings carry none)."""
-
-    ids: array[int]
-    weights: array[float]
-    values: list[bytes]
+Postings: TypeAlias = "tuple[array[int], array[float], list[bytes]]"
+"""A term's postings: document numbers in order, weights, and values (none for a field whose
+postings carry none)."""
 
 
 def compress(data: bytes, level: int) -> bytes:
-    return zlib.compress(data, level, wbits=WINDOW_BITS)
+    """`zlib.compress` with a small window and hash table: most of its time on a small piece is
+    setting up the 300 KB of state its defaults take."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, WINDOW_BITS, MEMORY_LEVEL)
+    return packer.compress(data) + packer.flush()
 
 
 def write_terms(fields: Any, schema: Any, gathered: dict[str, dict[bytes, Postings]]) -> None:
@@ -58,7 +59,7 @@ def write_terms(fields: Any, schema: Any, gathered: dict[str, dict[bytes, Postin
         blocks.fixed = schema[name].format.fixed_value_size()
         for text in sorted(terms):
             term = terms[text]
-            if len(term.ids) < inline_below:
+            if len(term[0]) < inline_below:
                 entry = _inlined(term)
             else:
                 entry = blocks.write(term)
@@ -68,14 +69,14 @@ def write_terms(fields: Any, schema: Any, gathered: dict[str, dict[bytes, Postin
 
 def _inlined(term: Postings) -> bytes:
     """A term's entry holding its few postings itself."""
-    ids, weights = term.ids, term.weights
+    ids, weights, values = term
     rounded = array("f", weights)  # a block keeps its weights as 32-bit floats
     most = max(weights)
     info = _INFO.pack(
         True, sum(rounded), len(ids), _NO_LENGTH, _NO_LENGTH, most if most > 0 else 0,
         ids[0], ids[-1],
     )  # fmt: skip
-    return info + dumps((tuple(ids), tuple(rounded), tuple(term.values)), 2)
+    return info + dumps((tuple(ids), tuple(rounded), tuple(values)), 2)
 
 
 class _Blocks:
@@ -91,7 +92,7 @@ class _Blocks:
 
     def write(self, term: Postings) -> bytes:
         postfile, limit = self.postfile, self.limit
-        ids, weights, values = term.ids, term.weights, term.values
+        ids, weights, values = term
         count = len(ids)
         start = postfile.tell()
         postfile.write(WHOOSH3_HEADER_MAGIC)

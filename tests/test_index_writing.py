@@ -259,12 +259,14 @@ def contents(ix: Any) -> dict[str, Any]:
         docs = range(reader.doc_count_all())
         fields = ("quote", "note", "text", "speaker", "source", "tag")
         lengths = [[reader.doc_field_length(d, f) for f in fields] for d in docs]
+        totals = [reader.field_length(f) for f in fields]
         columns = {name: list(reader.column_reader(name)) for name in ("when", "place", "sure")}
         return {
             "postings": postings,
             "terms": terms,
             "stored": list(reader.all_stored_fields()),
             "lengths": lengths,
+            "totals": totals,
             "columns": columns,
             "segments": len(reader.leaf_readers()),
         }
