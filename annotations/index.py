@@ -62,6 +62,7 @@ from readmark.annotations.notebook import (
     NotebookSort,
     as_you_type,
 )
+from readmark.library.collector import collector_paused
 from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
@@ -429,9 +430,12 @@ class SearchIndex:
                 # Rewriting: what the index holds is unknown until the rewrite is done.
                 with self._state.writing():
                     self._state.set_complete(False)
-            self._apply(
-                plan, writer, load_annotations, load_source, report, progress, clear, unknown
-            )
+            # Reading 100,000 files makes millions of short-lived objects and each pass of the
+            # collector walks all the write holds (the plan, the records so far).
+            with collector_paused(plan.size > BULK_THRESHOLD):
+                self._apply(
+                    plan, writer, load_annotations, load_source, report, progress, clear, unknown
+                )
         except OSError as error:
             # A full disk mid-commit: the old index stands, and so does the state saved with it.
             _abandon(writer)  # its lock too, if the failure came before the commit began
