@@ -932,8 +932,8 @@ class SearchIndex:
             from readmark.annotations.index_parallel import IndexMpWriter
 
             bulk_writer: IndexWriter = IndexMpWriter(
-                self._ix, procs=2, multisegment=True, timeout=wait, limitmb=BULK_LIMIT_MB,
-                codec=codec,
+                self._ix, procs=bulk_workers(), multisegment=True, timeout=wait,
+                limitmb=BULK_LIMIT_MB, codec=codec,
             )  # fmt: skip
             return bulk_writer
         writer: IndexWriter = IndexSegmentWriter(
@@ -1142,6 +1142,15 @@ class _committing:
             # later save in this process waits for the garbage collector.
             _abandon(self.writer)
             raise
+
+
+def bulk_workers() -> int:
+    """Worker processes for a bulk write: one per core the reading process leaves, at most two.
+
+    This process reads and parses the files while the workers index; on two cores a second
+    worker only competes with the first (the same wall time) and each worker repeats the
+    other's warm-up and writes its own copy of the vocabulary (a tenth more CPU)."""
+    return min(2, max(1, (os.cpu_count() or 1) - 1))
 
 
 def _abandon(writer: IndexWriter) -> None:

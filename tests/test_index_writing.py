@@ -216,6 +216,7 @@ def test_a_bulk_rebuild_in_worker_processes_finds_what_one_writer_finds(
     }
     one.close()
     monkeypatch.setattr(index_module, "BULK_THRESHOLD", 10)  # the parallel writer past 10
+    monkeypatch.setattr(index_module, "bulk_workers", lambda: 2)  # as on four cores or more
     monkeypatch.setattr(
         IndexMpWriter, "__init__", partialmethod(IndexMpWriter.__init__, batchsize=7)
     )
@@ -310,3 +311,12 @@ def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
     assert [each["segments"] for each in expected] == [1, 2, 1]
     assert len(expected[-1]["postings"]) > 1000
     assert any(name == "text" and text == b"tide" for name, text, *_ in expected[-1]["postings"])
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (3, 2), (16, 2)])
+def test_a_bulk_write_uses_no_more_processes_than_cores(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    # The reading process is one of them; it parses files while the workers index.
+    monkeypatch.setattr(index_module.os, "cpu_count", lambda: cores)
+    assert index_module.bulk_workers() == workers
