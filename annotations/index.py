@@ -54,6 +54,7 @@ from readmark.annotations.index_state import (
     read_saves,
 )
 from readmark.annotations.model import Annotation
+from readmark.library.collector import collector_paused
 from readmark.library.durable import describe_os_error
 from readmark.library.errors import SourceError
 from readmark.library.layout import VaultLayout, ensure_private_dir
@@ -451,9 +452,12 @@ class SearchIndex:
                 # Rewriting: what the index holds is unknown until the rewrite is done.
                 with self._state.writing():
                     self._state.set_complete(False)
-            self._apply(
-                plan, writer, load_annotations, load_source, report, progress, clear, unknown
-            )
+            # Reading 100,000 files makes millions of short-lived objects and each pass of the
+            # collector walks all the write holds (the plan, the records so far).
+            with collector_paused(plan.size > BULK_THRESHOLD):
+                self._apply(
+                    plan, writer, load_annotations, load_source, report, progress, clear, unknown
+                )
         except OSError as error:
             # A full disk mid-commit: the old index stands, and so does the state saved with it.
             _abandon(writer)  # its lock too, if the failure came before the commit began
@@ -852,7 +856,7 @@ class SearchIndex:
         """The Whoosh query for `query`; a `SearchError` says what is wrong with a bad one.
         With `notes_only`, plain words are looked for in quotes and notes, not passages."""
         text = _rename_aliases(query.strip())
-        _check_fields(text, self._ix.schema.names())
+        _check_fields(text, (name for name, field in self._ix.schema.items() if field.indexed))
         problem = _syntax_problem(text)
         if problem:
             raise SearchError(f"Cannot read the query {query!r}: {problem}.")
@@ -962,8 +966,8 @@ class SearchIndex:
             from readmark.annotations.index_parallel import IndexMpWriter
 
             bulk_writer: IndexWriter = IndexMpWriter(
-                self._ix, procs=2, multisegment=True, timeout=wait, limitmb=BULK_LIMIT_MB,
-                codec=codec,
+                self._ix, procs=bulk_workers(), multisegment=True, timeout=wait,
+                limitmb=BULK_LIMIT_MB, codec=codec,
             )  # fmt: skip
             return bulk_writer
         writer: IndexWriter = IndexSegmentWriter(
@@ -1209,6 +1213,15 @@ def _merge_small_segments(writer: SegmentWriter, segments: list[Any]) -> list[An
     for segment in small:
         writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
     return [segment for segment in segments if segment not in small]
+
+
+def bulk_workers() -> int:
+    """Worker processes for a bulk write: one per core the reading process leaves, at most two.
+
+    This process reads and parses the files while the workers index; on two cores a second
+    worker only competes with the first (the same wall time) and each worker repeats the
+    other's warm-up and writes its own copy of the vocabulary (a tenth more CPU)."""
+    return min(2, max(1, (os.cpu_count() or 1) - 1))
 
 
 def _abandon(writer: IndexWriter) -> None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Any, cast
 
+from readmark.annotations.index_terms import compress
 from readmark.annotations.model import Annotation, Confidence, id_time
 from readmark.library.model import Source
 from whoosh.analysis import (
@@ -22,7 +23,13 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.filters import CharsetFilter, LowercaseFilter
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    W3Codec,
+    W3FieldWriter,
+    W3PerDocWriter,
+    W3PostingsWriter,
+)
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.matching import ListMatcher
@@ -30,14 +37,17 @@ from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import IndexingError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """Bumped whenever the fields or their analyzers change; an index of another version is rebuilt
 from the vault's files (4: accents folded, tags and names compared without case or
 accents; 5: the stemming chain as one class; 6: ids keep a file name's undecodable bytes; 7: a
 passage's time is the time the file gives for its first words; 8: an annotation's details,
 review status and sort keys, for the notebook; 9: passages carry their source's tags, and tags,
-speaker and confidence are stored for hits)."""
+speaker and confidence are stored for hits; 10: the notebook's sort keys are columns only,
+not searchable terms)."""
 
 ANNOTATION = "annotation"
 PASSAGE = "passage"
@@ -197,15 +207,24 @@ def stemmed_postings(
     chain: StemmingChain, value: str, boost: float = 1.0
 ) -> list[tuple[bytes, int, float, bytes]]:
     """(term, frequency, weight, encoded positions) of each distinct stemmed word of `value`."""
+    return [
+        (term, len(places), float(len(places)) * boost, encoded_positions(places))
+        for term, places in stemmed_positions(chain, value).items()
+    ]
+
+
+def stemmed_positions(chain: StemmingChain, value: str) -> dict[bytes, list[int]]:
+    """Each distinct stemmed word of `value` (as the index's term bytes), with the positions
+    the chain gives it, in order."""
     terms = _TERMS
-    positions: dict[str, list[int]] = {}
+    positions: dict[bytes, list[int]] = {}
     kept = -1
     for at, raw in enumerate(chain._words.expression.findall(value)):  # noqa: SLF001
         word = terms.get(raw)
         if word is None:
             if len(terms) >= _TERMS_LIMIT:
                 terms.clear()
-            word = terms[raw] = _term(chain, raw)
+            word = terms[raw] = _term(chain, raw).encode("utf-8")
         if not word:
             continue  # a stop word, or too short
         kept = at if kept < 0 else kept + 1
@@ -214,19 +233,11 @@ def stemmed_postings(
             positions[word] = [kept]
         else:
             found.append(kept)
-    return [
-        (
-            word.encode("utf-8"),
-            len(places),
-            float(len(places)) * boost,
-            _one_position(places[0]) if len(places) == 1 else _positions(places),
-        )
-        for word, places in positions.items()
-    ]
+    return positions
 
 
-_TERMS: dict[str, str] = {}
-"""A word as written -> its indexed term ("" when it is dropped): a vault repeats its words."""
+_TERMS: dict[str, bytes] = {}
+"""A word as written -> its indexed term (b"" when it is dropped): a vault repeats its words."""
 _TERMS_LIMIT = 200_000
 
 
@@ -244,15 +255,18 @@ def _term(chain: StemmingChain, raw: str) -> str:
     return stem_word(text)
 
 
-@lru_cache(maxsize=4096)
-def _one_position(position: int) -> bytes:
-    return _positions([position])
-
-
-def _positions(places: list[int]) -> bytes:
+def encoded_positions(places: list[int]) -> bytes:
     """Positions as Whoosh's `Positions` format writes them: a count, then pickled deltas."""
+    if len(places) == 1:
+        return one_position(places[0])
     deltas = [places[0], *(b - a for a, b in zip(places, places[1:], strict=False))]
     return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
+
+
+@lru_cache(maxsize=4096)
+def one_position(position: int) -> bytes:
+    """`encoded_positions` of one position, remembered: most words occur once in a text."""
+    return pack_uint(1) + pickle.dumps([position], 2)
 
 
 NAMES: Analyzer = RegexTokenizer(_WORD) | LowercaseFilter() | FoldAccents()
@@ -262,8 +276,8 @@ TAGS: Analyzer = CommaSeparatedTokenizer() | LowercaseFilter() | FoldAccents()
 
 
 class IndexCodec(W3Codec):
-    """Whoosh's codec without per-block field-length bounds, and with a term's single posting
-    kept in the term's own entry.
+    """Whoosh's codec without per-block field-length bounds, with a term's few postings kept
+    in the term's own entry, and zlib's small window for small pieces.
 
     Whoosh reads every posting's field length back from disk to record the shortest and longest
     in each block (a fifth of the bulk indexing time). Without them a block's best possible score
@@ -273,17 +287,27 @@ class IndexCodec(W3Codec):
     Most words of a vault occur in one document or a few. Whoosh can keep such a term's postings
     in its entry in the term table instead of a block of its own (a header, a pickle, a write
     each), but whoosh-reloaded's writer calls a method by a wrong name on that path, so it is
-    never taken; `_Postings` calls the right one.
+    never taken; `_Postings` calls the right one. A term of up to 15 postings is kept there: no
+    block to pickle, compress and write (the index is a tenth larger; a reindex spends a tenth
+    less writing terms).
 
     Blocks are compressed at zlib level 1, not 3: the index is as small (31 MB either way for
     39,000 documents) and a reindex spends a tenth less (`bench_index.py --reindex-levers`).
-    A block records its level, so blocks of either level read the same.
+    A block records its level, so blocks of either level read the same. A document's stored
+    fields, a few hundred bytes, are compressed with a 4 KB window (`index_terms.compress`):
+    the same size, a third of the time.
     """
 
     length_stats = False
 
-    def __init__(self, blocklimit: int = 128, compression: int = 1, inlinelimit: int = 2) -> None:
+    def __init__(self, blocklimit: int = 128, compression: int = 1, inlinelimit: int = 16) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def per_document_writer(self, storage: Any, segment: Any) -> W3PerDocWriter:
+        writer = WholeDocuments(self, storage, segment)
+        # The stored fields' column: pickled (the outer writer), then compressed (its child).
+        writer._colwriters["_stored"]._child._compress = compress  # noqa: SLF001
+        return writer
 
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
         return _Fields(self, storage, segment)
@@ -311,6 +335,42 @@ class IndexCodec(W3Codec):
                 ids, weights, values or None, format_, scorer=scorer, term=term, terminfo=terminfo
             )
         return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+
+
+class WholeDocuments(W3PerDocWriter):
+    """Whoosh's per-document writer, taking a document's stored fields, field lengths and
+    column values in one call (`IndexSegmentWriter`), where Whoosh makes one per field."""
+
+    def add_whole(
+        self,
+        docnum: int,
+        stored: dict[str, Any],
+        lengths: list[tuple[str, int]],
+        columns: list[tuple[str, Any, Any]],
+    ) -> None:
+        """What `start_doc`, `add_field` and `add_column_value` for each field, and
+        `finish_doc` write for one document."""
+        if self._indoc or docnum != self._doccount:
+            raise IndexingError(f"Document {docnum} out of turn (expected {self._doccount})")
+        self._docnum = docnum
+        self._doccount += 1
+        writers, totals = self._colwriters, self._fieldlengths
+        for name, length in lengths:
+            column = f"_{name}_len"  # Whoosh's name for a field's length column
+            writer = writers.get(column)
+            if writer is None:
+                self._create_column(column, LENGTHS_COLUMN)
+                writer = writers[column]
+            writer.add(docnum, length_to_byte(length))
+            totals[name] += length
+        for name, kind, value in columns:
+            writer = writers.get(name)
+            if writer is None:
+                self._create_column(name, kind)
+                writer = writers[name]
+            writer.add(docnum, value)
+        if stored:
+            writers["_stored"].add(docnum, stored)
 
 
 class _Fields(W3FieldWriter):
@@ -404,6 +464,10 @@ class NameID(ID):
             # The format yields the analyzed text (its annotation says bytes).
             yield cast(str, word).encode("utf-8", NAME_ERRORS), freq, weight, data
 
+    def term_of(self, value: str) -> bytes:
+        """The one term `index` makes of a value: the id itself."""
+        return value.encode("utf-8", NAME_ERRORS)
+
     def to_bytes(self, value: str | bytes | list[str] | tuple[str, ...]) -> bytes:
         if isinstance(value, (list, tuple)):
             value = value[0]
@@ -416,6 +480,16 @@ class NameID(ID):
 NAME_ERRORS = "surrogatepass"
 """How an id field's terms are written and read: the lone surrogates of a file name that is
 not UTF-8 go through as they are."""
+
+
+class SortKey(NUMERIC):
+    """A number kept only as a sort column, one per document (0 when not given): the notebook
+    orders by it and nothing searches it, so it has no terms (a numeric field indexes four per
+    value, a tenth of a reindex)."""
+
+    def __init__(self, bits: int) -> None:
+        super().__init__(sortable=True, bits=bits, signed=False, default=0)
+        self.indexed = False
 
 
 def build_schema() -> Schema:
@@ -440,9 +514,9 @@ def build_schema() -> Schema:
         details=STORED(),
         status=ID(),
         # Unsigned with 0 for passages: the notebook reads the columns as they are stored.
-        when=NUMERIC(sortable=True, bits=64, signed=False, default=0),
-        place=NUMERIC(sortable=True, bits=64, signed=False, default=0),
-        sure=NUMERIC(sortable=True, bits=8, signed=False, default=0),
+        when=SortKey(bits=64),
+        place=SortKey(bits=64),
+        sure=SortKey(bits=8),
     )
 
 

@@ -1,32 +1,91 @@
 """The index's writer: Whoosh's segment writer, with less Python per document.
 
 A reindex of a vault is 100,000 annotations and their sources' passages: most of its time was
-Whoosh handling each field of each document in general-purpose code. Two things here make the
-same postings with less of it:
+Whoosh handling each field of each document in general-purpose code, then sorting every
+posting as one tuple (spilling them to disk and merging them back past its memory limit).
+Three things here write the same segment with less of it:
 
 - a field value that repeats (a kind, a type, a speaker, a source's id and words, a tag, a
-  day) has its postings made once per writer, not once per document;
-- postings go into Whoosh's sorting pool in one step per document, not through a method that
-  checks and sizes each one.
+  day) has its terms made once per writer, not once per document;
+- a stemmed text field goes from its words to its terms' positions in one loop;
+- postings are gathered per term as they come (documents arrive in order, so each term's
+  list is already sorted) and written term by term at the end: only the terms are sorted.
 
 Documents with boosts (`_boost` keys) or a schema with features these shortcuts do not cover
-(spelling, vectors, sortable columns) go through Whoosh's own code.
+(spelling, vectors) go through Whoosh's own code; so does a writer that merges other segments
+in or grows past its memory limit (its postings then join Whoosh's sorting pool).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from array import array
+from dataclasses import dataclass
+from typing import Any, TypeAlias, cast
 
+from readmark.annotations.index_schema import (
+    NameID,
+    StemmedText,
+    StemmingChain,
+    WholeDocuments,
+    encoded_positions,
+    one_position,
+    stemmed_positions,
+)
+from readmark.annotations.index_terms import write_terms
 from whoosh.fields import UnknownFieldError
 from whoosh.writing import SegmentWriter
 
-REPEATING = frozenset({"type", "kind", "source_id", "source", "speaker", "tag", "created"})
+REPEATING = frozenset(
+    {"type", "kind", "source_id", "source", "speaker", "tag", "created", "status"}
+)
 """Fields whose values recur from document to document."""
 MEMO_LIMIT = 100_000
-"""Field values whose postings a writer remembers; past it, it starts again."""
-_POSTING_OVERHEAD = 150
-"""What Whoosh's pool counts for a posting besides the length of its field name, term and value
-(`PostingPool.add`), so the pool spills to disk at the same size."""
+"""Field values whose terms a writer remembers; past it, it starts again."""
+_POSTING_SIZE = 24
+"""Bytes a gathered posting takes besides its value (a document number, a weight and a
+reference), for the memory limit."""
+_POSITIONS_SIZE = 8
+"""About the bytes of a posting's positions in a text (one or two small numbers, mostly)."""
+_TERM_SIZE = 400
+"""Bytes a gathered term takes besides its postings (its entry, key and three lists)."""
+
+
+_Term: TypeAlias = "tuple[array[int], array[float], list[bytes]]"
+"""One term's postings so far: document numbers, weights, and values (positions)."""
+
+
+def _new_term() -> _Term:
+    return array("I"), array("d"), []
+
+
+_Made = tuple[list[tuple[_Term, float, bytes]], int]
+"""A field value's terms (each with its weight and value) and its length (their frequencies)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    """How the writer handles one field of the schema."""
+
+    name: str
+    field: Any
+    how: str
+    """`stemmed`, `name` (an id: one term, the value's bytes), `memo` (a repeating value) or
+    `generic` (Whoosh's own field indexing); "" when the field is not indexed."""
+    stored: bool
+    scorable: bool
+    column: Any
+
+
+def _plan(name: str, field: Any) -> _FieldPlan:
+    how = ""
+    if field.indexed:
+        if isinstance(field, StemmedText) and isinstance(field.analyzer, StemmingChain):
+            how = "stemmed"
+        elif type(field) is NameID:
+            how = "name"
+        else:
+            how = "memo" if name in REPEATING else "generic"
+    return _FieldPlan(name, field, how, field.stored, field.scorable, field.column_type)
 
 
 class IndexSegmentWriter(SegmentWriter):
@@ -34,10 +93,12 @@ class IndexSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self._memo: dict[tuple[str, str], list[tuple[str, bytes, int, float, bytes]]] = {}
-        self._plain = all(
-            not (field.separate_spelling() or field.vector or field.column_type)
-            for _, field in self.schema.items()
+        self._memo: dict[tuple[str, Any], _Made] = {}
+        self._terms: dict[str, dict[bytes, _Term]] = {}
+        self._size = 0
+        self._plans = {name: _plan(name, field) for name, field in self.schema.items()}
+        self._plain = isinstance(self.perdocwriter, WholeDocuments) and all(
+            not (field.separate_spelling() or field.vector) for _, field in self.schema.items()
         )
 
     def add_document(self, **fields: Any) -> None:
@@ -45,53 +106,143 @@ class IndexSegmentWriter(SegmentWriter):
             super().add_document(**fields)
             return
         self._check_state()
-        schema, docnum, pool, memo = self.schema, self.docnum, self.pool, self._memo
-        names = sorted(fields)
-        for name in names:
-            if name not in schema:
-                raise UnknownFieldError(f"No field named {name!r} in {schema}")
-        perdoc = self.perdocwriter
-        perdoc.start_doc(docnum)
-        postings: list[tuple[str, bytes, int, float, bytes]] = []
+        docnum, plans = self.docnum, self._plans
+        stored: dict[str, Any] = {}
+        columns: list[tuple[str, Any, Any]] = []
+        indexed: list[tuple[_FieldPlan, Any]] = []
+        for name in sorted(fields):
+            plan = plans.get(name)
+            if plan is None:
+                raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
+            value = fields[name]
+            if value is None:
+                continue
+            if plan.stored:
+                stored[name] = value
+            if plan.column is not None:  # a value out of range fails here, before any posting
+                columns.append((name, plan.column, plan.field.to_column_value(value)))
+            if plan.how:
+                indexed.append((plan, value))
+        lengths: list[tuple[str, int]] = []
         size = 0
-        try:
-            for name in names:
-                value = fields[name]
-                if value is None:
-                    continue
-                field = schema[name]
-                length = 0
-                if field.indexed:
-                    if name in REPEATING and isinstance(value, str):
-                        made = memo.get((name, value))
-                        if made is None:
-                            if len(memo) >= MEMO_LIMIT:
-                                memo.clear()
-                            made = memo[name, value] = [
-                                (name, term, freq, weight, data)
-                                for term, freq, weight, data in field.index(value)
-                            ]
-                    else:
-                        made = [
-                            (name, term, freq, weight, data)
-                            for term, freq, weight, data in field.index(value)
-                        ]
-                    scorable = field.scorable
-                    for _, term, freq, weight, data in made:
-                        if scorable:
-                            length += freq
-                        postings.append((name, term, docnum, weight, data))
-                        size += len(term) * 2 + len(data or b"")
-                    size += (_POSTING_OVERHEAD + len(name)) * len(made)
-                    pool.fieldnames.add(name)
-                perdoc.add_field(name, field, value if field.stored else None, length)
-        except ValueError:
-            perdoc.cancel_doc()
-            raise
-        perdoc.finish_doc()
-        pool.current.extend(postings)
-        pool.currentsize += size
-        if pool.currentsize > pool.limit:
-            pool.save()
+        for plan, value in indexed:
+            terms = self._terms.get(plan.name)
+            if terms is None:
+                terms = self._terms[plan.name] = {}
+                self.pool.fieldnames.add(plan.name)
+            how = plan.how
+            if how == "stemmed" and isinstance(value, str):
+                length, added = _add_stemmed(terms, plan.field, value, docnum)
+                size += added
+            elif how == "name" and isinstance(value, str):
+                text = plan.field.term_of(value)
+                term = terms.get(text)
+                if term is None:
+                    term = terms[text] = _new_term()
+                    size += _TERM_SIZE + len(text)
+                term[0].append(docnum)
+                term[1].append(plan.field.format.field_boost)
+                size += _POSTING_SIZE
+                length = 1
+            else:
+                length, added = self._add_made(plan, terms, value, docnum)
+                size += added
+            if length and plan.scorable:
+                lengths.append((plan.name, length))
+        self.perdocwriter.add_whole(docnum, stored, lengths, columns)
         self._added = True
         self.docnum += 1
+        self._size += size
+        if self._size > self.pool.limit:
+            self._to_pool()
+
+    def _add_made(
+        self, plan: _FieldPlan, terms: dict[bytes, _Term], value: Any, docnum: int
+    ) -> tuple[int, int]:
+        """Add the postings Whoosh's indexing of the field makes (remembered for a repeating
+        value); returns the field's length (the terms' frequencies) and the bytes they take."""
+        memo = self._memo
+        key = (plan.name, value)
+        remembered = plan.how == "memo" and isinstance(value, str)
+        made = memo.get(key) if remembered else None
+        if made is None:
+            made = self._made(terms, plan.field, value)
+            if remembered:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = made
+        postings, freqs = made
+        size = _POSTING_SIZE * len(postings)
+        for (ids, weights, values), weight, data in postings:
+            ids.append(docnum)
+            weights.append(weight)
+            if data:
+                values.append(data)
+                size += len(data)
+        return freqs, size
+
+    def _made(self, terms: dict[bytes, _Term], field: Any, value: Any) -> _Made:
+        """The terms a value of `field` indexes (one entry per term the field yields), each
+        with its weight and value, and the sum of their frequencies."""
+        made = []
+        freqs = 0
+        for text, freq, weight, data in field.index(value):
+            term = terms.get(text)
+            if term is None:
+                term = terms[text] = _new_term()
+                self._size += _TERM_SIZE + len(text)
+            made.append((term, weight, data))
+            freqs += freq
+        return made, freqs
+
+    def _to_pool(self) -> None:
+        """Hand the gathered postings to Whoosh's sorting pool (which spills to disk)."""
+        pool = self.pool
+        for name, terms in self._terms.items():
+            for text, term in terms.items():
+                ids, weights, values = term
+                for posting in zip(ids, weights, values or [b""] * len(ids), strict=True):
+                    pool.current.append((name, text, *posting))
+        pool.save()
+        self._terms.clear()
+        self._memo.clear()
+        self._size = 0
+
+    def add_reader(self, reader: Any) -> None:
+        self._to_pool()  # a merge's postings go through the pool: keep them all together
+        super().add_reader(reader)
+
+    def _flush_segment(self) -> None:
+        if self.pool.runs or self.pool.current:
+            self._to_pool()
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        write_terms(self.fieldwriter, self.schema, self._terms)
+        self.fieldwriter.close()
+        self._terms.clear()
+        self._memo.clear()
+
+
+def _add_stemmed(
+    terms: dict[bytes, _Term], field: StemmedText, value: str, docnum: int
+) -> tuple[int, int]:
+    """Add a stemmed text's postings; returns the field's length (its words kept) and the
+    bytes they take."""
+    chain = cast(StemmingChain, field.analyzer)
+    boost = field.format.field_boost if field.format is not None else 1.0
+    found = stemmed_positions(chain, value)
+    length = 0
+    size = (_POSTING_SIZE + _POSITIONS_SIZE) * len(found)
+    for text, places in found.items():
+        term = terms.get(text)
+        if term is None:
+            term = terms[text] = _new_term()
+            size += _TERM_SIZE + len(text)
+        ids, weights, values = term
+        count = len(places)
+        ids.append(docnum)
+        weights.append(count * boost)
+        values.append(one_position(places[0]) if count == 1 else encoded_positions(places))
+        length += count
+    return length, size

@@ -9,6 +9,7 @@ Prints one table of figures; `--levers` also measures the naive ways the index d
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -293,11 +294,16 @@ WHOOSH_AS_IS = {"fields": "generic", "codec": "whoosh", "writer": "whoosh"}
 REINDEX_LEVERS: dict[str, dict[str, object]] = {
     "Whoosh as is: its field indexing, postings writer and segment writer": WHOOSH_AS_IS,
     "+ stemmed fields indexed in one loop (StemmedText)": {"codec": "whoosh", "writer": "whoosh"},
-    "+ IndexCodec: a term's single posting inlined, blocks at zlib level 1": {"writer": "whoosh"},
-    "+ repeated field values indexed once, postings pooled per document (now)": {},
+    "+ IndexCodec: terms of up to 15 postings inlined, zlib level 1, small window": {
+        "writer": "whoosh"
+    },
+    "+ lean writer: repeats indexed once, postings gathered per term, terms written (now)": {},
     "now, with posting blocks at zlib level 3 (Whoosh's default)": {"compression": 3},
     "now, with no zlib on posting blocks": {"compression": 0},
-    "now, with terms of up to 3 postings inlined": {"inlinelimit": 4},
+    "now, with only a term's single posting inlined (inlinelimit 2, before)": {"inlinelimit": 2},
+    "now, with zlib's default window and hash table (32 KB, level 8)": {"zlib_default": True},
+    "now, with the sort keys indexed as numbers (schema 9)": {"numeric_sort_keys": True},
+    "now, with the cyclic collector off (as a reindex's workers run)": {"gc": False},
     "now, with segment files not joined into one": {"compound": False},
     "now, with limitmb=64 (not 256)": {"limitmb": 64},
     "now, with limitmb=1024": {"limitmb": 1024},
@@ -332,15 +338,24 @@ def lever_documents(n_ann: int, n_src: int, lever: dict[str, object]) -> list[di
 def one_lever(n_ann: int, n_src: int, lever: dict[str, object]) -> None:
     """Index the documents with one configuration; print CPU seconds (workers included), wall
     seconds and the index's size in MB."""
+    from readmark.annotations import index_terms
     from readmark.annotations.index import IndexCodec
     from readmark.annotations.index_parallel import IndexMpWriter
     from readmark.annotations.index_schema import STEMMING
     from readmark.annotations.index_writer import IndexSegmentWriter
-    from whoosh.fields import TEXT
+    from whoosh.fields import NUMERIC, TEXT
     from whoosh.filedb.filestore import FileStorage
 
     docs = lever_documents(n_ann, n_src, lever)
     schema = build_schema()
+    if lever.get("numeric_sort_keys"):
+        for name, bits in (("when", 64), ("place", 64), ("sure", 8)):
+            schema.remove(name)
+            schema.add(name, NUMERIC(sortable=True, bits=bits, signed=False, default=0))
+    if lever.get("zlib_default"):
+        index_terms.WINDOW_BITS, index_terms.MEMORY_LEVEL = 15, 8
+    if lever.get("gc") is False:
+        gc.disable()
     for name in ("quote", "note", "text"):
         stored = not (name == "text" and lever.get("unstored_text"))
         if lever.get("fields") == "generic" or not stored:

@@ -219,6 +219,9 @@ def test_snippet_of_a_long_passage_is_cut_around_the_match(tmp_path: Path) -> No
         ("created:banana", "Cannot read the query 'created:banana'"),
         ("created:[2026-13-01 to 2026-02-01]", "created: wants a date like 2026-01-31"),
         ("colour:red", "There is no field 'colour' to search"),
+        # Kept for sorting the notebook or for showing a hit, not for searching.
+        ("when:5", "There is no field 'when' to search"),
+        ("start:10", "There is no field 'start' to search"),
     ],
 )
 def test_a_bad_query_says_what_is_wrong(index: SearchIndex, query: str, message: str) -> None:

@@ -3,6 +3,7 @@ and the index it leaves on disk is a Whoosh index that Whoosh reads and ranks th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partialmethod
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from readmark.annotations.index import INDEX_NAME, SearchHit, SearchIndex
 from readmark.annotations.index_parallel import IndexMpWriter
 from readmark.annotations.index_schema import (
     STEMMING,
+    IndexCodec,
     StemmedText,
     StemmingChain,
     annotation_document,
@@ -22,6 +24,7 @@ from readmark.annotations.index_schema import (
     passage_documents,
     stemmed_postings,
 )
+from readmark.annotations.index_writer import IndexSegmentWriter
 from readmark.annotations.model import (
     Anchor,
     Annotation,
@@ -213,6 +216,7 @@ def test_a_bulk_rebuild_in_worker_processes_finds_what_one_writer_finds(
     }
     one.close()
     monkeypatch.setattr(index_module, "BULK_THRESHOLD", 10)  # the parallel writer past 10
+    monkeypatch.setattr(index_module, "bulk_workers", lambda: 2)  # as on four cores or more
     monkeypatch.setattr(
         IndexMpWriter, "__init__", partialmethod(IndexMpWriter.__init__, batchsize=7)
     )
@@ -227,3 +231,92 @@ def test_a_bulk_rebuild_in_worker_processes_finds_what_one_writer_finds(
     segments = whoosh_index.open_dir(str(folder), INDEX_NAME).reader().leaf_readers()
     assert len(segments) == 2  # each worker wrote its own
     bulk.close()
+
+
+def written_by(
+    folder: Path, make_writer: Any, batches: list[list[dict[str, Any]]]
+) -> Iterator[dict[str, Any]]:
+    """An index of `batches` of documents, each batch one writer's commit; the last one merges
+    every segment into one."""
+    ix = FileStorage(str(folder)).create().create_index(build_schema(), indexname="x")
+    for n, batch in enumerate(batches, start=1):
+        writer = make_writer(ix)
+        for doc in batch:
+            writer.add_document(**doc)
+        writer.commit(optimize=n == len(batches))
+        yield contents(ix)
+
+
+def contents(ix: Any) -> dict[str, Any]:
+    """Everything a search reads: postings with their values, term statistics, stored fields,
+    field lengths and sort columns."""
+    with ix.reader() as reader:
+        postings = list(reader.iter_postings())
+        terms = [
+            (name, text, reader.doc_frequency(name, text), reader.frequency(name, text),
+             reader.term_info(name, text).max_weight())
+            for name, text in reader.all_terms()
+        ]  # fmt: skip
+        docs = range(reader.doc_count_all())
+        fields = ("quote", "note", "text", "speaker", "source", "tag")
+        lengths = [[reader.doc_field_length(d, f) for f in fields] for d in docs]
+        totals = [reader.field_length(f) for f in fields]
+        columns = {name: list(reader.column_reader(name)) for name in ("when", "place", "sure")}
+        return {
+            "postings": postings,
+            "terms": terms,
+            "stored": list(reader.all_stored_fields()),
+            "lengths": lengths,
+            "totals": totals,
+            "columns": columns,
+            "segments": len(reader.leaf_readers()),
+        }
+
+
+UNUSUAL = [
+    {"id": "u1", "type": "annotation", "source_id": "talks/tides.md", "kind": "note",
+     "quote": "Zürich's co-op, 4:04 — don't; it's 2026. ÅSA naïve NAÏVE café e\u0301te\u0301",
+     "note": "whale whales whaling whale", "speaker": "Ines Ines", "tag": "Café,café,x",
+     "created": "2026-02-01", "when": 5, "place": 9, "sure": 2},
+    {"id": "u2", "type": "passage", "source_id": "t\udcffx.md", "source": "tides tides moons",
+     "text": "the the the a of", "speaker": "Tomás"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("limitmb", [256, 0.002])
+def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
+    tmp_path: Path, limitmb: float
+) -> None:
+    # Three commits, the last merging the segments into one. A tiny memory limit makes the lean
+    # writer hand its postings to Whoosh's pool, which spills them to disk.
+    # Terms of hundreds of postings span several blocks.
+    many = [
+        {"id": f"m{n}", "type": "annotation", "source_id": "talks/tides.md", "kind": "note",
+         "quote": f"the tide turns at {n}, tides turn", "when": n + 1, "place": n % 7}
+        for n in range(300)
+    ]  # fmt: skip
+    docs = documents() + UNUSUAL
+    batches = [docs[:40] + many, docs[40:45], docs[45:]]
+    codec = IndexCodec()
+    lean = written_by(
+        tmp_path / "lean",
+        lambda ix: IndexSegmentWriter(ix, codec=codec, limitmb=limitmb),
+        batches,
+    )
+    stock = written_by(
+        tmp_path / "stock", lambda ix: ix.writer(codec=codec, limitmb=limitmb), batches
+    )
+    made, expected = list(lean), list(stock)
+    assert made == expected
+    assert [each["segments"] for each in expected] == [1, 2, 1]
+    assert len(expected[-1]["postings"]) > 1000
+    assert any(name == "text" and text == b"tide" for name, text, *_ in expected[-1]["postings"])
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (3, 2), (16, 2)])
+def test_a_bulk_write_uses_no_more_processes_than_cores(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    # The reading process is one of them; it parses files while the workers index.
+    monkeypatch.setattr(index_module.os, "cpu_count", lambda: cores)
+    assert index_module.bulk_workers() == workers
