@@ -33,6 +33,7 @@ from readmark.annotations.store import Loaded
 from readmark.annotations.workspace import Workspace
 from readmark.library.layout import VaultLayout
 from readmark.library.loading import FIRST_PAGE_BYTES
+from readmark.library.memory import give_back_free_memory
 from readmark.library.model import Source
 from readmark.library.safe_text import printable, shorten
 from readmark.library.sentences import SentenceIndex, index_sentences
@@ -467,6 +468,8 @@ class ReaderScreen(AcrossSources):
             # Its millions of objects live as long as it is open and hold no cycles: kept out
             # of the collector's full passes, which otherwise stall a key now and then.
             gc.freeze()
+            # The parse's dropped objects leave the heap at its peak: hand that back.
+            self.run_worker(give_back_free_memory, thread=True, group="memory")
         self.cursor_offset = transcript.cursor_offset
         self.query_one(OutlineView).show(source)
         self.annotations = annotations
