@@ -77,3 +77,33 @@ def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
     except OSError:
         return False
     return True
+
+
+FileStamps = list[list[Any]]
+"""`[path, size, mtime_ns]` of every file a listing found, sorted: what its ids depend on."""
+
+
+def read_ids(path: Path, stamps: FileStamps) -> list[str] | None:
+    """The source ids recorded with exactly these file stamps, or None (another set of files,
+    a file changed, another version, or no readable record)."""
+    try:
+        with path.open("rb") as file:
+            data = json.loads(file.read().decode("utf-8", NAME_ERRORS))
+        if data.get("version") != cache_version() or data.get("stamps") != stamps:
+            return None
+        ids = data["ids"]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
+
+
+def write_ids(path: Path, stamps: FileStamps, ids: list[str]) -> bool:
+    """Record the source ids a listing of these files gave; False when it cannot be written."""
+    payload = {"version": cache_version(), "stamps": stamps, "ids": ids}
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        ensure_private_dir(path.parent)
+        write_atomic(path, text.encode("utf-8", NAME_ERRORS))
+    except OSError:
+        return False
+    return True
