@@ -27,7 +27,6 @@ from readmark.annotations.index_state import (
     StrPath,
     content_digest,
     folder_stamp,
-    seen_stamp,
     stamp_of,
 )
 
@@ -237,7 +236,9 @@ def make_plan(
         except OSError:
             continue
         recorded = known.get(folder)
-        if plan.every_file or recorded is None or recorded != seen_stamp(info):
+        # A `FolderStamp` as a plain tuple: the same comparison without making one per folder.
+        seen = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if plan.every_file or recorded is None or recorded != seen:
             stamp = folder_stamp(info, plan.started_ns)
             if stamp != recorded:
                 plan.folder_stamps[folder] = stamp
@@ -259,7 +260,7 @@ def make_plan(
 def _plan_sources(
     plan: Plan, state: IndexState, source_files: Mapping[str, StrPath], rewrite: bool
 ) -> None:
-    rows = {} if rewrite else state.sources()
+    rows = {} if rewrite else state.source_stamps()
     plan.sources = frozenset(source_files)
     for sid, path in source_files.items():
         row = rows.get(sid)
@@ -267,14 +268,14 @@ def _plan_sources(
             info = os.stat(path)
         except OSError:
             continue
-        if row is not None and row.stamp.same_stat(info.st_size, info.st_mtime_ns):
+        if row is not None and row[0] == info.st_size and row[1] == info.st_mtime_ns:
             continue
         try:
             stamp = stamp_of(path, info.st_size, _kept_time(plan, info.st_mtime_ns))
         except OSError:
             continue
-        if row is not None and stamp.digest == row.stamp.digest:
-            if stamp != row.stamp:
+        if row is not None and stamp.digest == row[2]:
+            if stamp != FileStamp(*row):
                 plan.touched_sources.append((sid, stamp))
         else:
             plan.changed_sources.append((sid, stamp))
