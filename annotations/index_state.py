@@ -25,7 +25,6 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -75,9 +74,11 @@ folder's number and its name, with the annotation ids it held (`ids` finds a fil
 _DATA_TABLES = ("folders", "files", "ids", "sources", "titles")
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """Enough about a file to tell, cheaply, whether it changed since it was indexed."""
+class FileStamp(NamedTuple):
+    """Enough about a file to tell, cheaply, whether it changed since it was indexed.
+
+    A tuple: a thorough reconcile compares a hundred thousand of them, taken as SQLite returns
+    its rows, without making one each."""
 
     size: int
     mtime_ns: int
@@ -317,8 +318,9 @@ class IndexState:
             rows = db.execute("SELECT name, mtime_ns, ctime_ns, inode FROM folders").fetchall()
         return {_text(row[0]): row[1:] for row in rows}
 
-    def files_in(self, folders: Iterable[str] | None = None) -> dict[str, FileStamp]:
-        """The stamps of the files indexed in these folders (all of them with None), by key."""
+    def files_in(self, folders: Iterable[str] | None = None) -> dict[str, tuple[int, int, bytes]]:
+        """The stamps of the files indexed in these folders (all of them with None), by key,
+        as the fields of a `FileStamp` (equal to it)."""
         query = (
             "SELECT d.name, f.name, f.size, f.mtime_ns, f.digest "
             "FROM files f JOIN folders d ON d.id = f.folder"
@@ -330,10 +332,7 @@ class IndexState:
                 rows = []
                 for folder in folders:
                     rows += db.execute(f"{query} WHERE d.name = ?", (_raw(folder),)).fetchall()
-        return {
-            _text(folder + b"/" + name): FileStamp(size, mtime, digest)
-            for folder, name, size, mtime, digest in rows
-        }
+        return {_text(row[0] + b"/" + row[1]): row[2:] for row in rows}
 
     def file_stamps(self, keys: Iterable[str]) -> dict[str, FileStamp]:
         found: dict[str, FileStamp] = {}
