@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from readmark.annotations.index_state import (
     FileStamp,
@@ -27,9 +28,9 @@ from readmark.annotations.index_state import (
     StrPath,
     content_digest,
     folder_stamp,
-    seen_stamp,
     stamp_of,
 )
+from readmark.library.collector import collector_paused
 
 CONTENT_LIMIT = 64 << 20
 """Bytes of changed files a plan keeps after hashing them, so they are read once; past it they
@@ -101,9 +102,9 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """A file as listed: where it is, its size and modification time."""
+class Listed(NamedTuple):
+    """A file as listed: where it is, its size and modification time (a tuple: a thorough
+    plan makes one per annotation file)."""
 
     path: str
     size: int
@@ -227,6 +228,19 @@ def make_plan(
     `thorough`: every folder is listed. `rewrite`: every file is to be read (the index is being
     written whole), and the state is not consulted.
     """
+    with collector_paused():  # a thorough plan makes a few objects per annotation file
+        return _make_plan(state, folders, source_files, thorough, rewrite, saves, suspects)
+
+
+def _make_plan(
+    state: IndexState,
+    folders: AnnotationFolders,
+    source_files: Mapping[str, StrPath],
+    thorough: bool,
+    rewrite: bool,
+    saves: Mapping[str, str],
+    suspects: Iterable[str],
+) -> Plan:
     plan = Plan(folders, time.time_ns(), every_file=thorough or rewrite)
     _plan_sources(plan, state, source_files, rewrite)
     known = {} if rewrite else state.folder_stamps()
@@ -238,7 +252,9 @@ def make_plan(
         except OSError:
             continue
         recorded = known.get(folder)
-        if plan.every_file or recorded is None or recorded != seen_stamp(info):
+        # A `FolderStamp` as a plain tuple: the same comparison without making one per folder.
+        seen = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if plan.every_file or recorded is None or recorded != seen:
             stamp = folder_stamp(info, plan.started_ns)
             if stamp != recorded:
                 plan.folder_stamps[folder] = stamp
@@ -260,7 +276,7 @@ def make_plan(
 def _plan_sources(
     plan: Plan, state: IndexState, source_files: Mapping[str, StrPath], rewrite: bool
 ) -> None:
-    rows = {} if rewrite else state.sources()
+    rows = {} if rewrite else state.source_stamps()
     plan.sources = frozenset(source_files)
     for sid, path in source_files.items():
         row = rows.get(sid)
@@ -268,14 +284,14 @@ def _plan_sources(
             info = os.stat(path)
         except OSError:
             continue
-        if row is not None and row.stamp.same_stat(info.st_size, info.st_mtime_ns):
+        if row is not None and row[0] == info.st_size and row[1] == info.st_mtime_ns:
             continue
         try:
             stamp = stamp_of(path, info.st_size, _kept_time(plan, info.st_mtime_ns))
         except OSError:
             continue
-        if row is not None and stamp.digest == row.stamp.digest:
-            if stamp != row.stamp:
+        if row is not None and stamp.digest == row[2]:
+            if stamp != FileStamp(*row):
                 plan.touched_sources.append((sid, stamp))
         else:
             plan.changed_sources.append((sid, stamp))
@@ -286,8 +302,9 @@ def _kept_time(plan: Plan, mtime_ns: int) -> int:
     return mtime_ns if plan.started_ns - mtime_ns >= _RACY else -1
 
 
-def _compare(plan: Plan, key: str, listed: Listed, row: FileStamp | None) -> None:
-    if row is not None and row.same_stat(listed.size, listed.mtime_ns):
+def _compare(plan: Plan, key: str, listed: Listed, row: tuple[int, int, bytes] | None) -> None:
+    """`row`: the file's `FileStamp` as recorded, or its fields."""
+    if row is not None and row[0] == listed.size and row[1] == listed.mtime_ns:
         return
     try:
         data = Path(listed.path).read_bytes()
@@ -296,8 +313,8 @@ def _compare(plan: Plan, key: str, listed: Listed, row: FileStamp | None) -> Non
             return  # gone or unreadable before it was ever indexed
         data = b""  # unreadable now: read again, so the loader says why
     digest = content_digest(data) if data else b""
-    if row is not None and data and digest == row.digest:
-        stamp = FileStamp(listed.size, _kept_time(plan, listed.mtime_ns), row.digest)
+    if row is not None and data and digest == row[2]:
+        stamp = FileStamp(listed.size, _kept_time(plan, listed.mtime_ns), row[2])
         if stamp != row:
             plan.touched_files.append((key, stamp))
         return

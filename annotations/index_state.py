@@ -25,8 +25,8 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 STATE_NAME = "state.sqlite"
 STATE_FILES = (STATE_NAME, f"{STATE_NAME}-journal")
@@ -74,9 +74,11 @@ folder's number and its name, with the annotation ids it held (`ids` finds a fil
 _DATA_TABLES = ("folders", "files", "ids", "sources", "titles")
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
-    """Enough about a file to tell, cheaply, whether it changed since it was indexed."""
+class FileStamp(NamedTuple):
+    """Enough about a file to tell, cheaply, whether it changed since it was indexed.
+
+    A tuple: a thorough reconcile compares a hundred thousand of them, taken as SQLite returns
+    its rows, without making one each."""
 
     size: int
     mtime_ns: int
@@ -92,12 +94,12 @@ UNREAD_STAMP = FileStamp(size=-1, mtime_ns=-1, digest=b"")
 is read again."""
 
 
-@dataclass(frozen=True, slots=True)
-class FolderStamp:
+class FolderStamp(NamedTuple):
     """A folder's times and inode: any file added, removed or renamed in it moves them.
 
     The change time too, because a sync tool may set a folder's modification time back; no
-    program can set the change time."""
+    program can set the change time. A tuple: a search compares a thousand of them with the
+    folders' times as stat'ed, and tuples compare without a call."""
 
     mtime_ns: int
     ctime_ns: int
@@ -116,11 +118,6 @@ def folder_stamp(info: os.stat_result, now_ns: int) -> FolderStamp:
     """The stamp to record for a folder stat'ed (before it was listed) at `now_ns`."""
     if now_ns - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
         return UNSURE_FOLDER
-    return FolderStamp(info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-
-
-def seen_stamp(info: os.stat_result) -> FolderStamp:
-    """A folder's stamp as it is now, to compare with the one recorded."""
     return FolderStamp(info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
@@ -144,12 +141,6 @@ def stamp_to_keep(size: int, mtime_ns: int, digest: bytes, now_ns: int) -> FileS
     if now_ns - mtime_ns < RACY_NS:
         return FileStamp(size, -1, digest)
     return FileStamp(size, mtime_ns, digest)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRow:
-    stamp: FileStamp
-    title: str
 
 
 class IndexState:
@@ -319,15 +310,17 @@ class IndexState:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def folder_stamps(self) -> dict[str, FolderStamp]:
-        """Every folder some file was indexed in or whose stamp was recorded; an unknown
-        stamp is `UNSURE_FOLDER`."""
+    def folder_stamps(self) -> dict[str, tuple[int, int, int]]:
+        """Every folder some file was indexed in or whose stamp was recorded, with the fields
+        of its `FolderStamp` (equal to it, and cheaper to make); an unknown stamp is
+        `UNSURE_FOLDER`."""
         with self._use() as db:
             rows = db.execute("SELECT name, mtime_ns, ctime_ns, inode FROM folders").fetchall()
-        return {_text(name): FolderStamp(m, c, i) for name, m, c, i in rows}
+        return {_text(row[0]): row[1:] for row in rows}
 
-    def files_in(self, folders: Iterable[str] | None = None) -> dict[str, FileStamp]:
-        """The stamps of the files indexed in these folders (all of them with None), by key."""
+    def files_in(self, folders: Iterable[str] | None = None) -> dict[str, tuple[int, int, bytes]]:
+        """The stamps of the files indexed in these folders (all of them with None), by key,
+        as the fields of a `FileStamp` (equal to it)."""
         query = (
             "SELECT d.name, f.name, f.size, f.mtime_ns, f.digest "
             "FROM files f JOIN folders d ON d.id = f.folder"
@@ -339,10 +332,7 @@ class IndexState:
                 rows = []
                 for folder in folders:
                     rows += db.execute(f"{query} WHERE d.name = ?", (_raw(folder),)).fetchall()
-        return {
-            _text(folder + b"/" + name): FileStamp(size, mtime, digest)
-            for folder, name, size, mtime, digest in rows
-        }
+        return {_text(row[0] + b"/" + row[1]): row[2:] for row in rows}
 
     def file_stamps(self, keys: Iterable[str]) -> dict[str, FileStamp]:
         found: dict[str, FileStamp] = {}
@@ -380,13 +370,12 @@ class IndexState:
                 keys.update(_text(folder + b"/" + name) for folder, name in rows)
         return sorted(keys)
 
-    def sources(self) -> dict[str, SourceRow]:
+    def source_stamps(self) -> dict[str, tuple[int, int, bytes]]:
+        """The size, time and hash recorded for each source (a `FileStamp`'s fields), without
+        the titles: what a reconcile compares with the files."""
         with self._use() as db:
-            rows = db.execute("SELECT id, size, mtime_ns, digest, title FROM sources").fetchall()
-        return {
-            _text(sid): SourceRow(FileStamp(size, mtime, digest), _text(title))
-            for sid, size, mtime, digest, title in rows
-        }
+            rows = db.execute("SELECT id, size, mtime_ns, digest FROM sources").fetchall()
+        return {_text(row[0]): row[1:] for row in rows}
 
     def titles(self) -> dict[str, str]:
         with self._use() as db:

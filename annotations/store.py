@@ -21,7 +21,6 @@ import functools
 import hashlib
 import os
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -462,7 +461,7 @@ class AnnotationStore:
             remembered = self._versions.get(key)
             expected = remembered if remembered is not None and remembered.path == path else None
         # Taken out under a hidden name first, then checked: see `durable.take_out`.
-        aside = path.with_name(f".{key}.deleting-{secrets.token_hex(4)}{SUFFIX}")
+        aside = path.with_name(f".{key}.deleting-{_token()}{SUFFIX}")
         target = self.trash / f"{key}{SUFFIX}"
         try:
             self._ensure_dir(self.trash)
@@ -657,7 +656,7 @@ class AnnotationStore:
 
     def _remove_stale_copy(self, path: Path, expected: FileVersion | None) -> None:
         """Remove the file an annotation moved from, if it is still the version read."""
-        aside = path.with_name(f".{path.stem}.moved-{secrets.token_hex(4)}{SUFFIX}")
+        aside = path.with_name(f".{path.stem}.moved-{_token()}{SUFFIX}")
         try:
             durable.take_out(path, aside, _still(expected))
             durable.remove_durably(aside)
@@ -817,3 +816,10 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return entry.is_file()
     except OSError:
         return False
+
+
+def _token() -> str:
+    """A random part for a name set aside (`secrets` loads on first use: a search needs none)."""
+    import secrets
+
+    return secrets.token_hex(4)

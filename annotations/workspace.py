@@ -662,7 +662,7 @@ class Workspace:
         """Every listed source's file, by source id (paths as text: a search makes a
         thousand of them, and `Path` objects cost ten times as much)."""
         root = str(self.vault.root)
-        return {sid: os.path.join(root, *sid.split("/")) for sid in self.vault.scan().ids}
+        return {sid: os.path.join(root, *sid.split("/")) for sid in self.vault.source_ids()}
 
     # -- internals -------------------------------------------------------------------------
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from readmark.library.collector import collector_paused
 from readmark.library.durable import write_atomic
 from readmark.library.formats import registry
 from readmark.library.layout import ensure_private_dir
@@ -46,21 +46,16 @@ class CacheEntry(NamedTuple):
 
 def read_cache(path: Path) -> dict[str, CacheEntry]:
     """Entries by vault-relative path; a missing, corrupt or foreign cache reads as empty."""
-    # Loading makes a few objects per cached file and no cycles; the cyclic collector would
-    # otherwise rescan the growing heap again and again (a third of a warm 100,000-file list).
-    paused = gc.isenabled()
-    gc.disable()
+    # Loading makes a few objects per cached file and no cycles (collecting over them was a
+    # third of a warm 100,000-file list).
     try:
-        with path.open("rb") as file:
+        with collector_paused(), path.open("rb") as file:
             data = json.loads(file.read().decode("utf-8", NAME_ERRORS))
-        if data.get("version") != cache_version():
-            return {}
-        return {rel: CacheEntry(*row) for rel, row in data["entries"].items()}
+            if data.get("version") != cache_version():
+                return {}
+            return {rel: CacheEntry(*row) for rel, row in data["entries"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
-    finally:
-        if paused:
-            gc.enable()
 
 
 def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
@@ -70,6 +65,36 @@ def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
         "entries": {rel: list(entry) for rel, entry in sorted(entries.items())},
     }
     # `dumps`, not `dump`: only the one-shot path uses json's C encoder (10x faster).
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        ensure_private_dir(path.parent)
+        write_atomic(path, text.encode("utf-8", NAME_ERRORS))
+    except OSError:
+        return False
+    return True
+
+
+FileStamps = list[list[Any]]
+"""`[path, size, mtime_ns]` of every file a listing found, sorted: what its ids depend on."""
+
+
+def read_ids(path: Path, stamps: FileStamps) -> list[str] | None:
+    """The source ids recorded with exactly these file stamps, or None (another set of files,
+    a file changed, another version, or no readable record)."""
+    try:
+        with path.open("rb") as file:
+            data = json.loads(file.read().decode("utf-8", NAME_ERRORS))
+        if data.get("version") != cache_version() or data.get("stamps") != stamps:
+            return None
+        ids = data["ids"]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
+
+
+def write_ids(path: Path, stamps: FileStamps, ids: list[str]) -> bool:
+    """Record the source ids a listing of these files gave; False when it cannot be written."""
+    payload = {"version": cache_version(), "stamps": stamps, "ids": ids}
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     try:
         ensure_private_dir(path.parent)

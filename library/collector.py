@@ -1,6 +1,6 @@
-"""Pausing Python's cyclic garbage collector around work that makes millions of objects and
-no cycles to speak of (parsing a big file, a bulk index write): its passes over a growing
-heap would otherwise take a fifth to a third of the time."""
+"""Pausing Python's cyclic garbage collector around work that makes many objects and no
+cycles to speak of (parsing a big file, reading the listing, a stamp per file, a bulk index
+write): its passes over a growing heap would otherwise take a fifth to a third of the time."""
 
 from __future__ import annotations
 

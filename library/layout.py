@@ -145,6 +145,12 @@ class VaultLayout:
         return self.machine / "sources.json"
 
     @property
+    def source_ids(self) -> Path:
+        """The ids of the last listing and every file's stamp: a search reads this short list
+        rather than the listing cache while no file moved."""
+        return self.machine / "source-ids.json"
+
+    @property
     def legacy_index_noted(self) -> Path:
         """Present once the user was told that the vault's `.readmark/index/` is ignored."""
         return self.machine / "legacy-index-noted"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from readmark.library.cache import CacheEntry, read_cache, write_cache
+from readmark.library.cache import CacheEntry, read_cache, read_ids, write_cache, write_ids
 from readmark.library.decoding import BINARY_EXTENSIONS, HEAD_SIZE, binary_reason
 from readmark.library.durable import TEMP_PREFIX
 from readmark.library.errors import SourceError
@@ -119,6 +119,28 @@ class Vault:
         so files taken from the cache count in one step.
         """
         files, skipped = self._walk()
+        return self._list(files, skipped, progress)[0]
+
+    def source_ids(self) -> list[str]:
+        """The ids `scan` lists, in order. The vault is walked all the same, but while no file
+        was added, removed or changed since the last time, the ids come from a short record of
+        them instead of the listing cache (a search needs no summary)."""
+        files, skipped = self._walk()
+        stamps = sorted([file.id, file.size, file.mtime_ns] for file in files)
+        known = read_ids(self.layout.source_ids, stamps)
+        if known is not None:
+            return known
+        listing, settled = self._list(files, skipped, None)
+        ids = listing.ids
+        if settled:
+            write_ids(self.layout.source_ids, stamps, ids)
+        return ids
+
+    def _list(
+        self, files: list[_File], skipped: list[Skipped], progress: ScanProgress | None
+    ) -> tuple[Listing, bool]:
+        """The listing of the files walked, and whether every one of them is now in the cache
+        (a file that could not be opened is not: it is tried again next time)."""
         report = _Reporter(progress, len(files))
         cached = read_cache(self.cache_path)
         entries: dict[str, CacheEntry] = {}
@@ -154,7 +176,7 @@ class Vault:
             write_cache(self.cache_path, entries)
         rows.sort(key=lambda row: str(row["id"]))
         skipped.sort(key=lambda s: s.path)
-        return Listing(rows, skipped)
+        return Listing(rows, skipped), len(entries) == len(files)
 
     def load(self, source_id: str) -> Source:
         """Parse one source fully; `SourceError` for an id that is not a file of the vault.

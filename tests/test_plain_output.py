@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers.small_vaults import HARBOUR_VAULT
@@ -91,22 +92,39 @@ def _terminal_columns(descriptor: int) -> int | None:
         return None
 
 
-def test_a_search_to_a_pipe_loads_neither_rich_s_console_nor_textual(
-    make_vault: MakeVault,
-) -> None:
-    vault = make_vault(HARBOUR_VAULT)
+def loaded_by_search(vault: Path, query: str) -> subprocess.CompletedProcess[str]:
+    """`readmark search QUERY` to a pipe, saying on its last line of stderr which of rich's
+    console, rich and textual it loaded."""
     code = (
         "import sys; from readmark.tui.cli import main; status = main(sys.argv[1:]); "
-        "loaded = [m for m in ('rich.console', 'textual') if m in sys.modules]; "
+        "loaded = [m for m in ('rich.console', 'rich', 'textual') if m in sys.modules]; "
         "print('loaded:', *loaded, file=sys.stderr); sys.exit(status)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, "search", "tides", "--vault", str(vault)],
+    return subprocess.run(
+        [sys.executable, "-c", code, "search", query, "--vault", str(vault)],
         capture_output=True,
         text=True,
         timeout=60,
         env={k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")},
     )
+
+
+def test_a_search_to_a_pipe_loads_neither_rich_s_console_nor_textual(
+    make_vault: MakeVault,
+) -> None:
+    vault = make_vault(HARBOUR_VAULT)
+    vault.joinpath("talks", "accents.md").write_text(
+        "# Accents\n\nThe tides of the café reach the naïve 東京の harbour.\n", encoding="utf-8"
+    )
+    done = loaded_by_search(vault, "tides")
+    assert done.returncode == 0, done.stderr
+    assert "café" in done.stdout and "東京の" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "loaded: rich"  # for the widths, no more
+
+
+def test_plain_ascii_results_are_measured_without_rich(make_vault: MakeVault) -> None:
+    done = loaded_by_search(make_vault(HARBOUR_VAULT), "tides")
     assert done.returncode == 0, done.stderr
     assert "tides" in done.stdout.lower()
+    # Only the headers, printed whole, are not ASCII: every line measured is.
     assert done.stderr.strip().splitlines()[-1] == "loaded:"
