@@ -75,11 +75,12 @@ def test_search_json_says_tags_speaker_and_confidence(
 
 
 def test_search_into_head_ends_without_a_broken_pipe(vault: Path) -> None:
-    body = "\n\n".join(f"Paragraph {n} on the harbour and its silt." for n in range(400))
+    # More output than a pipe holds (64 KiB): the search is still writing when `head` leaves.
+    body = "\n\n".join(f"Paragraph {n} on the harbour and its silt." for n in range(2000))
     (vault / "long.md").write_text(f"# Harbour log\n\n{body}\n", encoding="utf-8")
     code = "import sys; from readmark.tui.cli import main; sys.exit(main())"
     search = subprocess.Popen(
-        [sys.executable, "-c", code, "search", "harbour", "--limit", "300", "--vault", str(vault)],
+        [sys.executable, "-c", code, "search", "harbour", "--limit", "1500", "--vault", str(vault)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
