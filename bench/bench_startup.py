@@ -43,7 +43,7 @@ class Timed(ReadmarkApp):
             self.call_after_refresh(self._done)
 
     def _done(self) -> None:
-        print(f"{(time.monotonic() - spawned) * 1000:.1f}")
+        print(f"{(time.monotonic() - spawned) * 1000:.1f} {time.process_time() * 1000:.1f}")
         self.exit()
 
 
@@ -66,7 +66,7 @@ class Minimal(App[None]):
         self.call_after_refresh(self._done)
 
     def _done(self) -> None:
-        print(f"{(time.monotonic() - spawned) * 1000:.1f}")
+        print(f"{(time.monotonic() - spawned) * 1000:.1f} {time.process_time() * 1000:.1f}")
         self.exit()
 
 
@@ -74,12 +74,14 @@ Minimal().run(headless=True)
 """
 
 
-def timed_run(program: str, env: dict[str, str]) -> float:
+def timed_run(program: str, env: dict[str, str]) -> tuple[float, float]:
+    """Milliseconds from spawn to first paint, and the CPU the process used by then."""
     env["BENCH_SPAWNED"] = str(time.monotonic())
     out = subprocess.run(
         [sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True
     )
-    return float(out.stdout.strip().splitlines()[-1])
+    wall, cpu = out.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
 def main() -> None:
@@ -102,11 +104,22 @@ def main() -> None:
     for _ in range(args.runs):
         ours.append(timed_run(READMARK, env))
         floor.append(timed_run(MINIMAL, env))
-    mine, theirs = statistics.median(ours), statistics.median(floor)
-    print(f"start to first paint, median of {args.runs} runs")
-    print(f"  readmark, sample library listed  {mine:6.0f} ms  (max {max(ours):.0f} ms)")
-    print(f"  one-Static Textual app           {theirs:6.0f} ms  (max {max(floor):.0f} ms)")
-    print(f"  ratio                            {mine / theirs:6.2f}x  (goal: at most 1.5x)")
+    mine, theirs = statistics.median(w for w, _ in ours), statistics.median(w for w, _ in floor)
+    # CPU time by first paint: steadier than the clock on a shared machine, where the clock
+    # of one app can vary by a third between runs.
+    mine_cpu = statistics.median(c for _, c in ours)
+    theirs_cpu = statistics.median(c for _, c in floor)
+    print(f"start to first paint, median of {args.runs} runs: wall (CPU by then)")
+    print(
+        f"  readmark, sample library listed  {mine:6.0f} ms ({mine_cpu:.0f} ms)"
+        f"  (max {max(w for w, _ in ours):.0f} ms)"
+    )
+    print(
+        f"  one-Static Textual app           {theirs:6.0f} ms ({theirs_cpu:.0f} ms)"
+        f"  (max {max(w for w, _ in floor):.0f} ms)"
+    )
+    ratio, cpu_ratio = mine / theirs, mine_cpu / theirs_cpu
+    print(f"  ratio                            {ratio:6.2f}x ({cpu_ratio:.2f}x CPU)  (goal: 1.5x)")
 
 
 if __name__ == "__main__":
