@@ -212,6 +212,8 @@ class Plan:
 _RACY = 2_000_000_000
 
 
+# A thorough plan makes a few objects per annotation file, and no cycles.
+@collector_paused()
 def make_plan(
     state: IndexState,
     folders: AnnotationFolders,
@@ -228,19 +230,6 @@ def make_plan(
     `thorough`: every folder is listed. `rewrite`: every file is to be read (the index is being
     written whole), and the state is not consulted.
     """
-    with collector_paused():  # a thorough plan makes a few objects per annotation file
-        return _make_plan(state, folders, source_files, thorough, rewrite, saves, suspects)
-
-
-def _make_plan(
-    state: IndexState,
-    folders: AnnotationFolders,
-    source_files: Mapping[str, StrPath],
-    thorough: bool,
-    rewrite: bool,
-    saves: Mapping[str, str],
-    suspects: Iterable[str],
-) -> Plan:
     plan = Plan(folders, time.time_ns(), every_file=thorough or rewrite)
     _plan_sources(plan, state, source_files, rewrite)
     known = {} if rewrite else state.folder_stamps()

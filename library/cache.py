@@ -60,18 +60,8 @@ def read_cache(path: Path) -> dict[str, CacheEntry]:
 
 def write_cache(path: Path, entries: dict[str, CacheEntry]) -> bool:
     """Replace the cache atomically (see `library.durable`); False when it cannot be written."""
-    payload = {
-        "version": cache_version(),
-        "entries": {rel: list(entry) for rel, entry in sorted(entries.items())},
-    }
-    # `dumps`, not `dump`: only the one-shot path uses json's C encoder (10x faster).
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    try:
-        ensure_private_dir(path.parent)
-        write_atomic(path, text.encode("utf-8", NAME_ERRORS))
-    except OSError:
-        return False
-    return True
+    entries_json = {rel: list(entry) for rel, entry in sorted(entries.items())}
+    return _write_json(path, {"version": cache_version(), "entries": entries_json})
 
 
 FileStamps = list[list[Any]]
@@ -94,7 +84,12 @@ def read_ids(path: Path, stamps: FileStamps) -> list[str] | None:
 
 def write_ids(path: Path, stamps: FileStamps, ids: list[str]) -> bool:
     """Record the source ids a listing of these files gave; False when it cannot be written."""
-    payload = {"version": cache_version(), "stamps": stamps, "ids": ids}
+    return _write_json(path, {"version": cache_version(), "stamps": stamps, "ids": ids})
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> bool:
+    """Replace the record at `path` atomically; False when it cannot be written."""
+    # `dumps`, not `dump`: only the one-shot path uses json's C encoder (10x faster).
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     try:
         ensure_private_dir(path.parent)

@@ -47,7 +47,7 @@ from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.screens.reader_across import AcrossSources
 from readmark.tui.screens.reader_annotations import AnnotationActions
-from readmark.tui.screens.reader_layout import NARROW_BELOW, Panes
+from readmark.tui.screens.reader_layout import Panes
 from readmark.tui.screens.reader_listening import ListenAlong
 from readmark.tui.screens.reader_opening import FirstPage, Reading, first_page, place_in_whole
 from readmark.tui.screens.reader_text import chapter_at, explanation
@@ -176,11 +176,10 @@ class ReaderScreen(AcrossSources):
     def compose(self) -> ComposeResult:
         # Classes are set before the panes mount: set after, they restyle every pane at start-up.
         self._state = load_reading_state(self.workspace.root)
-        width = self.app.size.width
-        self.set_class(width < NARROW_BELOW, "-narrow")
         # Nothing to reopen: in a narrow terminal the list is shown over the text at once.
         reopening = self._open_first or self._state.open_source
-        self.panes.start(width, overlay=None if reopening else "sources-pane")
+        self.panes.start(self.app.size.width, overlay=None if reopening else "sources-pane")
+        self.set_class(self.panes.narrow, "-narrow")
         with Horizontal(id="panes"):
             with Vertical(id="sources-pane", classes=self.panes.class_names("sources-pane")):
                 yield SourceList(id="sources")

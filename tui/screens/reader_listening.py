@@ -7,7 +7,6 @@ it and says what cannot be done (no times, nothing playing).
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from readmark.tui.widgets.listen_keys import (
@@ -126,11 +125,10 @@ class ListenAlong:
 
     def screen_suspended(self) -> None:
         """Another screen covers the reader: a note editor pauses playback."""
-        # The editor's module loads with the first editor: until then no screen is one.
-        editor_module = sys.modules.get("readmark.tui.screens.note_editor")
         if self._service is None:
             return  # nothing plays: nothing to pause
-        if editor_module and isinstance(self.screen.app.screen, editor_module.NoteEditor):
+        editing = self.screen.annotating.editing
+        if editing is not None and self.screen.app.screen is editing[1]:
             self._editor_open = True
             self._service.editor_opened()
 
