@@ -8,16 +8,8 @@ from typing import Any
 import pytest
 import readmark.library.cache
 import readmark.library.vault
+from helpers.vaults import write_file as write
 from readmark.library.vault import Vault
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def age(path: Path, seconds: int) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import readmark.library.loading
 import readmark.library.vault
+from helpers.vaults import write_file as write
 from readmark.library.cache import cache_version
 from readmark.library.errors import SourceError
 from readmark.library.sample import ensure_user_sample_vault, sample_vault_source
@@ -40,15 +41,6 @@ WHISPER = json.dumps(
         ],
     }
 )
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
