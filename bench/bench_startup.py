@@ -1,122 +1,106 @@
-"""Start to first paint: a fresh `readmark` process on the sample library, next to a minimal
-one-Static Textual app started the same way, both timed from spawn.
+"""Start to first paint: `readmark` on the sample library, next to a minimal one-Static Textual
+app, both started as a user starts them: a fresh process in a terminal (a 120x36 pty).
 
-Run: `uv run python bench/bench_startup.py [--runs 7]`. Prints the medians and their ratio.
-Linux's monotonic clock is shared between processes, so a child can tell how long ago the
-parent spawned it. Runs of the two alternate, so a busy machine weighs on both alike.
+Run: `uv run python bench/bench_startup.py [--runs 15]`. Each program is timed from spawn until
+its words are on screen (see `terminal_run`): the list's title with the count of the sample
+library's sources for readmark, "Hello" for the one-Static app. The CPU each used by then is
+printed beside the clock; it is steadier on a shared machine. Runs of the two alternate, so a
+busy machine weighs on both alike. `--checkout DIR` times another checkout of readmark (figures
+before a change).
+
+Why a terminal and not Textual's headless mode: there, with no size given, the screen is told
+25 rows and then 24, back and forth, and lays itself out for each before it settles. That costs
+an app in proportion to what it draws, and never happens in a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Sequence
+from pathlib import Path
 
-READMARK = """
-import os, sys, time
-from readmark.library.sample import ensure_user_sample_vault
-from readmark.tui.app import ReadmarkApp
-from readmark.tui.widgets.source_list import SourceList
-from textual.css.query import NoMatches
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-spawned = float(os.environ["BENCH_SPAWNED"])
-
-
-class Timed(ReadmarkApp):
-    def on_mount(self) -> None:
-        # Textual calls ReadmarkApp.on_mount as well (handlers run up the class tree):
-        # calling it here too would push a second reader screen.
-        self.set_interval(0.005, self._check)
-
-    def _check(self) -> None:
-        # First paint with the sources listed: what a user waits for. The list's own parts
-        # are composed after it is: until then there is nothing to ask.
-        try:
-            listed = bool(self.screen.query_one(SourceList).shown_ids)
-        except NoMatches:
-            return
-        if listed:
-            self.call_after_refresh(self._done)
-
-    def _done(self) -> None:
-        print(f"{(time.monotonic() - spawned) * 1000:.1f} {time.process_time() * 1000:.1f}")
-        self.exit()
-
-
-Timed(ensure_user_sample_vault()).run(headless=True)
-"""
+from bench.terminal_run import seconds_until_text  # noqa: E402
 
 MINIMAL = """
-import os, time
 from textual.app import App, ComposeResult
 from textual.widgets import Static
-
-spawned = float(os.environ["BENCH_SPAWNED"])
 
 
 class Minimal(App[None]):
     def compose(self) -> ComposeResult:
         yield Static("Hello")
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._done)
 
-    def _done(self) -> None:
-        print(f"{(time.monotonic() - spawned) * 1000:.1f} {time.process_time() * 1000:.1f}")
-        self.exit()
+Minimal().run()
+"""
 
+COUNT_SOURCES = """
+from readmark.library.sample import ensure_user_sample_vault
+from readmark.library.vault import Vault
 
-Minimal().run(headless=True)
+print(len(Vault(ensure_user_sample_vault()).scan().sources))
 """
 
 
-def timed_run(program: str, env: dict[str, str]) -> tuple[float, float]:
-    """Milliseconds from spawn to first paint, and the CPU the process used by then."""
-    env["BENCH_SPAWNED"] = str(time.monotonic())
-    out = subprocess.run(
-        [sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True
-    )
-    wall, cpu = out.stdout.strip().splitlines()[-1].split()
-    return float(wall), float(cpu)
+def timed_run(command: Sequence[str], words: str, env: dict[str, str]) -> tuple[float, float]:
+    """Milliseconds from spawn until `words` are on screen, and the CPU the process used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = seconds_until_text(command, words, env=env) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--checkout", type=Path, default=ROOT, help="the readmark checkout to time (uv synced)"
+    )
     args = parser.parse_args()
-    data = tempfile.mkdtemp()
-    env = {
-        **os.environ,
-        "READMARK_DATA_DIR": data,
-        "READMARK_CACHE_DIR": os.path.join(data, "cache"),
-        "READMARK_STATE_DIR": os.path.join(data, "state"),
-    }
-    # A user's Python caches bytecode; without that every run would compile Textual again.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    # The first runs write the bytecode cache and the source-list cache.
-    timed_run(READMARK, env)
-    timed_run(MINIMAL, env)
-    ours, floor = [], []
-    for _ in range(args.runs):
-        ours.append(timed_run(READMARK, env))
-        floor.append(timed_run(MINIMAL, env))
+    python = str(args.checkout.resolve() / ".venv" / "bin" / "python")
+    with tempfile.TemporaryDirectory() as data:
+        env = {
+            **os.environ,
+            "READMARK_DATA_DIR": data,
+            "READMARK_CACHE_DIR": os.path.join(data, "cache"),
+            "READMARK_STATE_DIR": os.path.join(data, "state"),
+        }
+        # A user's Python caches bytecode; without that every run would compile Textual again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        count = subprocess.run(
+            [python, "-c", COUNT_SOURCES], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()[-1]
+        readmark = ([python, "-m", "readmark"], f"Sources ({count})")
+        minimal = ([python, "-c", MINIMAL], "Hello")
+        # The first runs write the bytecode cache and the sample library's listing cache.
+        timed_run(*readmark, env)
+        timed_run(*minimal, env)
+        ours, floor = [], []
+        for _ in range(args.runs):
+            ours.append(timed_run(*readmark, env))
+            floor.append(timed_run(*minimal, env))
     mine, theirs = statistics.median(w for w, _ in ours), statistics.median(w for w, _ in floor)
-    # CPU time by first paint: steadier than the clock on a shared machine, where the clock
-    # of one app can vary by a third between runs.
     mine_cpu = statistics.median(c for _, c in ours)
     theirs_cpu = statistics.median(c for _, c in floor)
-    print(f"start to first paint, median of {args.runs} runs: wall (CPU by then)")
+    print(f"start to first paint (120x36 pty), median of {args.runs} runs: wall (CPU by then)")
     print(
         f"  readmark, sample library listed  {mine:6.0f} ms ({mine_cpu:.0f} ms)"
-        f"  (max {max(w for w, _ in ours):.0f} ms)"
+        f"  (min {min(w for w, _ in ours):.0f}, max {max(w for w, _ in ours):.0f})"
     )
     print(
         f"  one-Static Textual app           {theirs:6.0f} ms ({theirs_cpu:.0f} ms)"
-        f"  (max {max(w for w, _ in floor):.0f} ms)"
+        f"  (min {min(w for w, _ in floor):.0f}, max {max(w for w, _ in floor):.0f})"
     )
     ratio, cpu_ratio = mine / theirs, mine_cpu / theirs_cpu
     print(f"  ratio                            {ratio:6.2f}x ({cpu_ratio:.2f}x CPU)  (goal: 1.5x)")

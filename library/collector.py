@@ -21,3 +21,26 @@ def collector_paused(paused: bool = True) -> Iterator[None]:
     finally:
         if paused and was_enabled:
             gc.enable()
+
+
+_paused_for_start = False
+
+
+def pause_for_start() -> None:
+    """Keep the collector off while the reader starts: importing and composing make hundreds
+    of thousands of objects and almost no cycles, and its passes over them were a tenth of
+    the time to the first frame. `start_done` turns it back on."""
+    global _paused_for_start
+    if gc.isenabled():
+        gc.disable()
+        _paused_for_start = True
+
+
+def start_done() -> None:
+    """The first frame is painted: what start-up made lives as long as the program, so it is
+    kept out of the collector's later full passes, and the collector runs again."""
+    global _paused_for_start
+    if _paused_for_start:
+        _paused_for_start = False
+        gc.freeze()
+        gc.enable()

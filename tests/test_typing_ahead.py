@@ -12,6 +12,7 @@ from helpers.vaults import MakeVault
 from readmark.tui.screens.note_editor import NoteEditor
 from readmark.tui.screens.reader import ReaderScreen
 from readmark.tui.screens.search_screen import SearchScreen
+from readmark.tui.widgets.source_list import SourceList
 from textual.widgets import Input, TextArea
 
 
@@ -78,3 +79,20 @@ async def test_keys_after_a_refused_e_are_dropped_not_run(vault: Path) -> None:
         assert "No annotation under the cursor." in r.said
         await r.press("j")  # and the reader takes keys again afterwards
         assert transcript.cursor == before + 1
+
+
+@pytest.mark.parametrize("field_there", [True, False], ids=["field", "field-not-yet"])
+async def test_keys_typed_after_slash_in_the_list_go_into_its_filter(
+    vault: Path, field_there: bool
+) -> None:
+    # The filter's field joins the list after the first frame: a `/` that comes before it
+    # still opens it. Either way, the keys sent right after `/` are typed into it.
+    async with open_reader(vault) as r:
+        sources = r.screen.query_one(SourceList)
+        if not field_there:
+            await sources.query_one(Input).remove()
+            assert not sources.query(Input)
+        await r.burst("slash", *"tides")
+        assert sources.filter_text == "tides"
+        assert sources.query_one(Input).has_focus
+        assert sources.shown_ids == ["talks/tides-and-towns.md"]

@@ -38,9 +38,11 @@ OPENS_A_SCREEN = frozenset(
         "ask",
         "sort",
         "command_palette",
+        "start_filter",
     }
 )
-"""Actions (by name, without arguments) that open an editor, a prompt or another screen."""
+"""Actions (by name, without arguments) that open an editor, a prompt, another screen or a field
+to type in (the source list's filter)."""
 
 CHECK_SECONDS = 0.005
 """How often a hold looks whether the screen it waits for has its focus."""

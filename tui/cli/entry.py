@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
+from readmark.library.collector import pause_for_start
 from readmark.library.errors import SourceError
 from readmark.tui.cli.common import CommandError, default_vault_path
 
@@ -281,6 +282,7 @@ def _run_reader(path: Path | None) -> int:
             "or one of them)"
         )
     vault = path if path is not None else default_vault_path()
+    pause_for_start()  # until the first frame is painted
     from readmark.tui.app import run_app
 
     run_app(vault, open_source)

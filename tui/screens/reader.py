@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import gc
 import importlib
+import threading
 import time
 import webbrowser
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readmark.annotations.annotating import Annotator, Deleted, Written
-from readmark.annotations.citing import Citing
 from readmark.annotations.config import ConfigError, ReaderConfig, load_reader_config
-from readmark.annotations.drafts import kept_words
 from readmark.annotations.model import Annotation, LoadProblem
 from readmark.annotations.reading import (
     ReadingState,
@@ -31,28 +30,24 @@ from readmark.annotations.reading import (
 from readmark.annotations.settings import SOURCE_ORDERS, UserSettings
 from readmark.annotations.store import Loaded
 from readmark.annotations.workspace import Workspace
+from readmark.library.collector import start_done
 from readmark.library.layout import VaultLayout
-from readmark.library.loading import FIRST_PAGE_BYTES
 from readmark.library.memory import give_back_free_memory
 from readmark.library.model import Source
 from readmark.library.safe_text import printable, shorten
-from readmark.library.sentences import SentenceIndex, index_sentences
 from readmark.library.summary import SourceSummary
 from readmark.library.timecode import format_timecode, url_at_time
+from readmark.library.vault import ScanProgress
 from readmark.tui.key_hold import nothing_opens
 from readmark.tui.keymap import load_keymap
 from readmark.tui.problem_notices import ProblemNotices
 from readmark.tui.screens.choice_screen import ChoiceScreen
-from readmark.tui.screens.help_screen import HelpScreen
 from readmark.tui.screens.prompt import PromptScreen
 from readmark.tui.screens.reader_across import AcrossSources
-from readmark.tui.screens.reader_annotations import AnnotationActions
 from readmark.tui.screens.reader_layout import Panes
 from readmark.tui.screens.reader_listening import ListenAlong
-from readmark.tui.screens.reader_opening import FirstPage, Reading, first_page, place_in_whole
 from readmark.tui.screens.reader_text import chapter_at, explanation
 from readmark.tui.screens.reader_watch import DiskWatch, NotesStamp, OpenFile
-from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
 from readmark.tui.widgets.annotation_detail import AnnotationDetail
 from readmark.tui.widgets.annotation_sidebar import AnnotationSidebar
 from readmark.tui.widgets.key_footer import KeyFooter
@@ -72,15 +67,27 @@ from textual.reactive import reactive
 from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
+    from readmark.annotations.annotating import Annotator, Deleted, Written
+    from readmark.annotations.citing import Citing
     from readmark.annotations.index import SearchHit
+    from readmark.library.sentences import SentenceIndex
     from readmark.tui.player_service import PlayerService
+    from readmark.tui.screens.reader_annotations import AnnotationActions
+    from readmark.tui.screens.reader_opening import FirstPage, Reading
 
 RELOAD_CHECK_SECONDS = 2.0
+SMALL_LISTING_BYTES = 64 * 1024
+"""A vault whose listing cache is no bigger is listed before the first frame: a few hundred
+sources, checked in milliseconds. A bigger one is listed by a worker, with progress."""
 RELIST_SECONDS = 30.0
 SAVE_PLACE_SECONDS = 20.0
 """How often the place and how far each source was read are saved while reading."""
 WARM_AFTER_SECONDS = 2.0
 LOADED_LATER = (
+    "readmark.tui.screens.reader_annotations",
+    "readmark.tui.screens.reader_opening",
+    "readmark.tui.screens.search_screen",
+    "readmark.tui.screens.help_screen",
     "readmark.tui.screens.note_editor",
     "readmark.tui.player_service",
     "readmark.annotations.exporting",
@@ -99,6 +106,17 @@ ORDER_NAMES = {
 }
 FROZEN_SEGMENTS = 20_000
 """A source of this many segments is left out of the cyclic collector's passes once shown."""
+
+
+@dataclass(frozen=True)
+class VaultListing:
+    """What the source list shows: the sources, their annotation counts, the files that are
+    not sources and why, and the copies a sync tool left beside annotation files."""
+
+    sources: list[SourceSummary]
+    counts: dict[str, int]
+    skipped: dict[str, str]
+    copies: list[LoadProblem]
 
 
 class ReaderScreen(AcrossSources):
@@ -150,9 +168,11 @@ class ReaderScreen(AcrossSources):
         super().__init__()
         self.settings = settings if settings is not None else UserSettings()
         self.workspace = Workspace(vault_path)
-        self.annotator = Annotator(self.workspace)
-        self.citing = Citing(settings=self.settings)
-        self.annotating = AnnotationActions(self, self.annotator, self.citing)
+        # Made on first use, with the modules behind them: the first frame does not wait.
+        self._annotator: Annotator | None = None
+        self._citing: Citing | None = None
+        self._annotating: AnnotationActions | None = None
+        self._making = threading.Lock()  # a worker may be the first to ask
         self.disk = DiskWatch(self.workspace)
         self.listening = ListenAlong(self)
         self.source: Source | None = None
@@ -170,6 +190,38 @@ class ReaderScreen(AcrossSources):
         self.panes = Panes(self, self.settings.current.hidden_panes)
         self._reading: Reading | None = None
         """A large file being read, said in the header until it is shown whole."""
+        self._resumed = False
+
+    @property
+    def annotator(self) -> Annotator:
+        """The open source's annotations and the rules for changing them."""
+        with self._making:
+            if self._annotator is None:
+                from readmark.annotations.annotating import Annotator
+
+                self._annotator = Annotator(self.workspace)
+            return self._annotator
+
+    @property
+    def citing(self) -> Citing:
+        """How quotes are cited and copied."""
+        with self._making:
+            if self._citing is None:
+                from readmark.annotations.citing import Citing
+
+                self._citing = Citing(settings=self.settings)
+            return self._citing
+
+    @property
+    def annotating(self) -> AnnotationActions:
+        """What the annotation keys do, shown in this screen."""
+        annotator, citing = self.annotator, self.citing
+        with self._making:
+            if self._annotating is None:
+                from readmark.tui.screens.reader_annotations import AnnotationActions
+
+                self._annotating = AnnotationActions(self, annotator, citing)
+            return self._annotating
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -205,7 +257,12 @@ class ReaderScreen(AcrossSources):
         transcript.set_measure(reading.measure, reading.align)
         self.panes.text_needs = transcript.width_at_measure()
         self.panes.apply()
-        self.list_sources()
+        if self._listing_is_small():
+            # A small vault lists in a few milliseconds: in the first frame, not the second.
+            self._show_listing(self._read_listing())
+        else:
+            self.list_sources()
+        self.call_after_refresh(start_done)
         self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
         # Files added, removed or renamed in the vault by other programs show up on their own.
         self.set_interval(RELIST_SECONDS, self.list_sources)
@@ -229,18 +286,32 @@ class ReaderScreen(AcrossSources):
     def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
         self.listening.screen_suspended()
 
-    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # The first resume follows the mount, where every widget was styled: restyling
+            # them all again was a twentieth of the start. (Runs before Screen's own handler.)
+            self._resumed = True
+            event.refresh_styles = False
         self.listening.screen_resumed()
 
     def closing_words(self) -> Text | None:
         """Keep what an open editor holds and where the reader is; say which drafts are kept
         (None when none is): the app prints it once the terminal is back."""
+        from readmark.annotations.drafts import kept_words
+
         self.annotating.keep_open_editor()
         self._remember_position()
         words = kept_words(self.annotator.drafts.all(), self._title_of)
         return Text(f"readmark: {printable(words)}") if words else None
 
     # -- listing -----------------------------------------------------------------------------
+
+    def _listing_is_small(self) -> bool:
+        """Whether the last listing of this vault was small enough to list again at once."""
+        try:
+            return self.workspace.vault.cache_path.stat().st_size <= SMALL_LISTING_BYTES
+        except OSError:
+            return False
 
     @work(thread=True, exclusive=True, group="vault")
     def list_sources(self) -> None:
@@ -252,6 +323,10 @@ class ReaderScreen(AcrossSources):
                 note = "" if done >= total else f"reading {done:,}/{total:,}"
                 self.app.call_from_thread(setattr, source_list, "border_subtitle", note)
 
+        self.app.call_from_thread(self._show_listing, self._read_listing(progress))
+
+    def _read_listing(self, progress: ScanProgress | None = None) -> VaultListing | str:
+        """The vault's sources with their annotation counts, or why they cannot be listed."""
         try:
             listing = self.workspace.vault.scan(progress=progress)
             # One folder listing per source: cheap even with 100,000 annotation files.
@@ -259,12 +334,16 @@ class ReaderScreen(AcrossSources):
             counts = {s.id: len(store.folder_stamp(s.id)) for s in listing.sources}
             copies = store.conflict_copies()
         except Exception as error:  # noqa: BLE001 - a worker must never take the app down
-            message = f"Cannot list {self.workspace.root}: {error}"
-            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
-            return
+            return f"Cannot list {self.workspace.root}: {error}"
         skipped = {entry.path: entry.reason for entry in listing.skipped}
-        self.app.call_from_thread(self._show_sources, listing.sources, counts, skipped)
-        self.app.call_from_thread(self._tell_problems, copies)
+        return VaultListing(listing.sources, counts, skipped, copies)
+
+    def _show_listing(self, listing: VaultListing | str) -> None:
+        if isinstance(listing, str):
+            self.notify(listing, severity="error", timeout=10)
+            return
+        self._show_sources(listing.sources, listing.counts, listing.skipped)
+        self._tell_problems(listing.copies)
 
     def _show_sources(
         self,
@@ -377,6 +456,11 @@ class ReaderScreen(AcrossSources):
     ) -> None:
         """Parse the source and its annotations (in a worker), then show them. For a large
         file opened at a known place (`early`), its head is shown first when it holds it."""
+        # Loaded here, by the first open, not by the start (see `LOADED_LATER`).
+        from readmark.library.loading import FIRST_PAGE_BYTES
+        from readmark.library.sentences import index_sentences
+        from readmark.tui.screens.reader_opening import Reading, first_page
+
         worker = get_current_worker()
         stamp = self.disk.source_stamp(source_id)
         if stamp is not None and stamp.size >= FIRST_PAGE_BYTES:
@@ -444,6 +528,8 @@ class ReaderScreen(AcrossSources):
         transcript = self.query_one(Transcript)
         head = transcript.source
         if transcript.reading and head is not None and head.id == source.id and source.segments:
+            from readmark.tui.screens.reader_opening import place_in_whole
+
             start, end = transcript.cursor_span  # where the reader went in the head
             offset = place_in_whole(head, start, end, source)
         self.disk.notes = notes
@@ -878,6 +964,8 @@ class ReaderScreen(AcrossSources):
     # -- screens -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        from readmark.tui.screens.search_screen import RESULT_LIMIT, SearchScreen
+
         def chosen(hit: SearchHit | None) -> None:
             if hit is not None:
                 self._open_hit(hit)
@@ -928,6 +1016,8 @@ class ReaderScreen(AcrossSources):
         self._load_and_show(source_id, offset_of)
 
     def action_help(self) -> None:
+        from readmark.tui.screens.help_screen import HelpScreen
+
         panes: list[tuple[str, type[DOMNode]]] = [
             ("Transcript", Transcript),
             ("Sources", SourceList),

@@ -57,6 +57,11 @@ class KeyFooter(Footer):
         if sum(key_width(k, compact=False) for k in keys) + frame <= width:
             self.set_reactive(Footer.compact, False)
             self.set_class(False, "-compact")
+            for key in keys:
+                # A key starts compact and follows the footer once mounted, styled twice on
+                # the way; the palette key does not follow it.
+                if not key.has_class(PALETTE_CLASS):
+                    key.set_reactive(FooterKey.compact, False)
             yield from widgets
             return
         self.set_reactive(Footer.compact, True)

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -225,11 +226,19 @@ class SourceList(Vertical, can_focus=True):
         self._label_width = 0
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="title, channel, speaker, #tag", compact=True)
         yield _Options()
 
     def on_mount(self) -> None:
         self._update_title(0)
+        # The filter's field is hidden until `/`: styling it was a fiftieth of the start, so
+        # it joins the list once the first frame is painted.
+        self.call_after_refresh(self._add_filter_field)
+
+    def _add_filter_field(self) -> AwaitMount:
+        if self.query(Input):
+            return AwaitMount(self, [])
+        field = Input(placeholder="title, channel, speaker, #tag", compact=True)
+        return self.mount(field, before=self._list)
 
     @property
     def _list(self) -> OptionList:
@@ -347,9 +356,11 @@ class SourceList(Vertical, can_focus=True):
             listing.scrollable_content_region.width + shown - listing.styles.scrollbar_size_vertical
         )
 
-    def action_start_filter(self) -> None:
+    async def action_start_filter(self) -> None:
+        await self._add_filter_field()  # `/` at once after start
         self.add_class("-filtering")
-        self._input.focus()
+        # At once, not queued: the keys typed after `/` are handed on next, to the field.
+        self.screen.set_focus(self._input)
 
     def action_clear_filter(self) -> None:
         self.show_all()
@@ -359,7 +370,8 @@ class SourceList(Vertical, can_focus=True):
         """Clear the filter (the focus stays where it is)."""
         self.remove_class("-filtering")
         # Setting the value posts Input.Changed, which refreshes the list.
-        self._input.value = ""
+        for field in self.query(Input):
+            field.value = ""
         self._apply_query("")
 
     def action_open(self) -> None:
