@@ -17,7 +17,6 @@ align = "centre"                     # or "left": where the text stands in a wid
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +56,8 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         return {}
     except OSError as error:
         raise ConfigError(f"Cannot read the configuration file {where}: {error}") from error
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:

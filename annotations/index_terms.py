@@ -7,9 +7,10 @@ term's gathered postings: its entry in the term table (statistics, then the post
 themselves when they are few, else where its blocks are) and its blocks of postings.
 Whoosh's reader reads them; a test compares every posting and statistic with Whoosh's writer.
 
-One thing differs from Whoosh's bytes, not from what is read: blocks are compressed with a
-4 KB window, not 32 KB, and a smaller hash table. A block is at most a few KB, so it comes
-out the same size, and zlib spent most of a small block's time setting up the larger ones.
+One thing differs from Whoosh's bytes, not from what is read: when a codec compresses blocks
+(`IndexCodec` does not), it is with a 4 KB window, not 32 KB, and a smaller hash table. A block
+is at most a few KB, so it comes out the same size, and zlib spent most of a small block's time
+setting up the larger ones.
 """
 
 from __future__ import annotations

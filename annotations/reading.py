@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
 from readmark.annotations.model import Kind
 from readmark.library.durable import write_atomic
 from readmark.library.layout import VaultLayout, ensure_private_dir
@@ -147,6 +146,10 @@ def _from_json(raw: object) -> ReadingState:
 def follow_span(old: Source, start: int, end: int, new: Source) -> int:
     """Where `old.text[start:end]` stands in `new.text`, found by its words and context as an
     annotation is; else the same offset, kept inside the new text."""
+    # Here, not at the top: the reader loads this module to start, and anchoring only when a
+    # source it shows has changed.
+    from readmark.annotations.anchoring import ReanchorStatus, new_annotation, reanchor
+
     if 0 <= start < end <= len(old.text) and new.text:
         try:
             found = reanchor(new_annotation(old, start, end, Kind.HIGHLIGHT), new)

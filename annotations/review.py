@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import StrEnum
 
-from readmark.annotations.anchoring import relocate
 from readmark.annotations.model import Annotation, utc_now
 from readmark.annotations.quote_match import find_candidates
 from readmark.library.model import Source
@@ -39,6 +38,9 @@ def settle(annotation: Annotation, source: Source | None, decision: Decision) ->
         raise ReviewError(
             f"{annotation.source} cannot be read, so the candidate cannot be taken from it"
         )
+    # Here: the reader loads this module to start (for `Decision`), anchoring when it is used.
+    from readmark.annotations.anchoring import relocate
+
     start, end = candidate_span(annotation, source)
     return replace(relocate(annotation, source, start, end), updated=utc_now())
 

@@ -294,12 +294,12 @@ WHOOSH_AS_IS = {"fields": "generic", "codec": "whoosh", "writer": "whoosh"}
 REINDEX_LEVERS: dict[str, dict[str, object]] = {
     "Whoosh as is: its field indexing, postings writer and segment writer": WHOOSH_AS_IS,
     "+ stemmed fields indexed in one loop (StemmedText)": {"codec": "whoosh", "writer": "whoosh"},
-    "+ IndexCodec: terms of up to 15 postings inlined, zlib level 1, small window": {
+    "+ IndexCodec: terms of up to 15 postings inlined, no zlib on posting blocks": {
         "writer": "whoosh"
     },
     "+ lean writer: repeats indexed once, postings gathered per term, terms written (now)": {},
     "now, with posting blocks at zlib level 3 (Whoosh's default)": {"compression": 3},
-    "now, with no zlib on posting blocks": {"compression": 0},
+    "now, with posting blocks at zlib level 1, small window (before)": {"compression": 1},
     "now, with only a term's single posting inlined (inlinelimit 2, before)": {"inlinelimit": 2},
     "now, with zlib's default window and hash table (32 KB, level 8)": {"zlib_default": True},
     "now, with the sort keys indexed as numbers (schema 9)": {"numeric_sort_keys": True},

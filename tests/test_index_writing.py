@@ -283,9 +283,10 @@ UNUSUAL = [
 ]  # fmt: skip
 
 
+@pytest.mark.parametrize("compression", [0, 1], ids=["blocks-plain", "blocks-zlib"])
 @pytest.mark.parametrize("limitmb", [256, 0.002])
 def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
-    tmp_path: Path, limitmb: float
+    tmp_path: Path, limitmb: float, compression: int
 ) -> None:
     # Three commits, the last merging the segments into one. A tiny memory limit makes the lean
     # writer hand its postings to Whoosh's pool, which spills them to disk.
@@ -297,7 +298,7 @@ def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
     ]  # fmt: skip
     docs = documents() + UNUSUAL
     batches = [docs[:40] + many, docs[40:45], docs[45:]]
-    codec = IndexCodec()
+    codec = IndexCodec(compression=compression)
     lean = written_by(
         tmp_path / "lean",
         lambda ix: IndexSegmentWriter(ix, codec=codec, limitmb=limitmb),
@@ -311,6 +312,33 @@ def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
     assert [each["segments"] for each in expected] == [1, 2, 1]
     assert len(expected[-1]["postings"]) > 1000
     assert any(name == "text" and text == b"tide" for name, text, *_ in expected[-1]["postings"])
+
+
+def test_an_index_with_compressed_blocks_reads_as_one_without(tmp_path: Path) -> None:
+    # Indexes written before posting blocks were left plain hold zlib blocks: new segments
+    # beside them, and a merge of both, read as an index written plain from the start.
+    many = [
+        {"id": f"m{n}", "type": "annotation", "source_id": "talks/tides.md", "kind": "note",
+         "quote": f"the tide turns at {n}, tides turn", "when": n + 1, "place": n % 7}
+        for n in range(300)
+    ]  # fmt: skip
+    docs = documents() + UNUSUAL
+    batches = [docs[:40] + many, docs[40:45], docs[45:]]
+    codecs = iter([IndexCodec(compression=1), IndexCodec(), IndexCodec()])
+    mixed = list(
+        written_by(
+            tmp_path / "mixed",
+            lambda ix: IndexSegmentWriter(ix, codec=next(codecs)),
+            batches,
+        )
+    )
+    plain = list(
+        written_by(
+            tmp_path / "plain", lambda ix: IndexSegmentWriter(ix, codec=IndexCodec()), batches
+        )
+    )
+    assert mixed == plain
+    assert len(plain[-1]["postings"]) > 1000
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (3, 2), (16, 2)])
