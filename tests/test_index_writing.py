@@ -283,6 +283,18 @@ UNUSUAL = [
 ]  # fmt: skip
 
 
+def three_commits() -> list[list[dict[str, Any]]]:
+    """The documents in three commits, the first with terms of hundreds of postings, which
+    span several blocks."""
+    many = [
+        {"id": f"m{n}", "type": "annotation", "source_id": "talks/tides.md", "kind": "note",
+         "quote": f"the tide turns at {n}, tides turn", "when": n + 1, "place": n % 7}
+        for n in range(300)
+    ]  # fmt: skip
+    docs = documents() + UNUSUAL
+    return [docs[:40] + many, docs[40:45], docs[45:]]
+
+
 @pytest.mark.parametrize("compression", [0, 1], ids=["blocks-plain", "blocks-zlib"])
 @pytest.mark.parametrize("limitmb", [256, 0.002])
 def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
@@ -290,14 +302,7 @@ def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
 ) -> None:
     # Three commits, the last merging the segments into one. A tiny memory limit makes the lean
     # writer hand its postings to Whoosh's pool, which spills them to disk.
-    # Terms of hundreds of postings span several blocks.
-    many = [
-        {"id": f"m{n}", "type": "annotation", "source_id": "talks/tides.md", "kind": "note",
-         "quote": f"the tide turns at {n}, tides turn", "when": n + 1, "place": n % 7}
-        for n in range(300)
-    ]  # fmt: skip
-    docs = documents() + UNUSUAL
-    batches = [docs[:40] + many, docs[40:45], docs[45:]]
+    batches = three_commits()
     codec = IndexCodec(compression=compression)
     lean = written_by(
         tmp_path / "lean",
@@ -317,13 +322,7 @@ def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
 def test_an_index_with_compressed_blocks_reads_as_one_without(tmp_path: Path) -> None:
     # Indexes written before posting blocks were left plain hold zlib blocks: new segments
     # beside them, and a merge of both, read as an index written plain from the start.
-    many = [
-        {"id": f"m{n}", "type": "annotation", "source_id": "talks/tides.md", "kind": "note",
-         "quote": f"the tide turns at {n}, tides turn", "when": n + 1, "place": n % 7}
-        for n in range(300)
-    ]  # fmt: skip
-    docs = documents() + UNUSUAL
-    batches = [docs[:40] + many, docs[40:45], docs[45:]]
+    batches = three_commits()
     codecs = iter([IndexCodec(compression=1), IndexCodec(), IndexCodec()])
     mixed = list(
         written_by(
