@@ -33,10 +33,21 @@ def test_library_annotations_and_media_never_import_textual() -> None:
 
 
 def test_the_app_starts_without_the_parts_only_some_keys_need() -> None:
-    """Start-up loads what the first screen shows; the note editor, the player, exporting,
-    YAML, fuzzy matching and the clipboard load when first used (or once the list is shown)."""
+    """Start-up loads what the first screen shows; the note editor, the annotation actions, the
+    open path, search, help, the player, exporting, YAML, TOML, fuzzy matching and the clipboard
+    load when first used (or once the list is shown)."""
     later = [
         "readmark.tui.screens.note_editor",
+        "readmark.tui.screens.reader_annotations",
+        "readmark.annotations.annotating",
+        "readmark.annotations.anchoring",
+        "readmark.annotations.citing",
+        "readmark.annotations.drafts",
+        "readmark.tui.screens.reader_opening",
+        "readmark.library.loading",
+        "readmark.tui.screens.search_screen",
+        "readmark.tui.screens.help_screen",
+        "tomllib",
         "readmark.tui.player_service",
         "readmark.media.player",
         "readmark.annotations.exporting",
@@ -47,6 +58,7 @@ def test_the_app_starts_without_the_parts_only_some_keys_need() -> None:
     ]
     code = (
         "import sys\n"
+        "import readmark.tui.cli\n"
         "import readmark.tui.app\n"
         f"print(','.join(name for name in {later!r} if name in sys.modules))\n"
     )
