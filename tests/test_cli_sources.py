@@ -1,3 +1,4 @@
+import gc
 import json
 import subprocess
 import sys
@@ -5,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers.vaults import MakeVault
+from readmark.library.collector import start_done
 from readmark.tui.cli import main
 
 SOURCE_KEYS = {
@@ -334,6 +336,23 @@ def test_reader_is_started_on_a_path_that_is_not_a_command(
     monkeypatch.setitem(sys.modules, "readmark.tui.app", fake_app)
     assert main([str(vault)]) == 0
     assert opened == [(vault, None)]  # a folder: the vault, no source named
+
+
+def test_no_arguments_start_the_reader_on_the_sample_library(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[tuple[Path, str | None]] = []
+    fake_app = type(sys)("readmark.tui.app")
+    fake_app.run_app = lambda path, source=None: opened.append((path, source))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "readmark.tui.app", fake_app)
+    try:
+        assert main([]) == 0
+        assert not gc.isenabled()  # off until the reader's first frame is painted
+    finally:
+        start_done()
+        gc.unfreeze()
+    assert gc.isenabled()
+    assert opened == [(vault.parent / "data" / "sample-library", None)]
 
 
 def test_keyboard_interrupt_exits_130(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -210,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args_list
     try:
+        if not args_list:
+            # The reader on the default vault: nothing to parse (building the parser is a
+            # hundredth of the time to the first frame).
+            return _run_reader(None)
         try:
             if _is_command_line(args_list):
                 args = _parse_command(build_parser(_command_run(args_list)), args_list)
