@@ -36,11 +36,14 @@ def pause_for_start() -> None:
         _paused_for_start = True
 
 
-def start_done() -> None:
+def start_done() -> bool:
     """The first frame is painted: what start-up made lives as long as the program, so it is
-    kept out of the collector's later full passes, and the collector runs again."""
+    kept out of the collector's later full passes, and the collector runs again. Returns
+    whether it did (only when `pause_for_start` turned the collector off)."""
     global _paused_for_start
-    if _paused_for_start:
-        _paused_for_start = False
-        gc.freeze()
-        gc.enable()
+    if not _paused_for_start:
+        return False
+    _paused_for_start = False
+    gc.freeze()
+    gc.enable()
+    return True

@@ -2,6 +2,7 @@
 factory and the small vaults several reader tests open. A running reader for Pilot tests is in
 helpers/running_reader.py."""
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,18 @@ def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         for name, path in names.items():
             patch.setenv(name, str(path))
         yield base
+
+
+@pytest.fixture(autouse=True)
+def collector_back_on() -> Iterator[None]:
+    """`readmark` keeps the collector off until the reader paints its first frame. A test that
+    starts the command with a stand-in for the reader never paints one: the collector is turned
+    back on after it, as start-up would have."""
+    yield
+    from readmark.library.collector import start_done
+
+    if start_done():
+        gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

@@ -327,32 +327,33 @@ def test_sources_defaults_to_the_sample_library(
     assert (vault.parent / "data" / "sample-library").is_dir()
 
 
-def test_reader_is_started_on_a_path_that_is_not_a_command(
-    vault: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def reader_started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str | None]]:
+    """What `readmark` started the reader on (a stand-in for the app): (vault, source)."""
     opened: list[tuple[Path, str | None]] = []
     fake_app = type(sys)("readmark.tui.app")
     fake_app.run_app = lambda path, source=None: opened.append((path, source))  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "readmark.tui.app", fake_app)
+    return opened
+
+
+def test_reader_is_started_on_a_path_that_is_not_a_command(
+    vault: Path, reader_started: list[tuple[Path, str | None]]
+) -> None:
     assert main([str(vault)]) == 0
-    assert opened == [(vault, None)]  # a folder: the vault, no source named
+    assert reader_started == [(vault, None)]  # a folder: the vault, no source named
 
 
 def test_no_arguments_start_the_reader_on_the_sample_library(
-    vault: Path, monkeypatch: pytest.MonkeyPatch
+    vault: Path, reader_started: list[tuple[Path, str | None]]
 ) -> None:
-    opened: list[tuple[Path, str | None]] = []
-    fake_app = type(sys)("readmark.tui.app")
-    fake_app.run_app = lambda path, source=None: opened.append((path, source))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "readmark.tui.app", fake_app)
-    try:
-        assert main([]) == 0
-        assert not gc.isenabled()  # off until the reader's first frame is painted
-    finally:
-        start_done()
-        gc.unfreeze()
+    assert main([]) == 0
+    assert reader_started == [(vault.parent / "data" / "sample-library", None)]
+    # Off until the reader's first frame is painted, then back on.
+    assert not gc.isenabled()
+    assert start_done()
+    gc.unfreeze()
     assert gc.isenabled()
-    assert opened == [(vault.parent / "data" / "sample-library", None)]
 
 
 def test_keyboard_interrupt_exits_130(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
