@@ -52,6 +52,7 @@ from readmark.annotations.index_state import (
     describe_state_error,
     note_save,
     read_saves,
+    same_stat,
 )
 from readmark.annotations.model import Annotation
 from readmark.library.collector import collector_paused
@@ -425,7 +426,7 @@ class SearchIndex:
             except OSError:
                 changed.append(key)
                 continue
-            if stamp is None or not stamp.same_stat(info.st_size, info.st_mtime_ns):
+            if stamp is None or not same_stat(stamp, info.st_size, info.st_mtime_ns):
                 changed.append(key)
         return changed
 

@@ -25,9 +25,11 @@ from readmark.annotations.index_state import (
     FileStamp,
     FolderStamp,
     IndexState,
+    StampRow,
     StrPath,
     content_digest,
     folder_stamp,
+    same_stat,
     stamp_of,
 )
 from readmark.library.collector import collector_paused
@@ -273,7 +275,7 @@ def _plan_sources(
             info = os.stat(path)
         except OSError:
             continue
-        if row is not None and row[0] == info.st_size and row[1] == info.st_mtime_ns:
+        if row is not None and same_stat(row, info.st_size, info.st_mtime_ns):
             continue
         try:
             stamp = stamp_of(path, info.st_size, _kept_time(plan, info.st_mtime_ns))
@@ -291,9 +293,9 @@ def _kept_time(plan: Plan, mtime_ns: int) -> int:
     return mtime_ns if plan.started_ns - mtime_ns >= _RACY else -1
 
 
-def _compare(plan: Plan, key: str, listed: Listed, row: tuple[int, int, bytes] | None) -> None:
+def _compare(plan: Plan, key: str, listed: Listed, row: StampRow | None) -> None:
     """`row`: the file's `FileStamp` as recorded, or its fields."""
-    if row is not None and row[0] == listed.size and row[1] == listed.mtime_ns:
+    if row is not None and same_stat(row, listed.size, listed.mtime_ns):
         return
     try:
         data = Path(listed.path).read_bytes()

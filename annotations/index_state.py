@@ -85,8 +85,14 @@ class FileStamp(NamedTuple):
     digest: bytes
     """Content hash, compared only when size or mtime moved (a touched file is no change)."""
 
-    def same_stat(self, size: int, mtime_ns: int) -> bool:
-        return self.size == size and self.mtime_ns == mtime_ns
+
+StampRow = tuple[int, int, bytes]
+"""A `FileStamp`'s fields as SQLite returns them (a `FileStamp` is one too)."""
+
+
+def same_stat(stamp: StampRow, size: int, mtime_ns: int) -> bool:
+    """Whether a file of this size and time is the one `stamp` recorded, as far as a stat tells."""
+    return stamp[0] == size and stamp[1] == mtime_ns
 
 
 UNREAD_STAMP = FileStamp(size=-1, mtime_ns=-1, digest=b"")
@@ -318,7 +324,7 @@ class IndexState:
             rows = db.execute("SELECT name, mtime_ns, ctime_ns, inode FROM folders").fetchall()
         return {_text(row[0]): row[1:] for row in rows}
 
-    def files_in(self, folders: Iterable[str] | None = None) -> dict[str, tuple[int, int, bytes]]:
+    def files_in(self, folders: Iterable[str] | None = None) -> dict[str, StampRow]:
         """The stamps of the files indexed in these folders (all of them with None), by key,
         as the fields of a `FileStamp` (equal to it)."""
         query = (
@@ -370,7 +376,7 @@ class IndexState:
                 keys.update(_text(folder + b"/" + name) for folder, name in rows)
         return sorted(keys)
 
-    def source_stamps(self) -> dict[str, tuple[int, int, bytes]]:
+    def source_stamps(self) -> dict[str, StampRow]:
         """The size, time and hash recorded for each source (a `FileStamp`'s fields), without
         the titles: what a reconcile compares with the files."""
         with self._use() as db:

@@ -49,8 +49,8 @@ def read_cache(path: Path) -> dict[str, CacheEntry]:
     # Loading makes a few objects per cached file and no cycles (collecting over them was a
     # third of a warm 100,000-file list).
     try:
-        with collector_paused(), path.open("rb") as file:
-            data = json.loads(file.read().decode("utf-8", NAME_ERRORS))
+        with collector_paused():
+            data = _read_json(path)
             if data.get("version") != cache_version():
                 return {}
             return {rel: CacheEntry(*row) for rel, row in data["entries"].items()}
@@ -72,8 +72,7 @@ def read_ids(path: Path, stamps: FileStamps) -> list[str] | None:
     """The source ids recorded with exactly these file stamps, or None (another set of files,
     a file changed, another version, or no readable record)."""
     try:
-        with path.open("rb") as file:
-            data = json.loads(file.read().decode("utf-8", NAME_ERRORS))
+        data = _read_json(path)
         if data.get("version") != cache_version() or data.get("stamps") != stamps:
             return None
         ids = data["ids"]
@@ -85,6 +84,12 @@ def read_ids(path: Path, stamps: FileStamps) -> list[str] | None:
 def write_ids(path: Path, stamps: FileStamps, ids: list[str]) -> bool:
     """Record the source ids a listing of these files gave; False when it cannot be written."""
     return _write_json(path, {"version": cache_version(), "stamps": stamps, "ids": ids})
+
+
+def _read_json(path: Path) -> Any:
+    """The record at `path` as JSON wrote it (names that were not UTF-8 kept as written)."""
+    with path.open("rb") as file:
+        return json.loads(file.read().decode("utf-8", NAME_ERRORS))
 
 
 def _write_json(path: Path, payload: dict[str, Any]) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import readmark.library.vault
+from helpers.vaults import write_vault
 from readmark.library.loading import _sniff_order, choose_reader, load_path
 from readmark.library.summary import summarise
 from readmark.library.vault import Vault
@@ -52,14 +53,7 @@ FILES: dict[str, str | bytes] = {
 
 @pytest.fixture
 def mixed(tmp_path: Path) -> Path:
-    for rel, content in FILES.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return tmp_path
+    return write_vault(tmp_path, FILES)
 
 
 def full_parses(vault: Path, ids: list[str]) -> list[dict[str, object]]:
