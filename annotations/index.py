@@ -604,8 +604,11 @@ class SearchIndex:
                     state.put_source(sid, stamp, titles[sid])
                 for key in plan.removed_files:
                     state.drop_file(key)
-                for key, stamp, ids in indexed:
-                    state.put_file(key, stamp, ids)
+                if rewrite:
+                    state.put_new_files(indexed)
+                else:
+                    for key, stamp, ids in indexed:
+                        state.put_file(key, stamp, ids)
                 self._record_stamps(plan)
                 state.put_titles({**self._new_titles, **titles})
                 state.set_generation(self._ix.latest_generation())

@@ -399,6 +399,24 @@ class IndexState:
     def put_file(self, key: str, stamp: FileStamp, ids: Iterable[str]) -> None:
         self._set_file(key, stamp, sorted(set(ids)))
 
+    def put_new_files(self, files: Iterable[tuple[str, FileStamp, list[str]]]) -> None:
+        """`put_file` for each of many files the state has no record of (it was just cleared,
+        for a rewrite): no old ids to look up or drop, a statement for all of them."""
+        db = self._db()
+        numbers: dict[bytes, int] = {}
+        rows: list[tuple[int, bytes, int, int, bytes, bytes]] = []
+        ids: list[tuple[bytes, int, bytes]] = []
+        for key, stamp, kept in files:
+            folder, name = _split(key)
+            number = numbers.get(folder)
+            if number is None:
+                number = numbers[folder] = self._folder_number(folder)
+            unique = sorted(set(kept))
+            rows.append((number, name, stamp.size, stamp.mtime_ns, stamp.digest, _joined(unique)))
+            ids.extend((_raw(i), number, name) for i in unique)
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)", ids)
+
     def add_ids(self, key: str, ids: Iterable[str]) -> None:
         """Record that the index is about to hold `ids` from `key`, whose content it may not
         hold yet (a write in progress, a save outside a reconcile): it is read again."""

@@ -7,7 +7,8 @@ Three things here write the same segment with less of it:
 
 - a field value that repeats (a kind, a type, a speaker, a source's id and words, a tag, a
   day) has its terms made once per writer, not once per document;
-- a stemmed text field goes from its words to its terms' positions in one loop;
+- a stemmed text field goes from its words to its terms' positions in one loop, and its
+  postings are appended by C loops (`index_gathered.StemmedPostings`);
 - postings are gathered per term as they come (documents arrive in order, so each term's
   list is already sorted) and written term by term at the end: only the terms are sorted.
 
@@ -18,20 +19,13 @@ in or grows past its memory limit (its postings then join Whoosh's sorting pool)
 
 from __future__ import annotations
 
-from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias
 
-from readmark.annotations.index_schema import (
-    NameID,
-    StemmedText,
-    StemmingChain,
-    WholeDocuments,
-    encoded_positions,
-    one_position,
-    stemmed_positions,
-)
-from readmark.annotations.index_terms import write_terms
+from readmark.annotations.index_gathered import StemmedPostings
+from readmark.annotations.index_schema import NameID, StemmedText, StemmingChain, WholeDocuments
+from readmark.annotations.index_terms import Postings, write_terms
 from whoosh.fields import UnknownFieldError
 from whoosh.writing import SegmentWriter
 
@@ -44,18 +38,16 @@ MEMO_LIMIT = 100_000
 _POSTING_SIZE = 24
 """Bytes a gathered posting takes besides its value (a document number, a weight and a
 reference), for the memory limit."""
-_POSITIONS_SIZE = 8
-"""About the bytes of a posting's positions in a text (one or two small numbers, mostly)."""
 _TERM_SIZE = 400
 """Bytes a gathered term takes besides its postings (its entry, key and three lists)."""
 
 
-_Term: TypeAlias = "tuple[array[int], array[float], list[bytes]]"
-"""One term's postings so far: document numbers, weights, and values (positions)."""
+_Term: TypeAlias = "tuple[list[int], list[float], list[bytes]]"
+"""One term's postings so far: document numbers, weights, and values."""
 
 
 def _new_term() -> _Term:
-    return array("I"), array("d"), []
+    return [], [], []
 
 
 _Made = tuple[list[tuple[_Term, float, bytes]], int]
@@ -95,25 +87,30 @@ class IndexSegmentWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         self._memo: dict[tuple[str, Any], _Made] = {}
         self._terms: dict[str, dict[bytes, _Term]] = {}
+        self._stemmed: dict[str, StemmedPostings] = {}
         self._size = 0
         self._plans = {name: _plan(name, field) for name, field in self.schema.items()}
+        self._shapes: dict[tuple[str, ...], tuple[_FieldPlan, ...]] = {}
+        """A document's field names, as given, -> their plans (see `_shape`)."""
         self._plain = isinstance(self.perdocwriter, WholeDocuments) and all(
             not (field.separate_spelling() or field.vector) for _, field in self.schema.items()
         )
 
     def add_document(self, **fields: Any) -> None:
-        if not self._plain or any(name.startswith("_") for name in fields):
+        names = tuple(fields)
+        shape = self._shapes.get(names)
+        if shape is None:
+            shape = self._shape(names)
+        if not shape:
             super().add_document(**fields)
             return
         self._check_state()
-        docnum, plans = self.docnum, self._plans
+        docnum = self.docnum
         stored: dict[str, Any] = {}
         columns: list[tuple[str, Any, Any]] = []
         indexed: list[tuple[_FieldPlan, Any]] = []
-        for name in sorted(fields):
-            plan = plans.get(name)
-            if plan is None:
-                raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
+        for plan in shape:
+            name = plan.name
             value = fields[name]
             if value is None:
                 continue
@@ -122,19 +119,25 @@ class IndexSegmentWriter(SegmentWriter):
             if plan.column is not None:  # a value out of range fails here, before any posting
                 columns.append((name, plan.column, plan.field.to_column_value(value)))
             if plan.how:
+                if plan.how == "stemmed" and not isinstance(value, str):
+                    super().add_document(**fields)  # words given as a list: Whoosh's own way
+                    return
                 indexed.append((plan, value))
         lengths: list[tuple[str, int]] = []
         size = 0
         for plan, value in indexed:
+            how = plan.how
+            if how == "stemmed":
+                length, added = self._stemmed_field(plan).add(value, docnum)
+                size += added
+                if length and plan.scorable:
+                    lengths.append((plan.name, length))
+                continue
             terms = self._terms.get(plan.name)
             if terms is None:
                 terms = self._terms[plan.name] = {}
                 self.pool.fieldnames.add(plan.name)
-            how = plan.how
-            if how == "stemmed" and isinstance(value, str):
-                length, added = _add_stemmed(terms, plan.field, value, docnum)
-                size += added
-            elif how == "name" and isinstance(value, str):
+            if how == "name" and isinstance(value, str):
                 text = plan.field.term_of(value)
                 term = terms.get(text)
                 if term is None:
@@ -155,6 +158,41 @@ class IndexSegmentWriter(SegmentWriter):
         self._size += size
         if self._size > self.pool.limit:
             self._to_pool()
+
+    def _shape(self, names: tuple[str, ...]) -> tuple[_FieldPlan, ...]:
+        """The plans of a document's fields, in name order (as Whoosh adds them), remembered
+        for the next document with the same names; none for a document Whoosh's own code
+        adds (boosts given in `_boost` keys, or a schema these shortcuts do not cover)."""
+        if not self._plain or any(name.startswith("_") for name in names):
+            return ()
+        plans = []
+        for name in sorted(names):
+            plan = self._plans.get(name)
+            if plan is None:
+                raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
+            plans.append(plan)
+        if len(self._shapes) >= MEMO_LIMIT:
+            self._shapes.clear()
+        shape = self._shapes[names] = tuple(plans)
+        return shape
+
+    def _stemmed_field(self, plan: _FieldPlan) -> StemmedPostings:
+        gathered = self._stemmed.get(plan.name)
+        if gathered is None:
+            field = plan.field
+            boost = field.format.field_boost if field.format is not None else 1.0
+            gathered = self._stemmed[plan.name] = StemmedPostings(field.analyzer, boost)
+            self.pool.fieldnames.add(plan.name)
+        return gathered
+
+    def _gathered(self) -> dict[str, Mapping[bytes, Postings]]:
+        return {**self._terms, **self._stemmed}
+
+    def _forget_gathered(self) -> None:
+        self._terms.clear()
+        self._stemmed.clear()
+        self._memo.clear()
+        self._size = 0
 
     def _add_made(
         self, plan: _FieldPlan, terms: dict[bytes, _Term], value: Any, docnum: int
@@ -198,15 +236,13 @@ class IndexSegmentWriter(SegmentWriter):
     def _to_pool(self) -> None:
         """Hand the gathered postings to Whoosh's sorting pool (which spills to disk)."""
         pool = self.pool
-        for name, terms in self._terms.items():
+        for name, terms in self._gathered().items():
             for text, term in terms.items():
                 ids, weights, values = term
                 for posting in zip(ids, weights, values or [b""] * len(ids), strict=True):
                     pool.current.append((name, text, *posting))
         pool.save()
-        self._terms.clear()
-        self._memo.clear()
-        self._size = 0
+        self._forget_gathered()
 
     def add_reader(self, reader: Any) -> None:
         self._to_pool()  # a merge's postings go through the pool: keep them all together
@@ -218,31 +254,6 @@ class IndexSegmentWriter(SegmentWriter):
             super()._flush_segment()
             return
         self.perdocwriter.close()
-        write_terms(self.fieldwriter, self.schema, self._terms)
+        write_terms(self.fieldwriter, self.schema, self._gathered())
         self.fieldwriter.close()
-        self._terms.clear()
-        self._memo.clear()
-
-
-def _add_stemmed(
-    terms: dict[bytes, _Term], field: StemmedText, value: str, docnum: int
-) -> tuple[int, int]:
-    """Add a stemmed text's postings; returns the field's length (its words kept) and the
-    bytes they take."""
-    chain = cast(StemmingChain, field.analyzer)
-    boost = field.format.field_boost if field.format is not None else 1.0
-    found = stemmed_positions(chain, value)
-    length = 0
-    size = (_POSTING_SIZE + _POSITIONS_SIZE) * len(found)
-    for text, places in found.items():
-        term = terms.get(text)
-        if term is None:
-            term = terms[text] = _new_term()
-            size += _TERM_SIZE + len(text)
-        ids, weights, values = term
-        count = len(places)
-        ids.append(docnum)
-        weights.append(count * boost)
-        values.append(one_position(places[0]) if count == 1 else encoded_positions(places))
-        length += count
-    return length, size
+        self._forget_gathered()

@@ -43,7 +43,8 @@ from whoosh.qparser import MultifieldParser
 
 WORDS = st.sampled_from(
     "the a of running runs ran Café café naïve NAÏVE x ab whale whales whaling and to be "
-    "evaluation evaluations 2026 4:04 don't it's—then co-op Zürich ÅSA".split()
+    "evaluation evaluations 2026 4:04 don't it's—then co-op Zürich ÅSA e.g. U.S.A. 3.14 "
+    "a..b .y x. _under_ cafe\u0301 i.e.,".split()
 )
 TEXTS = st.lists(WORDS, max_size=40).map(" ".join) | st.text(max_size=80)
 
