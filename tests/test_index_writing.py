@@ -3,6 +3,7 @@ and the index it leaves on disk is a Whoosh index that Whoosh reads and ranks th
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from functools import partialmethod
 from pathlib import Path
@@ -24,6 +25,7 @@ from readmark.annotations.index_schema import (
     passage_documents,
     stemmed_postings,
 )
+from readmark.annotations.index_terms import stored_as_is
 from readmark.annotations.index_writer import IndexSegmentWriter
 from readmark.annotations.model import (
     Anchor,
@@ -37,7 +39,7 @@ from readmark.library.layout import VaultLayout
 from readmark.library.model import Source
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import TEXT
+from whoosh.fields import TEXT, UnknownFieldError
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import MultifieldParser
 
@@ -320,11 +322,69 @@ def test_the_lean_writer_writes_what_whooshs_own_writer_writes(
     assert any(name == "text" and text == b"tide" for name, text, *_ in expected[-1]["postings"])
 
 
+def test_boosted_documents_are_written_as_whooshs_own_writer_writes_them(tmp_path: Path) -> None:
+    # A document's or a field's boost is Whoosh's to apply: such documents take its own path,
+    # between documents the lean writer adds itself.
+    notes = [doc for doc in documents() if doc["type"] == "annotation"]
+    passages = [doc for doc in documents() if doc["type"] == "passage"]
+    batches = [
+        [
+            passages[0],
+            notes[0],
+            notes[1],
+            {**notes[1], "id": "b1", "_quote_boost": 0.5},
+            {**notes[0], "id": "b2", "_boost": 3.0},
+            passages[1],
+            notes[2],
+        ]
+    ]
+    lean = written_by(tmp_path / "lean", lambda ix: IndexSegmentWriter(ix), batches)
+    stock = written_by(tmp_path / "stock", lambda ix: ix.writer(), batches)
+    made, expected = next(lean), next(stock)
+    assert made == expected
+    quote = {
+        (text, docnum): weight for name, text, docnum, weight, _ in made["postings"]
+        if name == "quote"
+    }  # fmt: skip
+    plain = {text: weight for (text, docnum), weight in quote.items() if docnum == 2}
+    halved = {text: weight for (text, docnum), weight in quote.items() if docnum == 3}
+    assert plain
+    assert halved == {text: weight / 2 for text, weight in plain.items()}
+
+
+def test_a_document_with_a_field_the_index_lacks_is_refused_before_any_posting(
+    tmp_path: Path,
+) -> None:
+    ix = FileStorage(str(tmp_path)).create_index(build_schema(), indexname="x")
+    writer = IndexSegmentWriter(ix)
+    writer.add_document(**documents()[0])
+    with pytest.raises(UnknownFieldError):
+        writer.add_document(id="x1", type="annotation", quote="tides", mood="calm")
+    writer.add_document(**documents()[1])
+    writer.commit()
+    assert ix.doc_count() == 2
+    with ix.searcher() as searcher:
+        assert "x1" not in {hit["id"] for hit in searcher.documents()}
+
+
+class EarlierCodec(IndexCodec):
+    """The codec of an earlier readmark: posting blocks and stored fields through zlib."""
+
+    def __init__(self) -> None:
+        super().__init__(compression=1)
+
+    def per_document_writer(self, storage: Any, segment: Any) -> Any:
+        writer = super().per_document_writer(storage, segment)
+        writer._colwriters["_stored"]._child._compress = zlib.compress
+        return writer
+
+
 def test_an_index_with_compressed_blocks_reads_as_one_without(tmp_path: Path) -> None:
-    # Indexes written before posting blocks were left plain hold zlib blocks: new segments
-    # beside them, and a merge of both, read as an index written plain from the start.
+    # Indexes written before posting blocks and stored fields were left plain hold zlib's:
+    # new segments beside them, and a merge of both, read as an index written plain from the
+    # start.
     batches = three_commits()
-    codecs = iter([IndexCodec(compression=1), IndexCodec(), IndexCodec()])
+    codecs = iter([EarlierCodec(), IndexCodec(), IndexCodec()])
     mixed = list(
         written_by(
             tmp_path / "mixed",
@@ -339,6 +399,14 @@ def test_an_index_with_compressed_blocks_reads_as_one_without(tmp_path: Path) ->
     )
     assert mixed == plain
     assert len(plain[-1]["postings"]) > 1000
+
+
+@pytest.mark.parametrize("size", [0, 1, 300, 65_535, 65_536, 200_000])
+def test_stored_fields_are_a_zlib_stream_any_reader_reads(size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    kept = stored_as_is(data)
+    assert zlib.decompress(kept) == data
+    assert len(kept) < size + 16 + 5 * (size // 65_535)  # kept as is: a few bytes a block
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (3, 2), (16, 2)])
