@@ -18,6 +18,8 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Mapping, Sequence
+from hashlib import md5
+from operator import sub
 from pickle import dumps
 from struct import Struct
 from typing import Any, TypeAlias
@@ -41,6 +43,12 @@ _STORED_BLOCK = Struct("<BHH")
 """A deflate block kept as is: its final flag, its length and that length's complement."""
 _STORED_MOST = 0xFFFF
 _ADLER = Struct(">I")
+
+
+_MD5 = 0
+"""Whoosh's number for the MD5 hash of a hash table's keys, the one the term table uses."""
+_KEY_VALUE_LENGTHS = Struct("!ii")
+"""A hash table entry's key and value lengths, as Whoosh packs them."""
 
 
 Postings: TypeAlias = "tuple[Sequence[int], Sequence[float], list[bytes]]"
@@ -89,14 +97,39 @@ def write_terms(fields: Any, schema: Any, gathered: Mapping[str, Mapping[bytes, 
         fields.start_field(name, schema[name])
         prefix = pack_ushort(fields._fieldid)  # noqa: SLF001
         blocks.fixed = schema[name].format.fixed_value_size()
+        entries = []
         for text in sorted(terms):
             term = terms[text]
             if len(term[0]) < inline_below:
                 entry = _inlined(term)
             else:
                 entry = blocks.write(term)
-            table.add(prefix + text, entry)
+            entries.append((prefix + text, entry))
+        _add_entries(table, entries)
         fields.finish_field()
+
+
+def _add_entries(table: Any, entries: list[tuple[bytes, bytes]]) -> None:
+    """What Whoosh's `OrderedHashWriter.add` does for each of a field's terms (in order), in
+    one write: each entry's lengths, key and value, its position in the key index, and its
+    key's hash in one of the table's 256 buckets."""
+    if table.hashtype != _MD5 or not entries:
+        for key, value in entries:
+            table.add(key, value)
+        return
+    file = table.dbfile
+    buckets, positions = table.buckets, table.index
+    at = file.tell()
+    parts: list[bytes] = []
+    for key, value in entries:
+        # Whoosh's MD5 hash of a key: the low 32 bits of its digest read as one number.
+        hashed = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:])
+        buckets[hashed & 255].append((hashed, at))
+        positions.append(at)
+        parts += (_KEY_VALUE_LENGTHS.pack(len(key), len(value)), key, value)
+        at += _KEY_VALUE_LENGTHS.size + len(key) + len(value)
+    file.write(b"".join(parts))
+    table.lastkey = entries[-1][0]
 
 
 def _inlined(term: Postings) -> bytes:
@@ -123,11 +156,11 @@ class _Blocks:
         """The field's fixed value size: None for values of any length, 0 for none."""
 
     def write(self, term: Postings) -> bytes:
-        postfile, limit = self.postfile, self.limit
+        limit = self.limit
         ids, weights, values = term
         count = len(ids)
-        start = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
+        start = self.postfile.tell()
+        parts = [WHOOSH3_HEADER_MAGIC]  # written in one piece: a file write is a few calls
         total = 0.0
         heaviest: float = 0
         for at in range(0, count, limit):
@@ -145,10 +178,10 @@ class _Blocks:
                 data = compress(data, level)
             info = dumps((len(block_ids), block_ids[-1], most, level, _NO_LENGTH, _NO_LENGTH), 2)
             size = len(info) + len(data)
-            postfile.write(pack_int(-size if end >= count else size))
-            postfile.write(info)
-            postfile.write(data)
-        extent = pack_long(start) + pack_int(postfile.tell() - start)
+            parts += (pack_int(-size if end >= count else size), info, data)
+        written = b"".join(parts)
+        self.postfile.write(written)
+        extent = pack_long(start) + pack_int(len(written))
         return (
             _INFO.pack(False, total, count, _NO_LENGTH, _NO_LENGTH, heaviest, ids[0], ids[-1])
             + extent
@@ -165,15 +198,16 @@ class _Blocks:
 
 def _deltas(ids: Sequence[int]) -> tuple[int, ...]:
     """Document numbers as the gaps between them (the first from 0)."""
-    return (ids[0], *(b - a for a, b in zip(ids, ids[1:], strict=False)))
+    return (ids[0], *map(sub, ids[1:], ids))
 
 
 def _weights(weights: array[float]) -> tuple[float, ...] | float | None:
     """A block's weights as Whoosh keeps them: None when all are 1, one number when all are
     the same."""
-    first = weights[0]
-    if all(w == 1.0 for w in weights):
+    count = len(weights)
+    if weights.count(1.0) == count:
         return None
-    if all(w == first for w in weights):
+    first = weights[0]
+    if weights.count(first) == count:
         return first
     return tuple(weights)
