@@ -13,13 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import cast
 
-from readmark.annotations.index_schema import (
-    StemmingChain,
-    encoded_positions,
-    kept_terms,
-    one_position,
-)
+from readmark.annotations.index_schema import StemmingChain, encoded_positions, one_position
 from readmark.annotations.index_terms import Postings
+from readmark.annotations.index_words import kept_terms
 
 POSTING_SIZE = 40
 """About the bytes a gathered posting takes (two list slots, a position), for the memory

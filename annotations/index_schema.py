@@ -11,6 +11,7 @@ from itertools import repeat
 from typing import Any, cast
 
 from readmark.annotations.index_terms import stored_as_is
+from readmark.annotations.index_words import kept_terms, stem_word
 from readmark.annotations.model import Annotation, Confidence, id_time
 from readmark.library.model import Source
 from whoosh.analysis import (
@@ -31,7 +32,6 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.lang.porter import stem
 from whoosh.matching import ListMatcher
 from whoosh.qparser import GtLtPlugin, MultifieldParser, QueryParser
 from whoosh.query import Prefix, Query, Term, TermRange
@@ -65,12 +65,6 @@ FIELD_ALIASES = {"tags": "tag", "date": "created", "type": "type"}
 _ID_WORDS = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=200_000)
-def stem_word(word: str) -> str:
-    """The Porter stem of a lowercased word, remembered: a vault repeats its words endlessly."""
-    return str(stem(word))
-
-
 # The map is keyed by code point (its annotation says by character).
 _FOLDS: dict[int, str | None] = {
     **cast("dict[int, str]", accent_map),
@@ -79,12 +73,6 @@ _FOLDS: dict[int, str | None] = {
 """Whoosh's accent map, and combining accents (a decomposed `é`) dropped."""
 _WORD = r"[\w\u0300-\u036f]+(?:\.?[\w\u0300-\u036f]+)*"
 """Whoosh's default word pattern, keeping a word's combining accents inside it."""
-_INDEXED_WORD = re.compile(r"[\w\u0300-\u036f]+(?:\.[\w\u0300-\u036f]+)*")
-"""`_WORD` as indexing finds it: the same words (a dot can only join two runs of letters, as
-the first run takes all the letters it can), with less backtracking."""
-_ASCII_WORD = re.compile(r"[0-9A-Za-z_]+(?:\.[0-9A-Za-z_]+)*")
-"""`_WORD` in a text of ASCII only, where a word's letters are these: a third faster than
-looking each character up in Unicode's tables."""
 
 
 class FoldAccents(CharsetFilter):
@@ -231,46 +219,6 @@ def stemmed_positions(chain: StemmingChain, value: str) -> dict[bytes, list[int]
         else:
             found.append(at)
     return positions
-
-
-def kept_terms(chain: StemmingChain, value: str) -> tuple[list[bytes], int]:
-    """The terms of `value`'s words in order (as the index's bytes), stop words and words of
-    the wrong length left out, and the position of the first: the words before it count, the
-    ones left out after it do not (as Whoosh's chain numbers them)."""
-    raws = (_ASCII_WORD if value.isascii() else _INDEXED_WORD).findall(value)
-    words = list(map(_TERMS.get, raws))
-    if None in words:
-        pairs = zip(raws, words, strict=True)
-        words = [_known(chain, raw) if word is None else word for raw, word in pairs]
-    kept = list(filter(None, words))
-    return kept, words.index(kept[0]) if kept else 0
-
-
-def _known(chain: StemmingChain, raw: str) -> bytes:
-    """A word's term, remembered (b"" for a word left out)."""
-    if len(_TERMS) >= _TERMS_LIMIT:
-        _TERMS.clear()
-    term = _TERMS[raw] = _term(chain, raw).encode("utf-8")
-    return term
-
-
-_TERMS: dict[str, bytes] = {}
-"""A word as written -> its indexed term (b"" when it is dropped): a vault repeats its words."""
-_TERMS_LIMIT = 200_000
-
-
-def _term(chain: StemmingChain, raw: str) -> str:
-    """What the chain makes of one word: lowercased, accents folded, stop words and words of
-    the wrong length dropped (""), stemmed."""
-    stop = chain._stops  # noqa: SLF001 - the chain's own parts, as its fast path reads them
-    text = raw.lower()
-    if not text.isascii():
-        text = text.translate(chain._fold.charmap)  # noqa: SLF001
-    if len(text) < stop.min or (stop.max is not None and len(text) > stop.max):
-        return ""
-    if text in stop.stops:
-        return ""
-    return stem_word(text)
 
 
 def encoded_positions(places: list[int]) -> bytes:

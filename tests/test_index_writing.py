@@ -26,6 +26,7 @@ from readmark.annotations.index_schema import (
     stemmed_postings,
 )
 from readmark.annotations.index_terms import stored_as_is
+from readmark.annotations.index_words import ASCII_WORD, INDEXED_WORD, ascii_words
 from readmark.annotations.index_writer import IndexSegmentWriter
 from readmark.annotations.model import (
     Anchor,
@@ -46,7 +47,7 @@ from whoosh.qparser import MultifieldParser
 WORDS = st.sampled_from(
     "the a of running runs ran Café café naïve NAÏVE x ab whale whales whaling and to be "
     "evaluation evaluations 2026 4:04 don't it's—then co-op Zürich ÅSA e.g. U.S.A. 3.14 "
-    "a..b .y x. _under_ cafe\u0301 i.e.,".split()
+    "a..b .y x. _under_ cafe\u0301 i.e., so... end.".split()
 )
 TEXTS = st.lists(WORDS, max_size=40).map(" ".join) | st.text(max_size=80)
 
@@ -57,6 +58,23 @@ def test_stemmed_postings_are_the_ones_whoosh_makes(text: str) -> None:
     assert isinstance(STEMMING, StemmingChain)
     whoosh_made = TEXT(analyzer=STEMMING).index(text)
     assert sorted(stemmed_postings(STEMMING, text)) == sorted(whoosh_made)
+
+
+ASCII_TEXTS = st.text(alphabet=st.sampled_from("ab Z_9.,'-\n\t"), max_size=60) | st.lists(
+    st.sampled_from("so... end. e.g. 3.14 .y x. a..b U.S.A. don't _x_ Tides,".split()), max_size=12
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ASCII_TEXTS)
+def test_an_ascii_text_is_split_into_the_words_the_pattern_finds(text: str) -> None:
+    split = ascii_words(text)
+    found = ASCII_WORD.findall(text)
+    assert found == INDEXED_WORD.findall(text)
+    if split is None:  # left to the pattern: a dot joins two runs of letters
+        assert any("." in word for word in found)
+    else:
+        assert [word.decode("ascii") for word in split] == found
 
 
 def quote_note(n: int, quote: str, note: str, kind: Kind, tags: tuple[str, ...]) -> Annotation:
