@@ -964,14 +964,15 @@ class SearchIndex:
 
         self._let_go_of_opened_reader()
         wait = self._lock_timeout if timeout is None else timeout
-        # Every writer, merges included, uses the same codec, so segments never mix two kinds.
+        # Every writer, merges included, writes postings the same way, so segments never mix
+        # two kinds; only a worker process leaves stored fields plain (see `IndexCodec`).
         codec = IndexCodec()
         if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
             from readmark.annotations.index_parallel import IndexMpWriter
 
             bulk_writer: IndexWriter = IndexMpWriter(
                 self._ix, procs=bulk_workers(), multisegment=True, timeout=wait,
-                limitmb=BULK_LIMIT_MB, codec=codec,
+                limitmb=BULK_LIMIT_MB, codec=IndexCodec(plain_stored=True),
             )  # fmt: skip
             return bulk_writer
         writer: IndexWriter = IndexSegmentWriter(

@@ -10,7 +10,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Any, cast
 
-from readmark.annotations.index_terms import stored_as_is
+from readmark.annotations.index_terms import compress, stored_as_is
 from readmark.annotations.index_words import kept_terms, stem_word
 from readmark.annotations.model import Annotation, Confidence, id_time
 from readmark.library.model import Source
@@ -260,21 +260,34 @@ class IndexCodec(W3Codec):
     Blocks of postings are not compressed. zlib took about 30 us a block whatever its level or
     window, a tenth of a reindex's indexing (`bench_index.py --reindex-levers`), to make the
     index about a quarter smaller (137 MB against 101 MB for 130,000 documents). A block records
-    its level, so the blocks of an index written before, at zlib level 1, read the same. A
-    document's stored fields are kept as is too, in a zlib stream of plain blocks
-    (`index_terms.stored_as_is`), so that the stored fields of an index written before, which
-    zlib compressed, read the same way.
+    its level, so the blocks of an index written before, at zlib level 1, read the same.
+
+    A document's stored fields are compressed with a 4 KB window (`index_terms.compress`), or,
+    with `plain_stored` (a reindex's worker processes), kept as is in a zlib stream of plain
+    blocks (`index_terms.stored_as_is`), which any zlib reader reads: setting zlib up for each
+    document was a sixth of a reindex's indexing. A writer in the reader's own process keeps
+    compressing them: a third more bytes through Whoosh's 32 KB column buffers kept the keys
+    pressed meanwhile waiting longer. Segments of both kinds read alike.
     """
 
     length_stats = False
 
-    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 16) -> None:
+    def __init__(
+        self,
+        blocklimit: int = 128,
+        compression: int = 0,
+        inlinelimit: int = 16,
+        *,
+        plain_stored: bool = False,
+    ) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+        self.plain_stored = plain_stored
 
     def per_document_writer(self, storage: Any, segment: Any) -> W3PerDocWriter:
         writer = WholeDocuments(self, storage, segment)
-        # The stored fields' column: pickled (the outer writer), then "compressed" (its child).
-        writer._colwriters["_stored"]._child._compress = stored_as_is  # noqa: SLF001
+        # The stored fields' column: pickled (the outer writer), then compressed (its child).
+        stored = writer._colwriters["_stored"]._child  # noqa: SLF001
+        stored._compress = stored_as_is if self.plain_stored else compress
         return writer
 
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:

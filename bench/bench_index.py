@@ -338,7 +338,6 @@ def lever_documents(n_ann: int, n_src: int, lever: dict[str, object]) -> list[di
 def one_lever(n_ann: int, n_src: int, lever: dict[str, object]) -> None:
     """Index the documents with one configuration; print CPU seconds (workers included), wall
     seconds and the index's size in MB."""
-    from readmark.annotations import index_schema, index_terms
     from readmark.annotations.index import IndexCodec
     from readmark.annotations.index_parallel import IndexMpWriter
     from readmark.annotations.index_schema import STEMMING
@@ -352,8 +351,6 @@ def one_lever(n_ann: int, n_src: int, lever: dict[str, object]) -> None:
         for name, bits in (("when", 64), ("place", 64), ("sure", 8)):
             schema.remove(name)
             schema.add(name, NUMERIC(sortable=True, bits=bits, signed=False, default=0))
-    if lever.get("stored_zlib"):
-        index_schema.stored_as_is = index_terms.compress  # type: ignore[assignment]
     if lever.get("gc") is False:
         gc.disable()
     for name in ("quote", "note", "text"):
@@ -373,7 +370,12 @@ def one_lever(n_ann: int, n_src: int, lever: dict[str, object]) -> None:
             options["compound"] = lever["compound"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu, wall = time.process_time(), time.perf_counter()
-        codec = WhooshCodec() if lever.get("codec") == "whoosh" else IndexCodec(**codec_args)
+        plain_stored = not lever.get("stored_zlib")  # as a reindex's workers write them
+        codec = (
+            WhooshCodec()
+            if lever.get("codec") == "whoosh"
+            else IndexCodec(**codec_args, plain_stored=plain_stored)
+        )
         if procs > 1 and lever.get("writer") == "lean":
             writer = IndexMpWriter(ix, codec=codec, **options)
         elif procs > 1 or lever.get("writer") == "whoosh":

@@ -386,7 +386,8 @@ def test_a_document_with_a_field_the_index_lacks_is_refused_before_any_posting(
 
 
 class EarlierCodec(IndexCodec):
-    """The codec of an earlier readmark: posting blocks and stored fields through zlib."""
+    """The codec of an earlier readmark: posting blocks and stored fields through zlib, with
+    zlib's own window."""
 
     def __init__(self) -> None:
         super().__init__(compression=1)
@@ -398,11 +399,11 @@ class EarlierCodec(IndexCodec):
 
 
 def test_an_index_with_compressed_blocks_reads_as_one_without(tmp_path: Path) -> None:
-    # Indexes written before posting blocks and stored fields were left plain hold zlib's:
-    # new segments beside them, and a merge of both, read as an index written plain from the
-    # start.
+    # Indexes written before posting blocks were left plain hold zlib blocks; a reindex's
+    # workers leave stored fields plain, a writer in the reader compresses them: segments of
+    # each kind side by side, and a merge of them all, read as an index written plain.
     batches = three_commits()
-    codecs = iter([EarlierCodec(), IndexCodec(), IndexCodec()])
+    codecs = iter([EarlierCodec(), IndexCodec(plain_stored=True), IndexCodec()])
     mixed = list(
         written_by(
             tmp_path / "mixed",
