@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 
 from readmark.annotations.index_schema import StemmingChain, encoded_positions, one_position
 from readmark.annotations.index_terms import Postings
-from readmark.annotations.index_words import kept_terms
+from readmark.annotations.index_words import kept_terms, positions_of
 
 POSTING_SIZE = 9
 """About the bytes a gathered posting takes (two numbers in arrays that grow by an eighth),
@@ -60,30 +60,28 @@ class StemmedPostings(Mapping[bytes, Postings]):
         for word in kept:
             found = documents.get(word)
             if found is None:
-                found = documents[word] = array("I")
-                places[word] = array("I")
+                found = self._new_term(word)
                 size += TERM_SIZE + len(word)
             found.append(docnum)
             places[word].append(at)
             at += 1
         return length, size
 
+    def _new_term(self, word: bytes) -> array[int]:
+        """A new term's arrays; returns its documents'."""
+        self._places[word] = array("I")
+        documents = self._documents[word] = array("I")
+        return documents
+
     def _add_repeating(self, kept: list[bytes], first: int, docnum: int) -> int:
         """`add` for a text that says a word more than once."""
-        positions: dict[bytes, list[int]] = {}
-        for at, word in enumerate(kept, first):
-            found = positions.get(word)
-            if found is None:
-                positions[word] = [at]
-            else:
-                found.append(at)
+        positions = positions_of(kept, first)
         documents, places, repeats = self._documents, self._places, self._repeats
         size = POSTING_SIZE * len(positions)
         for word, at_each in positions.items():
             listed = documents.get(word)
             if listed is None:
-                listed = documents[word] = array("I")
-                places[word] = array("I")
+                listed = self._new_term(word)
                 size += TERM_SIZE + len(word)
             listed.append(docnum)
             if len(at_each) == 1:

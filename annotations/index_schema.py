@@ -11,7 +11,7 @@ from itertools import repeat
 from typing import Any, cast
 
 from readmark.annotations.index_terms import compress, stored_as_is
-from readmark.annotations.index_words import kept_terms, stem_word
+from readmark.annotations.index_words import kept_terms, positions_of, stem_word
 from readmark.annotations.model import Annotation, Confidence, id_time
 from readmark.library.model import Source
 from whoosh.analysis import (
@@ -210,15 +210,7 @@ def stemmed_postings(
 def stemmed_positions(chain: StemmingChain, value: str) -> dict[bytes, list[int]]:
     """Each distinct stemmed word of `value` (as the index's term bytes), with the positions
     the chain gives it, in order."""
-    kept, first = kept_terms(chain, value)
-    positions: dict[bytes, list[int]] = {}
-    for at, word in enumerate(kept, first):
-        found = positions.get(word)
-        if found is None:
-            positions[word] = [at]
-        else:
-            found.append(at)
-    return positions
+    return positions_of(*kept_terms(chain, value))
 
 
 def encoded_positions(places: list[int]) -> bytes:

@@ -11,8 +11,9 @@ letters is left to the pattern.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from whoosh.lang.porter import stem
 
@@ -30,6 +31,9 @@ _LETTERS = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _GAPS_BUT_DOTS = bytes(b if b in _LETTERS or b == ord(".") else ord(" ") for b in range(256))
 """Every byte a space but a word's letters and dots."""
 _SPACE_OR_DOT = (ord(" "), ord("."))
+
+Word = TypeVar("Word", str, bytes)
+"""A word as found: a string, or the bytes of an ASCII text's word."""
 
 _TERMS_LIMIT = 200_000
 _TERMS: dict[str, bytes] = {}
@@ -55,6 +59,18 @@ def kept_terms(chain: StemmingChain, value: str) -> tuple[list[bytes], int]:
     return kept, words.index(kept[0]) if kept else 0
 
 
+def positions_of(kept: list[bytes], first: int) -> dict[bytes, list[int]]:
+    """Each distinct term of `kept_terms`' answer with its positions, in order."""
+    positions: dict[bytes, list[int]] = {}
+    for at, word in enumerate(kept, first):
+        found = positions.get(word)
+        if found is None:
+            positions[word] = [at]
+        else:
+            found.append(at)
+    return positions
+
+
 def ascii_words(value: str) -> list[bytes] | None:
     """The words of an ASCII text, as `ASCII_WORD` finds them, or None when a dot joins two
     runs of letters in it."""
@@ -78,29 +94,26 @@ def _ascii_terms(chain: StemmingChain, value: str) -> list[bytes] | None:
     raws = ascii_words(value)
     if raws is None:
         return None
-    found = list(map(_ASCII_TERMS.get, raws))
-    if None not in found:
-        return cast(list[bytes], found)
-    if len(_ASCII_TERMS) >= _TERMS_LIMIT:
-        _ASCII_TERMS.clear()
-    made = []
-    for raw, term in zip(raws, found, strict=True):
-        if term is None:
-            term = _ASCII_TERMS[raw] = _term(chain, raw.decode("ascii")).encode("ascii")
-        made.append(term)
-    return made
+    return _remembered(_ASCII_TERMS, raws, lambda raw: _term(chain, raw.decode("ascii")).encode())
 
 
 def _terms(chain: StemmingChain, raws: list[str]) -> list[bytes]:
-    found = list(map(_TERMS.get, raws))
+    return _remembered(_TERMS, raws, lambda raw: _term(chain, raw).encode("utf-8"))
+
+
+def _remembered(
+    cache: dict[Word, bytes], raws: list[Word], make: Callable[[Word], bytes]
+) -> list[bytes]:
+    """The term of each word: as remembered in `cache`, or made and remembered."""
+    found = list(map(cache.get, raws))
     if None not in found:
         return cast(list[bytes], found)
-    if len(_TERMS) >= _TERMS_LIMIT:
-        _TERMS.clear()
+    if len(cache) >= _TERMS_LIMIT:
+        cache.clear()
     made = []
     for raw, term in zip(raws, found, strict=True):
         if term is None:
-            term = _TERMS[raw] = _term(chain, raw).encode("utf-8")
+            term = cache[raw] = make(raw)
         made.append(term)
     return made
 
