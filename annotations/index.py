@@ -966,7 +966,6 @@ class SearchIndex:
         wait = self._lock_timeout if timeout is None else timeout
         # Every writer, merges included, writes postings the same way, so segments never mix
         # two kinds; only a worker process leaves stored fields plain (see `IndexCodec`).
-        codec = IndexCodec()
         if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
             from readmark.annotations.index_parallel import IndexMpWriter
 
@@ -976,7 +975,7 @@ class SearchIndex:
             )  # fmt: skip
             return bulk_writer
         writer: IndexWriter = IndexSegmentWriter(
-            self._ix, timeout=wait, limitmb=BULK_LIMIT_MB, codec=codec
+            self._ix, timeout=wait, limitmb=BULK_LIMIT_MB, codec=IndexCodec()
         )
         return writer
 

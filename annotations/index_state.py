@@ -86,6 +86,9 @@ class FileStamp(NamedTuple):
     """Content hash, compared only when size or mtime moved (a touched file is no change)."""
 
 
+_PUT_FILE = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)"
+_PUT_ID = "INSERT OR IGNORE INTO ids VALUES (?, ?, ?)"
+
 StampRow = tuple[int, int, bytes]
 """A `FileStamp`'s fields as SQLite returns them (a `FileStamp` is one too)."""
 
@@ -414,8 +417,8 @@ class IndexState:
             unique = sorted(set(kept))
             rows.append((number, name, stamp.size, stamp.mtime_ns, stamp.digest, _joined(unique)))
             ids.extend((_raw(i), number, name) for i in unique)
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
-        db.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)", ids)
+        db.executemany(_PUT_FILE, rows)
+        db.executemany(_PUT_ID, ids)
 
     def add_ids(self, key: str, ids: Iterable[str]) -> None:
         """Record that the index is about to hold `ids` from `key`, whose content it may not
@@ -428,7 +431,7 @@ class IndexState:
         number = self._folder_number(folder)
         old = self.ids_of(key)
         db.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+            _PUT_FILE,
             (number, name, stamp.size, stamp.mtime_ns, stamp.digest, _joined(ids)),
         )
         if old != ids:
@@ -437,7 +440,7 @@ class IndexState:
                 ((_raw(i), number, name) for i in old),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
+                _PUT_ID,
                 ((_raw(i), number, name) for i in ids),
             )
 

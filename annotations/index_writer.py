@@ -7,8 +7,8 @@ Three things here write the same segment with less of it:
 
 - a field value that repeats (a kind, a type, a speaker, a source's id and words, a tag, a
   day) has its terms made once per writer, not once per document;
-- a stemmed text field goes from its words to its terms' positions in one loop, and its
-  postings are appended by C loops (`index_gathered.StemmedPostings`);
+- a stemmed text field goes from its words to its terms' positions in one loop, its postings
+  kept as arrays of numbers (`index_gathered.StemmedPostings`);
 - postings are gathered per term as they come (documents arrive in order, so each term's
   list is already sorted) and written term by term at the end: only the terms are sorted.
 

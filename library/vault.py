@@ -7,7 +7,7 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +95,23 @@ class _File:
     mtime_ns: int
 
 
+@dataclass(slots=True)
+class _FromCache:
+    """What the cached listing says of the files walked: the entries still true, their rows,
+    the files to parse, and whether the cache changed (entries of files gone)."""
+
+    entries: dict[str, CacheEntry] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    to_parse: list[_File] = field(default_factory=list)
+    changed: bool = False
+
+
+def _sorted_listing(rows: list[dict[str, Any]], skipped: list[Skipped]) -> Listing:
+    rows.sort(key=lambda row: str(row["id"]))
+    skipped.sort(key=lambda s: s.path)
+    return Listing(rows, skipped)
+
+
 class Vault:
     """A folder of sources. Listing never raises; what cannot be read is reported, not thrown."""
 
@@ -136,30 +153,45 @@ class Vault:
             write_ids(self.layout.source_ids, stamps, ids)
         return ids
 
+    def cached_scan(self) -> Listing | None:
+        """`scan`'s listing when every file is as the cached listing has it, with nothing to
+        parse and nothing to forget (a few milliseconds for a few hundred sources); None when
+        a file was added, removed or changed since."""
+        files, skipped = self._walk()
+        found = self._from_cache(files, skipped)
+        if found.to_parse or found.changed:
+            return None
+        return _sorted_listing(found.rows, skipped)
+
+    def _from_cache(self, files: list[_File], skipped: list[Skipped]) -> _FromCache:
+        """What the cached listing still says of the files walked (their skipped entries are
+        added to `skipped`), and which files need parsing."""
+        cached = read_cache(self.cache_path)
+        found = _FromCache()
+        for file in files:
+            entry = cached.get(file.id)
+            if entry is None or not entry.matches(file.size, file.mtime_ns):
+                found.to_parse.append(file)
+            elif entry.skipped is not None:
+                found.entries[file.id] = entry
+                skipped.append(Skipped(file.id, entry.skipped))
+            elif isinstance(entry.summary, dict) and entry.summary.get("id") == file.id:
+                found.entries[file.id] = entry
+                found.rows.append(entry.summary)
+            else:
+                found.to_parse.append(file)
+        found.changed = found.entries.keys() != cached.keys()
+        return found
+
     def _list(
         self, files: list[_File], skipped: list[Skipped], progress: ScanProgress | None
     ) -> tuple[Listing, bool]:
         """The listing of the files walked, and whether every one of them is now in the cache
         (a file that could not be opened is not: it is tried again next time)."""
         report = _Reporter(progress, len(files))
-        cached = read_cache(self.cache_path)
-        entries: dict[str, CacheEntry] = {}
-        rows: list[dict[str, Any]] = []
-        to_parse: list[_File] = []
-        for file in files:
-            entry = cached.get(file.id)
-            if entry is None or not entry.matches(file.size, file.mtime_ns):
-                to_parse.append(file)
-            elif entry.skipped is not None:
-                entries[file.id] = entry
-                skipped.append(Skipped(file.id, entry.skipped))
-            elif isinstance(entry.summary, dict) and entry.summary.get("id") == file.id:
-                entries[file.id] = entry
-                rows.append(entry.summary)
-            else:
-                to_parse.append(file)
-        changed = entries.keys() != cached.keys()
-        del cached  # the entries kept are in `entries`; the rest can go before parsing
+        # The cache's entries not kept are gone before parsing: only `found` holds on.
+        found = self._from_cache(files, skipped)
+        entries, rows, to_parse, changed = found.entries, found.rows, found.to_parse, found.changed
         report.advance(len(files) - len(to_parse))
         for index, (row, reason, cacheable) in self._parse_all(to_parse):
             file = to_parse[index]
@@ -174,9 +206,7 @@ class Vault:
         report.finish()
         if changed:
             write_cache(self.cache_path, entries)
-        rows.sort(key=lambda row: str(row["id"]))
-        skipped.sort(key=lambda s: s.path)
-        return Listing(rows, skipped), len(entries) == len(files)
+        return _sorted_listing(rows, skipped), len(entries) == len(files)
 
     def load(self, source_id: str) -> Source:
         """Parse one source fully; `SourceError` for an id that is not a file of the vault.

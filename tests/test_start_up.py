@@ -65,6 +65,31 @@ async def test_a_big_vault_is_listed_by_a_worker(
     assert read_on_main_thread and not any(read_on_main_thread)
 
 
+async def test_a_small_vault_with_a_file_to_parse_is_listed_by_a_worker(
+    listed_vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A transcript dropped in since the last listing: parsing it (it could be 50 MB) must not
+    # hold the first frame.
+    (listed_vault / "late-arrival.md").write_text(
+        "# A late arrival\n\n**Ines** [0:00] The tide came in after we listed.\n",
+        encoding="utf-8",
+    )
+    parsed_on_main_thread: list[bool] = []
+    parse_all = Vault._parse_all
+
+    def spied(vault: Vault, files: Any) -> Any:
+        parsed_on_main_thread.append(threading.current_thread() is threading.main_thread())
+        return parse_all(vault, files)
+
+    monkeypatch.setattr(Vault, "_parse_all", spied)
+    app = ReadmarkApp(listed_vault)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "late-arrival.md" in app.screen.query_one(SourceList).shown_ids
+    assert parsed_on_main_thread and not any(parsed_on_main_thread)
+
+
 @pytest.mark.usefixtures("collector_restored")
 async def test_the_collector_is_off_while_the_reader_starts_and_on_once_it_has(
     listed_vault: Path,

@@ -188,6 +188,23 @@ def test_second_scan_reads_the_cache_and_reparses_only_changed_files(
     assert [s.title for s in third.sources if s.id == "notes.md"] == ["Revised notes"]
 
 
+def test_a_listing_from_the_cache_alone_is_given_only_while_no_file_changed(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Vault(messy).cached_scan() is None  # nothing listed yet
+    first = Vault(messy).scan()
+    parsed = count_parses(monkeypatch)
+    assert Vault(messy).cached_scan() == first
+    notes = messy / "notes.md"
+    stat = notes.stat()
+    os.utime(notes, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert Vault(messy).cached_scan() is None  # changed: to be parsed
+    Vault(messy).scan()
+    (messy / "talk.srt").unlink()
+    assert Vault(messy).cached_scan() is None  # gone: the cache must forget it
+    assert parsed == ["notes.md"]  # never by the listing from the cache
+
+
 def test_cache_forgets_deleted_files(messy: Path) -> None:
     Vault(messy).scan()
     (messy / "talk.srt").unlink()

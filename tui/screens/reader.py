@@ -77,8 +77,9 @@ if TYPE_CHECKING:
 
 RELOAD_CHECK_SECONDS = 2.0
 SMALL_LISTING_BYTES = 64 * 1024
-"""A vault whose listing cache is no bigger is listed before the first frame: a few hundred
-sources, checked in milliseconds. A bigger one is listed by a worker, with progress."""
+"""A vault whose listing cache is no bigger is listed before the first frame, when none of its
+files changed since: a few hundred sources, checked in milliseconds. A bigger one, or one with
+a file to parse, is listed by a worker, with progress."""
 RELIST_SECONDS = 30.0
 SAVE_PLACE_SECONDS = 20.0
 """How often the place and how far each source was read are saved while reading."""
@@ -257,11 +258,13 @@ class ReaderScreen(AcrossSources):
         transcript.set_measure(reading.measure, reading.align)
         self.panes.text_needs = transcript.width_at_measure()
         self.panes.apply()
-        if self._listing_is_small():
-            # A small vault lists in a few milliseconds: in the first frame, not the second.
-            self._show_listing(self._read_listing())
-        else:
+        # A small vault whose files are as last listed lists in a few milliseconds: in the
+        # first frame, not the second. Anything to parse is a worker's.
+        listing = self._read_listing(cached_only=True) if self._listing_is_small() else None
+        if listing is None:
             self.list_sources()
+        else:
+            self._show_listing(listing)
         self.call_after_refresh(start_done)
         self.set_interval(RELOAD_CHECK_SECONDS, self._check_source_changed)
         # Files added, removed or renamed in the vault by other programs show up on their own.
@@ -323,12 +326,20 @@ class ReaderScreen(AcrossSources):
                 note = "" if done >= total else f"reading {done:,}/{total:,}"
                 self.app.call_from_thread(setattr, source_list, "border_subtitle", note)
 
-        self.app.call_from_thread(self._show_listing, self._read_listing(progress))
+        listing = self._read_listing(progress)
+        if listing is not None:
+            self.app.call_from_thread(self._show_listing, listing)
 
-    def _read_listing(self, progress: ScanProgress | None = None) -> VaultListing | str:
-        """The vault's sources with their annotation counts, or why they cannot be listed."""
+    def _read_listing(
+        self, progress: ScanProgress | None = None, *, cached_only: bool = False
+    ) -> VaultListing | str | None:
+        """The vault's sources with their annotation counts, or why they cannot be listed;
+        with `cached_only`, None when a file would have to be parsed first."""
         try:
-            listing = self.workspace.vault.scan(progress=progress)
+            vault = self.workspace.vault
+            listing = vault.cached_scan() if cached_only else vault.scan(progress=progress)
+            if listing is None:
+                return None
             # One folder listing per source: cheap even with 100,000 annotation files.
             store = self.workspace.store
             counts = {s.id: len(store.folder_stamp(s.id)) for s in listing.sources}
